@@ -1,0 +1,150 @@
+import type { Rng } from './rng.js';
+
+/** Element types a tensor can hold. Kernels run in float32; gradient checks use float64. */
+export type DType = 'float32' | 'float64';
+export type FloatArray = Float32Array | Float64Array;
+export type Shape = readonly number[];
+
+/** The number of elements in a tensor of this shape. */
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+export function formatShape(shape: Shape): string {
+  return `(${shape.join(',')})`;
+}
+
+function checkShape(shape: Shape, where: string): void {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (!Number.isInteger(d) || d < 0) {
+      throw new RangeError(
+        `${where}: dimension ${i} of shape ${formatShape(shape)} must be a non-negative integer, got ${d}`,
+      );
+    }
+  }
+}
+
+function allocate(dtype: DType, size: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+}
+
+/**
+ * A dense, contiguous, row-major tensor. Images are (N,C,H,W): batch, channels, height, width.
+ * The data array is owned by the tensor; reshape returns a view that shares it.
+ */
+export class Tensor {
+  readonly data: FloatArray;
+  readonly shape: Shape;
+
+  constructor(data: FloatArray, shape: Shape) {
+    checkShape(shape, 'Tensor');
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new RangeError(
+        `Tensor: shape ${formatShape(shape)} needs ${size} elements, but the data has ${data.length}`,
+      );
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+  }
+
+  static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+    checkShape(shape, 'Tensor.zeros');
+    return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  }
+
+  /** Copies values into a new tensor of the given shape. */
+  static from(values: ArrayLike<number>, shape: Shape, dtype: DType = 'float32'): Tensor {
+    checkShape(shape, 'Tensor.from');
+    const data = allocate(dtype, values.length);
+    data.set(values);
+    return new Tensor(data, shape);
+  }
+
+  /** Normal deviates with the given standard deviation, from a seeded Rng. */
+  static randn(shape: Shape, rng: Rng, std = 1, dtype: DType = 'float32'): Tensor {
+    const t = Tensor.zeros(shape, dtype);
+    for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal(0, std);
+    return t;
+  }
+
+  /** Uniform deviates in [low, high), from a seeded Rng. */
+  static uniform(shape: Shape, rng: Rng, low = 0, high = 1, dtype: DType = 'float32'): Tensor {
+    const t = Tensor.zeros(shape, dtype);
+    for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(low, high);
+    return t;
+  }
+
+  get dtype(): DType {
+    return this.data instanceof Float64Array ? 'float64' : 'float32';
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A view with a new shape over the same data. One dimension may be -1 (inferred). */
+  reshape(shape: Shape): Tensor {
+    const inferred = shape.indexOf(-1);
+    if (inferred !== -1) {
+      if (shape.indexOf(-1, inferred + 1) !== -1) {
+        throw new RangeError(`reshape: only one dimension may be -1, got ${formatShape(shape)}`);
+      }
+      const known = sizeOf(shape.filter((_, i) => i !== inferred));
+      if (known === 0 || this.size % known !== 0) {
+        throw new RangeError(
+          `reshape: cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(shape)}`,
+        );
+      }
+      shape = shape.map((d, i) => (i === inferred ? this.size / known : d));
+    }
+    if (sizeOf(shape) !== this.size) {
+      throw new RangeError(
+        `reshape: cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(shape)} (${sizeOf(shape)} elements)`,
+      );
+    }
+    return new Tensor(this.data, shape);
+  }
+
+  /** (N, d1, d2, ...) -> (N, d1*d2*...): a view, since the data is contiguous. */
+  flatten(): Tensor {
+    if (this.rank < 1) throw new RangeError('flatten: a scalar has no batch dimension');
+    return this.reshape([this.shape[0], this.shape[0] === 0 ? 0 : -1]);
+  }
+
+  /** A copy with its own data, optionally in another dtype. */
+  clone(dtype: DType = this.dtype): Tensor {
+    return Tensor.from(this.data, this.shape, dtype);
+  }
+
+  /** The element at a multi-index, checked against the shape. */
+  get(...index: number[]): number {
+    if (index.length !== this.rank) {
+      throw new RangeError(
+        `get: expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${index.length}`,
+      );
+    }
+    let offset = 0;
+    for (let i = 0; i < index.length; i++) {
+      const k = index[i];
+      if (!Number.isInteger(k) || k < 0 || k >= this.shape[i]) {
+        throw new RangeError(
+          `get: index ${k} out of range for dimension ${i} of size ${this.shape[i]}`,
+        );
+      }
+      offset = offset * this.shape[i] + k;
+    }
+    return this.data[offset];
+  }
+
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertGradient } from '../../../src/check/gradient-check.js';
+import {
+  linearBackwardBias,
+  linearBackwardInput,
+  linearBackwardWeight,
+  linearForward,
+} from '../../../src/kernels/reference/linear.js';
+import { Rng } from '../../../src/rng.js';
+import { linearGeometry } from '../../../src/shape.js';
+import { Tensor } from '../../../src/tensor.js';
+import { dot, randomArray } from '../../helpers.js';
+
+describe('linear (fully connected) reference kernel', () => {
+  it('computes y = x w^T + b', () => {
+    const g = linearGeometry([1, 3], [2, 3], 2);
+    const y = new Float64Array(2);
+    linearForward(
+      y,
+      Float64Array.from([1, 2, 3]),
+      Float64Array.from([1, 0, 0, 1, 1, 1]),
+      Float64Array.from([0.5, -1]),
+      g,
+    );
+    assert.deepEqual(Array.from(y), [1.5, 5]);
+  });
+
+  for (const [N, IN, OUT] of [
+    [1, 5, 3],
+    [4, 7, 10],
+    [3, 1, 1],
+  ]) {
+    it(`gradient check: N=${N} IN=${IN} OUT=${OUT}`, () => {
+      const rng = new Rng(N * 100 + IN * 10 + OUT);
+      const g = linearGeometry([N, IN], [OUT, IN], OUT);
+      const x = randomArray(rng, N * IN);
+      const w = randomArray(rng, OUT * IN);
+      const b = randomArray(rng, OUT);
+      const y = new Float64Array(N * OUT);
+      const dy = randomArray(rng, N * OUT);
+      const loss = () => {
+        linearForward(y, x, w, b, g);
+        return dot(y, dy);
+      };
+      const dx = new Float64Array(x.length);
+      const dw = new Float64Array(w.length);
+      const db = new Float64Array(OUT);
+      linearBackwardInput(dx, dy, w, g);
+      linearBackwardWeight(dw, dy, x, g);
+      linearBackwardBias(db, dy, g);
+      assertGradient('dx', loss, x, dx);
+      assertGradient('dw', loss, w, dw);
+      assertGradient('db', loss, b, db);
+    });
+  }
+
+  it('takes a flattened image batch: flatten is a view, and its backward a reshape', () => {
+    const rng = new Rng(2);
+    const images = new Tensor(randomArray(rng, 2 * 3 * 2 * 2), [2, 3, 2, 2]);
+    const flat = images.flatten();
+    assert.deepEqual(flat.shape, [2, 12]);
+    const g = linearGeometry(flat.shape, [4, 12], null);
+    const w = randomArray(rng, 48);
+    const y = new Float64Array(8);
+    const dy = randomArray(rng, 8);
+    const dflat = new Float64Array(24);
+    linearBackwardInput(dflat, dy, w, g);
+    const dimages = new Tensor(dflat, flat.shape).reshape(images.shape);
+    assert.deepEqual(dimages.shape, [2, 3, 2, 2]);
+    assertGradient(
+      'dimages',
+      () => {
+        linearForward(y, images.flatten().data, w, null, g);
+        return dot(y, dy);
+      },
+      images.data as Float64Array,
+      dimages.data,
+    );
+  });
+});
