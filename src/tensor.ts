@@ -38,6 +38,10 @@ function allocate(dtype: DType, size: number): FloatArray {
 export class Tensor {
   readonly data: FloatArray;
   readonly shape: Shape;
+  /** dL/dthis, accumulated by backward() until zeroed (as in PyTorch); null until then. */
+  grad: Tensor | null = null;
+  /** Whether autograd records the ops that use this tensor, so that it receives a .grad. */
+  requiresGrad = false;
 
   constructor(data: FloatArray, shape: Shape) {
     checkShape(shape, 'Tensor');

@@ -62,3 +62,25 @@ export interface Backend {
     dloss?: number,
   ): void;
 }
+
+let current: Backend | null = null;
+
+/** Makes `backend` the one every op calls from now on. */
+export function setBackend(backend: Backend): void {
+  current = backend;
+}
+
+/**
+ * The backend ops call. Until setBackend is called it is the reference backend, registered by
+ * src/kernels/reference/index.ts when it is first imported.
+ */
+export function getBackend(): Backend {
+  if (current === null)
+    throw new Error('No kernel backend registered: import convnet-ts, or call setBackend');
+  return current;
+}
+
+/** Registers a default without replacing a backend the user chose. */
+export function setDefaultBackend(backend: Backend): void {
+  current ??= backend;
+}

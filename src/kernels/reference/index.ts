@@ -1,4 +1,4 @@
-import type { Backend } from '../backend.js';
+import { setDefaultBackend, type Backend } from '../backend.js';
 import { avgPool2dBackward, avgPool2dForward } from './avg-pool2d.js';
 import {
   conv2dBackwardBias,
@@ -39,3 +39,5 @@ export const referenceBackend: Backend = {
   softmaxCrossEntropyForward,
   softmaxCrossEntropyBackward,
 };
+
+setDefaultBackend(referenceBackend);
