@@ -33,3 +33,75 @@ export {
   formatGradientCheck,
 } from './check/gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult } from './check/gradient-check.js';
+export {
+  Optimizer,
+  SGD,
+  Adam,
+  AdamBase,
+  AdamW,
+  LRScheduler,
+  StepLR,
+  CosineWarmupLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  clipGradNorm,
+} from './optim/index.js';
+export type {
+  OptimizerOptions,
+  OptimizerStateDict,
+  ParamGroup,
+  ParamGroupJson,
+  ParamGroupSpec,
+  ParamsInput,
+  SchedulableOptimizer,
+  ZeroGradOptions,
+  SGDOptions,
+  SGDParamState,
+  AdamOptions,
+  AdamParamState,
+  LRSchedulerStateDict,
+  StepLROptions,
+  CosineWarmupLROptions,
+  AnnealStrategy,
+  OneCycleLROptions,
+  PlateauMode,
+  ReduceLROnPlateauOptions,
+  ReduceLROnPlateauStateDict,
+  ThresholdMode,
+  ClipGradNormOptions,
+} from './optim/index.js';
+export { noGrad, isGradEnabled, record, GradNode } from './autograd.js';
+export type { BackwardFn, BackwardOptions } from './autograd.js';
+export {
+  convTransposeOutputSize,
+  convTranspose2dGeometry,
+  upsample2dGeometry,
+  upsample2dOutputShape,
+  normalizeAxis,
+  axisGeometry,
+  stridesOf,
+  broadcastGeometry,
+  reduceGeometry,
+  permuteGeometry,
+  concatGeometry,
+  matmulGeometry,
+  batchNorm2dGeometry,
+  crossEntropyGeometry,
+  requireSameShape,
+} from './shape.js';
+export type {
+  ConvTranspose2dOptions,
+  ConvTranspose2dGeometry,
+  Upsample2dOptions,
+  Upsample2dGeometry,
+  AxisGeometry,
+  BroadcastGeometry,
+  ReduceGeometry,
+  PermuteGeometry,
+  ConcatGeometry,
+  MatmulGeometry,
+  BatchNorm2dGeometry,
+  CrossEntropyGeometry,
+} from './shape.js';
+export type { UpsampleBilinearMode } from './kernels/backend.js';
+export * from './ops/index.js';

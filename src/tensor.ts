@@ -1,3 +1,4 @@
+import { isGradEnabled, runBackward, type BackwardOptions, type GradNode } from './autograd.js';
 import type { Rng } from './rng.js';
 
 /** Element types a tensor can hold. Kernels run in float32; gradient checks use float64. */
@@ -34,6 +35,10 @@ function allocate(dtype: DType, size: number): FloatArray {
 /**
  * A dense, contiguous, row-major tensor. Images are (N,C,H,W): batch, channels, height, width.
  * The data array is owned by the tensor; reshape returns a view that shares it.
+ *
+ * Autograd (src/autograd.ts): a tensor made by an op from inputs that require grad remembers
+ * that op in gradFn; loss.backward() sends gradients back to the leaves. Parameters are leaves
+ * made with requireGrad(): `Tensor.randn([4, 3, 3, 3], rng, 0.1).requireGrad()`.
  */
 export class Tensor {
   readonly data: FloatArray;
@@ -42,6 +47,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** Whether autograd records the ops that use this tensor, so that it receives a .grad. */
   requiresGrad = false;
+  /** The op that made this tensor, set by autograd; null for leaves (tensors made directly). */
+  gradFn: GradNode | null = null;
 
   constructor(data: FloatArray, shape: Shape) {
     checkShape(shape, 'Tensor');
@@ -58,6 +65,17 @@ export class Tensor {
   static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
     checkShape(shape, 'Tensor.zeros');
     return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  }
+
+  static ones(shape: Shape, dtype: DType = 'float32'): Tensor {
+    const t = Tensor.zeros(shape, dtype);
+    t.data.fill(1);
+    return t;
+  }
+
+  /** A 0-dimensional tensor holding one number. */
+  static scalar(value: number, dtype: DType = 'float32'): Tensor {
+    return Tensor.from([value], [], dtype);
   }
 
   /** Copies values into a new tensor of the given shape. */
@@ -94,8 +112,83 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** A view with a new shape over the same data. One dimension may be -1 (inferred). */
+  /** True for tensors not made by a recorded op: parameters, inputs, constants. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /**
+   * Marks a leaf as a parameter (or unmarks it): autograd then records the ops that use it and
+   * backward() accumulates into its .grad. Returns this, for chaining after a creation helper.
+   */
+  requireGrad(requiresGrad = true): this {
+    if (this.gradFn !== null) {
+      throw new Error(
+        `requireGrad: only a leaf tensor can change requiresGrad; this one was made by ${this.gradFn.op} (use detach() first)`,
+      );
+    }
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** Forgets the accumulated gradient (PyTorch's zero_grad with set_to_none). */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** A leaf that shares this tensor's data but is outside the graph (no gradFn, no grad). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /**
+   * Computes the gradient of this tensor with respect to every leaf that requires grad, and
+   * adds it to their .grad. Without `gradient` this tensor must hold one element (a loss);
+   * otherwise `gradient` is dL/dthis, of this tensor's shape. The graph is released afterwards
+   * unless retainGraph is set.
+   */
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    if (!this.requiresGrad) {
+      throw new Error(
+        'backward: this tensor does not require grad (no input of the ops that made it requires grad, or it was made inside noGrad)',
+      );
+    }
+    if (gradient === undefined && this.size !== 1) {
+      throw new Error(
+        `backward: a tensor of shape ${formatShape(this.shape)} is not a scalar; pass the gradient dL/dthis explicitly`,
+      );
+    }
+    if (
+      gradient !== undefined &&
+      (gradient.rank !== this.rank || gradient.shape.some((d, i) => d !== this.shape[i]))
+    ) {
+      throw new Error(
+        `backward: gradient of shape ${formatShape(gradient.shape)} for a tensor of shape ${formatShape(this.shape)}`,
+      );
+    }
+    runBackward(this, gradient ?? Tensor.ones(this.shape, this.dtype), options);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new RangeError(
+        `item: only a one-element tensor has a single value, got shape ${formatShape(this.shape)}`,
+      );
+    }
+    return this.data[0];
+  }
+
+  /**
+   * A view with a new shape over the same data. One dimension may be -1 (inferred). Not
+   * recorded by autograd: for a tensor that requires grad, use the reshape op (src/ops).
+   */
   reshape(shape: Shape): Tensor {
+    if (this.requiresGrad && isGradEnabled()) {
+      throw new Error(
+        `Tensor.reshape: this tensor of shape ${formatShape(this.shape)} requires grad, and a raw view would cut it from the graph; use reshape(x, shape) or flatten(x) from the ops`,
+      );
+    }
     const inferred = shape.indexOf(-1);
     if (inferred !== -1) {
       if (shape.indexOf(-1, inferred + 1) !== -1) {
@@ -117,13 +210,13 @@ export class Tensor {
     return new Tensor(this.data, shape);
   }
 
-  /** (N, d1, d2, ...) -> (N, d1*d2*...): a view, since the data is contiguous. */
+  /** (N, d1, d2, ...) -> (N, d1*d2*...): a view, since the data is contiguous. Not recorded by autograd. */
   flatten(): Tensor {
     if (this.rank < 1) throw new RangeError('flatten: a scalar has no batch dimension');
     return this.reshape([this.shape[0], this.shape[0] === 0 ? 0 : -1]);
   }
 
-  /** A copy with its own data, optionally in another dtype. */
+  /** A copy with its own data, optionally in another dtype; outside the graph, like detach(). */
   clone(dtype: DType = this.dtype): Tensor {
     return Tensor.from(this.data, this.shape, dtype);
   }

@@ -7,16 +7,27 @@
  * function overwrites its output; shapes are in each function's doc in the reference files.
  */
 import type {
+  AxisGeometry,
+  BatchNorm2dGeometry,
+  BroadcastGeometry,
   ClassificationGeometry,
+  ConcatGeometry,
   Conv2dGeometry,
+  ConvTranspose2dGeometry,
+  CrossEntropyGeometry,
   LinearGeometry,
+  MatmulGeometry,
+  PermuteGeometry,
   Pool2dGeometry,
+  ReduceGeometry,
+  Upsample2dGeometry,
 } from '../shape.js';
 import type { FloatArray } from '../tensor.js';
 import type { AvgPoolMode } from './reference/avg-pool2d.js';
 import type { Labels } from './reference/softmax-cross-entropy.js';
+import type { UpsampleBilinearMode } from './reference/upsample-bilinear2d.js';
 
-export type { AvgPoolMode, Labels };
+export type { AvgPoolMode, Labels, UpsampleBilinearMode };
 
 export interface Backend {
   /** A short name shown to users: 'reference', 'wasm-simd', ... */
@@ -60,6 +71,221 @@ export interface Backend {
     labels: Labels,
     g: ClassificationGeometry,
     dloss?: number,
+  ): void;
+
+  // The kernels behind the autograd ops (src/ops). Backward functions with nullable outputs
+  // skip the null ones, so an op computes only the gradients its inputs need.
+
+  convTranspose2dForward(
+    y: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    b: FloatArray | null,
+    g: ConvTranspose2dGeometry,
+  ): void;
+  convTranspose2dBackwardInput(
+    dx: FloatArray,
+    dy: FloatArray,
+    w: FloatArray,
+    g: ConvTranspose2dGeometry,
+  ): void;
+  convTranspose2dBackwardWeight(
+    dw: FloatArray,
+    dy: FloatArray,
+    x: FloatArray,
+    g: ConvTranspose2dGeometry,
+  ): void;
+  convTranspose2dBackwardBias(db: FloatArray, dy: FloatArray, g: ConvTranspose2dGeometry): void;
+
+  upsampleNearest2dForward(y: FloatArray, x: FloatArray, g: Upsample2dGeometry): void;
+  upsampleNearest2dBackward(dx: FloatArray, dy: FloatArray, g: Upsample2dGeometry): void;
+  upsampleBilinear2dForward(
+    y: FloatArray,
+    x: FloatArray,
+    g: Upsample2dGeometry,
+    mode?: UpsampleBilinearMode,
+  ): void;
+  upsampleBilinear2dBackward(
+    dx: FloatArray,
+    dy: FloatArray,
+    g: Upsample2dGeometry,
+    mode?: UpsampleBilinearMode,
+  ): void;
+
+  concatForward(y: FloatArray, xs: readonly FloatArray[], g: ConcatGeometry): void;
+  concatBackward(dxs: ReadonlyArray<FloatArray | null>, dy: FloatArray, g: ConcatGeometry): void;
+
+  addForward(y: FloatArray, a: FloatArray, b: FloatArray, g: BroadcastGeometry): void;
+  addBackward(
+    da: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    g: BroadcastGeometry,
+  ): void;
+  subForward(y: FloatArray, a: FloatArray, b: FloatArray, g: BroadcastGeometry): void;
+  subBackward(
+    da: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    g: BroadcastGeometry,
+  ): void;
+  mulForward(y: FloatArray, a: FloatArray, b: FloatArray, g: BroadcastGeometry): void;
+  mulBackward(
+    da: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    g: BroadcastGeometry,
+  ): void;
+  divForward(y: FloatArray, a: FloatArray, b: FloatArray, g: BroadcastGeometry): void;
+  divBackward(
+    da: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    g: BroadcastGeometry,
+  ): void;
+
+  sumForward(y: FloatArray, x: FloatArray, g: ReduceGeometry): void;
+  sumBackward(dx: FloatArray, dy: FloatArray, g: ReduceGeometry): void;
+  meanForward(y: FloatArray, x: FloatArray, g: ReduceGeometry): void;
+  meanBackward(dx: FloatArray, dy: FloatArray, g: ReduceGeometry): void;
+
+  permuteForward(y: FloatArray, x: FloatArray, g: PermuteGeometry): void;
+  permuteBackward(dx: FloatArray, dy: FloatArray, g: PermuteGeometry): void;
+
+  matmulForward(y: FloatArray, a: FloatArray, b: FloatArray, g: MatmulGeometry): void;
+  matmulBackwardA(da: FloatArray, dy: FloatArray, b: FloatArray, g: MatmulGeometry): void;
+  matmulBackwardB(db: FloatArray, dy: FloatArray, a: FloatArray, g: MatmulGeometry): void;
+
+  leakyReluForward(y: FloatArray, x: FloatArray, negativeSlope: number): void;
+  leakyReluBackward(dx: FloatArray, dy: FloatArray, x: FloatArray, negativeSlope: number): void;
+  sigmoidForward(y: FloatArray, x: FloatArray): void;
+  sigmoidBackward(dx: FloatArray, dy: FloatArray, y: FloatArray): void;
+  tanhForward(y: FloatArray, x: FloatArray): void;
+  tanhBackward(dx: FloatArray, dy: FloatArray, y: FloatArray): void;
+
+  batchNorm2dForwardTrain(
+    y: FloatArray,
+    batchMean: FloatArray,
+    batchVar: FloatArray,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    beta: FloatArray | null,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void;
+  batchNorm2dForwardEval(
+    y: FloatArray,
+    x: FloatArray,
+    runningMean: FloatArray,
+    runningVar: FloatArray,
+    gamma: FloatArray | null,
+    beta: FloatArray | null,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void;
+  batchNorm2dBackwardTrain(
+    dx: FloatArray | null,
+    dgamma: FloatArray | null,
+    dbeta: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    batchMean: FloatArray,
+    batchVar: FloatArray,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void;
+  batchNorm2dBackwardEval(
+    dx: FloatArray | null,
+    dgamma: FloatArray | null,
+    dbeta: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    runningMean: FloatArray,
+    runningVar: FloatArray,
+    gamma: FloatArray | null,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void;
+  batchNorm2dUpdateRunningStats(
+    runningMean: FloatArray,
+    runningVar: FloatArray,
+    batchMean: FloatArray,
+    batchVar: FloatArray,
+    momentum: number,
+    g: BatchNorm2dGeometry,
+  ): void;
+
+  dropoutForward(y: FloatArray, x: FloatArray, mask: Uint8Array, p: number): void;
+  dropoutBackward(dx: FloatArray, dy: FloatArray, mask: Uint8Array, p: number): void;
+
+  softmaxAxisForward(y: FloatArray, x: FloatArray, g: AxisGeometry): void;
+  softmaxAxisBackward(dx: FloatArray, dy: FloatArray, y: FloatArray, g: AxisGeometry): void;
+  logSoftmaxForward(y: FloatArray, x: FloatArray, g: AxisGeometry): void;
+  logSoftmaxBackward(dx: FloatArray, dy: FloatArray, y: FloatArray, g: AxisGeometry): void;
+
+  crossEntropyForward(
+    losses: FloatArray,
+    logits: FloatArray,
+    labels: Labels,
+    weight: FloatArray | null,
+    ignoreIndex: number,
+    g: CrossEntropyGeometry,
+  ): number;
+  crossEntropyBackward(
+    dlogits: FloatArray,
+    dlosses: FloatArray,
+    logits: FloatArray,
+    labels: Labels,
+    weight: FloatArray | null,
+    ignoreIndex: number,
+    g: CrossEntropyGeometry,
+  ): void;
+
+  binaryCrossEntropyWithLogitsForward(
+    losses: FloatArray,
+    x: FloatArray,
+    target: FloatArray,
+    posWeight: FloatArray | null,
+  ): void;
+  binaryCrossEntropyWithLogitsBackward(
+    dx: FloatArray | null,
+    dtarget: FloatArray | null,
+    dlosses: FloatArray,
+    x: FloatArray,
+    target: FloatArray,
+    posWeight: FloatArray | null,
+  ): void;
+
+  mseLossForward(losses: FloatArray, x: FloatArray, target: FloatArray): void;
+  mseLossBackward(
+    dx: FloatArray | null,
+    dtarget: FloatArray | null,
+    dlosses: FloatArray,
+    x: FloatArray,
+    target: FloatArray,
+  ): void;
+  smoothL1LossForward(losses: FloatArray, x: FloatArray, target: FloatArray, beta: number): void;
+  smoothL1LossBackward(
+    dx: FloatArray | null,
+    dtarget: FloatArray | null,
+    dlosses: FloatArray,
+    x: FloatArray,
+    target: FloatArray,
+    beta: number,
+  ): void;
+
+  l2NormalizeForward(y: FloatArray, x: FloatArray, eps: number, g: AxisGeometry): void;
+  l2NormalizeBackward(
+    dx: FloatArray,
+    dy: FloatArray,
+    x: FloatArray,
+    eps: number,
+    g: AxisGeometry,
   ): void;
 }
 

@@ -1,0 +1,24 @@
+/**
+ * Mean over some axes, reference implementation.
+ *
+ * x:(g.shape) -> y:(g.keptShape), the reduced axes kept with size 1; count = elements per mean
+ *
+ *   y[kept index] = (1/count) sum of x over the reduced axes        dx = dy / count, repeated
+ *
+ * Both functions write (overwrite) their first argument.
+ */
+import type { ReduceGeometry } from '../../shape.js';
+import type { FloatArray } from '../../tensor.js';
+import { stridedOffsets } from './strided-offsets.js';
+
+export function meanForward(y: FloatArray, x: FloatArray, g: ReduceGeometry): void {
+  const out = stridedOffsets(g.shape, g.outStrides);
+  y.fill(0);
+  for (let i = 0; i < g.size; i++) y[out[i]] += x[i];
+  for (let k = 0; k < g.outSize; k++) y[k] /= g.count;
+}
+
+export function meanBackward(dx: FloatArray, dy: FloatArray, g: ReduceGeometry): void {
+  const out = stridedOffsets(g.shape, g.outStrides);
+  for (let i = 0; i < g.size; i++) dx[i] = dy[out[i]] / g.count;
+}

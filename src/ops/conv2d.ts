@@ -1,0 +1,37 @@
+/**
+ * 2-D convolution (PyTorch's F.conv2d) as an autograd op.
+ *
+ * x:(N,C,H,W) w:(F,C/groups,KH,KW) b:(F) -> y:(N,F,OH,OW),
+ * OH = floor((H + 2*pad - dilation*(KH-1) - 1) / stride) + 1 (likewise OW).
+ *
+ *   y[n,f,i,j] = b[f] + sum_{c,kh,kw} x[n, c', i*sH - pH + kh*dH, j*sW - pW + kw*dW] * w[f,c,kh,kw]
+ *
+ * The backward is the conv2d kernels' backward: dx, dw, db (src/kernels/reference/conv2d.ts).
+ */
+import { record } from '../autograd.js';
+import { getBackend } from '../kernels/backend.js';
+import { ShapeError, conv2dGeometry, conv2dOutputShape, type Conv2dOptions } from '../shape.js';
+import { Tensor, formatShape } from '../tensor.js';
+import { gradFor } from './grad-buffer.js';
+
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: Conv2dOptions = {},
+): Tensor {
+  if (bias !== null && bias.rank !== 1) {
+    throw new ShapeError(`conv2d: bias must be 1-D (F), got shape ${formatShape(bias.shape)}`);
+  }
+  const g = conv2dGeometry(x.shape, weight.shape, options, bias === null ? null : bias.size);
+  const y = Tensor.zeros(conv2dOutputShape(g), x.dtype);
+  getBackend().conv2dForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  return record('conv2d', y, inputs, (dy) => {
+    const backend = getBackend();
+    const dx = gradFor(x, (d) => backend.conv2dBackwardInput(d, dy.data, weight.data, g));
+    const dw = gradFor(weight, (d) => backend.conv2dBackwardWeight(d, dy.data, x.data, g));
+    if (bias === null) return [dx, dw];
+    return [dx, dw, gradFor(bias, (d) => backend.conv2dBackwardBias(d, dy.data, g))];
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Fully connected layer (PyTorch's F.linear) as an autograd op. Weights are (OUT,IN).
+ *
+ * x:(..., IN) w:(OUT,IN) b:(OUT) -> y:(..., OUT), the leading axes treated as one batch axis N:
+ *
+ *   y = x w^T + b        dx = dy w        dw = dy^T x        db = sum over the batch of dy
+ */
+import { record } from '../autograd.js';
+import { getBackend } from '../kernels/backend.js';
+import { ShapeError, linearGeometry } from '../shape.js';
+import { Tensor, formatShape } from '../tensor.js';
+import { gradFor } from './grad-buffer.js';
+
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (x.rank < 1) throw new ShapeError('linear: input must have at least 1 dimension (..., IN)');
+  if (bias !== null && bias.rank !== 1) {
+    throw new ShapeError(`linear: bias must be 1-D (OUT), got shape ${formatShape(bias.shape)}`);
+  }
+  const lead = x.shape.slice(0, -1);
+  const IN = x.shape[x.rank - 1];
+  const N = lead.reduce((p, d) => p * d, 1);
+  const g = linearGeometry([N, IN], weight.shape, bias === null ? null : bias.size);
+  const y = Tensor.zeros([...lead, g.OUT], x.dtype);
+  getBackend().linearForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  return record('linear', y, inputs, (dy) => {
+    const backend = getBackend();
+    const dx = gradFor(x, (d) => backend.linearBackwardInput(d, dy.data, weight.data, g));
+    const dw = gradFor(weight, (d) => backend.linearBackwardWeight(d, dy.data, x.data, g));
+    if (bias === null) return [dx, dw];
+    return [dx, dw, gradFor(bias, (d) => backend.linearBackwardBias(d, dy.data, g))];
+  });
+}
