@@ -7,6 +7,8 @@ export interface Tolerance {
   rtol?: number;
   /** Absolute tolerance, for values near zero; default 1e-8. */
   atol?: number;
+  /** Count NaN against NaN at the same index as equal; default false (any NaN is a mismatch). */
+  equalNaN?: boolean;
 }
 
 export interface Comparison {
@@ -25,7 +27,7 @@ export interface Comparison {
 export function compareArrays(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
-  { rtol = 1e-5, atol = 1e-8 }: Tolerance = {},
+  { rtol = 1e-5, atol = 1e-8, equalNaN = false }: Tolerance = {},
 ): Comparison {
   if (actual.length !== expected.length) {
     throw new RangeError(`compareArrays: lengths differ (${actual.length} vs ${expected.length})`);
@@ -36,6 +38,7 @@ export function compareArrays(
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
+    if (equalNaN && Number.isNaN(a) && Number.isNaN(e)) continue;
     const diff = Math.abs(a - e);
     const scale = Math.max(Math.abs(a), Math.abs(e));
     const bad = !(diff <= atol + rtol * Math.abs(e)); // NaN compares false: counted as bad

@@ -1,0 +1,86 @@
+/**
+ * The host's view of the kernels' memory: a bump allocator over one WebAssembly.Memory (shared
+ * between threads when threads are used). Each kernel call resets the arena, places its
+ * geometry, inputs, outputs and per-thread scratch, copies the inputs in and the outputs out.
+ * Nothing outlives a call, so memory use is the largest call's, whatever the run's length.
+ */
+const PAGE = 65536;
+const ALIGN = 64; // a cache line; also keeps every f32x4 access 16-byte aligned
+
+export class Arena {
+  readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+  private top: number;
+  private f32View: Float32Array;
+  private i32View: Int32Array;
+
+  constructor(memory: WebAssembly.Memory, heapBase: number) {
+    this.memory = memory;
+    this.base = Math.ceil(heapBase / ALIGN) * ALIGN;
+    this.top = this.base;
+    this.f32View = new Float32Array(memory.buffer);
+    this.i32View = new Int32Array(memory.buffer);
+  }
+
+  /** Frees everything allocated since the last reset. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** A fresh, 64-byte aligned block of `bytes` bytes; the memory grows as needed. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top += Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const shortfall = this.top - this.memory.buffer.byteLength;
+    if (shortfall > 0) {
+      try {
+        this.memory.grow(Math.ceil(shortfall / PAGE));
+      } catch (error) {
+        throw new RangeError(
+          `wasm kernels: cannot grow memory to ${(this.top / 2 ** 20).toFixed(0)} MiB (${String(error)})`,
+        );
+      }
+    }
+    return at;
+  }
+
+  /** Views over the whole memory, renewed after it grows. */
+  get f32(): Float32Array {
+    if (this.f32View.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return this.f32View;
+  }
+
+  get i32(): Int32Array {
+    if (this.i32View.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return this.i32View;
+  }
+
+  private refresh(): void {
+    this.f32View = new Float32Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
+  }
+
+  /** Allocates a block and copies `values` into it. */
+  put(values: Float32Array): number {
+    const at = this.alloc(values.length * 4);
+    this.f32.set(values, at / 4);
+    return at;
+  }
+
+  /** Allocates a block of i32 values. */
+  putInt32(values: ArrayLike<number>): number {
+    const at = this.alloc(values.length * 4);
+    this.i32.set(values, at / 4);
+    return at;
+  }
+
+  /** Copies `out.length` floats from `at` into `out`. */
+  take(at: number, out: Float32Array): void {
+    out.set(this.f32.subarray(at / 4, at / 4 + out.length));
+  }
+
+  /** Bytes in use by the memory (its current size). */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Convolution as im2col + packed SGEMM, threaded. Same contract as the reference
+ * (src/kernels/reference/conv2d.ts):
+ *
+ *   x:(N,C,H,W) w:(F,CG,KH,KW) b:(F) -> y:(N,F,OH,OW),  CG = C/G, FG = F/G, P = OH*OW, R = CG*KH*KW
+ *
+ *   forward:          y[n,g]  = w[g]:(FG,R) * cols(x[n,g]):(R,P) + b       (one GEMM per image and group)
+ *   backward input:   dx[n,g] = col2im( w[g]^T:(R,FG) * dy[n,g]:(FG,P) )
+ *   backward weight:  dw[g]   = sum_n dy[n,g]:(FG,P) * cols(x[n,g])^T:(P,R)
+ *   backward bias:    db[f]   = sum_{n,p} dy[n,f,p]
+ *
+ * A 1x1 kernel with stride 1 and no padding needs no im2col: cols(x[n,g]) is x[n,g] itself.
+ *
+ * Every function is called on every thread with its index `tid` of `threads`; each output
+ * element is written by exactly one thread, with the same arithmetic whatever the thread
+ * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
+ */
+import { ConvGeometry, shareStart } from './geometry';
+import { col2imAdd, im2col } from './im2col';
+import { MR, sgemm, sgemmPart, sgemmScratchBytes } from './sgemm';
+
+@inline
+function isDirect(g: ConvGeometry): bool {
+  return g.KH == 1 && g.KW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0 && g.padW == 0;
+}
+
+/** y[n, f0..f1, :] for one image and group, with bias; rows of the GEMM are filters. */
+@inline
+function forwardRows(
+  g: ConvGeometry, y: usize, w: usize, b: usize, cols: usize, n: i32, grp: i32,
+  f0: i32, f1: i32, gemmScratch: usize,
+): void {
+  const FG = g.F / g.groups;
+  const R = (g.C / g.groups) * g.KH * g.KW;
+  const P = g.OH * g.OW;
+  const f = grp * FG + f0;
+  const yRows = y + <usize>((n * g.F + f) * P) * 4;
+  sgemm(f1 - f0, P, R, w + <usize>(f * R) * 4, R, false, cols, P, false, yRows, P, false, gemmScratch);
+  if (b != 0) {
+    for (let r = 0; r < f1 - f0; r++) {
+      const bias = f32x4.splat(load<f32>(b + <usize>(f + r) * 4));
+      const row = yRows + <usize>(r * P) * 4;
+      let p = 0;
+      for (; p + 4 <= P; p += 4) {
+        const at = row + <usize>p * 4;
+        v128.store(at, f32x4.add(v128.load(at), bias));
+      }
+      for (; p < P; p++) {
+        const at = row + <usize>p * 4;
+        store<f32>(at, load<f32>(at) + load<f32>(b + <usize>(f + r) * 4));
+      }
+    }
+  }
+}
+
+/** Bytes of scratch one thread needs for conv2d with this geometry. */
+export function conv2dScratchBytes(geometry: usize): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const R = (g.C / g.groups) * g.KH * g.KW;
+  return sgemmScratchBytes() + R * g.OH * g.OW * 4;
+}
+
+export function conv2dForward(
+  tid: i32, threads: i32, geometry: usize,
+  y: usize, x: usize, w: usize, b: usize,
+  scratch: usize, scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const CG = g.C / g.groups;
+  const FG = g.F / g.groups;
+  const HW = g.H * g.W;
+  const gemmScratch = scratch + <usize>(tid * scratchStride);
+  const cols = gemmScratch + <usize>sgemmScratchBytes();
+  const direct = isDirect(g);
+  if (g.N >= threads) {
+    // Whole images per thread.
+    const n1 = shareStart(g.N, tid + 1, threads);
+    for (let n = shareStart(g.N, tid, threads); n < n1; n++) {
+      for (let grp = 0; grp < g.groups; grp++) {
+        const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
+        if (!direct) im2col(cols, xg, g);
+        forwardRows(g, y, w, b, direct ? xg : cols, n, grp, 0, FG, gemmScratch);
+      }
+    }
+  } else {
+    // Fewer images than threads: every thread builds cols and computes its own filter rows.
+    const tiles = (FG + MR - 1) / MR;
+    const f0 = min(FG, shareStart(tiles, tid, threads) * MR);
+    const f1 = min(FG, shareStart(tiles, tid + 1, threads) * MR);
+    if (f1 <= f0) return;
+    for (let n = 0; n < g.N; n++) {
+      for (let grp = 0; grp < g.groups; grp++) {
+        const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
+        if (!direct) im2col(cols, xg, g);
+        forwardRows(g, y, w, b, direct ? xg : cols, n, grp, f0, f1, gemmScratch);
+      }
+    }
+  }
+}
+
+export function conv2dBackwardInput(
+  tid: i32, threads: i32, geometry: usize,
+  dx: usize, dy: usize, w: usize,
+  scratch: usize, scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const CG = g.C / g.groups;
+  const FG = g.F / g.groups;
+  const R = CG * g.KH * g.KW;
+  const P = g.OH * g.OW;
+  const HW = g.H * g.W;
+  const gemmScratch = scratch + <usize>(tid * scratchStride);
+  const dcols = gemmScratch + <usize>sgemmScratchBytes();
+  const direct = isDirect(g);
+  const n1 = shareStart(g.N, tid + 1, threads);
+  for (let n = shareStart(g.N, tid, threads); n < n1; n++) {
+    const dxn = dx + <usize>(n * g.C * HW) * 4;
+    if (!direct) memory.fill(dxn, 0, <usize>(g.C * HW) * 4);
+    for (let grp = 0; grp < g.groups; grp++) {
+      const wg = w + <usize>(grp * FG * R) * 4;
+      const dyg = dy + <usize>((n * g.F + grp * FG) * P) * 4;
+      const dxg = dxn + <usize>(grp * CG * HW) * 4;
+      if (direct) {
+        sgemm(R, P, FG, wg, R, true, dyg, P, false, dxg, P, false, gemmScratch);
+      } else {
+        sgemm(R, P, FG, wg, R, true, dyg, P, false, dcols, P, false, gemmScratch);
+        col2imAdd(dxg, dcols, g);
+      }
+    }
+  }
+}
+
+/** Phase 1 of the weight gradient: cols for every image and group, cols:(N,G,R,P). */
+export function conv2dIm2colAll(tid: i32, threads: i32, geometry: usize, cols: usize, x: usize): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const CG = g.C / g.groups;
+  const R = CG * g.KH * g.KW;
+  const P = g.OH * g.OW;
+  const HW = g.H * g.W;
+  const n1 = shareStart(g.N, tid + 1, threads);
+  for (let n = shareStart(g.N, tid, threads); n < n1; n++) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      const dst = cols + <usize>((n * g.groups + grp) * R * P) * 4;
+      im2col(dst, x + <usize>((n * g.C + grp * CG) * HW) * 4, g);
+    }
+  }
+}
+
+/**
+ * Phase 2 of the weight gradient: dw[g] = sum_n dy[n,g] * cols[n,g]^T, images added in order.
+ * `cols` is phase 1's output, or x itself for a direct (1x1, stride 1, no padding) convolution.
+ */
+export function conv2dBackwardWeight(
+  tid: i32, threads: i32, geometry: usize,
+  dw: usize, dy: usize, cols: usize,
+  scratch: usize, scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const FG = g.F / g.groups;
+  const R = (g.C / g.groups) * g.KH * g.KW;
+  const P = g.OH * g.OW;
+  for (let grp = 0; grp < g.groups; grp++) {
+    const dwg = dw + <usize>(grp * FG * R) * 4;
+    for (let n = 0; n < g.N; n++) {
+      const dyg = dy + <usize>((n * g.F + grp * FG) * P) * 4;
+      const colsg = cols + <usize>((n * g.groups + grp) * R * P) * 4;
+      sgemmPart(tid, threads, FG, R, P, dyg, P, false, colsg, P, true, dwg, R, n > 0, scratch, scratchStride);
+    }
+  }
+}
+
+/** The sum of `count` f32 values, accumulated in four f64x2 lanes pairs and then added in order. */
+@inline
+function sumF32AsF64(row: usize, count: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  let p = 0;
+  for (; p + 8 <= count; p += 8) {
+    const v0 = v128.load(row + <usize>p * 4);
+    const v1 = v128.load(row + <usize>p * 4, 16);
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v0));
+    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(v0, v0, 2, 3, 0, 1)));
+    s2 = f64x2.add(s2, f64x2.promote_low_f32x4(v1));
+    s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i32x4.shuffle(v1, v1, 2, 3, 0, 1)));
+  }
+  const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let sum = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; p < count; p++) sum += <f64>load<f32>(row + <usize>p * 4);
+  return sum;
+}
+
+/** db[f] = sum over images and positions of dy[n,f,:], accumulated in f64. */
+export function conv2dBackwardBias(tid: i32, threads: i32, geometry: usize, db: usize, dy: usize): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const P = g.OH * g.OW;
+  const f1 = shareStart(g.F, tid + 1, threads);
+  for (let f = shareStart(g.F, tid, threads); f < f1; f++) {
+    let sum: f64 = 0;
+    for (let n = 0; n < g.N; n++) sum += sumF32AsF64(dy + <usize>((n * g.F + f) * P) * 4, P);
+    store<f32>(db + <usize>f * 4, <f32>sum);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Geometry records written by the host (src/kernels/wasm/memory.ts) into wasm memory as
+ * consecutive i32 fields, in exactly this order. They mirror Conv2dGeometry, Pool2dGeometry and
+ * LinearGeometry of src/shape.ts, where every size was computed and checked.
+ */
+
+@unmanaged
+export class ConvGeometry {
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
+  F: i32;
+  KH: i32;
+  KW: i32;
+  strideH: i32;
+  strideW: i32;
+  padH: i32;
+  padW: i32;
+  dilationH: i32;
+  dilationW: i32;
+  groups: i32;
+  OH: i32;
+  OW: i32;
+}
+
+@unmanaged
+export class PoolGeometry {
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
+  KH: i32;
+  KW: i32;
+  strideH: i32;
+  strideW: i32;
+  padH: i32;
+  padW: i32;
+  OH: i32;
+  OW: i32;
+}
+
+/** The range [start, end) of `count` items that thread `tid` of `threads` owns. */
+@inline
+export function shareStart(count: i32, tid: i32, threads: i32): i32 {
+  return <i32>((<i64>count * tid) / threads);
+}

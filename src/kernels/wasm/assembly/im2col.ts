@@ -1,0 +1,98 @@
+/**
+ * im2col and col2im for one image and one channel group.
+ *
+ * x:(CG,H,W) <-> cols:(CG*KH*KW, OH*OW), row r = (c*KH + kh)*KW + kw, column p = i*OW + j:
+ *
+ *   cols[r, p] = x[c, i*sH - pH + kh*dH, j*sW - pW + kw*dW]   (0 outside the image)
+ *
+ * so a convolution of the image is the GEMM w:(F, CG*KH*KW) * cols. col2im is the adjoint: it
+ * adds every cols[r, p] back into the x position it came from.
+ */
+import { ConvGeometry } from './geometry';
+
+export function im2col(cols: usize, x: usize, g: ConvGeometry): void {
+  const CG = g.C / g.groups;
+  const H = g.H,
+    W = g.W,
+    OH = g.OH,
+    OW = g.OW;
+  const P = OH * OW;
+  let row = cols;
+  for (let c = 0; c < CG; c++) {
+    const plane = x + <usize>(c * H * W) * 4;
+    for (let kh = 0; kh < g.KH; kh++) {
+      for (let kw = 0; kw < g.KW; kw++) {
+        const offsetW = kw * g.dilationW - g.padW;
+        for (let i = 0; i < OH; i++) {
+          const h = i * g.strideH - g.padH + kh * g.dilationH;
+          const out = row + <usize>(i * OW) * 4;
+          if (h < 0 || h >= H) {
+            memory.fill(out, 0, <usize>OW * 4);
+            continue;
+          }
+          const src = plane + <usize>(h * W) * 4;
+          if (g.strideW == 1) {
+            // Columns j with 0 <= j + offsetW < W copy one contiguous run.
+            const j0 = min(OW, max(0, -offsetW));
+            const j1 = max(j0, min(OW, W - offsetW));
+            if (j0 > 0) memory.fill(out, 0, <usize>j0 * 4);
+            memory.copy(out + <usize>j0 * 4, src + <usize>(j0 + offsetW) * 4, <usize>(j1 - j0) * 4);
+            if (j1 < OW) memory.fill(out + <usize>j1 * 4, 0, <usize>(OW - j1) * 4);
+          } else {
+            for (let j = 0; j < OW; j++) {
+              const v = j * g.strideW + offsetW;
+              store<f32>(out + <usize>j * 4, v >= 0 && v < W ? load<f32>(src + <usize>v * 4) : 0);
+            }
+          }
+        }
+        row += <usize>P * 4;
+      }
+    }
+  }
+}
+
+/** dx:(CG,H,W) += col2im(dcols:(CG*KH*KW, OH*OW)). */
+export function col2imAdd(dx: usize, dcols: usize, g: ConvGeometry): void {
+  const CG = g.C / g.groups;
+  const H = g.H,
+    W = g.W,
+    OH = g.OH,
+    OW = g.OW;
+  const P = OH * OW;
+  let row = dcols;
+  for (let c = 0; c < CG; c++) {
+    const plane = dx + <usize>(c * H * W) * 4;
+    for (let kh = 0; kh < g.KH; kh++) {
+      for (let kw = 0; kw < g.KW; kw++) {
+        const offsetW = kw * g.dilationW - g.padW;
+        for (let i = 0; i < OH; i++) {
+          const h = i * g.strideH - g.padH + kh * g.dilationH;
+          if (h < 0 || h >= H) continue;
+          const src = row + <usize>(i * OW) * 4;
+          const dst = plane + <usize>(h * W) * 4;
+          if (g.strideW == 1) {
+            const j0 = min(OW, max(0, -offsetW));
+            const j1 = max(j0, min(OW, W - offsetW));
+            let j = j0;
+            for (; j + 4 <= j1; j += 4) {
+              const d = dst + <usize>(j + offsetW) * 4;
+              v128.store(d, f32x4.add(v128.load(d), v128.load(src + <usize>j * 4)));
+            }
+            for (; j < j1; j++) {
+              const d = dst + <usize>(j + offsetW) * 4;
+              store<f32>(d, load<f32>(d) + load<f32>(src + <usize>j * 4));
+            }
+          } else {
+            for (let j = 0; j < OW; j++) {
+              const v = j * g.strideW + offsetW;
+              if (v < 0 || v >= W) continue;
+              const d = dst + <usize>v * 4;
+              store<f32>(d, load<f32>(d) + load<f32>(src + <usize>j * 4));
+            }
+          }
+        }
+        row += <usize>P * 4;
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Fully connected layer as SGEMMs, threaded by sgemmPart. Same contract as
+ * src/kernels/reference/linear.ts: x:(N,IN) w:(OUT,IN) b:(OUT) -> y:(N,OUT).
+ *
+ *   y  = x * w^T + b      dx = dy * w      dw = dy^T * x      db = sum_n dy[n,:]
+ */
+import { shareStart } from './geometry';
+import { sgemmPart } from './sgemm';
+
+export function linearForward(
+  tid: i32,
+  threads: i32,
+  N: i32,
+  IN: i32,
+  OUT: i32,
+  y: usize,
+  x: usize,
+  w: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  sgemmPart(
+    tid,
+    threads,
+    N,
+    OUT,
+    IN,
+    x,
+    IN,
+    false,
+    w,
+    IN,
+    true,
+    y,
+    OUT,
+    false,
+    scratch,
+    scratchStride,
+  );
+}
+
+/** y[n,:] += b, after linearForward (a separate dispatch, so every row of y is complete). */
+export function addRowBias(tid: i32, threads: i32, N: i32, OUT: i32, y: usize, b: usize): void {
+  const end = shareStart(N, tid + 1, threads);
+  for (let n = shareStart(N, tid, threads); n < end; n++) {
+    const row = y + <usize>(n * OUT) * 4;
+    for (let o = 0; o < OUT; o++) {
+      const at = row + <usize>o * 4;
+      store<f32>(at, load<f32>(at) + load<f32>(b + <usize>o * 4));
+    }
+  }
+}
+
+export function linearBackwardInput(
+  tid: i32,
+  threads: i32,
+  N: i32,
+  IN: i32,
+  OUT: i32,
+  dx: usize,
+  dy: usize,
+  w: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  sgemmPart(
+    tid,
+    threads,
+    N,
+    IN,
+    OUT,
+    dy,
+    OUT,
+    false,
+    w,
+    IN,
+    false,
+    dx,
+    IN,
+    false,
+    scratch,
+    scratchStride,
+  );
+}
+
+export function linearBackwardWeight(
+  tid: i32,
+  threads: i32,
+  N: i32,
+  IN: i32,
+  OUT: i32,
+  dw: usize,
+  dy: usize,
+  x: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  sgemmPart(
+    tid,
+    threads,
+    OUT,
+    IN,
+    N,
+    dy,
+    OUT,
+    true,
+    x,
+    IN,
+    false,
+    dw,
+    IN,
+    false,
+    scratch,
+    scratchStride,
+  );
+}
+
+/** db[o] = sum_n dy[n,o], accumulated in f64. */
+export function linearBackwardBias(
+  tid: i32,
+  threads: i32,
+  N: i32,
+  OUT: i32,
+  db: usize,
+  dy: usize,
+): void {
+  const end = shareStart(OUT, tid + 1, threads);
+  for (let o = shareStart(OUT, tid, threads); o < end; o++) {
+    let sum: f64 = 0;
+    for (let n = 0; n < N; n++) sum += <f64>load<f32>(dy + <usize>(n * OUT + o) * 4);
+    store<f32>(db + <usize>o * 4, <f32>sum);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Max pooling, threaded over (n, c) planes. Same contract as src/kernels/reference/max-pool2d.ts:
+ * x:(N,C,H,W) -> y:(N,C,OH,OW), y = max of each window, padding never wins, ties to the first
+ * maximum in row-major window order, NaN wins; the backward pass adds dy at that argmax only.
+ *
+ * Comparisons are branch-free (select / bitselect): on real activations the winner of a window is
+ * unpredictable, and a mispredicted branch per comparison costs more than the whole window.
+ * The common 2x2 stride-2 case runs four windows at a time in f32x4 lanes.
+ */
+import { PoolGeometry, shareStart } from './geometry';
+
+/** Whether `value` beats `best` under the contract: greater, or NaN over a number. */
+@inline
+function beats(value: f32, best: f32): bool {
+  return (value > best) | ((value != value) & (best == best));
+}
+
+@inline
+function beatsLanes(value: v128, best: v128): v128 {
+  const valueIsNaN = f32x4.ne(value, value);
+  const bestIsNumber = f32x4.eq(best, best);
+  return v128.or(f32x4.gt(value, best), v128.and(valueIsNaN, bestIsNumber));
+}
+
+/** Byte offset within the plane of the window's maximum. */
+@inline
+function argmaxInPlane(plane: usize, g: PoolGeometry, i: i32, j: i32): usize {
+  const h0 = i * g.strideH - g.padH;
+  const w0 = j * g.strideW - g.padW;
+  const hStart = max(h0, 0), hEnd = min(h0 + g.KH, g.H);
+  const wStart = max(w0, 0), wEnd = min(w0 + g.KW, g.W);
+  let best = <usize>(hStart * g.W + wStart) * 4;
+  let bestValue = load<f32>(plane + best);
+  for (let h = hStart; h < hEnd; h++) {
+    for (let v = wStart; v < wEnd; v++) {
+      const at = <usize>(h * g.W + v) * 4;
+      const value = load<f32>(plane + at);
+      const wins = beats(value, bestValue);
+      best = select<usize>(at, best, wins);
+      bestValue = select<f32>(value, bestValue, wins);
+    }
+  }
+  return best;
+}
+
+@inline
+function isTwoByTwo(g: PoolGeometry): bool {
+  return g.KH == 2 && g.KW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0;
+}
+
+/** Even lanes of (a, b) and odd lanes of (a, b): the left and right columns of four windows. */
+@inline
+function evenLanes(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+}
+
+@inline
+function oddLanes(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+}
+
+export function maxPool2dForward(tid: i32, threads: i32, geometry: usize, y: usize, x: usize): void {
+  const g = changetype<PoolGeometry>(geometry);
+  const planes = g.N * g.C;
+  const W = g.W, OH = g.OH, OW = g.OW;
+  const HW = g.H * W;
+  const OHW = OH * OW;
+  const twoByTwo = isTwoByTwo(g);
+  const end = shareStart(planes, tid + 1, threads);
+  for (let plane = shareStart(planes, tid, threads); plane < end; plane++) {
+    const xp = x + <usize>(plane * HW) * 4;
+    const yp = y + <usize>(plane * OHW) * 4;
+    for (let i = 0; i < OH; i++) {
+      let j = 0;
+      if (twoByTwo) {
+        const top = xp + <usize>(2 * i * W) * 4;
+        const bottom = top + <usize>W * 4;
+        const out = yp + <usize>(i * OW) * 4;
+        // f32x4.max propagates NaN, and ties do not matter for the value.
+        for (; j + 4 <= OW; j += 4) {
+          const at = <usize>(2 * j) * 4;
+          const m0 = f32x4.max(v128.load(top + at), v128.load(bottom + at));
+          const m1 = f32x4.max(v128.load(top + at, 16), v128.load(bottom + at, 16));
+          v128.store(out + <usize>j * 4, f32x4.max(evenLanes(m0, m1), oddLanes(m0, m1)));
+        }
+      }
+      for (; j < OW; j++) {
+        store<f32>(yp + <usize>(i * OW + j) * 4, load<f32>(xp + argmaxInPlane(xp, g, i, j)));
+      }
+    }
+  }
+}
+
+export function maxPool2dBackward(
+  tid: i32, threads: i32, geometry: usize, dx: usize, dy: usize, x: usize,
+): void {
+  const g = changetype<PoolGeometry>(geometry);
+  const planes = g.N * g.C;
+  const W = g.W, OH = g.OH, OW = g.OW;
+  const HW = g.H * W;
+  const OHW = OH * OW;
+  const twoByTwo = isTwoByTwo(g);
+  const end = shareStart(planes, tid + 1, threads);
+  for (let plane = shareStart(planes, tid, threads); plane < end; plane++) {
+    const xp = x + <usize>(plane * HW) * 4;
+    const dxp = dx + <usize>(plane * HW) * 4;
+    const dyp = dy + <usize>(plane * OHW) * 4;
+    memory.fill(dxp, 0, <usize>HW * 4);
+    for (let i = 0; i < OH; i++) {
+      let j = 0;
+      if (twoByTwo) {
+        // Four windows at once: a b over c d, lanes are windows. The winner is decided in
+        // row-major order (a, b, c, d), so a later position must beat, not tie, the best so far.
+        const top = 2 * i * W;
+        const bottom = top + W;
+        for (; j + 4 <= OW; j += 4) {
+          const t = xp + <usize>(top + 2 * j) * 4;
+          const u = xp + <usize>(bottom + 2 * j) * 4;
+          const t0 = v128.load(t), t1 = v128.load(t, 16);
+          const u0 = v128.load(u), u1 = v128.load(u, 16);
+          const a = evenLanes(t0, t1), b = oddLanes(t0, t1);
+          const c = evenLanes(u0, u1), d = oddLanes(u0, u1);
+          const bWins = beatsLanes(b, a);
+          let best = v128.bitselect(b, a, bWins);
+          const cWins = beatsLanes(c, best);
+          best = v128.bitselect(c, best, cWins);
+          const dWins = beatsLanes(d, best);
+          const grad = v128.load(dyp + <usize>(i * OW + j) * 4);
+          const gd = v128.and(grad, dWins);
+          const gc = v128.andnot(v128.and(grad, cWins), dWins);
+          const gb = v128.andnot(v128.andnot(v128.and(grad, bWins), cWins), dWins);
+          const ga = v128.andnot(grad, v128.or(v128.or(bWins, cWins), dWins));
+          // Interleave back: the top row is a0 b0 a1 b1 ..., the bottom row c0 d0 c1 d1 ...
+          const dt = dxp + <usize>(top + 2 * j) * 4;
+          const du = dxp + <usize>(bottom + 2 * j) * 4;
+          v128.store(dt, v128.shuffle<f32>(ga, gb, 0, 4, 1, 5));
+          v128.store(dt, v128.shuffle<f32>(ga, gb, 2, 6, 3, 7), 16);
+          v128.store(du, v128.shuffle<f32>(gc, gd, 0, 4, 1, 5));
+          v128.store(du, v128.shuffle<f32>(gc, gd, 2, 6, 3, 7), 16);
+        }
+      }
+      for (; j < OW; j++) {
+        const at = dxp + argmaxInPlane(xp, g, i, j);
+        store<f32>(at, load<f32>(at) + load<f32>(dyp + <usize>(i * OW + j) * 4));
+      }
+    }
+  }
+}

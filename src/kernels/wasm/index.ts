@@ -1,0 +1,4 @@
+export { createWasmBackend } from './wasm-backend.js';
+export type { KernelPath, WasmBackend, WasmBackendOptions } from './wasm-backend.js';
+export { detectSimd, simdSupported } from './module.js';
+export type { SimdLevel } from './module.js';

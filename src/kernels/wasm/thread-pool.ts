@@ -1,0 +1,187 @@
+/**
+ * Worker threads that share the kernels' memory and run one kernel call together.
+ *
+ * The calling thread is thread 0. A call writes the kernel's index and integer arguments into a
+ * shared control block, bumps the generation counter and wakes the workers (Atomics.notify);
+ * every thread runs f(tid, threads, ...args) on its share, and the caller waits (Atomics.wait)
+ * until the count of pending workers is zero. Calls are synchronous, like the Backend interface.
+ */
+import { THREADED_KERNELS, type Kernels, type ThreadedKernel } from './exports.js';
+
+const GENERATION = 0;
+const PENDING = 1;
+const KERNEL = 2;
+const ARGC = 3;
+const THREADS = 4;
+const FAILED = 5;
+const ARGS = 8;
+const MAX_ARGS = 24;
+const SHUTDOWN = -1;
+
+/** The worker's program, run by Node's worker_threads (eval) or a browser Worker (blob URL). */
+function workerSource(runtime: 'node' | 'browser'): string {
+  const start =
+    runtime === 'node'
+      ? `const { parentPort, workerData } = require('node:worker_threads'); main(workerData, (m) => parentPort.postMessage(m));`
+      : `self.onmessage = (event) => main(event.data, (m) => self.postMessage(m));`;
+  return `
+'use strict';
+function main({ module, memory, control, tid, names }, post) {
+  const ctrl = new Int32Array(control);
+  let kernels;
+  try {
+    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  } catch (error) {
+    post({ error: String(error) });
+    return;
+  }
+  post({ ready: true });
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, ${GENERATION}, seen);
+    seen = Atomics.load(ctrl, ${GENERATION});
+    const kernel = ctrl[${KERNEL}];
+    if (kernel === ${SHUTDOWN}) break;
+    const threads = ctrl[${THREADS}];
+    if (tid < threads) {
+      try {
+        kernels[names[kernel]](tid, threads, ...ctrl.subarray(${ARGS}, ${ARGS} + ctrl[${ARGC}]));
+      } catch (error) {
+        Atomics.store(ctrl, ${FAILED}, 1);
+        post({ error: String(error) });
+      }
+    }
+    if (Atomics.sub(ctrl, ${PENDING}, 1) === 1) Atomics.notify(ctrl, ${PENDING});
+  }
+}
+${start}
+`;
+}
+
+interface WorkerHandle {
+  terminate(): void;
+}
+
+export class ThreadPool {
+  /** Threads including the caller's. */
+  readonly size: number;
+  private readonly control: Int32Array;
+  private readonly kernels: Kernels;
+  private readonly workers: WorkerHandle[];
+  private lastError = '';
+
+  private constructor(
+    size: number,
+    control: Int32Array,
+    kernels: Kernels,
+    workers: WorkerHandle[],
+  ) {
+    this.size = size;
+    this.control = control;
+    this.kernels = kernels;
+    this.workers = workers;
+  }
+
+  /** A pool of `size` threads (the caller plus size-1 workers) over a shared memory. */
+  static async create(
+    size: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    kernels: Kernels,
+  ): Promise<ThreadPool> {
+    const control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
+    const workers: WorkerHandle[] = [];
+    const ready: Promise<void>[] = [];
+    const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+    let pool: ThreadPool | null = null;
+    for (let tid = 1; tid < size; tid++) {
+      const init = { module, memory, control: control.buffer, tid, names: THREADED_KERNELS };
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (message: { ready?: boolean; error?: string }) => {
+            if (message.ready === true) resolve();
+            else if (message.error !== undefined) {
+              if (pool !== null) pool.lastError = message.error;
+              reject(new Error(`wasm worker ${tid}: ${message.error}`));
+            }
+          };
+          if (isNode) {
+            void import('node:worker_threads').then(({ Worker }) => {
+              const worker = new Worker(workerSource('node'), { eval: true, workerData: init });
+              worker.unref(); // idle workers never keep the process alive
+              worker.on('message', onMessage);
+              worker.on('error', reject);
+              workers.push(worker);
+            }, reject);
+          } else {
+            const url = URL.createObjectURL(
+              new Blob([workerSource('browser')], { type: 'text/javascript' }),
+            );
+            const worker = new Worker(url);
+            worker.onmessage = (event: MessageEvent<{ ready?: boolean; error?: string }>) =>
+              onMessage(event.data);
+            worker.onerror = (event) => reject(new Error(event.message));
+            worker.postMessage(init);
+            workers.push(worker);
+          }
+        }),
+      );
+    }
+    await Promise.all(ready);
+    pool = new ThreadPool(size, control, kernels, workers);
+    return pool;
+  }
+
+  /** Runs kernel(tid, threads, ...args) on `threads` threads (at most the pool's size) and waits. */
+  run(kernel: ThreadedKernel, args: readonly number[], threads = this.size): void {
+    const used = Math.max(1, Math.min(threads, this.size));
+    // A wasm export's length is its parameter count: a missing argument would silently be 0.
+    const arity = this.kernels[kernel].length;
+    if (args.length + 2 !== arity) {
+      throw new RangeError(
+        `ThreadPool: ${kernel} takes ${arity - 2} arguments after (tid, threads), got ${args.length}`,
+      );
+    }
+    if (this.size === 1) {
+      this.kernels[kernel](0, 1, ...args);
+      return;
+    }
+    if (args.length > MAX_ARGS)
+      throw new RangeError(`ThreadPool: ${kernel} has too many arguments`);
+    const c = this.control;
+    c[KERNEL] = THREADED_KERNELS.indexOf(kernel);
+    c[ARGC] = args.length;
+    c[THREADS] = used;
+    c.set(args, ARGS);
+    Atomics.store(c, PENDING, this.size - 1);
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    let failure: unknown = null;
+    try {
+      this.kernels[kernel](0, used, ...args);
+    } catch (error) {
+      failure = error;
+    }
+    for (
+      let pending = Atomics.load(c, PENDING);
+      pending !== 0;
+      pending = Atomics.load(c, PENDING)
+    ) {
+      Atomics.wait(c, PENDING, pending);
+    }
+    if (failure !== null) throw failure;
+    if (Atomics.exchange(c, FAILED, 0) !== 0) {
+      throw new Error(`wasm kernel ${kernel} failed on a worker thread ${this.lastError}`.trim());
+    }
+  }
+
+  /** Stops the workers. The pool cannot be used afterwards. */
+  close(): void {
+    if (this.size === 1) return;
+    const c = this.control;
+    c[KERNEL] = SHUTDOWN;
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    for (const worker of this.workers) worker.terminate();
+  }
+}

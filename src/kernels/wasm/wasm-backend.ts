@@ -1,0 +1,532 @@
+/**
+ * The fast backend: the Backend contract run by WebAssembly SIMD kernels on a pool of threads
+ * sharing one memory. Each call copies its inputs into the kernels' memory, runs, and copies its
+ * outputs back (the copies are O(size) against the kernels' O(size x work), measured by
+ * `npm run bench`). Float64 arrays, used by gradient checks, go to the reference kernels.
+ *
+ * Paths, best first: relaxed SIMD (fused multiply-add) or plain SIMD; all cores when shared
+ * memory exists (Node; a cross-origin-isolated page), one thread otherwise; and where the engine
+ * has no WebAssembly SIMD at all, the reference backend. `path` says which one runs.
+ */
+import type { Backend, AvgPoolMode, Labels } from '../backend.js';
+import { referenceBackend } from '../reference/index.js';
+import type {
+  ClassificationGeometry,
+  Conv2dGeometry,
+  LinearGeometry,
+  Pool2dGeometry,
+} from '../../shape.js';
+import type { FloatArray } from '../../tensor.js';
+import { Arena } from './arena.js';
+import { kernelExports, type Kernels } from './exports.js';
+import { compileKernels, detectSimd, type SimdLevel } from './module.js';
+import { ThreadPool } from './thread-pool.js';
+
+export interface WasmBackendOptions {
+  /** Threads to use; default: all cores (1 where shared memory is unavailable). */
+  threads?: number;
+  /** 'auto' (default) takes relaxed SIMD where the engine has it. */
+  simd?: 'auto' | SimdLevel;
+}
+
+/** Which implementation runs, for users and logs. */
+export interface KernelPath {
+  backend: 'wasm' | 'reference';
+  simd: SimdLevel | null;
+  threads: number;
+  sharedMemory: boolean;
+  /** One line, e.g. "wasm relaxed-simd, 2 threads (shared memory)". */
+  description: string;
+}
+
+/** The kernels that run in WebAssembly; every other Backend kernel runs the reference loops. */
+export const WASM_KERNELS = [
+  'conv2dForward',
+  'conv2dBackwardInput',
+  'conv2dBackwardWeight',
+  'conv2dBackwardBias',
+  'maxPool2dForward',
+  'maxPool2dBackward',
+  'avgPool2dForward',
+  'avgPool2dBackward',
+  'reluForward',
+  'reluBackward',
+  'linearForward',
+  'linearBackwardInput',
+  'linearBackwardWeight',
+  'linearBackwardBias',
+  'softmaxCrossEntropyForward',
+  'softmaxCrossEntropyBackward',
+] as const satisfies readonly (keyof Backend)[];
+
+type WasmKernelName = (typeof WASM_KERNELS)[number];
+
+export interface WasmControls {
+  readonly name: string;
+  readonly path: KernelPath;
+  /** Threads each call uses, 1 .. the pool's size. */
+  setThreads(threads: number): void;
+  /** Bytes of WebAssembly memory in use (it grows to the largest call and stays there). */
+  memoryBytes(): number;
+  /** c:(M,N) = a:(M,K) * b:(K,N), row-major float32. */
+  sgemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number): void;
+  /** Stops the worker threads. */
+  dispose(): void;
+}
+
+export type WasmBackend = Backend & WasmControls;
+
+/** All cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser. */
+async function defaultThreads(): Promise<number> {
+  if (typeof process !== 'undefined' && process.versions?.node !== undefined) {
+    const os = await import('node:os');
+    return Math.max(1, os.availableParallelism());
+  }
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
+function isFloat32(...arrays: (FloatArray | null)[]): boolean {
+  return arrays.every((a) => a === null || a instanceof Float32Array);
+}
+
+function convRecord(g: Conv2dGeometry): number[] {
+  return [
+    g.N,
+    g.C,
+    g.H,
+    g.W,
+    g.F,
+    g.KH,
+    g.KW,
+    g.strideH,
+    g.strideW,
+    g.padH,
+    g.padW,
+    g.dilationH,
+    g.dilationW,
+    g.groups,
+    g.OH,
+    g.OW,
+  ];
+}
+
+function poolRecord(g: Pool2dGeometry): number[] {
+  return [g.N, g.C, g.H, g.W, g.KH, g.KW, g.strideH, g.strideW, g.padH, g.padW, g.OH, g.OW];
+}
+
+class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
+  readonly name: string;
+  readonly path: KernelPath;
+  private threads: number;
+  private readonly arena: Arena;
+  private readonly kernels: Kernels;
+  private readonly pool: ThreadPool;
+
+  constructor(path: KernelPath, arena: Arena, kernels: Kernels, pool: ThreadPool) {
+    this.path = path;
+    this.name = `wasm-${path.simd ?? 'none'}`;
+    this.threads = pool.size;
+    this.arena = arena;
+    this.kernels = kernels;
+    this.pool = pool;
+  }
+
+  setThreads(threads: number): void {
+    if (!Number.isInteger(threads) || threads < 1 || threads > this.pool.size) {
+      throw new RangeError(
+        `setThreads: threads must be an integer in [1, ${this.pool.size}], got ${threads}`,
+      );
+    }
+    this.threads = threads;
+    this.path.threads = threads;
+    this.path.description = describe(this.path);
+  }
+
+  memoryBytes(): number {
+    return this.arena.byteLength;
+  }
+
+  dispose(): void {
+    this.pool.close();
+  }
+
+  /** Per-thread scratch for GEMM-based kernels: returns [first byte, bytes per thread]. */
+  private scratch(bytesPerThread: number): [number, number] {
+    const stride = Math.ceil(bytesPerThread / 64) * 64;
+    return [this.arena.alloc(stride * this.threads), stride];
+  }
+
+  sgemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number): void {
+    for (const [name, array, size] of [
+      ['a', a, M * K],
+      ['b', b, K * N],
+      ['c', c, M * N],
+    ] as const) {
+      if (array.length !== size)
+        throw new RangeError(`sgemm: ${name} has ${array.length} elements, expected ${size}`);
+    }
+    const arena = this.arena;
+    arena.reset();
+    const pa = arena.put(a);
+    const pb = arena.put(b);
+    const pc = arena.alloc(c.length * 4);
+    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+    const args = [M, N, K, pa, K, 0, pb, N, 0, pc, N, 0, scratch, stride];
+    this.pool.run('sgemmPart', args, this.threads);
+    arena.take(pc, c);
+  }
+
+  conv2dForward(
+    y: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    b: FloatArray | null,
+    g: Conv2dGeometry,
+  ): void {
+    if (!isFloat32(y, x, w, b)) return referenceBackend.conv2dForward(y, x, w, b, g);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(convRecord(g));
+    const px = arena.put(x as Float32Array);
+    const pw = arena.put(w as Float32Array);
+    const pb = b === null ? 0 : arena.put(b as Float32Array);
+    const py = arena.alloc(y.length * 4);
+    const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
+    this.pool.run('conv2dForward', [geometry, py, px, pw, pb, scratch, stride], this.threads);
+    arena.take(py, y as Float32Array);
+  }
+
+  conv2dBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: Conv2dGeometry): void {
+    if (!isFloat32(dx, dy, w)) return referenceBackend.conv2dBackwardInput(dx, dy, w, g);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(convRecord(g));
+    const pdy = arena.put(dy as Float32Array);
+    const pw = arena.put(w as Float32Array);
+    const pdx = arena.alloc(dx.length * 4);
+    const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
+    this.pool.run('conv2dBackwardInput', [geometry, pdx, pdy, pw, scratch, stride], this.threads);
+    arena.take(pdx, dx as Float32Array);
+  }
+
+  conv2dBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: Conv2dGeometry): void {
+    if (!isFloat32(dw, dy, x)) return referenceBackend.conv2dBackwardWeight(dw, dy, x, g);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(convRecord(g));
+    const pdy = arena.put(dy as Float32Array);
+    const px = arena.put(x as Float32Array);
+    const pdw = arena.alloc(dw.length * 4);
+    const direct =
+      g.KH === 1 &&
+      g.KW === 1 &&
+      g.strideH === 1 &&
+      g.strideW === 1 &&
+      g.padH === 0 &&
+      g.padW === 0;
+    let cols = px;
+    if (!direct) {
+      cols = arena.alloc(g.N * g.C * g.KH * g.KW * g.OH * g.OW * 4);
+      this.pool.run('conv2dIm2colAll', [geometry, cols, px], this.threads);
+    }
+    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+    this.pool.run(
+      'conv2dBackwardWeight',
+      [geometry, pdw, pdy, cols, scratch, stride],
+      this.threads,
+    );
+    arena.take(pdw, dw as Float32Array);
+  }
+
+  conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeometry): void {
+    if (!isFloat32(db, dy)) return referenceBackend.conv2dBackwardBias(db, dy, g);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(convRecord(g));
+    const pdy = arena.put(dy as Float32Array);
+    const pdb = arena.alloc(db.length * 4);
+    this.pool.run('conv2dBackwardBias', [geometry, pdb, pdy], this.threads);
+    arena.take(pdb, db as Float32Array);
+  }
+
+  maxPool2dForward(y: FloatArray, x: FloatArray, g: Pool2dGeometry): void {
+    if (!isFloat32(y, x)) return referenceBackend.maxPool2dForward(y, x, g);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(poolRecord(g));
+    const px = arena.put(x as Float32Array);
+    const py = arena.alloc(y.length * 4);
+    this.pool.run('maxPool2dForward', [geometry, py, px], this.threads);
+    arena.take(py, y as Float32Array);
+  }
+
+  maxPool2dBackward(dx: FloatArray, dy: FloatArray, x: FloatArray, g: Pool2dGeometry): void {
+    if (!isFloat32(dx, dy, x)) return referenceBackend.maxPool2dBackward(dx, dy, x, g);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(poolRecord(g));
+    const pdy = arena.put(dy as Float32Array);
+    const px = arena.put(x as Float32Array);
+    const pdx = arena.alloc(dx.length * 4);
+    this.pool.run('maxPool2dBackward', [geometry, pdx, pdy, px], this.threads);
+    arena.take(pdx, dx as Float32Array);
+  }
+
+  avgPool2dForward(y: FloatArray, x: FloatArray, g: Pool2dGeometry, mode: AvgPoolMode = {}): void {
+    if (!isFloat32(y, x)) return referenceBackend.avgPool2dForward(y, x, g, mode);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(poolRecord(g));
+    const px = arena.put(x as Float32Array);
+    const py = arena.alloc(y.length * 4);
+    const includePad = (mode.countIncludePad ?? true) ? 1 : 0;
+    this.pool.run('avgPool2dForward', [geometry, py, px, includePad], this.threads);
+    arena.take(py, y as Float32Array);
+  }
+
+  avgPool2dBackward(
+    dx: FloatArray,
+    dy: FloatArray,
+    g: Pool2dGeometry,
+    mode: AvgPoolMode = {},
+  ): void {
+    if (!isFloat32(dx, dy)) return referenceBackend.avgPool2dBackward(dx, dy, g, mode);
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(poolRecord(g));
+    const pdy = arena.put(dy as Float32Array);
+    const pdx = arena.alloc(dx.length * 4);
+    const includePad = (mode.countIncludePad ?? true) ? 1 : 0;
+    this.pool.run('avgPool2dBackward', [geometry, pdx, pdy, includePad], this.threads);
+    arena.take(pdx, dx as Float32Array);
+  }
+
+  reluForward(y: FloatArray, x: FloatArray): void {
+    if (!isFloat32(y, x)) return referenceBackend.reluForward(y, x);
+    const arena = this.arena;
+    arena.reset();
+    const px = arena.put(x as Float32Array);
+    this.pool.run('reluForward', [px, px, x.length], this.threads);
+    arena.take(px, y as Float32Array);
+  }
+
+  reluBackward(dx: FloatArray, dy: FloatArray, x: FloatArray): void {
+    if (!isFloat32(dx, dy, x)) return referenceBackend.reluBackward(dx, dy, x);
+    const arena = this.arena;
+    arena.reset();
+    const pdy = arena.put(dy as Float32Array);
+    const px = arena.put(x as Float32Array);
+    this.pool.run('reluBackward', [pdy, pdy, px, x.length], this.threads);
+    arena.take(pdy, dx as Float32Array);
+  }
+
+  linearForward(
+    y: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    b: FloatArray | null,
+    g: LinearGeometry,
+  ): void {
+    if (!isFloat32(y, x, w, b)) return referenceBackend.linearForward(y, x, w, b, g);
+    const arena = this.arena;
+    arena.reset();
+    const px = arena.put(x as Float32Array);
+    const pw = arena.put(w as Float32Array);
+    const py = arena.alloc(y.length * 4);
+    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+    this.pool.run('linearForward', [g.N, g.IN, g.OUT, py, px, pw, scratch, stride], this.threads);
+    if (b !== null)
+      this.pool.run('addRowBias', [g.N, g.OUT, py, arena.put(b as Float32Array)], this.threads);
+    arena.take(py, y as Float32Array);
+  }
+
+  linearBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: LinearGeometry): void {
+    if (!isFloat32(dx, dy, w)) return referenceBackend.linearBackwardInput(dx, dy, w, g);
+    const arena = this.arena;
+    arena.reset();
+    const pdy = arena.put(dy as Float32Array);
+    const pw = arena.put(w as Float32Array);
+    const pdx = arena.alloc(dx.length * 4);
+    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+    this.pool.run(
+      'linearBackwardInput',
+      [g.N, g.IN, g.OUT, pdx, pdy, pw, scratch, stride],
+      this.threads,
+    );
+    arena.take(pdx, dx as Float32Array);
+  }
+
+  linearBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: LinearGeometry): void {
+    if (!isFloat32(dw, dy, x)) return referenceBackend.linearBackwardWeight(dw, dy, x, g);
+    const arena = this.arena;
+    arena.reset();
+    const pdy = arena.put(dy as Float32Array);
+    const px = arena.put(x as Float32Array);
+    const pdw = arena.alloc(dw.length * 4);
+    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+    this.pool.run(
+      'linearBackwardWeight',
+      [g.N, g.IN, g.OUT, pdw, pdy, px, scratch, stride],
+      this.threads,
+    );
+    arena.take(pdw, dw as Float32Array);
+  }
+
+  linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeometry): void {
+    if (!isFloat32(db, dy)) return referenceBackend.linearBackwardBias(db, dy, g);
+    const arena = this.arena;
+    arena.reset();
+    const pdy = arena.put(dy as Float32Array);
+    const pdb = arena.alloc(db.length * 4);
+    this.pool.run('linearBackwardBias', [g.N, g.OUT, pdb, pdy], this.threads);
+    arena.take(pdb, db as Float32Array);
+  }
+
+  softmaxCrossEntropyForward(
+    logits: FloatArray,
+    labels: Labels,
+    g: ClassificationGeometry,
+  ): number {
+    if (!isFloat32(logits)) return referenceBackend.softmaxCrossEntropyForward(logits, labels, g);
+    checkLabels(labels, g);
+    const arena = this.arena;
+    arena.reset();
+    const pz = arena.put(logits as Float32Array);
+    const pl = arena.putInt32(labels);
+    return this.kernels.softmaxCrossEntropyForward(g.N, g.K, pz, pl);
+  }
+
+  softmaxCrossEntropyBackward(
+    dlogits: FloatArray,
+    logits: FloatArray,
+    labels: Labels,
+    g: ClassificationGeometry,
+    dloss = 1,
+  ): void {
+    if (!isFloat32(dlogits, logits)) {
+      return referenceBackend.softmaxCrossEntropyBackward(dlogits, logits, labels, g, dloss);
+    }
+    checkLabels(labels, g);
+    const arena = this.arena;
+    arena.reset();
+    const pz = arena.put(logits as Float32Array);
+    const pl = arena.putInt32(labels);
+    const pdz = arena.alloc(dlogits.length * 4);
+    this.kernels.softmaxCrossEntropyBackward(g.N, g.K, pdz, pz, pl, dloss);
+    arena.take(pdz, dlogits as Float32Array);
+  }
+}
+
+/** The same label check as the reference, done here because the kernel trusts its input. */
+function checkLabels(labels: Labels, g: ClassificationGeometry): void {
+  for (let n = 0; n < g.N; n++) {
+    const label = labels[n];
+    if (!Number.isInteger(label) || label < 0 || label >= g.K) {
+      throw new RangeError(
+        `softmaxCrossEntropy: label ${label} at batch index ${n} is not a class index in [0, ${g.K})`,
+      );
+    }
+  }
+}
+
+function describe(path: KernelPath): string {
+  if (path.backend === 'reference')
+    return 'reference kernels (this engine has no WebAssembly SIMD)';
+  const threads = `${path.threads} thread${path.threads === 1 ? '' : 's'}`;
+  const memory = path.sharedMemory ? 'shared memory' : 'no shared memory';
+  return `wasm ${path.simd}, ${threads} (${memory})`;
+}
+
+/** The reference kernels dressed as a WasmBackend, for engines without WebAssembly SIMD. */
+function referenceFallback(): WasmBackend {
+  const path: KernelPath = {
+    backend: 'reference',
+    simd: null,
+    threads: 1,
+    sharedMemory: false,
+    description: '',
+  };
+  path.description = describe(path);
+  return {
+    ...referenceBackend,
+    name: 'reference',
+    path,
+    setThreads(threads: number) {
+      if (threads !== 1)
+        throw new RangeError('setThreads: the reference fallback runs on one thread');
+    },
+    memoryBytes: () => 0,
+    sgemm(c, a, b, M, N, K) {
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let sum = 0;
+          for (let k = 0; k < K; k++) sum += a[i * K + k] * b[k * N + j];
+          c[i * N + j] = sum;
+        }
+      }
+    },
+    dispose() {},
+  };
+}
+
+/**
+ * Starts the fast backend: compiles the kernels, starts the worker threads and returns the
+ * backend. Pass it to setBackend to make every op use it.
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const { simd = 'auto' } = options;
+  const detected = await detectSimd();
+  if (detected === null) return referenceFallback();
+  if (simd === 'relaxed-simd' && detected !== 'relaxed-simd') {
+    throw new Error(
+      'createWasmBackend: relaxed SIMD was asked for, but this engine does not support it',
+    );
+  }
+  const level: SimdLevel = simd === 'auto' ? detected : simd;
+  const shared = sharedMemoryAvailable();
+  const requested = options.threads ?? (await defaultThreads());
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`createWasmBackend: threads must be a positive integer, got ${requested}`);
+  }
+  const threads = shared ? requested : 1;
+  const module = await compileKernels(level, shared);
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const kernels = kernelExports(instance.exports);
+  const pool = await ThreadPool.create(threads, module, memory, kernels);
+  const path: KernelPath = {
+    backend: 'wasm',
+    simd: level,
+    threads,
+    sharedMemory: shared,
+    description: '',
+  };
+  path.description = describe(path);
+  return withReferenceFallback(
+    new WasmKernels(path, new Arena(memory, kernels.heapBase()), kernels, pool),
+  );
+}
+
+/** A full Backend: the WebAssembly kernels, and the reference for every kernel they lack. */
+function withReferenceFallback(fast: WasmKernels): WasmBackend {
+  const backend: WasmBackend = {
+    ...referenceBackend,
+    name: fast.name,
+    path: fast.path,
+    setThreads: (threads) => fast.setThreads(threads),
+    memoryBytes: () => fast.memoryBytes(),
+    sgemm: (c, a, b, M, N, K) => fast.sgemm(c, a, b, M, N, K),
+    dispose: () => fast.dispose(),
+  };
+  for (const name of WASM_KERNELS) {
+    Object.defineProperty(backend, name, { value: fast[name].bind(fast), enumerable: true });
+  }
+  return backend;
+}
