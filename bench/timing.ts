@@ -1,0 +1,111 @@
+/**
+ * A small timing library: warm-up runs, then timed runs until there are at least `minSamples`
+ * samples and `minSeconds` have passed (or `maxSeconds` have, whichever comes first).
+ *
+ * A run that is too slow to repeat is time-boxed: when the last warm-up run takes longer than
+ * `slowRunSeconds`, exactly one timed run follows and the result says so. Every run is awaited,
+ * so a library that computes lazily (jax-js) must block until its result is ready inside `run`.
+ */
+import { performance } from 'node:perf_hooks';
+
+/** One measured operation; may be asynchronous. */
+export type RunFn = () => void | Promise<void>;
+
+export interface TimingOptions {
+  /** Untimed runs first (JIT, kernel compilation, caches); 0 to skip. */
+  warmupRuns: number;
+  /** Keep sampling until at least this many timed runs... */
+  minSamples: number;
+  /** ...and at least this much timed time have been collected. */
+  minSeconds: number;
+  /** Stop sampling after this much timed time, even below minSamples (at least one run). */
+  maxSeconds: number;
+  /** Never more than this many samples. */
+  maxSamples: number;
+  /** If the last warm-up run took longer than this, take exactly one timed run. */
+  slowRunSeconds: number;
+}
+
+export interface Timing {
+  /** Every timed run, in milliseconds, in the order they ran. */
+  samplesMs: number[];
+  /** Every warm-up run, in milliseconds (first one includes compilation, if any). */
+  warmupMs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** True when a single timed run was taken because one run was too slow to repeat. */
+  timeBoxed: boolean;
+}
+
+/** The two presets `npm run bench` uses; `--quick` picks the second. */
+export const FULL_TIMING: TimingOptions = {
+  warmupRuns: 2,
+  minSamples: 10,
+  minSeconds: 1,
+  maxSeconds: 5,
+  maxSamples: 1000,
+  slowRunSeconds: 2,
+};
+
+export const QUICK_TIMING: TimingOptions = {
+  warmupRuns: 1,
+  minSamples: 3,
+  minSeconds: 0.2,
+  maxSeconds: 1.5,
+  maxSamples: 1000,
+  slowRunSeconds: 0.5,
+};
+
+/** Wall-clock milliseconds of one run. */
+export async function timeOnce(run: RunFn): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+/** The median of a non-empty list (mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Summary statistics of the given samples. */
+export function summarize(samplesMs: number[], warmupMs: number[], timeBoxed: boolean): Timing {
+  return {
+    samplesMs,
+    warmupMs,
+    medianMs: median(samplesMs),
+    minMs: Math.min(...samplesMs),
+    maxMs: Math.max(...samplesMs),
+    timeBoxed,
+  };
+}
+
+/** Warm up, then sample `run` as the options say. */
+export async function measure(run: RunFn, options: TimingOptions): Promise<Timing> {
+  const warmupMs: number[] = [];
+  for (let i = 0; i < options.warmupRuns; i++) warmupMs.push(await timeOnce(run));
+  const lastWarmup = warmupMs.at(-1);
+  if (lastWarmup !== undefined && lastWarmup > options.slowRunSeconds * 1000) {
+    return summarize([await timeOnce(run)], warmupMs, true);
+  }
+  const samplesMs: number[] = [];
+  let elapsedMs = 0;
+  for (;;) {
+    const ms = await timeOnce(run);
+    samplesMs.push(ms);
+    elapsedMs += ms;
+    const enough = samplesMs.length >= options.minSamples && elapsedMs >= options.minSeconds * 1000;
+    if (enough || elapsedMs >= options.maxSeconds * 1000) break;
+    if (samplesMs.length >= options.maxSamples) break;
+  }
+  return summarize(samplesMs, warmupMs, false);
+}
+
+/** Billions of floating-point operations per second at the given time per run. */
+export function gflops(flops: number, ms: number): number {
+  return flops / (ms * 1e6);
+}
