@@ -43,6 +43,19 @@ export interface Backend {
   conv2dBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: Conv2dGeometry): void;
   conv2dBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: Conv2dGeometry): void;
   conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeometry): void;
+  /**
+   * All the gradients a conv layer needs from one dy, in one call (a backend that copies dy
+   * into its own memory then copies it once); null skips that gradient.
+   */
+  conv2dBackward(
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    g: Conv2dGeometry,
+  ): void;
 
   maxPool2dForward(y: FloatArray, x: FloatArray, g: Pool2dGeometry): void;
   maxPool2dBackward(dx: FloatArray, dy: FloatArray, x: FloatArray, g: Pool2dGeometry): void;
@@ -63,6 +76,16 @@ export interface Backend {
   linearBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: LinearGeometry): void;
   linearBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: LinearGeometry): void;
   linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeometry): void;
+  /** dx, dw and db of a linear layer in one call; null skips that gradient. */
+  linearBackward(
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    g: LinearGeometry,
+  ): void;
 
   softmaxCrossEntropyForward(logits: FloatArray, labels: Labels, g: ClassificationGeometry): number;
   softmaxCrossEntropyBackward(

@@ -6,13 +6,14 @@
  *
  *   y[n,f,i,j] = b[f] + sum_{c,kh,kw} x[n, c', i*sH - pH + kh*dH, j*sW - pW + kw*dW] * w[f,c,kh,kw]
  *
- * The backward is the conv2d kernels' backward: dx, dw, db (src/kernels/reference/conv2d.ts).
+ * The backward is the conv2d kernels' backward: dx, dw, db from one conv2dBackward call
+ * (src/kernels/reference/conv2d.ts).
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
 import { ShapeError, conv2dGeometry, conv2dOutputShape, type Conv2dOptions } from '../shape.js';
 import { Tensor, formatShape } from '../tensor.js';
-import { gradFor } from './grad-buffer.js';
+import { gradBuffer } from './grad-buffer.js';
 
 export function conv2d(
   x: Tensor,
@@ -28,10 +29,18 @@ export function conv2d(
   getBackend().conv2dForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('conv2d', y, inputs, (dy) => {
-    const backend = getBackend();
-    const dx = gradFor(x, (d) => backend.conv2dBackwardInput(d, dy.data, weight.data, g));
-    const dw = gradFor(weight, (d) => backend.conv2dBackwardWeight(d, dy.data, x.data, g));
-    if (bias === null) return [dx, dw];
-    return [dx, dw, gradFor(bias, (d) => backend.conv2dBackwardBias(d, dy.data, g))];
+    const dx = gradBuffer(x);
+    const dw = gradBuffer(weight);
+    const db = bias === null ? null : gradBuffer(bias);
+    getBackend().conv2dBackward(
+      dx?.data ?? null,
+      dw?.data ?? null,
+      db?.data ?? null,
+      dy.data,
+      x.data,
+      weight.data,
+      g,
+    );
+    return bias === null ? [dx, dw] : [dx, dw, db];
   });
 }

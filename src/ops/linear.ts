@@ -9,7 +9,7 @@ import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
 import { ShapeError, linearGeometry } from '../shape.js';
 import { Tensor, formatShape } from '../tensor.js';
-import { gradFor } from './grad-buffer.js';
+import { gradBuffer } from './grad-buffer.js';
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (x.rank < 1) throw new ShapeError('linear: input must have at least 1 dimension (..., IN)');
@@ -24,10 +24,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   getBackend().linearForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', y, inputs, (dy) => {
-    const backend = getBackend();
-    const dx = gradFor(x, (d) => backend.linearBackwardInput(d, dy.data, weight.data, g));
-    const dw = gradFor(weight, (d) => backend.linearBackwardWeight(d, dy.data, x.data, g));
-    if (bias === null) return [dx, dw];
-    return [dx, dw, gradFor(bias, (d) => backend.linearBackwardBias(d, dy.data, g))];
+    const dx = gradBuffer(x);
+    const dw = gradBuffer(weight);
+    const db = bias === null ? null : gradBuffer(bias);
+    getBackend().linearBackward(
+      dx?.data ?? null,
+      dw?.data ?? null,
+      db?.data ?? null,
+      dy.data,
+      x.data,
+      weight.data,
+      g,
+    );
+    return bias === null ? [dx, dw] : [dx, dw, db];
   });
 }

@@ -75,6 +75,17 @@ function runConv(
   backend.conv2dBackwardInput(out.dx, dy, w, g);
   backend.conv2dBackwardWeight(out.dw, dy, x, g);
   backend.conv2dBackwardBias(out.db, dy, g);
+  // The fused call gives the same bits, and skips what is null.
+  const fused = {
+    dx: new Float32Array(x.length),
+    dw: new Float32Array(w.length),
+    db: new Float32Array(b.length),
+  };
+  backend.conv2dBackward(fused.dx, fused.dw, fused.db, dy, x, w, g);
+  assert.deepEqual(fused, { dx: out.dx, dw: out.dw, db: out.db }, `${backend.name} conv2dBackward`);
+  const onlyWeight = new Float32Array(w.length);
+  backend.conv2dBackward(null, onlyWeight, null, dy, x, w, g);
+  assert.deepEqual(onlyWeight, out.dw, `${backend.name} conv2dBackward (dw only)`);
   return out;
 }
 
@@ -438,6 +449,13 @@ describe('fast backend conformance: ReLU, linear, softmax cross-entropy', () => 
         backend.linearBackwardInput(got.dx, dy, w, g);
         backend.linearBackwardWeight(got.dw, dy, x, g);
         backend.linearBackwardBias(got.db, dy, g);
+        const fused = {
+          dx: new Float32Array(N * IN),
+          dw: new Float32Array(OUT * IN),
+          db: new Float32Array(OUT),
+        };
+        backend.linearBackward(fused.dx, fused.dw, fused.db, dy, x, w, g);
+        assert.deepEqual(fused, { dx: got.dx, dw: got.dw, db: got.db }, 'linearBackward');
         const want = {
           y: new Float64Array(N * OUT),
           dx: new Float64Array(N * IN),

@@ -136,3 +136,18 @@ export function conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeom
     }
   }
 }
+
+/** Whichever of dx, dw, db are not null, from one dy (the three kernels above, in turn). */
+export function conv2dBackward(
+  dx: FloatArray | null,
+  dw: FloatArray | null,
+  db: FloatArray | null,
+  dy: FloatArray,
+  x: FloatArray,
+  w: FloatArray,
+  g: Conv2dGeometry,
+): void {
+  if (dx !== null) conv2dBackwardInput(dx, dy, w, g);
+  if (dw !== null) conv2dBackwardWeight(dw, dy, x, g);
+  if (db !== null) conv2dBackwardBias(db, dy, g);
+}

@@ -2,12 +2,14 @@ import { setDefaultBackend, type Backend } from '../backend.js';
 import { avgPool2dBackward, avgPool2dForward } from './avg-pool2d.js';
 import {
   conv2dBackwardBias,
+  conv2dBackward,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
 } from './conv2d.js';
 import {
   linearBackwardBias,
+  linearBackward,
   linearBackwardInput,
   linearBackwardWeight,
   linearForward,
@@ -64,6 +66,7 @@ export const referenceBackend: Backend = {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dBackwardBias,
+  conv2dBackward,
   maxPool2dForward,
   maxPool2dBackward,
   avgPool2dForward,
@@ -74,6 +77,7 @@ export const referenceBackend: Backend = {
   linearBackwardInput,
   linearBackwardWeight,
   linearBackwardBias,
+  linearBackward,
   softmaxCrossEntropyForward,
   softmaxCrossEntropyBackward,
   convTranspose2dForward,

@@ -72,3 +72,18 @@ export function linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeom
     db[o] = sum;
   }
 }
+
+/** Whichever of dx, dw, db are not null, from one dy (the three kernels above, in turn). */
+export function linearBackward(
+  dx: FloatArray | null,
+  dw: FloatArray | null,
+  db: FloatArray | null,
+  dy: FloatArray,
+  x: FloatArray,
+  w: FloatArray,
+  g: LinearGeometry,
+): void {
+  if (dx !== null) linearBackwardInput(dx, dy, w, g);
+  if (dw !== null) linearBackwardWeight(dw, dy, x, g);
+  if (db !== null) linearBackwardBias(db, dy, g);
+}

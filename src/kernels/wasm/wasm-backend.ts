@@ -45,6 +45,7 @@ export const WASM_KERNELS = [
   'conv2dBackwardInput',
   'conv2dBackwardWeight',
   'conv2dBackwardBias',
+  'conv2dBackward',
   'maxPool2dForward',
   'maxPool2dBackward',
   'avgPool2dForward',
@@ -55,6 +56,7 @@ export const WASM_KERNELS = [
   'linearBackwardInput',
   'linearBackwardWeight',
   'linearBackwardBias',
+  'linearBackward',
   'softmaxCrossEntropyForward',
   'softmaxCrossEntropyBackward',
 ] as const satisfies readonly (keyof Backend)[];
@@ -222,20 +224,8 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     arena.reset();
     const geometry = arena.putInt32(convRecord(g));
     const pdy = arena.put(dy as Float32Array);
-    const px = arena.put(x as Float32Array);
     const pdw = arena.alloc(dw.length * 4);
-    const direct =
-      g.KH === 1 &&
-      g.KW === 1 &&
-      g.strideH === 1 &&
-      g.strideW === 1 &&
-      g.padH === 0 &&
-      g.padW === 0;
-    let cols = px;
-    if (!direct) {
-      cols = arena.alloc(g.N * g.C * g.KH * g.KW * g.OH * g.OW * 4);
-      this.pool.run('conv2dIm2colAll', [geometry, cols, px], this.threads);
-    }
+    const cols = this.im2colAll(geometry, g, x as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     this.pool.run(
       'conv2dBackwardWeight',
@@ -254,6 +244,63 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const pdb = arena.alloc(db.length * 4);
     this.pool.run('conv2dBackwardBias', [geometry, pdb, pdy], this.threads);
     arena.take(pdb, db as Float32Array);
+  }
+
+  conv2dBackward(
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    g: Conv2dGeometry,
+  ): void {
+    if (!isFloat32(dx, dw, db, dy, x, w)) {
+      return referenceBackend.conv2dBackward(dx, dw, db, dy, x, w, g);
+    }
+    const arena = this.arena;
+    arena.reset();
+    const geometry = arena.putInt32(convRecord(g));
+    const pdy = arena.put(dy as Float32Array);
+    if (db !== null) {
+      const pdb = arena.alloc(db.length * 4);
+      this.pool.run('conv2dBackwardBias', [geometry, pdb, pdy], this.threads);
+      arena.take(pdb, db as Float32Array);
+    }
+    if (dx !== null) {
+      const pw = arena.put(w as Float32Array);
+      const pdx = arena.alloc(dx.length * 4);
+      const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
+      this.pool.run('conv2dBackwardInput', [geometry, pdx, pdy, pw, scratch, stride], this.threads);
+      arena.take(pdx, dx as Float32Array);
+    }
+    if (dw !== null) {
+      const pdw = arena.alloc(dw.length * 4);
+      const cols = this.im2colAll(geometry, g, x as Float32Array);
+      const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+      this.pool.run(
+        'conv2dBackwardWeight',
+        [geometry, pdw, pdy, cols, scratch, stride],
+        this.threads,
+      );
+      arena.take(pdw, dw as Float32Array);
+    }
+  }
+
+  /** x copied in and unrolled for the weight gradient (x itself for a direct 1x1 conv). */
+  private im2colAll(geometry: number, g: Conv2dGeometry, x: Float32Array): number {
+    const px = this.arena.put(x);
+    const direct =
+      g.KH === 1 &&
+      g.KW === 1 &&
+      g.strideH === 1 &&
+      g.strideW === 1 &&
+      g.padH === 0 &&
+      g.padW === 0;
+    if (direct) return px;
+    const cols = this.arena.alloc(g.N * g.C * g.KH * g.KW * g.OH * g.OW * 4);
+    this.pool.run('conv2dIm2colAll', [geometry, cols, px], this.threads);
+    return cols;
   }
 
   maxPool2dForward(y: FloatArray, x: FloatArray, g: Pool2dGeometry): void {
@@ -387,6 +434,49 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const pdb = arena.alloc(db.length * 4);
     this.pool.run('linearBackwardBias', [g.N, g.OUT, pdb, pdy], this.threads);
     arena.take(pdb, db as Float32Array);
+  }
+
+  linearBackward(
+    dx: FloatArray | null,
+    dw: FloatArray | null,
+    db: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    w: FloatArray,
+    g: LinearGeometry,
+  ): void {
+    if (!isFloat32(dx, dw, db, dy, x, w)) {
+      return referenceBackend.linearBackward(dx, dw, db, dy, x, w, g);
+    }
+    const arena = this.arena;
+    arena.reset();
+    const pdy = arena.put(dy as Float32Array);
+    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+    if (dx !== null) {
+      const pw = arena.put(w as Float32Array);
+      const pdx = arena.alloc(dx.length * 4);
+      this.pool.run(
+        'linearBackwardInput',
+        [g.N, g.IN, g.OUT, pdx, pdy, pw, scratch, stride],
+        this.threads,
+      );
+      arena.take(pdx, dx as Float32Array);
+    }
+    if (dw !== null) {
+      const px = arena.put(x as Float32Array);
+      const pdw = arena.alloc(dw.length * 4);
+      this.pool.run(
+        'linearBackwardWeight',
+        [g.N, g.IN, g.OUT, pdw, pdy, px, scratch, stride],
+        this.threads,
+      );
+      arena.take(pdw, dw as Float32Array);
+    }
+    if (db !== null) {
+      const pdb = arena.alloc(db.length * 4);
+      this.pool.run('linearBackwardBias', [g.N, g.OUT, pdb, pdy], this.threads);
+      arena.take(pdb, db as Float32Array);
+    }
   }
 
   softmaxCrossEntropyForward(

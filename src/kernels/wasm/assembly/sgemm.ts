@@ -38,6 +38,21 @@ function packA(
 ): void {
   for (let p = 0; p < mc; p += MR) {
     const panel = dst + <usize>(p * kc) * 4; // panel p/MR starts at (p/MR)*kc*MR floats
+    if (!transA && i0 + p + MR <= M) {
+      // Four full rows, each contiguous in k: transpose 4x4 blocks into the k-major panel.
+      const row = a + <usize>((i0 + p) * lda + k0) * 4;
+      const stride = <usize>lda * 4;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4x4(panel + <usize>(k * MR) * 4, row + <usize>k * 4, stride, 16);
+      }
+      for (; k < kc; k++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(panel + <usize>(k * MR + r) * 4, load<f32>(row + <usize>r * stride + <usize>k * 4));
+        }
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
       const i = i0 + p + r;
       if (i < M) {
@@ -76,6 +91,21 @@ function packB(
         v128.store(out, v128.load(src, 16), 16);
         src += <usize>ldb * 4;
       }
+    } else if (transB && width == NR) {
+      // Eight full columns of op(B), each a contiguous row of B: two 4x4 transposes per 4 k.
+      const col = b + <usize>(j * ldb + k0) * 4;
+      const stride = <usize>ldb * 4;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const out = panel + <usize>(k * NR) * 4;
+        transpose4x4(out, col + <usize>k * 4, stride, 32);
+        transpose4x4(out + 16, col + 4 * stride + <usize>k * 4, stride, 32);
+      }
+      for (; k < kc; k++) {
+        for (let c = 0; c < NR; c++) {
+          store<f32>(panel + <usize>(k * NR + c) * 4, load<f32>(col + <usize>c * stride + <usize>k * 4));
+        }
+      }
     } else if (transB) {
       for (let c = 0; c < NR; c++) {
         if (c < width) {
@@ -98,6 +128,26 @@ function packB(
       }
     }
   }
+}
+
+/**
+ * Reads a 4x4 block (4 rows `srcStride` bytes apart, 4 floats each) and writes its transpose as
+ * 4 vectors `dstStride` bytes apart: dst row k holds column k of the block.
+ */
+@inline
+function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** The MR x NR tile: c[r*ldc + j] (+)= sum_k pa[k*MR + r] * pb[k*NR + j]. */
