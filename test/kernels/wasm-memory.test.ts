@@ -1,0 +1,98 @@
+/**
+ * Memory stays flat over a long run on the fast backend: 2,000 forward+backward steps of a small
+ * conv net through autograd, with no dispose anywhere. The JS heap (after a full GC) and the
+ * WebAssembly memory at step 2,000 must be within 5% of what they were at step 200.
+ *
+ * The heap is counted without V8's code space: JIT-compiled code comes and goes with
+ * optimisation decisions (it moves by 10-30% between samples here) and holds no tensors.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { getBackend, setBackend, type Backend } from '../../src/kernels/backend.js';
+import { createWasmBackend, type WasmBackend } from '../../src/kernels/wasm/index.js';
+import { conv2d, crossEntropy, flatten, linear, maxPool2d, relu } from '../../src/ops/index.js';
+import { Rng } from '../../src/rng.js';
+import { Tensor } from '../../src/tensor.js';
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Bytes in use on the V8 heap, less the space that holds compiled code. */
+function dataHeapBytes(): number {
+  let bytes = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (!space.space_name.startsWith('code')) bytes += space.space_used_size;
+  }
+  return bytes;
+}
+
+let backend: WasmBackend | null = null;
+let previous: Backend | null = null;
+let startError = '';
+
+before(async () => {
+  previous = getBackend();
+  try {
+    backend = await createWasmBackend({ threads: 2 });
+    setBackend(backend);
+  } catch (error) {
+    startError = String(error);
+  }
+});
+
+after(() => {
+  if (previous !== null) setBackend(previous);
+  backend?.dispose();
+});
+
+describe('fast backend memory over a long run', () => {
+  it('heap and wasm memory after 2,000 steps are within 5% of step 200', (t) => {
+    if (backend === null) return t.skip(`the wasm backend could not start: ${startError}`);
+    const rng = new Rng(1);
+    const w1 = Tensor.randn([8, 1, 3, 3], rng, 0.3).requireGrad();
+    const b1 = Tensor.zeros([8]).requireGrad();
+    const w2 = Tensor.randn([10, 8 * 6 * 6], rng, 0.05).requireGrad();
+    const b2 = Tensor.zeros([10]).requireGrad();
+    const params = [w1, b1, w2, b2];
+    const x = Tensor.randn([16, 1, 12, 12], rng);
+    const labels = Int32Array.from({ length: 16 }, (_, i) => i % 10);
+    const sample: Record<number, { heap: number; wasm: number }> = {};
+    let firstLoss = 0;
+    let lastLoss = 0;
+    for (let step = 1; step <= 2000; step++) {
+      const h = maxPool2d(relu(conv2d(x, w1, b1, { padding: 1 })), { kernelSize: 2 });
+      const loss = crossEntropy(linear(flatten(h), w2, b2), labels);
+      loss.backward();
+      for (const p of params) {
+        const grad = p.grad as Tensor;
+        for (let i = 0; i < p.size; i++) p.data[i] -= 0.01 * grad.data[i];
+        p.zeroGrad();
+      }
+      if (step === 1) firstLoss = loss.item();
+      lastLoss = loss.item();
+      if (step === 200 || step === 2000) {
+        collectGarbage();
+        collectGarbage();
+        sample[step] = { heap: dataHeapBytes(), wasm: backend.memoryBytes() };
+      }
+    }
+    t.diagnostic(`loss ${firstLoss.toFixed(3)} -> ${lastLoss.toFixed(3)}`);
+    t.diagnostic(
+      `heap ${(sample[200].heap / 2 ** 20).toFixed(1)} MiB at step 200, ${(sample[2000].heap / 2 ** 20).toFixed(1)} MiB at step 2000`,
+    );
+    t.diagnostic(
+      `wasm memory ${sample[200].wasm} bytes at step 200, ${sample[2000].wasm} at step 2000`,
+    );
+    assert.ok(lastLoss < firstLoss, 'the net should learn something');
+    assert.ok(
+      sample[2000].heap <= sample[200].heap * 1.05,
+      `heap grew from ${sample[200].heap} to ${sample[2000].heap}`,
+    );
+    assert.ok(
+      sample[2000].wasm <= sample[200].wasm * 1.05,
+      `wasm memory grew from ${sample[200].wasm} to ${sample[2000].wasm}`,
+    );
+  });
+});
