@@ -105,3 +105,4 @@ export type {
 } from './shape.js';
 export type { UpsampleBilinearMode } from './kernels/backend.js';
 export * from './ops/index.js';
+export * from './kernels/wasm/index.js';

@@ -19,7 +19,7 @@ export function backendConvForward(backend: Backend, c: ConvCase): Prepared {
   return { run: () => backend.conv2dForward(y, x, w, b, g) };
 }
 
-/** conv2dForward, then dx, dw, db from a fixed dy:(N,F,OH,OW). */
+/** conv2dForward, then dx, dw, db from a fixed dy:(N,F,OH,OW) in one conv2dBackward call (as the conv2d op does). */
 export function backendConvForwardBackward(backend: Backend, c: ConvCase): Prepared {
   const g = convGeometry(c);
   const x = randomFloat32(g.N * g.C * g.H * g.W, 1);
@@ -33,9 +33,7 @@ export function backendConvForwardBackward(backend: Backend, c: ConvCase): Prepa
   return {
     run: () => {
       backend.conv2dForward(y, x, w, b, g);
-      backend.conv2dBackwardInput(dx, dy, w, g);
-      backend.conv2dBackwardWeight(dw, dy, x, g);
-      backend.conv2dBackwardBias(db, dy, g);
+      backend.conv2dBackward(dx, dw, db, dy, x, w, g);
     },
   };
 }

@@ -7,8 +7,16 @@
 const PAGE = 65536;
 const ALIGN = 64; // a cache line; also keeps every f32x4 access 16-byte aligned
 
+/** What the copies into and out of the kernels' memory have cost so far. */
+export interface CopyStats {
+  bytesIn: number;
+  bytesOut: number;
+  milliseconds: number;
+}
+
 export class Arena {
   readonly memory: WebAssembly.Memory;
+  readonly copies: CopyStats = { bytesIn: 0, bytesOut: 0, milliseconds: 0 };
   private readonly base: number;
   private top: number;
   private f32View: Float32Array;
@@ -63,7 +71,10 @@ export class Arena {
   /** Allocates a block and copies `values` into it. */
   put(values: Float32Array): number {
     const at = this.alloc(values.length * 4);
+    const start = performance.now();
     this.f32.set(values, at / 4);
+    this.copies.milliseconds += performance.now() - start;
+    this.copies.bytesIn += values.byteLength;
     return at;
   }
 
@@ -76,7 +87,10 @@ export class Arena {
 
   /** Copies `out.length` floats from `at` into `out`. */
   take(at: number, out: Float32Array): void {
+    const start = performance.now();
     out.set(this.f32.subarray(at / 4, at / 4 + out.length));
+    this.copies.milliseconds += performance.now() - start;
+    this.copies.bytesOut += out.byteLength;
   }
 
   /** Bytes in use by the memory (its current size). */

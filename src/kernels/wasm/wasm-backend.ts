@@ -8,7 +8,7 @@
  * memory exists (Node; a cross-origin-isolated page), one thread otherwise; and where the engine
  * has no WebAssembly SIMD at all, the reference backend. `path` says which one runs.
  */
-import type { Backend, AvgPoolMode, Labels } from '../backend.js';
+import { setBackend, type AvgPoolMode, type Backend, type Labels } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
 import type {
   ClassificationGeometry,
@@ -17,7 +17,7 @@ import type {
   Pool2dGeometry,
 } from '../../shape.js';
 import type { FloatArray } from '../../tensor.js';
-import { Arena } from './arena.js';
+import { Arena, type CopyStats } from './arena.js';
 import { kernelExports, type Kernels } from './exports.js';
 import { compileKernels, detectSimd, type SimdLevel } from './module.js';
 import { ThreadPool } from './thread-pool.js';
@@ -70,6 +70,8 @@ export interface WasmControls {
   setThreads(threads: number): void;
   /** Bytes of WebAssembly memory in use (it grows to the largest call and stays there). */
   memoryBytes(): number;
+  /** The bytes copied into and out of the kernels' memory so far, and the time it took. */
+  copyStats(): CopyStats;
   /** c:(M,N) = a:(M,K) * b:(K,N), row-major float32. */
   sgemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number): void;
   /** Stops the worker threads. */
@@ -153,6 +155,10 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
 
   memoryBytes(): number {
     return this.arena.byteLength;
+  }
+
+  copyStats(): CopyStats {
+    return { ...this.arena.copies };
   }
 
   dispose(): void {
@@ -553,6 +559,7 @@ function referenceFallback(): WasmBackend {
         throw new RangeError('setThreads: the reference fallback runs on one thread');
     },
     memoryBytes: () => 0,
+    copyStats: () => ({ bytesIn: 0, bytesOut: 0, milliseconds: 0 }),
     sgemm(c, a, b, M, N, K) {
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {
@@ -570,6 +577,13 @@ function referenceFallback(): WasmBackend {
  * Starts the fast backend: compiles the kernels, starts the worker threads and returns the
  * backend. Pass it to setBackend to make every op use it.
  */
+/** Starts the fast backend and makes every op use it; returns it (its `path` says what runs). */
+export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const backend = await createWasmBackend(options);
+  setBackend(backend);
+  return backend;
+}
+
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const { simd = 'auto' } = options;
   const detected = await detectSimd();
@@ -612,6 +626,7 @@ function withReferenceFallback(fast: WasmKernels): WasmBackend {
     path: fast.path,
     setThreads: (threads) => fast.setThreads(threads),
     memoryBytes: () => fast.memoryBytes(),
+    copyStats: () => fast.copyStats(),
     sgemm: (c, a, b, M, N, K) => fast.sgemm(c, a, b, M, N, K),
     dispose: () => fast.dispose(),
   };
