@@ -28,8 +28,31 @@ function checkShape(shape: Shape, where: string): void {
   }
 }
 
+/**
+ * Where new float32 tensor data comes from. Ordinarily plain JS memory; inside a fast backend's
+ * step (see WasmBackend.runStep) the kernels' own memory, so kernels read and write it in place.
+ */
+export interface Float32Allocator {
+  /** A zero-filled array of `length` floats. */
+  allocate(length: number): Float32Array;
+}
+
+let float32Allocator: Float32Allocator | null = null;
+
+/** Runs fn with every new float32 tensor's data taken from `allocator`; restores the previous one. */
+export function withFloat32Allocator<T>(allocator: Float32Allocator | null, fn: () => T): T {
+  const previous = float32Allocator;
+  float32Allocator = allocator;
+  try {
+    return fn();
+  } finally {
+    float32Allocator = previous;
+  }
+}
+
 function allocate(dtype: DType, size: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  if (dtype === 'float64') return new Float64Array(size);
+  return float32Allocator === null ? new Float32Array(size) : float32Allocator.allocate(size);
 }
 
 /**

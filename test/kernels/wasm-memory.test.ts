@@ -95,4 +95,61 @@ describe('fast backend memory over a long run', () => {
       `wasm memory grew from ${sample[200].wasm} to ${sample[2000].wasm}`,
     );
   });
+
+  it('runStep: the same bits as copying, tensors in wasm memory, memory flat, misuse rejected', (t) => {
+    if (backend === null) return t.skip(`the wasm backend could not start: ${startError}`);
+    const fast = backend;
+    const makeParams = () => {
+      const rng = new Rng(5);
+      return [
+        Tensor.randn([6, 2, 3, 3], rng, 0.3).requireGrad(),
+        Tensor.zeros([6]).requireGrad(),
+        Tensor.randn([5, 6 * 4 * 4], rng, 0.1).requireGrad(),
+        Tensor.zeros([5]).requireGrad(),
+      ];
+    };
+    const x = Tensor.randn([4, 2, 8, 8], new Rng(6));
+    const labels = [0, 1, 2, 4];
+    const train = (params: Tensor[], steps: number, inPlace: boolean): number[] => {
+      const losses: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const body = () => {
+          const [w1, b1, w2, b2] = params;
+          const h = maxPool2d(relu(conv2d(x, w1, b1, { padding: 1 })), { kernelSize: 2 });
+          const loss = crossEntropy(linear(flatten(h), w2, b2), labels);
+          if (inPlace)
+            assert.ok(
+              h.data.buffer instanceof SharedArrayBuffer,
+              'step tensors live in wasm memory',
+            );
+          loss.backward();
+          for (const p of params) {
+            const grad = p.grad as Tensor;
+            for (let k = 0; k < p.size; k++) p.data[k] -= 0.05 * grad.data[k];
+          }
+          return loss.item();
+        };
+        losses.push(inPlace ? fast.runStep(params, body) : body());
+        for (const p of params) {
+          assert.ok(
+            p.grad === null || !(p.grad.data.buffer instanceof SharedArrayBuffer),
+            'grads leave wasm memory',
+          );
+          p.zeroGrad();
+        }
+      }
+      return losses;
+    };
+    const copied = makeParams();
+    const inPlace = makeParams();
+    const lossesCopied = train(copied, 5, false);
+    const lossesInPlace = train(inPlace, 5, true);
+    assert.deepEqual(lossesInPlace, lossesCopied);
+    for (let i = 0; i < copied.length; i++) assert.deepEqual(inPlace[i].data, copied[i].data);
+    const memory = fast.memoryBytes();
+    train(inPlace, 50, true);
+    assert.equal(fast.memoryBytes(), memory, 'the step memory is reused, not grown');
+    assert.throws(() => fast.runStep([], () => Tensor.zeros([2])), /returned a tensor/);
+    assert.throws(() => fast.runStep([], () => fast.runStep([], () => 1)), /cannot be nested/);
+  });
 });

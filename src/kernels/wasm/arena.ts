@@ -1,8 +1,14 @@
 /**
  * The host's view of the kernels' memory: a bump allocator over one WebAssembly.Memory (shared
- * between threads when threads are used). Each kernel call resets the arena, places its
- * geometry, inputs, outputs and per-thread scratch, copies the inputs in and the outputs out.
- * Nothing outlives a call, so memory use is the largest call's, whatever the run's length.
+ * between threads when threads are used), in two regions:
+ *
+ *   [base .. stepTop)   tensors made during a step (runStep): views the kernels use in place
+ *   [stepTop .. top)    one kernel call's geometry, copied-in inputs, outputs and scratch
+ *
+ * Each kernel call resets `top` to `stepTop`; the end of a step resets both to `base`. Nothing
+ * outlives a step, so memory use is the largest step's, whatever the run's length. Views stay
+ * valid when the memory grows because a shared memory's buffer is never detached; step tensors
+ * are therefore offered only on shared memory.
  */
 const PAGE = 65536;
 const ALIGN = 64; // a cache line; also keeps every f32x4 access 16-byte aligned
@@ -18,21 +24,53 @@ export class Arena {
   readonly memory: WebAssembly.Memory;
   readonly copies: CopyStats = { bytesIn: 0, bytesOut: 0, milliseconds: 0 };
   private readonly base: number;
+  private stepTop: number;
   private top: number;
+  /** Every SharedArrayBuffer this memory has shown (one per growth): views on them are ours. */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
   private f32View: Float32Array;
   private i32View: Int32Array;
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
     this.base = Math.ceil(heapBase / ALIGN) * ALIGN;
+    this.stepTop = this.base;
     this.top = this.base;
     this.f32View = new Float32Array(memory.buffer);
     this.i32View = new Int32Array(memory.buffer);
   }
 
-  /** Frees everything allocated since the last reset. */
+  /** Frees what the last kernel call allocated. */
   reset(): void {
+    this.top = this.stepTop;
+  }
+
+  /** Whether step tensors can live here: only on a shared memory, whose views survive growth. */
+  get canHoldTensors(): boolean {
+    return (
+      typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer
+    );
+  }
+
+  /** A zeroed step tensor's data, in this memory. Valid until releaseStep(). */
+  allocateTensor(length: number): Float32Array {
+    this.top = this.stepTop;
+    const at = this.alloc(length * 4);
+    this.stepTop = this.top;
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float32Array(buffer, at, length);
+  }
+
+  /** Ends a step: every step tensor's memory is free again. */
+  releaseStep(): void {
+    this.stepTop = this.base;
     this.top = this.base;
+  }
+
+  /** Whether `values` is a view of this memory (a step tensor), usable in place. */
+  owns(values: Float32Array): boolean {
+    return this.buffers.has(values.buffer);
   }
 
   /** A fresh, 64-byte aligned block of `bytes` bytes; the memory grows as needed. */

@@ -16,7 +16,7 @@ import type {
   LinearGeometry,
   Pool2dGeometry,
 } from '../../shape.js';
-import type { FloatArray } from '../../tensor.js';
+import { Tensor, withFloat32Allocator, type FloatArray } from '../../tensor.js';
 import { Arena, type CopyStats } from './arena.js';
 import { kernelExports, type Kernels } from './exports.js';
 import { compileKernels, detectSimd, type SimdLevel } from './module.js';
@@ -74,6 +74,14 @@ export interface WasmControls {
   copyStats(): CopyStats;
   /** c:(M,N) = a:(M,K) * b:(K,N), row-major float32. */
   sgemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number): void;
+  /**
+   * Runs one training step with every float32 tensor it makes living in the kernels' memory, so
+   * kernels read and write activations and gradients in place instead of copying them. The
+   * step's tensors are valid only inside it: return numbers (the loss), not tensors. Gradients
+   * of `params` made during the step are copied to ordinary memory at its end. Without shared
+   * memory it simply runs the step.
+   */
+  runStep<T>(params: Iterable<Tensor>, step: () => T): T;
   /** Stops the worker threads. */
   dispose(): void;
 }
@@ -129,6 +137,7 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
   readonly name: string;
   readonly path: KernelPath;
   private threads: number;
+  private inStep = false;
   private readonly arena: Arena;
   private readonly kernels: Kernels;
   private readonly pool: ThreadPool;
@@ -165,6 +174,53 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     this.pool.close();
   }
 
+  /** A pointer to `values` in the kernels' memory: in place for a step tensor, else a copy. */
+  private input(values: Float32Array): number {
+    return this.arena.owns(values) ? values.byteOffset : this.arena.put(values);
+  }
+
+  /** Where a kernel writes `out`: in place for a step tensor, else scratch that finish() copies out. */
+  private output(out: Float32Array): number {
+    return this.arena.owns(out) ? out.byteOffset : this.arena.alloc(out.byteLength);
+  }
+
+  private finish(out: Float32Array, at: number): void {
+    if (!this.arena.owns(out)) this.arena.take(at, out);
+  }
+
+  runStep<T>(params: Iterable<Tensor>, step: () => T): T {
+    if (this.inStep) throw new Error('runStep: steps cannot be nested');
+    if (!this.arena.canHoldTensors) return step();
+    const kept = [...params];
+    for (const p of kept) {
+      if (p.grad !== null && this.arena.owns(p.grad.data as Float32Array)) {
+        throw new Error('runStep: a parameter still holds a gradient from an unfinished step');
+      }
+    }
+    this.inStep = true;
+    try {
+      const result = withFloat32Allocator(
+        { allocate: (length) => this.arena.allocateTensor(length) },
+        step,
+      );
+      if (result instanceof Tensor) {
+        throw new Error(
+          'runStep: the step returned a tensor, whose memory ends with the step; return numbers or copies',
+        );
+      }
+      return result;
+    } finally {
+      // Gradients made during the step move to ordinary memory before the step's memory is reused.
+      for (const p of kept) {
+        if (p.grad !== null && this.arena.owns(p.grad.data as Float32Array)) {
+          p.grad = withFloat32Allocator(null, () => (p.grad as Tensor).clone());
+        }
+      }
+      this.arena.releaseStep();
+      this.inStep = false;
+    }
+  }
+
   /** Per-thread scratch for GEMM-based kernels: returns [first byte, bytes per thread]. */
   private scratch(bytesPerThread: number): [number, number] {
     const stride = Math.ceil(bytesPerThread / 64) * 64;
@@ -182,13 +238,13 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     }
     const arena = this.arena;
     arena.reset();
-    const pa = arena.put(a);
-    const pb = arena.put(b);
-    const pc = arena.alloc(c.length * 4);
+    const pa = this.input(a);
+    const pb = this.input(b);
+    const pc = this.output(c);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     const args = [M, N, K, pa, K, 0, pb, N, 0, pc, N, 0, scratch, stride];
     this.pool.run('sgemmPart', args, this.threads);
-    arena.take(pc, c);
+    this.finish(c, pc);
   }
 
   conv2dForward(
@@ -202,13 +258,13 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(convRecord(g));
-    const px = arena.put(x as Float32Array);
-    const pw = arena.put(w as Float32Array);
-    const pb = b === null ? 0 : arena.put(b as Float32Array);
-    const py = arena.alloc(y.length * 4);
+    const px = this.input(x as Float32Array);
+    const pw = this.input(w as Float32Array);
+    const pb = b === null ? 0 : this.input(b as Float32Array);
+    const py = this.output(y as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
     this.pool.run('conv2dForward', [geometry, py, px, pw, pb, scratch, stride], this.threads);
-    arena.take(py, y as Float32Array);
+    this.finish(y as Float32Array, py);
   }
 
   conv2dBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: Conv2dGeometry): void {
@@ -216,12 +272,12 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(convRecord(g));
-    const pdy = arena.put(dy as Float32Array);
-    const pw = arena.put(w as Float32Array);
-    const pdx = arena.alloc(dx.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const pw = this.input(w as Float32Array);
+    const pdx = this.output(dx as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
     this.pool.run('conv2dBackwardInput', [geometry, pdx, pdy, pw, scratch, stride], this.threads);
-    arena.take(pdx, dx as Float32Array);
+    this.finish(dx as Float32Array, pdx);
   }
 
   conv2dBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: Conv2dGeometry): void {
@@ -229,8 +285,8 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(convRecord(g));
-    const pdy = arena.put(dy as Float32Array);
-    const pdw = arena.alloc(dw.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const pdw = this.output(dw as Float32Array);
     const cols = this.im2colAll(geometry, g, x as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     this.pool.run(
@@ -238,7 +294,7 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
       [geometry, pdw, pdy, cols, scratch, stride],
       this.threads,
     );
-    arena.take(pdw, dw as Float32Array);
+    this.finish(dw as Float32Array, pdw);
   }
 
   conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeometry): void {
@@ -246,10 +302,10 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(convRecord(g));
-    const pdy = arena.put(dy as Float32Array);
-    const pdb = arena.alloc(db.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const pdb = this.output(db as Float32Array);
     this.pool.run('conv2dBackwardBias', [geometry, pdb, pdy], this.threads);
-    arena.take(pdb, db as Float32Array);
+    this.finish(db as Float32Array, pdb);
   }
 
   conv2dBackward(
@@ -267,21 +323,21 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(convRecord(g));
-    const pdy = arena.put(dy as Float32Array);
+    const pdy = this.input(dy as Float32Array);
     if (db !== null) {
-      const pdb = arena.alloc(db.length * 4);
+      const pdb = this.output(db as Float32Array);
       this.pool.run('conv2dBackwardBias', [geometry, pdb, pdy], this.threads);
-      arena.take(pdb, db as Float32Array);
+      this.finish(db as Float32Array, pdb);
     }
     if (dx !== null) {
-      const pw = arena.put(w as Float32Array);
-      const pdx = arena.alloc(dx.length * 4);
+      const pw = this.input(w as Float32Array);
+      const pdx = this.output(dx as Float32Array);
       const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
       this.pool.run('conv2dBackwardInput', [geometry, pdx, pdy, pw, scratch, stride], this.threads);
-      arena.take(pdx, dx as Float32Array);
+      this.finish(dx as Float32Array, pdx);
     }
     if (dw !== null) {
-      const pdw = arena.alloc(dw.length * 4);
+      const pdw = this.output(dw as Float32Array);
       const cols = this.im2colAll(geometry, g, x as Float32Array);
       const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
       this.pool.run(
@@ -289,13 +345,13 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
         [geometry, pdw, pdy, cols, scratch, stride],
         this.threads,
       );
-      arena.take(pdw, dw as Float32Array);
+      this.finish(dw as Float32Array, pdw);
     }
   }
 
   /** x copied in and unrolled for the weight gradient (x itself for a direct 1x1 conv). */
   private im2colAll(geometry: number, g: Conv2dGeometry, x: Float32Array): number {
-    const px = this.arena.put(x);
+    const px = this.input(x);
     const direct =
       g.KH === 1 &&
       g.KW === 1 &&
@@ -314,10 +370,10 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(poolRecord(g));
-    const px = arena.put(x as Float32Array);
-    const py = arena.alloc(y.length * 4);
+    const px = this.input(x as Float32Array);
+    const py = this.output(y as Float32Array);
     this.pool.run('maxPool2dForward', [geometry, py, px], this.threads);
-    arena.take(py, y as Float32Array);
+    this.finish(y as Float32Array, py);
   }
 
   maxPool2dBackward(dx: FloatArray, dy: FloatArray, x: FloatArray, g: Pool2dGeometry): void {
@@ -325,11 +381,11 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(poolRecord(g));
-    const pdy = arena.put(dy as Float32Array);
-    const px = arena.put(x as Float32Array);
-    const pdx = arena.alloc(dx.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const px = this.input(x as Float32Array);
+    const pdx = this.output(dx as Float32Array);
     this.pool.run('maxPool2dBackward', [geometry, pdx, pdy, px], this.threads);
-    arena.take(pdx, dx as Float32Array);
+    this.finish(dx as Float32Array, pdx);
   }
 
   avgPool2dForward(y: FloatArray, x: FloatArray, g: Pool2dGeometry, mode: AvgPoolMode = {}): void {
@@ -337,11 +393,11 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(poolRecord(g));
-    const px = arena.put(x as Float32Array);
-    const py = arena.alloc(y.length * 4);
+    const px = this.input(x as Float32Array);
+    const py = this.output(y as Float32Array);
     const includePad = (mode.countIncludePad ?? true) ? 1 : 0;
     this.pool.run('avgPool2dForward', [geometry, py, px, includePad], this.threads);
-    arena.take(py, y as Float32Array);
+    this.finish(y as Float32Array, py);
   }
 
   avgPool2dBackward(
@@ -354,30 +410,32 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const arena = this.arena;
     arena.reset();
     const geometry = arena.putInt32(poolRecord(g));
-    const pdy = arena.put(dy as Float32Array);
-    const pdx = arena.alloc(dx.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const pdx = this.output(dx as Float32Array);
     const includePad = (mode.countIncludePad ?? true) ? 1 : 0;
     this.pool.run('avgPool2dBackward', [geometry, pdx, pdy, includePad], this.threads);
-    arena.take(pdx, dx as Float32Array);
+    this.finish(dx as Float32Array, pdx);
   }
 
   reluForward(y: FloatArray, x: FloatArray): void {
     if (!isFloat32(y, x)) return referenceBackend.reluForward(y, x);
     const arena = this.arena;
     arena.reset();
-    const px = arena.put(x as Float32Array);
-    this.pool.run('reluForward', [px, px, x.length], this.threads);
-    arena.take(px, y as Float32Array);
+    const px = this.input(x as Float32Array);
+    const py = this.output(y as Float32Array);
+    this.pool.run('reluForward', [py, px, x.length], this.threads);
+    this.finish(y as Float32Array, py);
   }
 
   reluBackward(dx: FloatArray, dy: FloatArray, x: FloatArray): void {
     if (!isFloat32(dx, dy, x)) return referenceBackend.reluBackward(dx, dy, x);
     const arena = this.arena;
     arena.reset();
-    const pdy = arena.put(dy as Float32Array);
-    const px = arena.put(x as Float32Array);
-    this.pool.run('reluBackward', [pdy, pdy, px, x.length], this.threads);
-    arena.take(pdy, dx as Float32Array);
+    const pdy = this.input(dy as Float32Array);
+    const px = this.input(x as Float32Array);
+    const pdx = this.output(dx as Float32Array);
+    this.pool.run('reluBackward', [pdx, pdy, px, x.length], this.threads);
+    this.finish(dx as Float32Array, pdx);
   }
 
   linearForward(
@@ -390,56 +448,56 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     if (!isFloat32(y, x, w, b)) return referenceBackend.linearForward(y, x, w, b, g);
     const arena = this.arena;
     arena.reset();
-    const px = arena.put(x as Float32Array);
-    const pw = arena.put(w as Float32Array);
-    const py = arena.alloc(y.length * 4);
+    const px = this.input(x as Float32Array);
+    const pw = this.input(w as Float32Array);
+    const py = this.output(y as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     this.pool.run('linearForward', [g.N, g.IN, g.OUT, py, px, pw, scratch, stride], this.threads);
     if (b !== null)
-      this.pool.run('addRowBias', [g.N, g.OUT, py, arena.put(b as Float32Array)], this.threads);
-    arena.take(py, y as Float32Array);
+      this.pool.run('addRowBias', [g.N, g.OUT, py, this.input(b as Float32Array)], this.threads);
+    this.finish(y as Float32Array, py);
   }
 
   linearBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: LinearGeometry): void {
     if (!isFloat32(dx, dy, w)) return referenceBackend.linearBackwardInput(dx, dy, w, g);
     const arena = this.arena;
     arena.reset();
-    const pdy = arena.put(dy as Float32Array);
-    const pw = arena.put(w as Float32Array);
-    const pdx = arena.alloc(dx.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const pw = this.input(w as Float32Array);
+    const pdx = this.output(dx as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     this.pool.run(
       'linearBackwardInput',
       [g.N, g.IN, g.OUT, pdx, pdy, pw, scratch, stride],
       this.threads,
     );
-    arena.take(pdx, dx as Float32Array);
+    this.finish(dx as Float32Array, pdx);
   }
 
   linearBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: LinearGeometry): void {
     if (!isFloat32(dw, dy, x)) return referenceBackend.linearBackwardWeight(dw, dy, x, g);
     const arena = this.arena;
     arena.reset();
-    const pdy = arena.put(dy as Float32Array);
-    const px = arena.put(x as Float32Array);
-    const pdw = arena.alloc(dw.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const px = this.input(x as Float32Array);
+    const pdw = this.output(dw as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     this.pool.run(
       'linearBackwardWeight',
       [g.N, g.IN, g.OUT, pdw, pdy, px, scratch, stride],
       this.threads,
     );
-    arena.take(pdw, dw as Float32Array);
+    this.finish(dw as Float32Array, pdw);
   }
 
   linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeometry): void {
     if (!isFloat32(db, dy)) return referenceBackend.linearBackwardBias(db, dy, g);
     const arena = this.arena;
     arena.reset();
-    const pdy = arena.put(dy as Float32Array);
-    const pdb = arena.alloc(db.length * 4);
+    const pdy = this.input(dy as Float32Array);
+    const pdb = this.output(db as Float32Array);
     this.pool.run('linearBackwardBias', [g.N, g.OUT, pdb, pdy], this.threads);
-    arena.take(pdb, db as Float32Array);
+    this.finish(db as Float32Array, pdb);
   }
 
   linearBackward(
@@ -456,32 +514,32 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     }
     const arena = this.arena;
     arena.reset();
-    const pdy = arena.put(dy as Float32Array);
+    const pdy = this.input(dy as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     if (dx !== null) {
-      const pw = arena.put(w as Float32Array);
-      const pdx = arena.alloc(dx.length * 4);
+      const pw = this.input(w as Float32Array);
+      const pdx = this.output(dx as Float32Array);
       this.pool.run(
         'linearBackwardInput',
         [g.N, g.IN, g.OUT, pdx, pdy, pw, scratch, stride],
         this.threads,
       );
-      arena.take(pdx, dx as Float32Array);
+      this.finish(dx as Float32Array, pdx);
     }
     if (dw !== null) {
-      const px = arena.put(x as Float32Array);
-      const pdw = arena.alloc(dw.length * 4);
+      const px = this.input(x as Float32Array);
+      const pdw = this.output(dw as Float32Array);
       this.pool.run(
         'linearBackwardWeight',
         [g.N, g.IN, g.OUT, pdw, pdy, px, scratch, stride],
         this.threads,
       );
-      arena.take(pdw, dw as Float32Array);
+      this.finish(dw as Float32Array, pdw);
     }
     if (db !== null) {
-      const pdb = arena.alloc(db.length * 4);
+      const pdb = this.output(db as Float32Array);
       this.pool.run('linearBackwardBias', [g.N, g.OUT, pdb, pdy], this.threads);
-      arena.take(pdb, db as Float32Array);
+      this.finish(db as Float32Array, pdb);
     }
   }
 
@@ -494,7 +552,7 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     checkLabels(labels, g);
     const arena = this.arena;
     arena.reset();
-    const pz = arena.put(logits as Float32Array);
+    const pz = this.input(logits as Float32Array);
     const pl = arena.putInt32(labels);
     return this.kernels.softmaxCrossEntropyForward(g.N, g.K, pz, pl);
   }
@@ -512,11 +570,11 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     checkLabels(labels, g);
     const arena = this.arena;
     arena.reset();
-    const pz = arena.put(logits as Float32Array);
+    const pz = this.input(logits as Float32Array);
     const pl = arena.putInt32(labels);
-    const pdz = arena.alloc(dlogits.length * 4);
+    const pdz = this.output(dlogits as Float32Array);
     this.kernels.softmaxCrossEntropyBackward(g.N, g.K, pdz, pz, pl, dloss);
-    arena.take(pdz, dlogits as Float32Array);
+    this.finish(dlogits as Float32Array, pdz);
   }
 }
 
@@ -560,6 +618,7 @@ function referenceFallback(): WasmBackend {
     },
     memoryBytes: () => 0,
     copyStats: () => ({ bytesIn: 0, bytesOut: 0, milliseconds: 0 }),
+    runStep: (_params, step) => step(),
     sgemm(c, a, b, M, N, K) {
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {
@@ -627,6 +686,7 @@ function withReferenceFallback(fast: WasmKernels): WasmBackend {
     setThreads: (threads) => fast.setThreads(threads),
     memoryBytes: () => fast.memoryBytes(),
     copyStats: () => fast.copyStats(),
+    runStep: (params, step) => fast.runStep(params, step),
     sgemm: (c, a, b, M, N, K) => fast.sgemm(c, a, b, M, N, K),
     dispose: () => fast.dispose(),
   };
