@@ -106,3 +106,4 @@ export type {
 export type { UpsampleBilinearMode } from './kernels/backend.js';
 export * from './ops/index.js';
 export * from './kernels/wasm/index.js';
+export * from './data/index.js';

