@@ -107,3 +107,4 @@ export type { UpsampleBilinearMode } from './kernels/backend.js';
 export * from './ops/index.js';
 export * from './kernels/wasm/index.js';
 export * from './data/index.js';
+export * from './io/index.js';
