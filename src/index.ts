@@ -108,3 +108,6 @@ export * from './ops/index.js';
 export * from './kernels/wasm/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './nn/index.js';
+export { adaptivePool2dGeometry, adaptiveWindow } from './shape.js';
+export type { AdaptivePool2dGeometry } from './shape.js';

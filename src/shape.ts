@@ -783,3 +783,40 @@ export function requireSameShape(
     );
   }
 }
+
+/**
+ * Adaptive pooling (PyTorch's AdaptiveAvgPool2d): the output size is given and each output
+ * pixel pools its own window. Along one axis, output index i covers the input rows
+ *
+ *   start(i) = floor(i * H / OH),   end(i) = ceil((i + 1) * H / OH)      (end exclusive)
+ *
+ * so the windows tile the input, overlapping by at most one row when OH does not divide H.
+ * x:(N,C,H,W) -> y:(N,C,OH,OW).
+ */
+export interface AdaptivePool2dGeometry {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+}
+
+export function adaptivePool2dGeometry(
+  xShape: Shape,
+  outputSize: Pair,
+  op = 'adaptiveAvgPool2d',
+): AdaptivePool2dGeometry {
+  requireRank(xShape, 4, 'input', op, '(N,C,H,W)');
+  const [N, C, H, W] = xShape;
+  const [OH, OW] = pair(outputSize, 'output size', op);
+  if (OH < 1 || OW < 1) {
+    throw new ShapeError(`${op}: output size must be at least 1, got (${OH},${OW})`);
+  }
+  return { N, C, H, W, OH, OW };
+}
+
+/** The input range [start, end) that adaptive pooling output index i covers along one axis. */
+export function adaptiveWindow(i: number, size: number, outSize: number): [number, number] {
+  return [Math.floor((i * size) / outSize), Math.ceil(((i + 1) * size) / outSize)];
+}

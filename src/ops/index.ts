@@ -40,3 +40,4 @@ export { mseLoss, type MseLossOptions } from './mse-loss.js';
 export { smoothL1Loss, type SmoothL1LossOptions } from './smooth-l1-loss.js';
 export { l2Normalize, type L2NormalizeOptions } from './l2-normalize.js';
 export type { Reduction } from './loss-reduction.js';
+export { adaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
