@@ -240,9 +240,14 @@ interface Contender {
 const contenders: Contender[] = [];
 
 before(async () => {
-  for (const threads of [1, 2, 3]) {
+  for (const [threads, sharedMemory] of [
+    [1, true],
+    [2, true],
+    [3, true],
+    [1, false], // the path of a page without cross-origin isolation: plain memory, one thread
+  ] as const) {
     try {
-      const backend = await createWasmBackend({ threads });
+      const backend = await createWasmBackend({ threads, sharedMemory });
       contenders.push({ name: `${backend.path.description}`, backend, reason: '' });
     } catch (error) {
       contenders.push({ name: `wasm, ${threads} threads`, backend: null, reason: String(error) });
@@ -522,8 +527,10 @@ describe('fast backend: path and SGEMM', () => {
       assert.equal(backend.path.backend, 'wasm');
       assert.match(
         backend.path.description,
-        /^wasm (relaxed-simd|simd), \d threads? \(shared memory\)$/,
+        /^wasm (relaxed-simd|simd), \d threads? \((shared memory|no shared memory)\)$/,
       );
+      assert.equal(backend.path.sharedMemory, backend.path.description.endsWith('(shared memory)'));
+      if (!backend.path.sharedMemory) assert.equal(backend.path.threads, 1);
     }),
   );
 

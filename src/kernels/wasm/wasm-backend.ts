@@ -27,6 +27,11 @@ export interface WasmBackendOptions {
   threads?: number;
   /** 'auto' (default) takes relaxed SIMD where the engine has it. */
   simd?: 'auto' | SimdLevel;
+  /**
+   * Use a shared memory and worker threads where SharedArrayBuffer exists (default true).
+   * false gives the single-thread path that a page without cross-origin isolation gets.
+   */
+  sharedMemory?: boolean;
 }
 
 /** Which implementation runs, for users and logs. */
@@ -653,7 +658,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     );
   }
   const level: SimdLevel = simd === 'auto' ? detected : simd;
-  const shared = sharedMemoryAvailable();
+  const shared = (options.sharedMemory ?? true) && sharedMemoryAvailable();
   const requested = options.threads ?? (await defaultThreads());
   if (!Number.isInteger(requested) || requested < 1) {
     throw new RangeError(`createWasmBackend: threads must be a positive integer, got ${requested}`);
