@@ -109,6 +109,9 @@ function sharedMemoryAvailable(): boolean {
   return isolated !== false;
 }
 
+/** Stands for an operand that the requested gradients do not read. */
+const UNUSED = new Float32Array(0);
+
 function isFloat32(...arrays: (FloatArray | null)[]): boolean {
   return arrays.every((a) => a === null || a instanceof Float32Array);
 }
@@ -273,44 +276,15 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
   }
 
   conv2dBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: Conv2dGeometry): void {
-    if (!isFloat32(dx, dy, w)) return referenceBackend.conv2dBackwardInput(dx, dy, w, g);
-    const arena = this.arena;
-    arena.reset();
-    const geometry = arena.putInt32(convRecord(g));
-    const pdy = this.input(dy as Float32Array);
-    const pw = this.input(w as Float32Array);
-    const pdx = this.output(dx as Float32Array);
-    const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
-    this.pool.run('conv2dBackwardInput', [geometry, pdx, pdy, pw, scratch, stride], this.threads);
-    this.finish(dx as Float32Array, pdx);
+    this.conv2dBackward(dx, null, null, dy, UNUSED, w, g);
   }
 
   conv2dBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: Conv2dGeometry): void {
-    if (!isFloat32(dw, dy, x)) return referenceBackend.conv2dBackwardWeight(dw, dy, x, g);
-    const arena = this.arena;
-    arena.reset();
-    const geometry = arena.putInt32(convRecord(g));
-    const pdy = this.input(dy as Float32Array);
-    const pdw = this.output(dw as Float32Array);
-    const cols = this.im2colAll(geometry, g, x as Float32Array);
-    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
-    this.pool.run(
-      'conv2dBackwardWeight',
-      [geometry, pdw, pdy, cols, scratch, stride],
-      this.threads,
-    );
-    this.finish(dw as Float32Array, pdw);
+    this.conv2dBackward(null, dw, null, dy, x, UNUSED, g);
   }
 
   conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeometry): void {
-    if (!isFloat32(db, dy)) return referenceBackend.conv2dBackwardBias(db, dy, g);
-    const arena = this.arena;
-    arena.reset();
-    const geometry = arena.putInt32(convRecord(g));
-    const pdy = this.input(dy as Float32Array);
-    const pdb = this.output(db as Float32Array);
-    this.pool.run('conv2dBackwardBias', [geometry, pdb, pdy], this.threads);
-    this.finish(db as Float32Array, pdb);
+    this.conv2dBackward(null, null, db, dy, UNUSED, UNUSED, g);
   }
 
   conv2dBackward(
@@ -464,45 +438,15 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
   }
 
   linearBackwardInput(dx: FloatArray, dy: FloatArray, w: FloatArray, g: LinearGeometry): void {
-    if (!isFloat32(dx, dy, w)) return referenceBackend.linearBackwardInput(dx, dy, w, g);
-    const arena = this.arena;
-    arena.reset();
-    const pdy = this.input(dy as Float32Array);
-    const pw = this.input(w as Float32Array);
-    const pdx = this.output(dx as Float32Array);
-    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
-    this.pool.run(
-      'linearBackwardInput',
-      [g.N, g.IN, g.OUT, pdx, pdy, pw, scratch, stride],
-      this.threads,
-    );
-    this.finish(dx as Float32Array, pdx);
+    this.linearBackward(dx, null, null, dy, UNUSED, w, g);
   }
 
   linearBackwardWeight(dw: FloatArray, dy: FloatArray, x: FloatArray, g: LinearGeometry): void {
-    if (!isFloat32(dw, dy, x)) return referenceBackend.linearBackwardWeight(dw, dy, x, g);
-    const arena = this.arena;
-    arena.reset();
-    const pdy = this.input(dy as Float32Array);
-    const px = this.input(x as Float32Array);
-    const pdw = this.output(dw as Float32Array);
-    const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
-    this.pool.run(
-      'linearBackwardWeight',
-      [g.N, g.IN, g.OUT, pdw, pdy, px, scratch, stride],
-      this.threads,
-    );
-    this.finish(dw as Float32Array, pdw);
+    this.linearBackward(null, dw, null, dy, x, UNUSED, g);
   }
 
   linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeometry): void {
-    if (!isFloat32(db, dy)) return referenceBackend.linearBackwardBias(db, dy, g);
-    const arena = this.arena;
-    arena.reset();
-    const pdy = this.input(dy as Float32Array);
-    const pdb = this.output(db as Float32Array);
-    this.pool.run('linearBackwardBias', [g.N, g.OUT, pdb, pdy], this.threads);
-    this.finish(db as Float32Array, pdb);
+    this.linearBackward(null, null, db, dy, UNUSED, UNUSED, g);
   }
 
   linearBackward(
