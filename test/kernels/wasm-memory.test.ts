@@ -152,4 +152,14 @@ describe('fast backend memory over a long run', () => {
     assert.throws(() => fast.runStep([], () => Tensor.zeros([2])), /returned a tensor/);
     assert.throws(() => fast.runStep([], () => fast.runStep([], () => 1)), /cannot be nested/);
   });
+
+  it('a disposed backend refuses work instead of waiting for workers that are gone', async () => {
+    const short = await createWasmBackend({ threads: 2 });
+    short.dispose();
+    short.dispose(); // twice is harmless
+    assert.throws(
+      () => short.reluForward(new Float32Array(4), new Float32Array(4)),
+      /called after the backend was disposed/,
+    );
+  });
 });

@@ -38,7 +38,10 @@ function main({ module, memory, control, tid, names }, post) {
   post({ ready: true });
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, ${GENERATION}, seen);
+    // Re-check after every wake: the caller's notify for a generation can arrive after this
+    // worker has already seen that generation (if the caller was preempted between bumping the
+    // counter and notifying), and must not run the call twice.
+    while (Atomics.load(ctrl, ${GENERATION}) === seen) Atomics.wait(ctrl, ${GENERATION}, seen);
     seen = Atomics.load(ctrl, ${GENERATION});
     const kernel = ctrl[${KERNEL}];
     if (kernel === ${SHUTDOWN}) break;
@@ -69,6 +72,7 @@ export class ThreadPool {
   private readonly kernels: Kernels;
   private readonly workers: WorkerHandle[];
   private lastError = '';
+  private closed = false;
 
   private constructor(
     size: number,
@@ -89,7 +93,12 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     kernels: Kernels,
   ): Promise<ThreadPool> {
-    const control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
+    // Only workers need the control block shared; one thread runs without SharedArrayBuffer,
+    // which a page that is not cross-origin isolated does not have.
+    const bytes = (ARGS + MAX_ARGS) * 4;
+    const control = new Int32Array(
+      size > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes),
+    );
     const workers: WorkerHandle[] = [];
     const ready: Promise<void>[] = [];
     const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
@@ -134,6 +143,7 @@ export class ThreadPool {
 
   /** Runs kernel(tid, threads, ...args) on `threads` threads (at most the pool's size) and waits. */
   run(kernel: ThreadedKernel, args: readonly number[], threads = this.size): void {
+    if (this.closed) throw new Error(`ThreadPool: ${kernel} called after the backend was disposed`);
     const used = Math.max(1, Math.min(threads, this.size));
     // A wasm export's length is its parameter count: a missing argument would silently be 0.
     const arity = this.kernels[kernel].length;
@@ -142,7 +152,8 @@ export class ThreadPool {
         `ThreadPool: ${kernel} takes ${arity - 2} arguments after (tid, threads), got ${args.length}`,
       );
     }
-    if (this.size === 1) {
+    if (used === 1) {
+      // One thread: the caller runs it alone, without waking the workers for nothing.
       this.kernels[kernel](0, 1, ...args);
       return;
     }
@@ -177,6 +188,8 @@ export class ThreadPool {
 
   /** Stops the workers. The pool cannot be used afterwards. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     if (this.size === 1) return;
     const c = this.control;
     c[KERNEL] = SHUTDOWN;
