@@ -37,6 +37,15 @@ describe('ReLU reference kernel', () => {
     );
   });
 
+  it('lets NaN through forward (as PyTorch does) and gives it no gradient', () => {
+    const y = new Float64Array(1);
+    reluForward(y, Float64Array.from([NaN]));
+    assert.ok(Number.isNaN(y[0]));
+    const dx = new Float64Array(1);
+    reluBackward(dx, Float64Array.from([1]), Float64Array.from([NaN]));
+    assert.equal(dx[0], 0);
+  });
+
   it('works in place', () => {
     const x = Float64Array.from([-1, 2]);
     reluForward(x, x);

@@ -15,13 +15,12 @@ export function reluForward(tid: i32, threads: i32, y: usize, x: usize, count: i
   let i = range(count, tid, threads, true);
   const zero = f32x4.splat(0);
   for (; i + 4 <= end; i += 4) {
-    const v = v128.load(x + <usize>i * 4);
-    // Select x where x > 0 (NaN > 0 is false, as in the reference: NaN -> 0).
-    v128.store(y + <usize>i * 4, v128.and(v, f32x4.gt(v, zero)));
+    // f32x4.max(x, 0) keeps NaN (as the reference does) and maps -0 to 0.
+    v128.store(y + <usize>i * 4, f32x4.max(v128.load(x + <usize>i * 4), zero));
   }
   for (; i < end; i++) {
     const v = load<f32>(x + <usize>i * 4);
-    store<f32>(y + <usize>i * 4, v > 0 ? v : 0);
+    store<f32>(y + <usize>i * 4, v > 0 || v != v ? v : 0);
   }
 }
 
