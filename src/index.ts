@@ -111,3 +111,4 @@ export * from './io/index.js';
 export * from './nn/index.js';
 export { adaptivePool2dGeometry, adaptiveWindow } from './shape.js';
 export type { AdaptivePool2dGeometry } from './shape.js';
+export * from './train/index.js';

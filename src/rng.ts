@@ -1,8 +1,18 @@
 /**
  * A small seeded random number generator (SplitMix32 seeding + xoshiro128**), so that every
  * initialisation, shuffle and test case in convnet-ts is reproducible from one integer seed.
- * Math.random is never used.
+ * Math.random is never used. getState()/setState() save and restore a generator exactly, so a
+ * resumed training run draws the same numbers as an uninterrupted one.
  */
+
+/** Everything that determines an Rng's future output: plain JSON data. */
+export interface RngState {
+  /** The four 32-bit words of the xoshiro128** state, as unsigned integers (not all zero). */
+  words: [number, number, number, number];
+  /** The second normal deviate of the last Box-Muller pair, not yet returned; or null. */
+  spareNormal: number | null;
+}
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -26,6 +36,41 @@ export class Rng {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /** A copy of the generator's state: setState(getState()) later resumes the same sequence. */
+  getState(): RngState {
+    return {
+      words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spareNormal: this.spareNormal,
+    };
+  }
+
+  /** Restores a state from getState() (checked first: a bad state changes nothing). */
+  setState(state: RngState): void {
+    const words: unknown = state?.words;
+    if (
+      !Array.isArray(words) ||
+      words.length !== 4 ||
+      !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)
+    ) {
+      throw new RangeError(
+        `Rng.setState: words must be 4 unsigned 32-bit integers, got ${JSON.stringify(words)}`,
+      );
+    }
+    if (words.every((w) => w === 0)) {
+      throw new RangeError(
+        'Rng.setState: words must not all be zero (xoshiro128** would stick at 0)',
+      );
+    }
+    const spare: unknown = state.spareNormal;
+    if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
+      throw new RangeError(
+        `Rng.setState: spareNormal must be a finite number or null, got ${String(spare)}`,
+      );
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words;
+    this.spareNormal = spare;
   }
 
   /** A uniform 32-bit unsigned integer (xoshiro128**). */

@@ -1,0 +1,159 @@
+/**
+ * The model spec: what a checkpoint says about its model, so that `eval` and `predict` can
+ * rebuild it without the command line that trained it. Plain JSON (the checkpoint's model-<g>.json):
+ *
+ *   { "format": "convnet-ts model", "version": 1,
+ *     "preset": "seed-net",                      one of PRESET_NAMES (src/nn/presets.ts)
+ *     "options": { "seed": 0, "inChannels": 1, "numClasses": 10, "imageSize": [28, 28] },
+ *     "classNames": ["0", "1", ...],             one per output, in order
+ *     "normalize": { "mean": [0.13], "std": [0.31] },   per channel, applied to inputs in [0,1]
+ *     "dataset": "mnist" }                       where it was trained (informational)
+ *
+ * buildModel(spec) makes the preset with those options; the weights then come from the
+ * checkpoint. parseModelSpec checks every field and names the one at fault.
+ */
+import type { NormalizeOptions } from '../data/loader.js';
+import type { JsonObject, JsonValue } from '../io/json.js';
+import { fashionNet, lenet5, seedNet, type PresetOptions } from '../nn/presets.js';
+import type { Sequential } from '../nn/sequential.js';
+
+/** The presets the CLI and the training loop can build, by their command-line names. */
+export const PRESET_NAMES = ['seed-net', 'lenet5', 'fashion-net'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** One line about each preset, for --help and errors. */
+export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = Object.freeze({
+  'seed-net': 'conv3x3 32, pool, conv3x3 64, pool, fc 128, fc (421,642 parameters on 1x28x28)',
+  lenet5: 'LeNet-5 with ReLU and max pooling (61,706 parameters on 1x28x28)',
+  'fashion-net': '4 conv3x3 with batch norm, dropout, fc 128 (468,010 parameters on 1x28x28)',
+});
+
+export interface ModelOptions {
+  seed: number;
+  inChannels: number;
+  numClasses: number;
+  imageSize: [number, number];
+}
+
+export interface ModelSpec {
+  preset: PresetName;
+  options: ModelOptions;
+  classNames: string[];
+  normalize: NormalizeOptions;
+  dataset: string;
+}
+
+const FORMAT = 'convnet-ts model';
+const VERSION = 1;
+
+export function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+/** The preset's constructor. */
+export function buildPreset(preset: PresetName, options: PresetOptions = {}): Sequential {
+  switch (preset) {
+    case 'seed-net':
+      return seedNet(options);
+    case 'lenet5':
+      return lenet5(options);
+    case 'fashion-net':
+      return fashionNet(options);
+  }
+}
+
+/** Builds the spec's model (initial weights from its seed; load a checkpoint's weights next). */
+export function buildModel(spec: ModelSpec): Sequential {
+  const { seed, inChannels, numClasses, imageSize } = spec.options;
+  return buildPreset(spec.preset, { seed, inChannels, numClasses, imageSize });
+}
+
+/** The spec as JSON, ready for saveCheckpoint. */
+export function modelSpecToJson(spec: ModelSpec): JsonObject {
+  const { seed, inChannels, numClasses, imageSize } = spec.options;
+  return {
+    format: FORMAT,
+    version: VERSION,
+    preset: spec.preset,
+    options: { seed, inChannels, numClasses, imageSize: [...imageSize] },
+    classNames: [...spec.classNames],
+    normalize: { mean: [...spec.normalize.mean], std: [...spec.normalize.std] },
+    dataset: spec.dataset,
+  };
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function positiveInteger(value: JsonValue | undefined): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function numbers(value: JsonValue | undefined, length: number): number[] | null {
+  if (!Array.isArray(value) || value.length !== length) return null;
+  const result: number[] = [];
+  for (const v of value) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+    result.push(v);
+  }
+  return result;
+}
+
+/** Reads and checks a spec (from model-<g>.json); `source` names the file in errors. */
+export function parseModelSpec(json: JsonValue, source: string): ModelSpec {
+  const fail = (problem: string): never => {
+    throw new Error(`${source}: ${problem}`);
+  };
+  if (!isObject(json)) return fail('the model spec must be a JSON object');
+  if (json.format !== FORMAT)
+    return fail(`not a convnet-ts model spec (format is ${JSON.stringify(json.format)})`);
+  if (json.version !== VERSION) {
+    return fail(
+      `model spec version ${JSON.stringify(json.version)} is not supported (this convnet-ts reads ${VERSION})`,
+    );
+  }
+  const preset = json.preset;
+  if (typeof preset !== 'string' || !isPresetName(preset)) {
+    return fail(`unknown preset ${JSON.stringify(preset)} (known: ${PRESET_NAMES.join(', ')})`);
+  }
+  const options = json.options;
+  if (!isObject(options)) return fail('options must be an object');
+  const { seed, inChannels, numClasses } = options;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+    return fail(`options.seed must be an integer, got ${JSON.stringify(seed)}`);
+  if (!positiveInteger(inChannels))
+    return fail(`options.inChannels must be a positive integer, got ${JSON.stringify(inChannels)}`);
+  if (!positiveInteger(numClasses))
+    return fail(`options.numClasses must be a positive integer, got ${JSON.stringify(numClasses)}`);
+  const imageSize = numbers(options.imageSize, 2);
+  if (imageSize === null || !imageSize.every((d) => Number.isSafeInteger(d) && d > 0)) {
+    return fail(
+      `options.imageSize must be [height, width], got ${JSON.stringify(options.imageSize)}`,
+    );
+  }
+  const classNames = json.classNames;
+  if (
+    !Array.isArray(classNames) ||
+    classNames.length !== numClasses ||
+    !classNames.every((c) => typeof c === 'string')
+  ) {
+    return fail(`classNames must be ${numClasses} strings (one per class)`);
+  }
+  const normalize = json.normalize;
+  if (!isObject(normalize)) return fail('normalize must be { mean, std }');
+  const mean = numbers(normalize.mean, inChannels);
+  const std = numbers(normalize.std, inChannels);
+  if (mean === null || std === null || !std.every((s) => s > 0)) {
+    return fail(`normalize must hold ${inChannels} mean(s) and ${inChannels} positive std(s)`);
+  }
+  const dataset = json.dataset;
+  if (typeof dataset !== 'string') return fail('dataset must be a string');
+  return {
+    preset,
+    options: { seed, inChannels, numClasses, imageSize: [imageSize[0], imageSize[1]] },
+    classNames: classNames.map(String),
+    normalize: { mean, std },
+    dataset,
+  };
+}

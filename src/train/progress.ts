@@ -1,0 +1,129 @@
+/**
+ * Progress reporting for fit(): what the training loop tells the outside world, and two
+ * reporters.
+ *
+ *   consoleReporter()  on a terminal, a progress bar per epoch (cli-progress) with the running
+ *                      loss, accuracy, images/s and the epoch's ETA, replaced at the end of the
+ *                      epoch by a one-line summary; when the stream is not a terminal (a pipe,
+ *                      a file, CI), only the one-line summary per epoch
+ *   silentReporter     nothing (the default for library calls)
+ *
+ *   epoch 2/5  train loss 0.0521 acc 98.41%  test loss 0.0436 acc 98.60%  1,012 img/s  8.4 s
+ */
+import { Presets, SingleBar } from 'cli-progress';
+import type { EpochRecord } from './history.js';
+
+export interface EpochStartInfo {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  batches: number;
+  images: number;
+}
+
+export interface BatchInfo {
+  /** 1-based. */
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** Running means over the epoch so far. */
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+}
+
+export interface ProgressReporter {
+  /** A line of information (kernel path, resume point, ...). */
+  message(text: string): void;
+  epochStart(info: EpochStartInfo): void;
+  batch(info: BatchInfo): void;
+  epochEnd(record: EpochRecord, epochs: number): void;
+  /** Called once when fit ends, normally or not: releases the terminal. */
+  close(): void;
+}
+
+export const silentReporter: ProgressReporter = {
+  message: () => undefined,
+  epochStart: () => undefined,
+  batch: () => undefined,
+  epochEnd: () => undefined,
+  close: () => undefined,
+};
+
+/** '1,234'. */
+function formatRate(imagesPerSecond: number): string {
+  return Math.round(imagesPerSecond).toLocaleString('en-US');
+}
+
+function percent(fraction: number): string {
+  return `${(100 * fraction).toFixed(2)}%`;
+}
+
+/** The one-line summary of an epoch. */
+export function formatEpochSummary(record: EpochRecord, epochs: number): string {
+  return [
+    `epoch ${record.epoch}/${epochs}`,
+    `train loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}`,
+    `test loss ${record.testLoss.toFixed(4)} acc ${percent(record.testAccuracy)}`,
+    `${formatRate(record.imagesPerSecond)} img/s`,
+    `${(record.trainSeconds + record.evalSeconds + record.checkpointSeconds).toFixed(1)} s`,
+  ].join('  ');
+}
+
+/** A stream to write progress to: process.stdout, or any writable that says whether it is a terminal. */
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
+
+export interface ConsoleReporterOptions {
+  /** Where to write; default process.stdout. */
+  stream?: ProgressStream;
+  /** Draw a progress bar; default: whether the stream is a terminal. */
+  interactive?: boolean;
+}
+
+/** Progress on the console: a bar on a terminal, one line per epoch otherwise. */
+export function consoleReporter({
+  stream = process.stdout,
+  interactive = stream.isTTY === true,
+}: ConsoleReporterOptions = {}): ProgressReporter {
+  let bar: SingleBar | null = null;
+  const stopBar = (): void => {
+    if (bar !== null) bar.stop();
+    bar = null;
+  };
+  const payload = (loss: number, accuracy: number, imagesPerSecond: number) => ({
+    loss: Number.isFinite(loss) ? loss.toFixed(4) : String(loss),
+    acc: percent(accuracy),
+    speed: formatRate(imagesPerSecond),
+  });
+  return {
+    message(text) {
+      stream.write(`${text}\n`);
+    },
+    epochStart({ epoch, epochs, batches }) {
+      if (!interactive) return;
+      stopBar();
+      bar = new SingleBar(
+        {
+          format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {speed} img/s | ETA {eta_formatted}`,
+          stream,
+          hideCursor: true,
+          clearOnComplete: true,
+          etaBuffer: 50,
+          fps: 10,
+        },
+        Presets.shades_classic,
+      );
+      bar.start(batches, 0, payload(NaN, 0, 0));
+    },
+    batch({ batch, loss, accuracy, imagesPerSecond }) {
+      bar?.update(batch, payload(loss, accuracy, imagesPerSecond));
+    },
+    epochEnd(record, epochs) {
+      stopBar();
+      stream.write(`${formatEpochSummary(record, epochs)}\n`);
+    },
+    close() {
+      stopBar();
+    },
+  };
+}

@@ -1,0 +1,389 @@
+/**
+ * The `convnet` command line, spawned as a user runs it (node --import tsx src/cli/main.ts, so
+ * no build is needed): train a small run end to end on a subset of the embedded digits
+ * (--limit-train / --limit-test), eval, predict on PNG files written here, summary, resume
+ * (stopped with --stop-after, and killed with SIGKILL) giving the same weights as a straight
+ * run, an image-folder dataset, the non-finite stop, and errors that say what to do.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { PNG } from 'pngjs';
+import { mnistDataset } from '../../src/data/mnist-digits.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { parseTrainingState } from '../../src/train/training-state.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'convnet-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI; a run that has not ended after 60 s is killed and reported with its output. */
+function convnet(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `convnet ${args.join(' ')} did not end in 60 s\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
+    }, 60_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function lastLine(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  return lines[lines.length - 1];
+}
+
+/** Writes a grayscale image (values in [0,1], row-major) as an RGBA PNG. */
+function writePng(path: string, pixels: ArrayLike<number>, width: number, height: number): void {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) {
+    const v = Math.round(255 * Math.min(1, Math.max(0, pixels[i])));
+    png.data[4 * i] = v;
+    png.data[4 * i + 1] = v;
+    png.data[4 * i + 2] = v;
+    png.data[4 * i + 3] = 255;
+  }
+  writeFileSync(path, PNG.sync.write(png));
+}
+
+const SMALL = ['--limit-train', '512', '--limit-test', '256', '--seed', '1'];
+
+describe('convnet --help', () => {
+  it('lists the commands, and each command its options (testing options hidden)', async () => {
+    const top = await convnet(['--help']);
+    assert.equal(top.code, 0);
+    for (const command of ['train', 'eval', 'predict', 'summary'])
+      assert.match(top.stdout, new RegExp(`\\n  ${command} `));
+    const train = await convnet(['train', '--help']);
+    assert.equal(train.code, 0);
+    for (const option of [
+      '--dataset',
+      '--data-dir',
+      '--model',
+      '--epochs',
+      '--batch-size',
+      '--optimizer',
+      '--lr',
+      '--momentum',
+      '--weight-decay',
+      '--schedule',
+      '--augment',
+      '--threads',
+      '--seed',
+      '--out',
+      '--resume',
+    ]) {
+      assert.ok(train.stdout.includes(option), `train --help mentions ${option}`);
+    }
+    assert.ok(!train.stdout.includes('--limit-train'));
+    for (const command of ['eval', 'predict', 'summary']) {
+      const help = await convnet([command, '--help']);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /--model/);
+    }
+  });
+
+  it("is the package's bin, with a shebang", () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.bin, { convnet: 'dist/cli/main.js' });
+    assert.match(
+      readFileSync(join(root, 'src', 'cli', 'main.ts'), 'utf8'),
+      /^#!\/usr\/bin\/env node\n/,
+    );
+  });
+});
+
+describe('convnet train, eval, predict and summary', () => {
+  const out = join(work, 'digits');
+  let train: Run;
+  before(async () => {
+    train = await convnet(['train', ...SMALL, '--epochs', '3', '--out', out]);
+  });
+
+  it('trains: the kernel path first, one line per epoch, the accuracy and the directory last', () => {
+    assert.equal(train.code, 0, train.stderr);
+    const lines = train.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^kernels: (wasm|reference)/);
+    assert.equal(lines.filter((l) => /^epoch \d\/3 {2}train loss/.test(l)).length, 3);
+    assert.match(
+      lastLine(train.stdout),
+      new RegExp(
+        `^test accuracy \\d+\\.\\d\\d% \\(\\d+/256\\) after 3 epochs; model saved in ${out}$`,
+      ),
+    );
+    const accuracy = Number(/test accuracy ([\d.]+)%/.exec(lastLine(train.stdout))?.[1]);
+    assert.ok(accuracy > 70, `test accuracy ${accuracy}% after 3 small epochs`);
+    for (const file of ['checkpoint.json', 'history.json', 'history.csv'])
+      assert.ok(existsSync(join(out, file)), file);
+  });
+
+  it('eval gives the same accuracy, with per-class accuracy and the confusion matrix', async () => {
+    const result = await convnet(['eval', '--model', out, '--limit-test', '256']);
+    assert.equal(result.code, 0, result.stderr);
+    const trained = /test accuracy ([\d.]+%) \((\d+)\/256\)/.exec(lastLine(train.stdout));
+    assert.ok(trained !== null);
+    assert.match(
+      result.stdout,
+      new RegExp(`^accuracy ${trained[1].replace('.', '\\.')} \\(${trained[2]}/256\\)`, 'm'),
+    );
+    assert.match(result.stdout, /^model: seed-net from .*, epoch 3$/m);
+    assert.match(result.stdout, /^class\s+accuracy\s+images$/m);
+    assert.match(result.stdout, /confusion matrix \(rows: true class, columns: predicted class\)/);
+    const json = JSON.parse(
+      (await convnet(['eval', '--model', out, '--limit-test', '64', '--json'])).stdout,
+    );
+    assert.equal(json.total, 64);
+    assert.equal(json.counts.length, 10);
+  });
+
+  it('predict lists the top-k classes of PNG files, and names a file that is not an image', async () => {
+    const { test } = mnistDataset();
+    const files = [0, 1].map((i) => {
+      const file = join(work, `digit-${i}.png`);
+      writePng(file, test.images.data.subarray(i * 784, (i + 1) * 784), 28, 28);
+      return file;
+    });
+    const result = await convnet(['predict', '--model', out, '--top-k', '3', ...files]);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 2);
+    lines.forEach((line, i) =>
+      assert.match(line, new RegExp(`^${files[i]}: \\d [\\d.]+%, \\d [\\d.]+%, \\d [\\d.]+%$`)),
+    );
+    const json = JSON.parse(
+      (await convnet(['predict', '--model', out, '--top-k', '10', '--json', files[0]])).stdout,
+    );
+    const total = json[0].top.reduce(
+      (sum: number, c: { probability: number }) => sum + c.probability,
+      0,
+    );
+    assert.ok(Math.abs(total - 1) < 1e-9, `probabilities sum to ${total}`);
+
+    const bad = join(work, 'notes.png');
+    writeFileSync(bad, 'not an image');
+    const failed = await convnet(['predict', '--model', out, files[0], bad]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, new RegExp(`^convnet: error: .*${bad}`));
+  });
+
+  it('summary of a preset and of a checkpoint', async () => {
+    const preset = await convnet(['summary', '--model', 'lenet5']);
+    assert.equal(preset.code, 0, preset.stderr);
+    assert.match(preset.stdout, /^lenet5\n/);
+    assert.match(preset.stdout, /Total params: 61,706/);
+    const checkpoint = await convnet(['summary', '--model', out]);
+    assert.equal(checkpoint.code, 0, checkpoint.stderr);
+    assert.match(checkpoint.stdout, /^seed-net from .* \(epoch 3\)\n/);
+    assert.match(checkpoint.stdout, /features\.0 \(Conv2d\)\s+\(1,32,28,28\)\s+320/);
+    assert.match(checkpoint.stdout, /Total params: 421,642/);
+  });
+
+  it('refuses to overwrite a checkpoint, and to change settings on resume', async () => {
+    const again = await convnet(['train', ...SMALL, '--out', out]);
+    assert.equal(again.code, 1);
+    assert.match(
+      again.stderr,
+      new RegExp(`already holds a checkpoint .*continue it with --resume ${out}`),
+    );
+    const changed = await convnet(['train', '--resume', out, '--lr', '0.1', '--batch-size', '8']);
+    assert.equal(changed.code, 1);
+    assert.match(
+      changed.stderr,
+      /--batch-size, --lr cannot be changed when resuming|--lr, --batch-size cannot be changed when resuming/,
+    );
+  });
+});
+
+describe('convnet train --resume', () => {
+  it('continues a stopped run to the same weights as a straight run', async () => {
+    const args = [
+      '--limit-train',
+      '256',
+      '--limit-test',
+      '64',
+      '--epochs',
+      '3',
+      '--schedule',
+      'onecycle',
+    ];
+    const straight = join(work, 'straight');
+    const resumed = join(work, 'resumed');
+    const [a, b] = await Promise.all([
+      convnet(['train', ...args, '--out', straight]),
+      convnet(['train', ...args, '--out', resumed, '--stop-after', '2']),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(
+      lastLine(b.stdout),
+      new RegExp(
+        `^stopped after epoch 2 of 3: test accuracy .*; model saved in ${resumed} \\(continue with: convnet train --resume ${resumed}\\)$`,
+      ),
+    );
+    const c = await convnet(['train', '--resume', resumed]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, new RegExp(`resuming ${resumed} after epoch 2 of 3`));
+    assert.match(lastLine(c.stdout), /after 3 epochs; model saved in/);
+    assert.equal(lastLine(a.stdout).replace(straight, ''), lastLine(c.stdout).replace(resumed, ''));
+    const [x, y] = [await loadCheckpoint(straight), await loadCheckpoint(resumed)];
+    assert.equal(x.manifest.files.weights.sha256, y.manifest.files.weights.sha256);
+    assert.equal(x.manifest.files.optimizer?.sha256, y.manifest.files.optimizer?.sha256);
+  });
+
+  it('continues a run killed mid-epoch from its last checkpoint', async () => {
+    const out = join(work, 'killed');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'train',
+        '--limit-train',
+        '256',
+        '--limit-test',
+        '32',
+        '--epochs',
+        '50',
+        '--out',
+        out,
+      ],
+      { cwd: root, stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(join(out, 'checkpoint.json')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 150)); // into the next epoch (or its save)
+    child.kill('SIGKILL');
+    await exited;
+    const checkpoint = await loadCheckpoint(out);
+    const epoch = parseTrainingState(checkpoint.state, out).epoch;
+    assert.ok(epoch >= 1 && epoch < 50, `epoch ${epoch}`);
+    const resumed = await convnet(['train', '--resume', out, '--stop-after', '1']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, new RegExp(`resuming ${out} after epoch ${epoch} of 50`));
+    assert.match(lastLine(resumed.stdout), new RegExp(`^stopped after epoch ${epoch + 1} of 50`));
+  });
+});
+
+describe('convnet train on an image folder', () => {
+  it("trains, then predicts with the folder's class names", async () => {
+    const folder = join(work, 'shapes');
+    const draw = (side: 'left' | 'right', k: number): number[] =>
+      Array.from(
+        { length: 100 },
+        (_, p) => (p % 10 < 5 === (side === 'left') ? 0.8 : 0.1) + ((p * 7 + k) % 5) * 0.02,
+      );
+    for (const side of ['left', 'right'] as const) {
+      mkdirSync(join(folder, side), { recursive: true });
+      for (let k = 0; k < 10; k++) writePng(join(folder, side, `${k}.png`), draw(side, k), 10, 10);
+    }
+    const out = join(work, 'shapes-run');
+    const result = await convnet([
+      'train',
+      '--dataset',
+      folder,
+      '--channels',
+      '1',
+      '--image-size',
+      '12',
+      '--epochs',
+      '4',
+      '--batch-size',
+      '4',
+      '--out',
+      out,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /16 training and 4 test images of 1x12x12, 2 classes/);
+    const predicted = await convnet([
+      'predict',
+      '--model',
+      out,
+      '--top-k',
+      '2',
+      join(folder, 'right', '3.png'),
+    ]);
+    assert.equal(predicted.code, 0, predicted.stderr);
+    assert.match(predicted.stdout, /3\.png: (left|right) [\d.]+%, (left|right) [\d.]+%/);
+  });
+});
+
+describe('convnet errors say what to do', () => {
+  it('an unknown dataset, a missing checkpoint, a missing option', async () => {
+    const unknown = await convnet(['train', '--dataset', 'cifar-100']);
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.stderr,
+      /^convnet: error: unknown dataset 'cifar-100': use mnist \(embedded digits\), fashion-mnist, or the path of an image folder/,
+    );
+    const missing = join(work, 'nothing-here');
+    const noCheckpoint = await convnet(['eval', '--model', missing]);
+    assert.equal(noCheckpoint.code, 1);
+    assert.match(
+      noCheckpoint.stderr,
+      new RegExp(
+        `${missing}: no such checkpoint directory.*train a model first: convnet train --out ${missing}`,
+      ),
+    );
+    const noModel = await convnet(['predict', 'x.png']);
+    assert.equal(noModel.code, 1);
+    assert.match(noModel.stderr, /required option '--model <dir>' not specified/);
+    const badNumber = await convnet(['train', '--epochs', 'many']);
+    assert.equal(badNumber.code, 1);
+    assert.match(
+      badNumber.stderr,
+      /--epochs <n>' argument 'many' is invalid\. expected an integer >= 1/,
+    );
+  });
+
+  it('a learning rate that blows up stops training, naming the step and the parameter', async () => {
+    const out = join(work, 'diverged');
+    const result = await convnet([
+      'train',
+      '--limit-train',
+      '128',
+      '--limit-test',
+      '32',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e30',
+      '--out',
+      out,
+    ]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /^convnet: error: training stopped at step \d+ \(epoch 1, batch \d of 2\): .*the first non-finite parameter (value|gradient) is (features|classifier)\.\d\.(weight|bias) .*No checkpoint had been saved yet\./,
+    );
+    assert.ok(!existsSync(join(out, 'checkpoint.json')));
+  });
+});
