@@ -112,3 +112,4 @@ export * from './nn/index.js';
 export { adaptivePool2dGeometry, adaptiveWindow } from './shape.js';
 export type { AdaptivePool2dGeometry } from './shape.js';
 export * from './train/index.js';
+export * from './viz/index.js';
