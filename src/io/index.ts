@@ -1,4 +1,7 @@
-/** Save and load formats: safetensors, atomic file writes, checkpoint directories, strict JSON. */
+/**
+ * Save and load formats: safetensors, one-file models, atomic file writes, checkpoint
+ * directories, strict JSON.
+ */
 export {
   SafetensorsError,
   MAX_HEADER_BYTES,
@@ -39,3 +42,4 @@ export type {
 } from './checkpoint.js';
 export { JsonParseError, parseJson, stringifyJson } from './json.js';
 export type { JsonObject, JsonValue, ParseJsonOptions } from './json.js';
+export * from './model-file.js';

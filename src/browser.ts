@@ -1,0 +1,149 @@
+/**
+ * The browser entry (`convnet-ts/browser`): everything in the root entry (src/index.ts) that runs
+ * in a web page or worker, without the parts that read files, download or use Node's streams
+ * (IDX and image-folder readers, Fashion-MNIST, checkpoints, atomic writes, the training CLI's
+ * loop). Bundlers resolve the Node-only modules that some of these files import lazily (the
+ * wasm backend's worker_threads, os and fs, the safetensors file helpers) to empty stubs; they
+ * are reached only on Node code paths.
+ */
+export { Tensor, sizeOf, formatShape } from './tensor.js';
+export type { DType, FloatArray, Shape } from './tensor.js';
+export { Rng } from './rng.js';
+export type { RngState } from './rng.js';
+export {
+  ShapeError,
+  convOutputSize,
+  conv2dGeometry,
+  pool2dGeometry,
+  linearGeometry,
+  classificationGeometry,
+  conv2dOutputShape,
+  pool2dOutputShape,
+} from './shape.js';
+export type {
+  Pair,
+  Conv2dOptions,
+  Conv2dGeometry,
+  Pool2dOptions,
+  Pool2dGeometry,
+  LinearGeometry,
+  ClassificationGeometry,
+} from './shape.js';
+export type { Backend, AvgPoolMode, Labels } from './kernels/backend.js';
+export { getBackend, setBackend } from './kernels/backend.js';
+export { referenceBackend } from './kernels/reference/index.js';
+export * as reference from './kernels/reference/kernels.js';
+export { compareArrays, formatComparison, assertClose } from './check/compare.js';
+export type { Comparison, Tolerance } from './check/compare.js';
+export {
+  numericalGradient,
+  checkGradient,
+  assertGradient,
+  formatGradientCheck,
+} from './check/gradient-check.js';
+export type { GradientCheckOptions, GradientCheckResult } from './check/gradient-check.js';
+export {
+  Optimizer,
+  SGD,
+  Adam,
+  AdamBase,
+  AdamW,
+  LRScheduler,
+  StepLR,
+  CosineWarmupLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  clipGradNorm,
+} from './optim/index.js';
+export type {
+  OptimizerOptions,
+  OptimizerStateDict,
+  ParamGroup,
+  ParamGroupJson,
+  ParamGroupSpec,
+  ParamsInput,
+  SchedulableOptimizer,
+  ZeroGradOptions,
+  SGDOptions,
+  SGDParamState,
+  AdamOptions,
+  AdamParamState,
+  LRSchedulerStateDict,
+  StepLROptions,
+  CosineWarmupLROptions,
+  AnnealStrategy,
+  OneCycleLROptions,
+  PlateauMode,
+  ReduceLROnPlateauOptions,
+  ReduceLROnPlateauStateDict,
+  ThresholdMode,
+  ClipGradNormOptions,
+} from './optim/index.js';
+export { noGrad, isGradEnabled, record, GradNode } from './autograd.js';
+export type { BackwardFn, BackwardOptions } from './autograd.js';
+export {
+  convTransposeOutputSize,
+  convTranspose2dGeometry,
+  upsample2dGeometry,
+  upsample2dOutputShape,
+  normalizeAxis,
+  axisGeometry,
+  stridesOf,
+  broadcastGeometry,
+  reduceGeometry,
+  permuteGeometry,
+  concatGeometry,
+  matmulGeometry,
+  batchNorm2dGeometry,
+  crossEntropyGeometry,
+  requireSameShape,
+} from './shape.js';
+export type {
+  ConvTranspose2dOptions,
+  ConvTranspose2dGeometry,
+  Upsample2dOptions,
+  Upsample2dGeometry,
+  AxisGeometry,
+  BroadcastGeometry,
+  ReduceGeometry,
+  PermuteGeometry,
+  ConcatGeometry,
+  MatmulGeometry,
+  BatchNorm2dGeometry,
+  CrossEntropyGeometry,
+} from './shape.js';
+export type { UpsampleBilinearMode } from './kernels/backend.js';
+export * from './ops/index.js';
+export * from './kernels/wasm/index.js';
+export { InMemoryDataset } from './data/dataset.js';
+export type { Batch, Dataset, ImageShape } from './data/dataset.js';
+export { DataLoader, channelStats, epochSeed } from './data/loader.js';
+export type { AugmentOptions, DataLoaderOptions, NormalizeOptions } from './data/loader.js';
+export { resizeBilinear, resizeImage } from './data/resize.js';
+export type { ResizeOptions } from './data/resize.js';
+export {
+  MNIST_IMAGE_SIZE,
+  MNIST_CLASS_NAMES,
+  MNIST_SPLIT_SEED,
+  MNIST_TRAIN_SIZE,
+  gatherBatch,
+} from './data/mnist-digits.js';
+export type { ImageSet } from './data/mnist-digits.js';
+export {
+  SafetensorsError,
+  MAX_HEADER_BYTES,
+  encodeSafetensors,
+  decodeSafetensors,
+} from './io/safetensors.js';
+export type {
+  SafetensorsDType,
+  TensorDict,
+  DecodeSafetensorsOptions,
+  DecodedSafetensors,
+} from './io/safetensors.js';
+export { JsonParseError, parseJson, stringifyJson } from './io/json.js';
+export type { JsonObject, JsonValue, ParseJsonOptions } from './io/json.js';
+export * from './io/model-file.js';
+export * from './nn/index.js';
+export { adaptivePool2dGeometry, adaptiveWindow } from './shape.js';
+export type { AdaptivePool2dGeometry } from './shape.js';

