@@ -15,7 +15,7 @@
  * eval --limit-test N.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   BUILTIN_DATASETS,
@@ -27,6 +27,11 @@ import {
 } from '../train/recipe.js';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, isPresetName } from '../train/model-spec.js';
 import { consoleReporter } from '../train/progress.js';
+import {
+  formatVisualization,
+  visualizeCheckpoint,
+  writeTrainRunReport,
+} from '../viz/cli-visualize.js';
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import {
   evaluateTrained,
@@ -372,6 +377,10 @@ function trainCommand(output: CliOutput): Command {
         reporter,
       });
       const { test, epoch, finished } = run.fit;
+      const pictures = await writeTrainRunReport(run);
+      output.stdout.write(
+        `training curves, confusion matrix and report: ${pictures.map((f) => basename(f.path)).join(', ')}\n`,
+      );
       const accuracy = `test accuracy ${percent(test.accuracy)} (${count(test.confusion.correct)}/${count(test.images)})`;
       output.stdout.write(
         finished
@@ -489,6 +498,46 @@ function predictCommand(output: CliOutput): Command {
     });
 }
 
+interface VisualizeFlags {
+  model: string;
+  image: string;
+  out: string;
+  invert: boolean;
+  threads?: number;
+  backend: BackendChoice;
+}
+
+function visualizeCommand(output: CliOutput): Command {
+  return withBackendOptions(
+    new Command('visualize')
+      .description(
+        'draw what a trained model sees in one image: feature maps after every layer, first-layer filters, class probabilities (PNG files)',
+      )
+      .requiredOption('--model <dir>', 'checkpoint directory written by convnet train --out')
+      .requiredOption('--image <file>', 'a PNG or JPEG image')
+      .requiredOption('--out <dir>', 'where to write the PNG files (created if needed)')
+      .option(
+        '--invert',
+        'use 1 - pixel: dark drawings on a light background for a model trained on light-on-dark digits (MNIST)',
+        false,
+      ),
+  ).action(async function (this: Command) {
+    const flags = this.opts<VisualizeFlags>();
+    const backend = await selectBackend(flags.backend, flags.threads);
+    try {
+      const result = await visualizeCheckpoint({
+        model: flags.model,
+        image: flags.image,
+        out: flags.out,
+        invert: flags.invert,
+      });
+      output.stdout.write(`${formatVisualization(result)}\n`);
+    } finally {
+      backend.dispose();
+    }
+  });
+}
+
 function summaryCommand(output: CliOutput): Command {
   return new Command('summary')
     .description("print a model's layers, output shapes and parameter counts")
@@ -539,6 +588,7 @@ export function createProgram(
     trainCommand(output),
     evalCommand(output),
     predictCommand(output),
+    visualizeCommand(output),
     summaryCommand(output),
   ]) {
     command.configureOutput({

@@ -192,6 +192,42 @@ describe('convnet train, eval, predict and summary', () => {
     assert.match(failed.stderr, new RegExp(`^convnet: error: .*${bad}`));
   });
 
+  it('train leaves curves, confusion matrix and report; visualize draws what the model sees', async () => {
+    for (const file of ['training-curves.png', 'confusion-matrix.png', 'report.html']) {
+      assert.ok(existsSync(join(out, file)), `${file} in the run directory`);
+    }
+    const { test } = mnistDataset();
+    const image = join(work, 'visualize-digit.png');
+    writePng(image, test.images.data.subarray(0, 784), 28, 28);
+    const pictures = join(work, 'pictures');
+    const result = await convnet([
+      'visualize',
+      '--model',
+      out,
+      '--image',
+      image,
+      '--out',
+      pictures,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /wrote 12 files/);
+    for (const file of ['filters.png', 'probabilities.png', 'feature-maps-features.0.png']) {
+      const png = PNG.sync.read(readFileSync(join(pictures, file)));
+      assert.ok(png.width > 28 && png.height > 28, `${file} is ${png.width}x${png.height}`);
+    }
+    const missing = await convnet([
+      'visualize',
+      '--model',
+      out,
+      '--image',
+      join(work, 'nope.png'),
+      '--out',
+      pictures,
+    ]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /nope\.png/);
+  });
+
   it('summary of a preset and of a checkpoint', async () => {
     const preset = await convnet(['summary', '--model', 'lenet5']);
     assert.equal(preset.code, 0, preset.stderr);
