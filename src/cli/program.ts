@@ -400,7 +400,10 @@ function evalCommand(output: CliOutput): Command {
       .description(
         'evaluate a trained model: accuracy, per-class accuracy and the confusion matrix',
       )
-      .requiredOption('--model <dir>', 'checkpoint directory written by convnet train --out')
+      .requiredOption(
+        '--model <dir>',
+        'checkpoint directory written by convnet train --out, or a model file (model.safetensors)',
+      )
       .option(
         '--dataset <name>',
         'mnist, fashion-mnist or an image folder (default: the one it was trained on); its test split is used',
@@ -462,7 +465,10 @@ function predictCommand(output: CliOutput): Command {
         '<images...>',
         "image files; each is converted to the model's channels and resized to its input size",
       )
-      .requiredOption('--model <dir>', 'checkpoint directory written by convnet train --out')
+      .requiredOption(
+        '--model <dir>',
+        'checkpoint directory written by convnet train --out, or a model file (model.safetensors)',
+      )
       .addOption(
         new Option('--top-k <k>', 'classes to list per image')
           .argParser(parseInteger(1))
@@ -513,7 +519,10 @@ function visualizeCommand(output: CliOutput): Command {
       .description(
         'draw what a trained model sees in one image: feature maps after every layer, first-layer filters, class probabilities (PNG files)',
       )
-      .requiredOption('--model <dir>', 'checkpoint directory written by convnet train --out')
+      .requiredOption(
+        '--model <dir>',
+        'checkpoint directory written by convnet train --out, or a model file (model.safetensors)',
+      )
       .requiredOption('--image <file>', 'a PNG or JPEG image')
       .requiredOption('--out <dir>', 'where to write the PNG files (created if needed)')
       .option(

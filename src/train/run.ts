@@ -11,6 +11,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelStats } from '../data/loader.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { encodeModelFile, type ModelFileSpec } from '../io/model-file.js';
 import {
   CHECKPOINT_MANIFEST,
   CheckpointError,
@@ -89,6 +91,8 @@ export interface TrainRunResult {
   spec: ModelSpec;
   fit: FitResult;
   out: string;
+  /** The trained model as one file (weights and spec), readable by the browser playground. */
+  modelFile: string;
   /** Seconds spent reading the datasets. */
   loadSeconds: number;
 }
@@ -185,5 +189,19 @@ export async function trainRun({
     stopAfterEpochs,
     reporter,
   });
-  return { config, spec, fit: result, out, loadSeconds: data.seconds };
+  const modelFile = join(out, MODEL_FILE_NAME);
+  await writeFileAtomic(modelFile, encodeModelFile(toModelFileSpec(spec), model));
+  return { config, spec, fit: result, out, modelFile, loadSeconds: data.seconds };
+}
+
+/** The one-file model (src/io/model-file.ts) that the browser playground opens. */
+export const MODEL_FILE_NAME = 'model.safetensors';
+
+function toModelFileSpec(spec: ModelSpec): ModelFileSpec {
+  return {
+    preset: spec.preset,
+    options: { ...spec.options },
+    classNames: spec.classNames,
+    normalize: spec.normalize,
+  };
 }

@@ -7,11 +7,13 @@
  * model's channels, resized to its input size, scaled to [0,1] and normalised with the mean and
  * std saved in the spec.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noGrad } from '../autograd.js';
 import { loadImage } from '../data/image-folder.js';
 import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
+import { modelFromFile } from '../io/model-file.js';
 import type { Sequential } from '../nn/sequential.js';
 import { summary, type ModelSummary } from '../nn/summary.js';
 import { Tensor } from '../tensor.js';
@@ -44,8 +46,12 @@ function missingCheckpoint(dir: string, error: CheckpointError): Error {
   );
 }
 
-/** Loads the model saved in a checkpoint directory. */
+/**
+ * Loads a trained model: a checkpoint directory (`convnet train --out`), or a one-file model
+ * (`model.safetensors` in that directory, or a file saved by the browser playground).
+ */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
+  if (existsSync(dir) && statSync(dir).isFile()) return loadModelFile(dir);
   let checkpoint;
   try {
     checkpoint = await loadCheckpoint(dir, { parts: ['spec', 'weights', 'state'] });
@@ -224,4 +230,24 @@ export async function summarizeModel(
     title: `${trained.spec.preset} from ${target}${trained.epoch === null ? '' : ` (epoch ${trained.epoch})`}`,
     summary: summary(trained.model, [1, inChannels, H, W]),
   };
+}
+
+/** A one-file model (src/io/model-file.ts): the preset, its options and weights, no training state. */
+async function loadModelFile(file: string): Promise<TrainedModel> {
+  const { spec: fileSpec, model } = modelFromFile(new Uint8Array(await readFile(file)), {
+    source: file,
+  });
+  const { seed, inChannels, numClasses, imageSize } = fileSpec.options;
+  const spec: ModelSpec = {
+    preset: fileSpec.preset,
+    options: { seed, inChannels, numClasses, imageSize },
+    classNames: fileSpec.classNames ?? Array.from({ length: numClasses }, (_, k) => String(k)),
+    normalize: fileSpec.normalize ?? {
+      mean: new Array<number>(inChannels).fill(0),
+      std: new Array<number>(inChannels).fill(1),
+    },
+    dataset: 'model file',
+  };
+  model.eval();
+  return { model, spec, dir: file, config: null, epoch: null };
 }

@@ -215,6 +215,17 @@ describe('convnet train, eval, predict and summary', () => {
       const png = PNG.sync.read(readFileSync(join(pictures, file)));
       assert.ok(png.width > 28 && png.height > 28, `${file} is ${png.width}x${png.height}`);
     }
+    // The one-file model next to the checkpoint (what the browser playground opens) predicts the same.
+    const fromDir = await convnet(['predict', '--model', out, '--json', image]);
+    const fromFile = await convnet([
+      'predict',
+      '--model',
+      join(out, 'model.safetensors'),
+      '--json',
+      image,
+    ]);
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.deepEqual(JSON.parse(fromFile.stdout)[0].top, JSON.parse(fromDir.stdout)[0].top);
     const missing = await convnet([
       'visualize',
       '--model',
