@@ -22,11 +22,15 @@ export interface Row {
   reason: string | null;
   /** FLOPs of one run (by the conventions; less for a partial row); null where undefined. */
   flops: number | null;
+  /** Images one run processes (network workloads: the batch); null for the kernel workloads. */
+  images: number | null;
   medianMs: number | null;
   minMs: number | null;
   maxMs: number | null;
   /** GFLOPS at the median time. */
   gflops: number | null;
+  /** Images per second at the median time (network workloads). */
+  imagesPerSecond: number | null;
   samplesMs: number[];
   warmupMs: number[];
   /** For probed contestants: one run's time estimated from the N = 1 probe. */
@@ -78,6 +82,17 @@ export function formatGflops(g: number): string {
   return g >= 10 ? g.toFixed(1) : g.toFixed(2);
 }
 
+/** Images per second: whole numbers with thousands separators from 100 up. */
+export function formatImagesPerSecond(ips: number): string {
+  if (ips >= 100) return Math.round(ips).toLocaleString('en-US');
+  return ips >= 10 ? ips.toFixed(1) : ips.toFixed(2);
+}
+
+/** Images per second at a run time of `ms` for `images` images. */
+export function imagesPerSecond(images: number, ms: number): number {
+  return (images * 1000) / ms;
+}
+
 export function formatRatio(r: Ratio): string {
   const digits = r.speedup >= 10 ? 1 : 2;
   return `${r.lowerBound ? '>=' : ''}${r.speedup.toFixed(digits)}x`;
@@ -99,6 +114,58 @@ export function formatTable(
   return [line(header), rule, ...body.map(line)].join('\n');
 }
 
+function statusCells(r: Row, columns: number): string[] {
+  const thr = r.threads === 0 ? 'def' : String(r.threads);
+  const empty = Array.from({ length: columns - 5 }, () => '-');
+  return [r.workload, r.contestant, thr, ...empty, '0', `${r.status}: ${r.reason ?? ''}`];
+}
+
+function noteCell(r: Row): string {
+  return [r.partial === null ? '' : `partial: ${r.partial}`, r.note].filter(Boolean).join('; ');
+}
+
+/**
+ * The network rows: images/s at the median run (and over the fastest and slowest runs), the
+ * median time of one run (a training step, or one batch of inference) and per image.
+ */
+export function networkTable(rows: readonly Row[]): string {
+  const header = [
+    'workload',
+    'contestant',
+    'thr',
+    'images/s',
+    'min-max images/s',
+    'ms/run',
+    'ms/image',
+    'n',
+    'note',
+  ];
+  const body = rows.map((r) => {
+    if (
+      r.status !== 'ok' ||
+      r.images === null ||
+      r.medianMs === null ||
+      r.minMs === null ||
+      r.maxMs === null
+    ) {
+      return statusCells(r, header.length);
+    }
+    const ips = (ms: number): string => formatImagesPerSecond(imagesPerSecond(r.images ?? 1, ms));
+    return [
+      r.workload,
+      r.contestant,
+      r.threads === 0 ? 'def' : String(r.threads),
+      ips(r.medianMs),
+      `${ips(r.maxMs)}-${ips(r.minMs)}`,
+      formatMs(r.medianMs),
+      formatMs(r.medianMs / r.images),
+      String(r.samplesMs.length),
+      noteCell(r),
+    ];
+  });
+  return formatTable(header, body, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']);
+}
+
 /** The measurements table: one line per contestant and thread count per workload. */
 export function measurementTable(rows: readonly Row[]): string {
   const header = [
@@ -112,20 +179,18 @@ export function measurementTable(rows: readonly Row[]): string {
     'note',
   ];
   const body = rows.map((r) => {
-    const thr = r.threads === 0 ? 'def' : String(r.threads);
     if (r.status !== 'ok' || r.medianMs === null || r.minMs === null || r.maxMs === null) {
-      return [r.workload, r.contestant, thr, '-', '-', '-', '0', `${r.status}: ${r.reason ?? ''}`];
+      return statusCells(r, header.length);
     }
-    const notes = [r.partial === null ? '' : `partial: ${r.partial}`, r.note].filter(Boolean);
     return [
       r.workload,
       r.contestant,
-      thr,
+      r.threads === 0 ? 'def' : String(r.threads),
       formatMs(r.medianMs),
       `${formatMs(r.minMs)}-${formatMs(r.maxMs)}`,
       r.gflops === null ? '-' : formatGflops(r.gflops),
       String(r.samplesMs.length),
-      notes.join('; '),
+      noteCell(r),
     ];
   });
   return formatTable(header, body, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);

@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: every workload of issue 3, for our backends and the peers, in one run.
- * Prints an aligned table and the speed-up ratios, and writes bench/results/latest.json.
- * Progress goes to stderr, so `npm run bench > table.txt` keeps the tables only.
+ * `npm run bench`: every workload of issue 3 (kernels) and issue 5 (the seed net, trained and
+ * run), for our backends and the peers, in one run. Prints aligned tables, the speed-up ratios
+ * and the network targets, and writes bench/results/latest.json. Progress goes to stderr, so
+ * `npm run bench > table.txt` keeps the tables only.
  *
- *   npm run bench -- [--quick] [--only sgemm,conv,pool] [--contestants reference,tfjs-wasm]
+ *   npm run bench -- [--quick] [--only sgemm,conv,pool,net] [--contestants reference,tfjs-wasm]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, availableParallelism, cpus, platform, release } from 'node:os';
@@ -11,7 +12,16 @@ import { parseArgs } from 'node:util';
 import { CONTESTANTS } from './contestants/index.js';
 import { errorMessage, isUnsupported, type Contestant } from './contestants/contestant.js';
 import type { Preparation } from './contestants/contestant.js';
-import { measurementTable, ratios, ratioTable, type Row } from './report.js';
+import {
+  imagesPerSecond,
+  measurementTable,
+  networkTable,
+  ratios,
+  ratioTable,
+  type Ratio,
+  type Row,
+} from './report.js';
+import { checkTargets, formatTargets } from './targets.js';
 import { FULL_TIMING, QUICK_TIMING, gflops, measure, timeOnce } from './timing.js';
 import type { TimingOptions } from './timing.js';
 import {
@@ -20,13 +30,14 @@ import {
   describe,
   flopsOf,
   groupOf,
+  imagesOf,
   labelOf,
   withBatch,
   type Workload,
   type WorkloadGroup,
 } from './workloads.js';
 
-const GROUPS: readonly WorkloadGroup[] = ['sgemm', 'conv', 'pool'];
+const GROUPS: readonly WorkloadGroup[] = ['sgemm', 'conv', 'pool', 'net'];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -43,16 +54,24 @@ export const CONVENTIONS = [
   'conv forward+backward: y, then dx, dw, db from a given dy; flops = 3 x forward (bias terms ignored)',
   'max pool forward+backward: y, then dx from a given dy; no flops, ms only',
   'GFLOPS at the median time; speed-up = other median / ours median (>1: ours faster)',
+  'seed net train: one step = forward, mean softmax cross-entropy, backward, SGD update (lr 0.01) of every parameter; images/s = batch / step time',
+  'seed net infer: forward in eval mode without a graph, logits in JS memory; images/s = batch / time',
+  'network speed-up = other median / ours median = ours images/s / theirs (same batch)',
 ];
 
 interface Limits {
   timing: TimingOptions;
   /** Skip a probed workload whose estimated single run exceeds this. */
   skipAboveSeconds: number;
+  /**
+   * The same for a network training step, allowed longer: it is measured once when that slow,
+   * and it is the only figure for that library (tfjs-cpu takes about a minute per step).
+   */
+  skipTrainAboveSeconds: number;
 }
 
-const FULL: Limits = { timing: FULL_TIMING, skipAboveSeconds: 60 };
-const QUICK: Limits = { timing: QUICK_TIMING, skipAboveSeconds: 8 };
+const FULL: Limits = { timing: FULL_TIMING, skipAboveSeconds: 60, skipTrainAboveSeconds: 150 };
+const QUICK: Limits = { timing: QUICK_TIMING, skipAboveSeconds: 8, skipTrainAboveSeconds: 8 };
 
 interface Options {
   quick: boolean;
@@ -104,16 +123,35 @@ function progress(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
+/** The Contestant method of each workload kind; a contestant without it takes no part. */
+const METHOD = {
+  sgemm: 'sgemm',
+  'conv2d-forward': 'conv2dForward',
+  'conv2d-forward-backward': 'conv2dForwardBackward',
+  'max-pool-forward-backward': 'maxPoolForwardBackward',
+  'net-train': 'trainNet',
+  'net-infer': 'inferNet',
+} as const satisfies Record<Workload['kind'], keyof Contestant>;
+
+function takesPart(c: Contestant, w: Workload): boolean {
+  return c[METHOD[w.kind]] !== undefined;
+}
+
 function prepare(c: Contestant, w: Workload): Preparation | Promise<Preparation> {
+  const absent = { unsupported: `${c.name} has no ${METHOD[w.kind]}` };
   switch (w.kind) {
     case 'sgemm':
-      return c.sgemm(w.M, w.N, w.K);
+      return c.sgemm?.(w.M, w.N, w.K) ?? absent;
     case 'conv2d-forward':
-      return c.conv2dForward(w.conv);
+      return c.conv2dForward?.(w.conv) ?? absent;
     case 'conv2d-forward-backward':
-      return c.conv2dForwardBackward(w.conv);
+      return c.conv2dForwardBackward?.(w.conv) ?? absent;
     case 'max-pool-forward-backward':
-      return c.maxPoolForwardBackward(w.pool);
+      return c.maxPoolForwardBackward?.(w.pool) ?? absent;
+    case 'net-train':
+      return c.trainNet?.(w.net) ?? absent;
+    case 'net-infer':
+      return c.inferNet?.(w.net) ?? absent;
   }
 }
 
@@ -160,10 +198,12 @@ async function measureOne(
     status: 'ok',
     reason: null,
     flops: flopsOf(w),
+    images: imagesOf(w),
     medianMs: null,
     minMs: null,
     maxMs: null,
     gflops: null,
+    imagesPerSecond: null,
     samplesMs: [],
     warmupMs: [],
     probeEstimateMs: null,
@@ -179,9 +219,10 @@ async function measureOne(
     if (c.probe && batch !== null) {
       const estimate = await probeMs(c, w, batch);
       row.probeEstimateMs = estimate;
-      if (estimate !== null && estimate > limits.skipAboveSeconds * 1000) {
+      const limit = w.kind === 'net-train' ? limits.skipTrainAboveSeconds : limits.skipAboveSeconds;
+      if (estimate !== null && estimate > limit * 1000) {
         row.status = 'skipped';
-        row.reason = `too slow: one run estimated at ${(estimate / 1000).toFixed(0)} s (N=1 probe x ${batch}), limit ${limits.skipAboveSeconds} s`;
+        row.reason = `too slow: one run estimated at ${(estimate / 1000).toFixed(0)} s (N=1 probe x ${batch}), limit ${limit} s`;
         return row;
       }
       if (estimate !== null && estimate > timing.slowRunSeconds * 1000) {
@@ -220,6 +261,9 @@ async function measureOne(
     }
     if (p.note !== undefined) notes.push(p.note);
     if (row.flops !== null && row.medianMs !== null) row.gflops = gflops(row.flops, row.medianMs);
+    if (row.images !== null && row.medianMs !== null) {
+      row.imagesPerSecond = imagesPerSecond(row.images, row.medianMs);
+    }
   } catch (e) {
     row.status = 'error';
     row.reason = errorMessage(e);
@@ -272,15 +316,18 @@ async function main(): Promise<void> {
 
   const workloads = allWorkloads().filter((w) => options.groups.includes(groupOf(w)));
   const jobs = workloads.flatMap((w) =>
-    ready.flatMap((c) => c.threadCounts().map((threads) => ({ w, c, threads }))),
+    ready
+      .filter((c) => takesPart(c, w))
+      .flatMap((c) => c.threadCounts().map((threads) => ({ w, c, threads }))),
   );
   const rows: Row[] = [];
   for (const [i, { w, c, threads }] of jobs.entries()) {
     const row = await measureOne(c, threads, w, limits);
     rows.push(row);
+    const ips = row.imagesPerSecond === null ? '' : `, ${row.imagesPerSecond.toFixed(0)} images/s`;
     const result =
       row.status === 'ok' && row.medianMs !== null
-        ? `${row.medianMs.toFixed(2)} ms (${row.samplesMs.length} run${row.samplesMs.length === 1 ? '' : 's'})`
+        ? `${row.medianMs.toFixed(2)} ms${ips} (${row.samplesMs.length} run${row.samplesMs.length === 1 ? '' : 's'})`
         : `${row.status}: ${row.reason ?? ''}`;
     progress(`[${i + 1}/${jobs.length}] ${row.workload} · ${row.label}: ${result}`);
   }
@@ -288,16 +335,41 @@ async function main(): Promise<void> {
   for (const c of ready) await c.teardown?.();
 
   const list = ratios(rows);
-  console.log('');
-  console.log(measurementTable(rows));
-  const table = ratioTable(rows, list);
-  console.log('');
-  if (table === null) {
-    console.log('No ratios: no "ours" row was measured.');
-  } else {
-    console.log('Speed-up of ours (row) over each contestant (column): its median / ours.');
-    console.log('">=": that contestant did only part of the work (see its note).');
-    console.log(table);
+  const netLines = new Set(rows.filter((r) => r.images !== null).map((r) => r.workload));
+  const isNet = (r: { workload: string }): boolean => netLines.has(r.workload);
+  const sections: { title: string; rows: Row[]; list: Ratio[]; table: (r: Row[]) => string }[] = [
+    {
+      title: 'Kernels (issue 3)',
+      rows: rows.filter((r) => !isNet(r)),
+      list: list.filter((r) => !isNet(r)),
+      table: measurementTable,
+    },
+    {
+      title: 'Seed net (issue 5)',
+      rows: rows.filter(isNet),
+      list: list.filter(isNet),
+      table: networkTable,
+    },
+  ];
+  for (const section of sections.filter((s) => s.rows.length > 0)) {
+    console.log('');
+    console.log(`${section.title}:`);
+    console.log(section.table(section.rows));
+    const table = ratioTable(section.rows, section.list);
+    console.log('');
+    if (table === null) {
+      console.log('No ratios: no "ours" row was measured.');
+    } else {
+      console.log('Speed-up of ours (row) over each contestant (column): its median / ours.');
+      console.log('">=": that contestant did only part of the work (see its note).');
+      console.log(table);
+    }
+  }
+  const targets = options.groups.includes('net') ? checkTargets(rows) : [];
+  if (targets.length > 0) {
+    console.log('');
+    console.log('Targets (issue 5), for each thread count of ours:');
+    for (const line of formatTargets(targets)) console.log(line);
   }
   console.log('');
   console.log('Conventions:');
@@ -317,10 +389,12 @@ async function main(): Promise<void> {
     groups: options.groups,
     timing: limits.timing,
     skipAboveSeconds: limits.skipAboveSeconds,
+    skipTrainAboveSeconds: limits.skipTrainAboveSeconds,
     conventions: CONVENTIONS,
     contestants,
     rows,
     ratios: list,
+    targets,
   };
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
   console.log('');

@@ -6,8 +6,12 @@
  *   conv2d forward+back   y, then dx, dw and db from dy   flops = 3 x forward (dx and dw each cost
  *                                                         one forward; the bias terms are ignored)
  *   max pool fwd+back     y, then dx from dy              no FLOPs: reported in ms only
+ *   seed net train        forward, loss, backward, SGD    no FLOPs: images/s and ms per step
+ *   seed net infer        forward (eval, no graph)        no FLOPs: images/s and ms per batch
  *
- * Every conv case has stride 1 and "same" padding, so OH = H and OW = W.
+ * Every conv case has stride 1 and "same" padding, so OH = H and OW = W. The network workloads
+ * (issue 5) run the seed net of src/nn/presets.ts, described once in SEED_NET below so that
+ * every contestant builds the same layers.
  */
 import { conv2dGeometry, pool2dGeometry } from '../src/shape.js';
 import type { Conv2dGeometry, Pool2dGeometry } from '../src/shape.js';
@@ -35,14 +39,50 @@ export interface PoolCase {
   readonly stride: number;
 }
 
+/** The seed net on a batch of N images (SEED_NET gives its layers). */
+export interface NetCase {
+  readonly N: number;
+}
+
+/**
+ * The seed net (src/nn/presets.ts), x:(N,C,H,W) with C=1, 28x28, 10 classes:
+ *
+ *   conv KxK C->F1 pad P, ReLU, maxpool 2 -> (N,F1,14,14)
+ *   conv KxK F1->F2 pad P, ReLU, maxpool 2 -> (N,F2,7,7)
+ *   flatten -> (N,F2*7*7 = 3136), linear -> HIDDEN, ReLU, linear -> CLASSES
+ *   softmax cross-entropy (mean over the batch) when training
+ *
+ * Training updates every parameter with SGD, learning rate LR, no momentum, no weight decay:
+ * the simplest optimizer every library has in the same form.
+ */
+export const SEED_NET = {
+  C: 1,
+  H: 28,
+  W: 28,
+  K: 3,
+  pad: 1,
+  F1: 32,
+  F2: 64,
+  pool: 2,
+  HIDDEN: 128,
+  CLASSES: 10,
+  LR: 0.01,
+} as const;
+
+/** Inputs of the first linear layer: F2 channels of (H/4)x(W/4) after the two 2x2 pools. */
+export const SEED_NET_FLAT =
+  SEED_NET.F2 * (SEED_NET.H / SEED_NET.pool ** 2) * (SEED_NET.W / SEED_NET.pool ** 2);
+
 export type Workload =
   | { readonly kind: 'sgemm'; readonly M: number; readonly N: number; readonly K: number }
   | { readonly kind: 'conv2d-forward'; readonly conv: ConvCase }
   | { readonly kind: 'conv2d-forward-backward'; readonly conv: ConvCase }
-  | { readonly kind: 'max-pool-forward-backward'; readonly pool: PoolCase };
+  | { readonly kind: 'max-pool-forward-backward'; readonly pool: PoolCase }
+  | { readonly kind: 'net-train'; readonly net: NetCase }
+  | { readonly kind: 'net-infer'; readonly net: NetCase };
 
 /** The groups `--only` selects. */
-export type WorkloadGroup = 'sgemm' | 'conv' | 'pool';
+export type WorkloadGroup = 'sgemm' | 'conv' | 'pool' | 'net';
 
 export const CONV_CASES: readonly ConvCase[] = [
   { id: 'a', N: 64, C: 1, H: 28, W: 28, F: 32, K: 3, pad: 1 },
@@ -54,19 +94,34 @@ export const POOL_CASE: PoolCase = { N: 64, C: 32, H: 28, W: 28, K: 2, stride: 2
 
 export const SGEMM_SIZES: readonly number[] = [256, 512, 1024];
 
+/** Training batch; inference batches (1: the latency of one image). */
+export const TRAIN_BATCH = 64;
+export const INFER_BATCHES: readonly number[] = [64, 1];
+
 /** Every workload of the issue, in the order the table prints them. */
 export function allWorkloads(): Workload[] {
   const list: Workload[] = SGEMM_SIZES.map((n) => ({ kind: 'sgemm', M: n, N: n, K: n }));
   for (const conv of CONV_CASES) list.push({ kind: 'conv2d-forward', conv });
   for (const conv of CONV_CASES) list.push({ kind: 'conv2d-forward-backward', conv });
   list.push({ kind: 'max-pool-forward-backward', pool: POOL_CASE });
+  list.push({ kind: 'net-train', net: { N: TRAIN_BATCH } });
+  for (const N of INFER_BATCHES) list.push({ kind: 'net-infer', net: { N } });
   return list;
 }
 
 export function groupOf(w: Workload): WorkloadGroup {
-  if (w.kind === 'sgemm') return 'sgemm';
-  if (w.kind === 'max-pool-forward-backward') return 'pool';
-  return 'conv';
+  switch (w.kind) {
+    case 'sgemm':
+      return 'sgemm';
+    case 'conv2d-forward':
+    case 'conv2d-forward-backward':
+      return 'conv';
+    case 'max-pool-forward-backward':
+      return 'pool';
+    case 'net-train':
+    case 'net-infer':
+      return 'net';
+  }
 }
 
 /** Our geometry objects (src/shape.ts) for a case. */
@@ -78,7 +133,7 @@ export function poolGeometry(p: PoolCase): Pool2dGeometry {
   return pool2dGeometry([p.N, p.C, p.H, p.W], { kernelSize: p.K, stride: p.stride }, 'maxPool2d');
 }
 
-/** FLOPs of one run, by the conventions above; null where none are defined (pooling). */
+/** FLOPs of one run, by the conventions above; null where none are defined (pooling, nets). */
 export function flopsOf(w: Workload): number | null {
   switch (w.kind) {
     case 'sgemm':
@@ -88,6 +143,8 @@ export function flopsOf(w: Workload): number | null {
     case 'conv2d-forward-backward':
       return 3 * convForwardFlops(w.conv);
     case 'max-pool-forward-backward':
+    case 'net-train':
+    case 'net-infer':
       return null;
   }
 }
@@ -97,7 +154,7 @@ export function convForwardFlops(c: ConvCase): number {
   return 2 * g.N * g.F * g.OH * g.OW * (g.C / g.groups) * g.KH * g.KW;
 }
 
-/** A short label for tables: 'sgemm 512', 'conv fwd (b)', 'maxpool fwd+bwd'. */
+/** A short label for tables: 'sgemm 512', 'conv fwd (b)', 'maxpool fwd+bwd', 'train seed-net b64'. */
 export function labelOf(w: Workload): string {
   switch (w.kind) {
     case 'sgemm':
@@ -108,6 +165,10 @@ export function labelOf(w: Workload): string {
       return `conv fwd+bwd (${w.conv.id})`;
     case 'max-pool-forward-backward':
       return 'maxpool fwd+bwd';
+    case 'net-train':
+      return `train seed-net b${w.net.N}`;
+    case 'net-infer':
+      return `infer seed-net b${w.net.N}`;
   }
 }
 
@@ -125,16 +186,40 @@ export function describe(w: Workload): string {
       const p = w.pool;
       return `N=${p.N} C=${p.C} ${p.H}x${p.W}, ${p.K}x${p.K} window, stride ${p.stride}`;
     }
+    case 'net-train':
+      return `seed net, N=${w.net.N} ${seedNetInput()}: forward, cross-entropy, backward, SGD lr ${SEED_NET.LR}`;
+    case 'net-infer':
+      return `seed net, N=${w.net.N} ${seedNetInput()}: forward only (eval, no graph), logits in JS memory`;
   }
+}
+
+function seedNetInput(): string {
+  const { C, H, W } = SEED_NET;
+  return `${H}x${W}x${C}`;
 }
 
 /** The batch size of a workload, or null when it has none (SGEMM). */
 export function batchOf(w: Workload): number | null {
-  if (w.kind === 'sgemm') return null;
-  return w.kind === 'max-pool-forward-backward' ? w.pool.N : w.conv.N;
+  switch (w.kind) {
+    case 'sgemm':
+      return null;
+    case 'conv2d-forward':
+    case 'conv2d-forward-backward':
+      return w.conv.N;
+    case 'max-pool-forward-backward':
+      return w.pool.N;
+    case 'net-train':
+    case 'net-infer':
+      return w.net.N;
+  }
 }
 
-/** The same workload with batch size n (conv and pool only): used to probe slow contestants. */
+/** Images a network workload processes per run (its batch), or null for the kernel workloads. */
+export function imagesOf(w: Workload): number | null {
+  return w.kind === 'net-train' || w.kind === 'net-infer' ? w.net.N : null;
+}
+
+/** The same workload with batch size n (all but SGEMM): used to probe slow contestants. */
 export function withBatch(w: Workload, n: number): Workload {
   switch (w.kind) {
     case 'sgemm':
@@ -144,5 +229,8 @@ export function withBatch(w: Workload, n: number): Workload {
       return { kind: w.kind, conv: { ...w.conv, N: n } };
     case 'max-pool-forward-backward':
       return { kind: w.kind, pool: { ...w.pool, N: n } };
+    case 'net-train':
+    case 'net-infer':
+      return { kind: w.kind, net: { N: n } };
   }
 }

@@ -1,13 +1,26 @@
 /**
- * Conv and pool workloads for anything that implements our `Backend` interface (the reference
- * backend, the fast WebAssembly backend): plain Float32Arrays, inputs made once, outputs
- * overwritten on every run.
+ * Workloads for anything that implements our `Backend` interface (the reference backend, the
+ * fast WebAssembly backend). Kernels: plain Float32Arrays, inputs made once, outputs overwritten
+ * on every run. Networks: the library as a user runs it, `seedNet()` through the ops and
+ * autograd on that backend, the step inside `runStep` where the backend has one (as `fit` and
+ * `evaluate` do).
  */
-import type { Backend } from '../../src/kernels/backend.js';
+import { noGrad } from '../../src/autograd.js';
+import { setBackend, type Backend } from '../../src/kernels/backend.js';
+import { seedNet } from '../../src/nn/presets.js';
+import { crossEntropy } from '../../src/ops/cross-entropy.js';
+import { SGD } from '../../src/optim/sgd.js';
 import type { LinearGeometry } from '../../src/shape.js';
-import { convGeometry, poolGeometry } from '../workloads.js';
-import type { ConvCase, PoolCase } from '../workloads.js';
-import { randomFloat32, type Prepared } from './contestant.js';
+import { Tensor, formatShape } from '../../src/tensor.js';
+import { SEED_NET, convGeometry, poolGeometry } from '../workloads.js';
+import type { ConvCase, NetCase, PoolCase } from '../workloads.js';
+import { randomFloat32, randomLabels, type Prepared } from './contestant.js';
+
+/**
+ * The fast backend's `runStep(params, step)`: every tensor the step makes lives in the kernels'
+ * memory, and the parameters' gradients are copied out at its end (docs/fast-backend.md).
+ */
+export type RunStep = <T>(params: Iterable<Tensor>, step: () => T) => T;
 
 /** x:(N,C,H,W) w:(F,C,K,K) b:(F) -> y:(N,F,OH,OW); conv2dForward. */
 export function backendConvForward(backend: Backend, c: ConvCase): Prepared {
@@ -65,5 +78,64 @@ export function backendLinearSgemm(backend: Backend, M: number, N: number, K: nu
   return {
     run: () => backend.linearForward(c, a, bT, null, g),
     note: 'A·Bᵀ via linearForward',
+  };
+}
+
+/** The seed net (seed 0), checked against SEED_NET, and a random input batch x:(N,C,H,W). */
+function seedNetAndBatch(n: NetCase): { model: ReturnType<typeof seedNet>; x: Tensor } {
+  const { C, H, W, CLASSES } = SEED_NET;
+  const model = seedNet({ seed: 0, inChannels: C, imageSize: [H, W], numClasses: CLASSES });
+  const out = model.outputShape([n.N, C, H, W]);
+  if (out.length !== 2 || out[0] !== n.N || out[1] !== CLASSES) {
+    throw new Error(`seedNet gives logits ${formatShape(out)}, expected (${n.N},${CLASSES})`);
+  }
+  return { model, x: new Tensor(randomFloat32(n.N * C * H * W, 1), [n.N, C, H, W]) };
+}
+
+/**
+ * One training step as `fit` runs it: zero the gradients, forward, cross-entropy (mean), read the
+ * loss, backward, SGD step (lr SEED_NET.LR, no momentum), inside runStep when there is one.
+ * A non-finite loss fails the row rather than timing a broken step.
+ */
+export function backendTrainNet(backend: Backend, runStep: RunStep | null, n: NetCase): Prepared {
+  const { model, x } = seedNetAndBatch(n);
+  const labels = randomLabels(n.N, SEED_NET.CLASSES, 5);
+  const params = model.parameters();
+  const optimizer = new SGD(params, { lr: SEED_NET.LR });
+  const step = (): number => {
+    optimizer.zeroGrad();
+    const loss = crossEntropy(model.forward(x), labels);
+    const value = loss.item();
+    loss.backward();
+    optimizer.step();
+    optimizer.zeroGrad();
+    return value;
+  };
+  return {
+    run: () => {
+      setBackend(backend);
+      const loss = runStep === null ? step() : runStep(params, step);
+      if (!Number.isFinite(loss)) throw new Error(`training step gave a non-finite loss ${loss}`);
+    },
+    note: runStep === null ? undefined : 'in runStep',
+  };
+}
+
+/**
+ * The forward pass as `evaluate` runs it: eval mode, noGrad, inside runStep when there is one;
+ * the logits are copied to a JS array (the step's tensors end with it).
+ */
+export function backendInferNet(backend: Backend, runStep: RunStep | null, n: NetCase): Prepared {
+  const { model, x } = seedNetAndBatch(n);
+  model.eval();
+  const logits = new Float32Array(n.N * SEED_NET.CLASSES);
+  const forward = (): void => noGrad(() => logits.set(model.forward(x).data));
+  return {
+    run: () => {
+      setBackend(backend);
+      if (runStep === null) forward();
+      else runStep([], forward);
+    },
+    note: runStep === null ? undefined : 'in runStep',
   };
 }

@@ -3,13 +3,17 @@
  * ./index.ts. A contestant prepares a workload (allocates and fills its inputs, compiles what it
  * compiles) outside the timed region and hands back a `run` function that does the work once and
  * returns only when the results are computed.
+ *
+ * A contestant takes part in the workloads whose method it has: convnetjs, benchmarked on the
+ * network lines only, has no kernel methods and gets no kernel rows. A method it has but cannot
+ * carry out for a case (a kernel the library lacks) returns Unsupported, which is printed.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Rng } from '../../src/rng.js';
 import type { RunFn } from '../timing.js';
-import type { ConvCase, PoolCase } from '../workloads.js';
+import type { ConvCase, NetCase, PoolCase } from '../workloads.js';
 
 /** A workload ready to be timed. */
 export interface Prepared {
@@ -56,13 +60,20 @@ export interface Contestant {
   /** Called before each workload is prepared: selects the backend, sets the thread count. */
   activate(threads: number): Promise<void>;
   /** C(M,N) = A(M,K)·B(K,N). */
-  sgemm(M: number, N: number, K: number): Preparation | Promise<Preparation>;
+  sgemm?(M: number, N: number, K: number): Preparation | Promise<Preparation>;
   /** y = conv(x, w) + b. */
-  conv2dForward(c: ConvCase): Preparation | Promise<Preparation>;
+  conv2dForward?(c: ConvCase): Preparation | Promise<Preparation>;
   /** y = conv(x, w) + b, then dx, dw and db from a given dy. */
-  conv2dForwardBackward(c: ConvCase): Preparation | Promise<Preparation>;
+  conv2dForwardBackward?(c: ConvCase): Preparation | Promise<Preparation>;
   /** y = maxpool(x), then dx from a given dy. */
-  maxPoolForwardBackward(p: PoolCase): Preparation | Promise<Preparation>;
+  maxPoolForwardBackward?(p: PoolCase): Preparation | Promise<Preparation>;
+  /**
+   * One training step of the seed net (workloads.ts SEED_NET) on a fixed batch: forward,
+   * softmax cross-entropy, backward, SGD update of every parameter. Each run is one more step.
+   */
+  trainNet?(n: NetCase): Preparation | Promise<Preparation>;
+  /** The seed net's forward pass in evaluation mode, without a graph; the logits in JS memory. */
+  inferNet?(n: NetCase): Preparation | Promise<Preparation>;
   /** Called once at the end: stops worker threads and the like. */
   teardown?(): void | Promise<void>;
 }
@@ -75,6 +86,31 @@ export class Unavailable extends Error {
 /** A Float32Array of standard normal values from a fixed seed (same data for every run). */
 export function randomFloat32(length: number, seed: number): Float32Array {
   return fillNormal(new Float32Array(length), seed);
+}
+
+/** N class labels in [0, classes) from a fixed seed. */
+export function randomLabels(n: number, classes: number, seed: number): Int32Array {
+  const rng = new Rng(seed);
+  return Int32Array.from({ length: n }, () => rng.int(classes));
+}
+
+/** Labels as one-hot rows, (n, classes), for libraries whose loss takes them that way. */
+export function oneHot(labels: Int32Array, classes: number): Float32Array {
+  const rows = new Float32Array(labels.length * classes);
+  labels.forEach((label, i) => (rows[i * classes + label] = 1));
+  return rows;
+}
+
+/**
+ * Initial weights for the peers' copies of the seed net: normal with standard deviation
+ * sqrt(2 / fanIn) (He), so that activations keep their scale through the ReLUs. Weight values do
+ * not change any library's speed; they only keep the repeated training steps finite.
+ */
+export function heWeights(length: number, fanIn: number, seed: number): Float32Array {
+  const w = randomFloat32(length, seed);
+  const std = Math.sqrt(2 / fanIn);
+  for (let i = 0; i < w.length; i++) w[i] *= std;
+  return w;
 }
 
 /** Fills `a` with standard normal values from `seed` and returns it. */

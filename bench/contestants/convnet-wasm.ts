@@ -14,10 +14,13 @@
  *       row-major C(M,N) = A(M,K)·B(K,N) on Float32Arrays, overwriting c; without it SGEMM runs
  *       through linearForward (A·Bᵀ, same FLOPs)
  *   path?: { description: string }       which kernels run, printed in the header
+ *   runStep?(params, step): T             runs a step with its tensors in WASM memory; the
+ *                                         network workloads run inside it, as `fit` does
  *   dispose?(): void                      stops the worker threads when the bench ends
  *
  * Conv and pool run through the Backend functions on plain Float32Arrays, exactly as the ops
- * call them, so any copy into and out of WASM memory is inside the timed region.
+ * call them, so any copy into and out of WASM memory is inside the timed region. The network
+ * workloads run the seed net through the ops and autograd with this backend selected.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -26,8 +29,11 @@ import { errorMessage, randomFloat32, Unavailable, type Contestant } from './con
 import {
   backendConvForward,
   backendConvForwardBackward,
+  backendInferNet,
   backendLinearSgemm,
   backendMaxPoolForwardBackward,
+  backendTrainNet,
+  type RunStep,
 } from './backend-workloads.js';
 
 /** Row-major C(M,N) = A(M,K)·B(K,N), overwriting c. */
@@ -47,6 +53,7 @@ interface Fast {
   backend: Backend;
   setThreads: SetThreads | null;
   sgemm: Sgemm | null;
+  runStep: RunStep | null;
   description: string | null;
   dispose: (() => void) | null;
 }
@@ -117,6 +124,7 @@ async function loadFast(): Promise<Fast> {
     backend,
     setThreads: hook<SetThreads>(record, mod, 'setThreads'),
     sgemm: hook<Sgemm>(record, mod, 'sgemm'),
+    runStep: hook<RunStep>(record, mod, 'runStep'),
     description: pathDescription(record),
     dispose: hook<() => void>(record, mod, 'dispose'),
   };
@@ -139,6 +147,7 @@ export const convnetWasm: Contestant = {
     if (fast.description !== null) parts.push(fast.description);
     if (fast.setThreads === null) parts.push('no setThreads: its default thread count');
     if (fast.sgemm === null) parts.push('no sgemm: SGEMM via linearForward');
+    if (fast.runStep === null) parts.push('no runStep: network steps copy on every call');
     return `convnet-ts src/kernels/wasm: ${parts.join(', ')}`;
   },
   threadCounts() {
@@ -160,6 +169,8 @@ export const convnetWasm: Contestant = {
   conv2dForward: (c) => backendConvForward(loaded().backend, c),
   conv2dForwardBackward: (c) => backendConvForwardBackward(loaded().backend, c),
   maxPoolForwardBackward: (p) => backendMaxPoolForwardBackward(loaded().backend, p),
+  trainNet: (n) => backendTrainNet(loaded().backend, loaded().runStep, n),
+  inferNet: (n) => backendInferNet(loaded().backend, loaded().runStep, n),
   teardown() {
     fast?.dispose?.();
     fast = null;

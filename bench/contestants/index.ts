@@ -1,5 +1,6 @@
 /** The registry: every contestant, in the order the tables list them. */
 import type { Contestant } from './contestant.js';
+import { convnetjs } from './convnetjs.js';
 import { convnetWasm } from './convnet-wasm.js';
 import { jaxJs } from './jax-js.js';
 import { reference } from './reference.js';
@@ -12,4 +13,5 @@ export const CONTESTANTS: readonly Contestant[] = [
   tfjsWasm,
   jaxJs,
   tfjsCpu,
+  convnetjs,
 ];

@@ -7,10 +7,17 @@
  * Both backends execute eagerly and synchronously in Node (no worker threads), so a kernel has
  * finished when its op returns: the runs need no data download to be complete.
  */
-import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
-import { convForwardFlops } from '../workloads.js';
-import type { ConvCase, PoolCase } from '../workloads.js';
-import { randomFloat32, type Preparation } from './contestant.js';
+import type { Rank, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
+import { SEED_NET, SEED_NET_FLAT, convForwardFlops } from '../workloads.js';
+import type { ConvCase, NetCase, PoolCase } from '../workloads.js';
+import {
+  errorMessage,
+  heWeights,
+  oneHot,
+  randomFloat32,
+  randomLabels,
+  type Preparation,
+} from './contestant.js';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
@@ -122,5 +129,112 @@ export function tfMaxPoolForwardBackward(tf: Tf, backend: string, p: PoolCase): 
   return {
     run: () => tf.tidy(() => void grads([x], dy)),
     dispose: () => tf.dispose([x, dy]),
+  };
+}
+
+/** The seed net's parameters as variables: filters (KH,KW,C,F), dense weights (IN,OUT). */
+interface TfSeedNet {
+  w1: Variable<Rank.R4>;
+  b1: Variable<Rank.R1>;
+  w2: Variable<Rank.R4>;
+  b2: Variable<Rank.R1>;
+  w3: Variable<Rank.R2>;
+  b3: Variable<Rank.R1>;
+  w4: Variable<Rank.R2>;
+  b4: Variable<Rank.R1>;
+}
+
+function tfSeedNet(tf: Tf): TfSeedNet {
+  const { C, K, F1, F2, HIDDEN, CLASSES } = SEED_NET;
+  const filter = (from: number, to: number, seed: number): Variable<Rank.R4> =>
+    tf.variable(tf.tensor4d(heWeights(K * K * from * to, K * K * from, seed), [K, K, from, to]));
+  const dense = (from: number, to: number, seed: number): Variable<Rank.R2> =>
+    tf.variable(tf.tensor2d(heWeights(from * to, from, seed), [from, to]));
+  const bias = (size: number): Variable<Rank.R1> => tf.variable(tf.zeros([size]));
+  return {
+    w1: filter(C, F1, 11),
+    b1: bias(F1),
+    w2: filter(F1, F2, 12),
+    b2: bias(F2),
+    w3: dense(SEED_NET_FLAT, HIDDEN, 13),
+    b3: bias(HIDDEN),
+    w4: dense(HIDDEN, CLASSES, 14),
+    b4: bias(CLASSES),
+  };
+}
+
+/**
+ * x:(N,H,W,C) -> logits:(N,CLASSES), as tf.layers would run it: conv with bias and ReLU fused
+ * (tfjs unfuses them when recording gradients), max pool, dense layers as fused matMul.
+ */
+function tfSeedNetForward(tf: Tf, p: TfSeedNet, x: Tensor4D): Tensor {
+  const { pad, pool } = SEED_NET;
+  const block = (h: Tensor4D, filter: Tensor4D, bias: Tensor1D): Tensor4D =>
+    tf.maxPool(
+      tf.fused.conv2d({ x: h, filter, strides: 1, pad, bias, activation: 'relu' }),
+      pool,
+      pool,
+      'valid',
+    );
+  const features = block(block(x, p.w1, p.b1), p.w2, p.b2);
+  const flat = tf.reshape<Rank.R2>(features, [x.shape[0], SEED_NET_FLAT]);
+  const hidden = tf.fused.matMul({ a: flat, b: p.w3, bias: p.b3, activation: 'relu' });
+  return tf.fused.matMul({ a: hidden, b: p.w4, bias: p.b4 });
+}
+
+function netInput(tf: Tf, n: NetCase): Tensor4D {
+  const { C, H, W } = SEED_NET;
+  return tf.tensor4d(randomFloat32(n.N * H * W * C, 1), [n.N, H, W, C]);
+}
+
+/** Kernels whose absence stops a conv net from training (the weight and input gradients). */
+const TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'];
+
+/**
+ * One SGD step (tf.train.sgd, lr SEED_NET.LR) on the mean softmax cross-entropy through
+ * optimizer.minimize, which computes every variable's gradient and applies it. Where the backend
+ * lacks a gradient kernel, a trial step outside the timed region confirms that it cannot train,
+ * and the row is unsupported with the library's own error.
+ */
+export function tfTrainNet(tf: Tf, backend: string, n: NetCase): Preparation {
+  const p = tfSeedNet(tf);
+  const x = netInput(tf, n);
+  const y = tf.tensor2d(oneHot(randomLabels(n.N, SEED_NET.CLASSES, 5), SEED_NET.CLASSES), [
+    n.N,
+    SEED_NET.CLASSES,
+  ]);
+  const optimizer = tf.train.sgd(SEED_NET.LR);
+  const variables = Object.values(p);
+  const dispose = (): void => {
+    tf.dispose([...variables, x, y]);
+    optimizer.dispose();
+  };
+  const step = (): void =>
+    void optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, tfSeedNetForward(tf, p, x)),
+      false,
+      variables,
+    );
+  const missing = missingKernels(tf, backend, TRAINING_KERNELS);
+  if (missing.length > 0) {
+    try {
+      step();
+    } catch (e) {
+      dispose();
+      return {
+        unsupported: `cannot train: no ${missing.join(', ')} kernel in tfjs-${backend} (a trial step throws "${errorMessage(e)}")`,
+      };
+    }
+  }
+  return { run: step, dispose };
+}
+
+/** The forward pass inside tf.tidy; dataSync brings the logits to JS memory. */
+export function tfInferNet(tf: Tf, n: NetCase): Preparation {
+  const p = tfSeedNet(tf);
+  const x = netInput(tf, n);
+  return {
+    run: () => tf.tidy(() => void tfSeedNetForward(tf, p, x).dataSync()),
+    dispose: () => tf.dispose([...Object.values(p), x]),
   };
 }

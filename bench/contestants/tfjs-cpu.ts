@@ -7,8 +7,10 @@ import {
   loadTf,
   tfConvForward,
   tfConvForwardBackward,
+  tfInferNet,
   tfMaxPoolForwardBackward,
   tfSgemm,
+  tfTrainNet,
   type Tf,
 } from './tfjs-common.js';
 
@@ -36,4 +38,6 @@ export const tfjsCpu: Contestant = {
   conv2dForward: (c) => tfConvForward(loaded(), c),
   conv2dForwardBackward: (c) => tfConvForwardBackward(loaded(), 'cpu', c),
   maxPoolForwardBackward: (p) => tfMaxPoolForwardBackward(loaded(), 'cpu', p),
+  trainNet: (n) => tfTrainNet(loaded(), 'cpu', n),
+  inferNet: (n) => tfInferNet(loaded(), n),
 };

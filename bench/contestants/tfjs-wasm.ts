@@ -3,7 +3,7 @@
  * own dist folder (setWasmPaths); it is asked for every core, but in Node it runs one thread:
  * the threaded binary needs Web Workers, which Node lacks, so WASM_HAS_MULTITHREAD_SUPPORT is
  * false. It has no Conv2DBackpropFilter kernel, so conv forward+backward is measured without dw
- * and marked partial.
+ * and marked partial, and it cannot train the seed net (its row says so, after a trial step).
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -13,8 +13,10 @@ import {
   loadTf,
   tfConvForward,
   tfConvForwardBackward,
+  tfInferNet,
   tfMaxPoolForwardBackward,
   tfSgemm,
+  tfTrainNet,
   type Tf,
 } from './tfjs-common.js';
 
@@ -57,4 +59,6 @@ export const tfjsWasm: Contestant = {
   conv2dForward: (c) => tfConvForward(loaded(), c),
   conv2dForwardBackward: (c) => tfConvForwardBackward(loaded(), 'wasm', c),
   maxPoolForwardBackward: (p) => tfMaxPoolForwardBackward(loaded(), 'wasm', p),
+  trainNet: (n) => tfTrainNet(loaded(), 'wasm', n),
+  inferNet: (n) => tfInferNet(loaded(), n),
 };

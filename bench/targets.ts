@@ -1,0 +1,113 @@
+/**
+ * The network targets of issue 5, checked against a run's rows and printed under the tables
+ * (bench/README.md states them beside the command that reproduces them). Each is judged on every
+ * thread count of our fast backend, all cores first: all cores is what `convnet train` uses by
+ * default and what the training target names; the 1-thread line shows whether one thread would
+ * do better (at batch 1 the threads' synchronisation can cost more than it saves).
+ */
+import { formatImagesPerSecond, formatMs, type Row } from './report.js';
+
+/** The contestant the targets are about. */
+const OURS = 'convnet-wasm';
+
+export interface TargetResult {
+  workload: string;
+  target: string;
+  /** Our row's label ('convnet-wasm x2'), or OURS when no row was measured. */
+  ours: string;
+  /** What was measured, in the target's unit, and the figures it was judged on. */
+  measured: string;
+  /** null when a row it needs is missing (not measured, or failed). */
+  met: boolean | null;
+}
+
+interface Target {
+  workload: string;
+  target: string;
+  judge(ours: Row, rows: readonly Row[]): { measured: string; met: boolean | null };
+}
+
+/** The peer's median / ours (how many times faster ours is), or null if the peer has no time. */
+function speedup(ours: Row, rows: readonly Row[], peer: string): number | null {
+  const other = rows.find((x) => x.workload === ours.workload && x.label === peer);
+  if (other === undefined || other.status !== 'ok' || other.medianMs === null) return null;
+  return ours.medianMs === null ? null : other.medianMs / ours.medianMs;
+}
+
+function ratioText(ratio: number | null, peer: string): string {
+  return ratio === null ? `${peer} not measured` : `${ratio.toFixed(1)}x ${peer}`;
+}
+
+function perImageMs(r: Row): number {
+  return r.medianMs === null || r.images === null ? Infinity : r.medianMs / r.images;
+}
+
+export const TARGETS: readonly Target[] = [
+  {
+    workload: 'train seed-net b64',
+    target: '>= 1,150 images/s (all cores), beside jax-js',
+    judge(ours, rows) {
+      const ips = ours.imagesPerSecond ?? 0;
+      const ratio = speedup(ours, rows, 'jax-js');
+      return {
+        measured: `${formatImagesPerSecond(ips)} images/s, ${ratioText(ratio, 'jax-js')}`,
+        met: ips >= 1150,
+      };
+    },
+  },
+  {
+    workload: 'infer seed-net b64',
+    target: '>= 5x tfjs-wasm',
+    judge(ours, rows) {
+      const ratio = speedup(ours, rows, 'tfjs-wasm');
+      return {
+        measured: `${formatImagesPerSecond(ours.imagesPerSecond ?? 0)} images/s, ${ratioText(ratio, 'tfjs-wasm')}`,
+        met: ratio === null ? null : ratio >= 5,
+      };
+    },
+  },
+  {
+    workload: 'infer seed-net b1',
+    target: '<= 0.5 ms/image',
+    judge(ours) {
+      const ms = perImageMs(ours);
+      return { measured: `${formatMs(ms)} ms/image`, met: ms <= 0.5 };
+    },
+  },
+];
+
+/** Each target against each of our measured rows for its workload, most threads first. */
+export function checkTargets(rows: readonly Row[]): TargetResult[] {
+  return TARGETS.flatMap((t) => {
+    const ours = rows
+      .filter((r) => r.contestant === OURS && r.workload === t.workload && r.status === 'ok')
+      .sort((a, b) => b.threads - a.threads);
+    if (ours.length === 0) {
+      const missing = { ours: OURS, measured: 'not measured', met: null };
+      return [{ workload: t.workload, target: t.target, ...missing }];
+    }
+    return ours.map((r) => ({
+      workload: t.workload,
+      target: t.target,
+      ours: r.label,
+      ...t.judge(r, rows),
+    }));
+  });
+}
+
+/** One line per target and thread count: met, MISSED, or not judged. */
+export function formatTargets(results: readonly TargetResult[]): string[] {
+  const width = (key: 'workload' | 'target' | 'ours'): number =>
+    Math.max(...results.map((r) => r[key].length));
+  return results.map((r) => {
+    const verdict = r.met === null ? 'not judged' : r.met ? 'met' : 'MISSED';
+    const cells = [
+      r.workload.padEnd(width('workload')),
+      r.target.padEnd(width('target')),
+      r.ours.padEnd(width('ours')),
+      verdict.padEnd(10),
+      r.measured,
+    ];
+    return `  ${cells.join('  ')}`;
+  });
+}
