@@ -108,6 +108,29 @@ function requireRank(shape: Shape, rank: number, what: string, op: string, lette
   }
 }
 
+/** Rejects a kernel, stride, padding or dilation that no convolution along `axis` can have. */
+function checkAxis(
+  kernel: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  axis: string,
+  op: string,
+): void {
+  if (!Number.isInteger(stride) || stride < 1) {
+    throw new ShapeError(`${op}: stride must be an integer >= 1, got ${stride} (${axis})`);
+  }
+  if (!Number.isInteger(pad) || pad < 0) {
+    throw new ShapeError(`${op}: padding must be an integer >= 0, got ${pad} (${axis})`);
+  }
+  if (!Number.isInteger(dilation) || dilation < 1) {
+    throw new ShapeError(`${op}: dilation must be an integer >= 1, got ${dilation} (${axis})`);
+  }
+  if (!Number.isInteger(kernel) || kernel < 1) {
+    throw new ShapeError(`${op}: kernel ${axis} must be an integer >= 1, got ${kernel}`);
+  }
+}
+
 /**
  * Output size along one axis: floor((size + 2*pad - dilation*(kernel-1) - 1) / stride) + 1.
  * Throws a ShapeError naming the numbers when the (dilated) kernel does not fit the padded input.
@@ -121,18 +144,7 @@ export function convOutputSize(
   axis = 'height',
   op = 'conv2d',
 ): number {
-  if (!Number.isInteger(stride) || stride < 1) {
-    throw new ShapeError(`${op}: stride must be an integer >= 1, got ${stride} (${axis})`);
-  }
-  if (!Number.isInteger(pad) || pad < 0) {
-    throw new ShapeError(`${op}: padding must be an integer >= 0, got ${pad} (${axis})`);
-  }
-  if (!Number.isInteger(dilation) || dilation < 1) {
-    throw new ShapeError(`${op}: dilation must be an integer >= 1, got ${dilation} (${axis})`);
-  }
-  if (!Number.isInteger(kernel) || kernel < 1) {
-    throw new ShapeError(`${op}: kernel ${axis} must be an integer >= 1, got ${kernel}`);
-  }
+  checkAxis(kernel, stride, pad, dilation, axis, op);
   const extent = dilation * (kernel - 1) + 1;
   const padded = size + 2 * pad;
   if (extent > padded) {
@@ -304,18 +316,7 @@ export function convTransposeOutputSize(
   axis = 'height',
   op = 'convTranspose2d',
 ): number {
-  if (!Number.isInteger(stride) || stride < 1) {
-    throw new ShapeError(`${op}: stride must be an integer >= 1, got ${stride} (${axis})`);
-  }
-  if (!Number.isInteger(pad) || pad < 0) {
-    throw new ShapeError(`${op}: padding must be an integer >= 0, got ${pad} (${axis})`);
-  }
-  if (!Number.isInteger(dilation) || dilation < 1) {
-    throw new ShapeError(`${op}: dilation must be an integer >= 1, got ${dilation} (${axis})`);
-  }
-  if (!Number.isInteger(kernel) || kernel < 1) {
-    throw new ShapeError(`${op}: kernel ${axis} must be an integer >= 1, got ${kernel}`);
-  }
+  checkAxis(kernel, stride, pad, dilation, axis, op);
   if (!Number.isInteger(outputPadding) || outputPadding < 0) {
     throw new ShapeError(
       `${op}: output padding must be an integer >= 0, got ${outputPadding} (${axis})`,
