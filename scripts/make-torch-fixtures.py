@@ -20,29 +20,15 @@ Needs PyTorch (made with Debian's python3-torch 1.13); nothing else beyond the s
 """
 
 import json
-import math
 import os
 import sys
 
-try:
-    import torch
-    import torch.nn.functional as F
-except ImportError:
-    # On Debian, python3-torch lives in the system interpreter; a pyenv/venv `python3` first
-    # on PATH may not see it. Retry once with /usr/bin/python3 before giving up.
-    system_python = "/usr/bin/python3"
-    if (
-        os.path.exists(system_python)
-        and os.path.realpath(sys.executable) != os.path.realpath(system_python)
-        and os.environ.get("MAKE_TORCH_FIXTURES_REEXEC") != "1"
-    ):
-        print(
-            f"torch not importable from {sys.executable}; retrying with {system_python}",
-            file=sys.stderr,
-        )
-        os.environ["MAKE_TORCH_FIXTURES_REEXEC"] = "1"
-        os.execv(system_python, [system_python, *sys.argv])
-    sys.exit("make-torch-fixtures: PyTorch is required (pip install torch, or apt install python3-torch)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_fixture_support import arr, pair, require_torch, shape_str  # noqa: E402
+
+require_torch("make-torch-fixtures")
+import torch  # noqa: E402
+import torch.nn.functional as F
 
 SEED = 20240611
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -54,24 +40,6 @@ GEN = torch.Generator().manual_seed(SEED)
 
 def randn(*shape, scale=1.0):
     return torch.randn(*shape, generator=GEN, dtype=torch.float64) * scale
-
-
-def arr(t):
-    """A tensor as {"shape", "data"}: flattened row-major, full float64 precision."""
-    t = t.detach().to(torch.float64).contiguous()
-    data = t.reshape(-1).tolist()
-    for v in data:
-        if not math.isfinite(v):
-            raise ValueError(f"non-finite value {v} in fixture")
-    return {"shape": list(t.shape), "data": data}
-
-
-def pair(v):
-    return [v, v] if isinstance(v, int) else [int(v[0]), int(v[1])]
-
-
-def shape_str(t):
-    return "(" + ",".join(str(d) for d in t.shape) + ")"
 
 
 def conv2d_case(name, n, c, h, w, f, kh, kw, stride=1, padding=0, dilation=1, groups=1, bias=True):

@@ -53,24 +53,13 @@ import os
 import sys
 from collections import OrderedDict
 
-try:
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-except ImportError:
-    system_python = "/usr/bin/python3"
-    if (
-        os.path.exists(system_python)
-        and os.path.realpath(sys.executable) != os.path.realpath(system_python)
-        and os.environ.get("MAKE_TORCH_FIXTURES_REEXEC") != "1"
-    ):
-        print(
-            f"torch not importable from {sys.executable}; retrying with {system_python}",
-            file=sys.stderr,
-        )
-        os.environ["MAKE_TORCH_FIXTURES_REEXEC"] = "1"
-        os.execv(system_python, [system_python, *sys.argv])
-    sys.exit("make-torch-module-fixtures: PyTorch is required (apt install python3-torch)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_fixture_support import require_torch  # noqa: E402
+
+require_torch("make-torch-module-fixtures")
+import torch  # noqa: E402
+import torch.nn as nn
+import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_PATH = os.path.join(ROOT, "fixtures", "torch", "modules.json")

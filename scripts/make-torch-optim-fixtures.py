@@ -30,22 +30,11 @@ import os
 import sys
 import warnings
 
-try:
-    import torch
-except ImportError:
-    system_python = "/usr/bin/python3"
-    if (
-        os.path.exists(system_python)
-        and os.path.realpath(sys.executable) != os.path.realpath(system_python)
-        and os.environ.get("MAKE_TORCH_FIXTURES_REEXEC") != "1"
-    ):
-        print(
-            f"torch not importable from {sys.executable}; retrying with {system_python}",
-            file=sys.stderr,
-        )
-        os.environ["MAKE_TORCH_FIXTURES_REEXEC"] = "1"
-        os.execv(system_python, [system_python, *sys.argv])
-    sys.exit("make-torch-optim-fixtures: PyTorch is required (apt install python3-torch)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_fixture_support import require_torch  # noqa: E402
+
+require_torch("make-torch-optim-fixtures")
+import torch  # noqa: E402
 
 # The schedule cases step a schedule without training, which torch warns about; that is intended.
 warnings.filterwarnings("ignore", message=r"Detected call of `lr_scheduler\.step\(\)`")
