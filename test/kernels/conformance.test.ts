@@ -13,6 +13,7 @@ import { referenceBackend } from '../../src/kernels/reference/index.js';
 import { createWasmBackend, type WasmBackend } from '../../src/kernels/wasm/index.js';
 import { Rng } from '../../src/rng.js';
 import {
+  batchNorm2dGeometry,
   classificationGeometry,
   conv2dGeometry,
   linearGeometry,
@@ -516,6 +517,163 @@ describe('fast backend conformance: ReLU, linear, softmax cross-entropy', () => 
         g,
       );
       assert.deepEqual(Array.from(y), [1, 2, 4, 5]);
+    }),
+  );
+});
+
+describe('fast backend conformance: batch norm', () => {
+  // [N, C, H, W, offset]: planes not multiples of 4, C not divisible by the threads, a channel
+  // far from zero (the variance must not cancel), and a single image.
+  const cases: [number, number, number, number, number][] = [
+    [2, 3, 5, 7, 0],
+    [4, 5, 7, 7, 100],
+    [1, 2, 3, 1, 0],
+    [16, 8, 14, 14, 0],
+    [3, 1, 1, 2, -3],
+  ];
+  const floats = (n: number) => ({ f32: new Float32Array(n), f64: new Float64Array(n) });
+
+  it(
+    'training and evaluation, forward and backward, with and without the affine part',
+    eachBackend((backend) => {
+      for (const [i, [N, C, H, W, offset]] of cases.entries()) {
+        const g = batchNorm2dGeometry([N, C, H, W]);
+        const rng = new Rng(40 + i);
+        const size = N * C * H * W;
+        const x = random32(rng, size).map((v) => v + offset);
+        const dy = random32(rng, size);
+        const runningMean = random32(rng, C);
+        const runningVar = random32(rng, C).map((v) => Math.abs(v) + 0.5);
+        for (const affine of [true, false]) {
+          const gamma = affine ? random32(rng, C) : null;
+          const beta = affine ? random32(rng, C) : null;
+          const [gamma64, beta64] = [gamma, beta].map((a) =>
+            a === null ? null : Float64Array.from(a),
+          );
+          const label = `case ${i} (${N},${C},${H},${W})${affine ? '' : ' no affine'}`;
+          const eps = 1e-5;
+          const y = floats(size);
+          const mean = floats(C);
+          const variance = floats(C);
+          backend.batchNorm2dForwardTrain(y.f32, mean.f32, variance.f32, x, gamma, beta, eps, g);
+          referenceBackend.batchNorm2dForwardTrain(
+            y.f64,
+            mean.f64,
+            variance.f64,
+            Float64Array.from(x),
+            gamma64,
+            beta64,
+            eps,
+            g,
+          );
+          expectClose(`${label} train y`, y.f32, y.f64);
+          expectClose(`${label} batch mean`, mean.f32, mean.f64);
+          expectClose(`${label} batch var`, variance.f32, variance.f64);
+
+          const dx = floats(size);
+          const dgamma = floats(C);
+          const dbeta = floats(C);
+          // The reference backward reads the same float32 statistics the fast one saved.
+          const [mean64, var64] = [mean.f32, variance.f32].map((a) => Float64Array.from(a));
+          backend.batchNorm2dBackwardTrain(
+            dx.f32,
+            affine ? dgamma.f32 : null,
+            affine ? dbeta.f32 : null,
+            dy,
+            x,
+            gamma,
+            mean.f32,
+            variance.f32,
+            eps,
+            g,
+          );
+          referenceBackend.batchNorm2dBackwardTrain(
+            dx.f64,
+            dgamma.f64,
+            dbeta.f64,
+            Float64Array.from(dy),
+            Float64Array.from(x),
+            gamma64,
+            mean64,
+            var64,
+            eps,
+            g,
+          );
+          expectClose(`${label} train dx`, dx.f32, dx.f64);
+          if (affine) {
+            expectClose(`${label} train dgamma`, dgamma.f32, dgamma.f64);
+            expectClose(`${label} train dbeta`, dbeta.f32, dbeta.f64);
+          }
+          // Only the parameter gradients (dx not needed, as for a network's first layer).
+          const dgammaOnly = new Float32Array(C);
+          backend.batchNorm2dBackwardTrain(
+            null,
+            dgammaOnly,
+            null,
+            dy,
+            x,
+            gamma,
+            mean.f32,
+            variance.f32,
+            eps,
+            g,
+          );
+          expectClose(`${label} train dgamma alone`, dgammaOnly, dgamma.f64);
+
+          const yEval = floats(size);
+          backend.batchNorm2dForwardEval(
+            yEval.f32,
+            x,
+            runningMean,
+            runningVar,
+            gamma,
+            beta,
+            eps,
+            g,
+          );
+          referenceBackend.batchNorm2dForwardEval(
+            yEval.f64,
+            Float64Array.from(x),
+            Float64Array.from(runningMean),
+            Float64Array.from(runningVar),
+            gamma64,
+            beta64,
+            eps,
+            g,
+          );
+          expectClose(`${label} eval y`, yEval.f32, yEval.f64);
+          const dxEval = floats(size);
+          const dgammaEval = floats(C);
+          const dbetaEval = floats(C);
+          backend.batchNorm2dBackwardEval(
+            dxEval.f32,
+            dgammaEval.f32,
+            dbetaEval.f32,
+            dy,
+            x,
+            runningMean,
+            runningVar,
+            gamma,
+            eps,
+            g,
+          );
+          referenceBackend.batchNorm2dBackwardEval(
+            dxEval.f64,
+            dgammaEval.f64,
+            dbetaEval.f64,
+            Float64Array.from(dy),
+            Float64Array.from(x),
+            Float64Array.from(runningMean),
+            Float64Array.from(runningVar),
+            gamma64,
+            eps,
+            g,
+          );
+          expectClose(`${label} eval dx`, dxEval.f32, dxEval.f64);
+          expectClose(`${label} eval dgamma`, dgammaEval.f32, dgammaEval.f64);
+          expectClose(`${label} eval dbeta`, dbetaEval.f32, dbetaEval.f64);
+        }
+      }
     }),
   );
 });

@@ -123,6 +123,13 @@ export class Arena {
     return at;
   }
 
+  /** Allocates a block of f64 values (scalars such as eps, read by the kernels at full precision). */
+  putFloat64(values: ArrayLike<number>): number {
+    const at = this.alloc(values.length * 8);
+    new Float64Array(this.memory.buffer, at, values.length).set(values);
+    return at;
+  }
+
   /** Copies `out.length` floats from `at` into `out`. */
   take(at: number, out: Float32Array): void {
     const start = performance.now();

@@ -54,6 +54,9 @@ export const THREADED_KERNELS = [
   'linearBackwardInput',
   'linearBackwardWeight',
   'linearBackwardBias',
+  'batchNorm2dForwardTrain',
+  'batchNorm2dForwardEval',
+  'batchNorm2dBackward',
 ] as const;
 
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];

@@ -11,6 +11,7 @@
 import { setBackend, type AvgPoolMode, type Backend, type Labels } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
 import type {
+  BatchNorm2dGeometry,
   ClassificationGeometry,
   Conv2dGeometry,
   LinearGeometry,
@@ -64,6 +65,10 @@ export const WASM_KERNELS = [
   'linearBackward',
   'softmaxCrossEntropyForward',
   'softmaxCrossEntropyBackward',
+  'batchNorm2dForwardTrain',
+  'batchNorm2dForwardEval',
+  'batchNorm2dBackwardTrain',
+  'batchNorm2dBackwardEval',
 ] as const satisfies readonly (keyof Backend)[];
 
 type WasmKernelName = (typeof WASM_KERNELS)[number];
@@ -194,6 +199,19 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
 
   private finish(out: Float32Array, at: number): void {
     if (!this.arena.owns(out)) this.arena.take(at, out);
+  }
+
+  /** input() for an operand that may be absent: 0 stands for null in the kernels. */
+  private optionalInput(values: FloatArray | null): number {
+    return values === null ? 0 : this.input(values as Float32Array);
+  }
+
+  private optionalOutput(out: FloatArray | null): number {
+    return out === null ? 0 : this.output(out as Float32Array);
+  }
+
+  private optionalFinish(out: FloatArray | null, at: number): void {
+    if (out !== null) this.finish(out as Float32Array, at);
   }
 
   runStep<T>(params: Iterable<Tensor>, step: () => T): T {
@@ -492,6 +510,199 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     }
   }
 
+  batchNorm2dForwardTrain(
+    y: FloatArray,
+    batchMean: FloatArray,
+    batchVar: FloatArray,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    beta: FloatArray | null,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void {
+    if (!isFloat32(y, batchMean, batchVar, x, gamma, beta)) {
+      return referenceBackend.batchNorm2dForwardTrain(
+        y,
+        batchMean,
+        batchVar,
+        x,
+        gamma,
+        beta,
+        eps,
+        g,
+      );
+    }
+    const arena = this.arena;
+    arena.reset();
+    const args = [
+      g.N,
+      g.C,
+      g.H * g.W,
+      this.output(y as Float32Array),
+      this.output(batchMean as Float32Array),
+      this.output(batchVar as Float32Array),
+      this.input(x as Float32Array),
+      this.optionalInput(gamma),
+      this.optionalInput(beta),
+      arena.putFloat64([eps]),
+    ];
+    this.pool.run('batchNorm2dForwardTrain', args, this.threads);
+    this.finish(y as Float32Array, args[3]);
+    this.finish(batchMean as Float32Array, args[4]);
+    this.finish(batchVar as Float32Array, args[5]);
+  }
+
+  batchNorm2dForwardEval(
+    y: FloatArray,
+    x: FloatArray,
+    runningMean: FloatArray,
+    runningVar: FloatArray,
+    gamma: FloatArray | null,
+    beta: FloatArray | null,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void {
+    if (!isFloat32(y, x, runningMean, runningVar, gamma, beta)) {
+      return referenceBackend.batchNorm2dForwardEval(
+        y,
+        x,
+        runningMean,
+        runningVar,
+        gamma,
+        beta,
+        eps,
+        g,
+      );
+    }
+    const arena = this.arena;
+    arena.reset();
+    const py = this.output(y as Float32Array);
+    const args = [
+      g.N,
+      g.C,
+      g.H * g.W,
+      py,
+      this.input(x as Float32Array),
+      this.input(runningMean as Float32Array),
+      this.input(runningVar as Float32Array),
+      this.optionalInput(gamma),
+      this.optionalInput(beta),
+      arena.putFloat64([eps]),
+    ];
+    this.pool.run('batchNorm2dForwardEval', args, this.threads);
+    this.finish(y as Float32Array, py);
+  }
+
+  batchNorm2dBackwardTrain(
+    dx: FloatArray | null,
+    dgamma: FloatArray | null,
+    dbeta: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    batchMean: FloatArray,
+    batchVar: FloatArray,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void {
+    if (!isFloat32(dx, dgamma, dbeta, dy, x, gamma, batchMean, batchVar)) {
+      return referenceBackend.batchNorm2dBackwardTrain(
+        dx,
+        dgamma,
+        dbeta,
+        dy,
+        x,
+        gamma,
+        batchMean,
+        batchVar,
+        eps,
+        g,
+      );
+    }
+    this.batchNorm2dBackward(dx, dgamma, dbeta, dy, x, gamma, batchMean, batchVar, eps, g, true);
+  }
+
+  batchNorm2dBackwardEval(
+    dx: FloatArray | null,
+    dgamma: FloatArray | null,
+    dbeta: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    runningMean: FloatArray,
+    runningVar: FloatArray,
+    gamma: FloatArray | null,
+    eps: number,
+    g: BatchNorm2dGeometry,
+  ): void {
+    if (!isFloat32(dx, dgamma, dbeta, dy, x, runningMean, runningVar, gamma)) {
+      return referenceBackend.batchNorm2dBackwardEval(
+        dx,
+        dgamma,
+        dbeta,
+        dy,
+        x,
+        runningMean,
+        runningVar,
+        gamma,
+        eps,
+        g,
+      );
+    }
+    this.batchNorm2dBackward(
+      dx,
+      dgamma,
+      dbeta,
+      dy,
+      x,
+      gamma,
+      runningMean,
+      runningVar,
+      eps,
+      g,
+      false,
+    );
+  }
+
+  /** Both backward modes: one kernel, given the statistics the forward normalised with. */
+  private batchNorm2dBackward(
+    dx: FloatArray | null,
+    dgamma: FloatArray | null,
+    dbeta: FloatArray | null,
+    dy: FloatArray,
+    x: FloatArray,
+    gamma: FloatArray | null,
+    mean: FloatArray,
+    variance: FloatArray,
+    eps: number,
+    g: BatchNorm2dGeometry,
+    training: boolean,
+  ): void {
+    const arena = this.arena;
+    arena.reset();
+    const pdx = this.optionalOutput(dx);
+    const pdgamma = this.optionalOutput(dgamma);
+    const pdbeta = this.optionalOutput(dbeta);
+    const args = [
+      g.N,
+      g.C,
+      g.H * g.W,
+      pdx,
+      pdgamma,
+      pdbeta,
+      this.input(dy as Float32Array),
+      this.input(x as Float32Array),
+      this.optionalInput(gamma),
+      this.input(mean as Float32Array),
+      this.input(variance as Float32Array),
+      arena.putFloat64([eps]),
+      training ? 1 : 0,
+    ];
+    this.pool.run('batchNorm2dBackward', args, this.threads);
+    this.optionalFinish(dx, pdx);
+    this.optionalFinish(dgamma, pdgamma);
+    this.optionalFinish(dbeta, pdbeta);
+  }
+
   softmaxCrossEntropyForward(
     logits: FloatArray,
     labels: Labels,
@@ -581,10 +792,6 @@ function referenceFallback(): WasmBackend {
   };
 }
 
-/**
- * Starts the fast backend: compiles the kernels, starts the worker threads and returns the
- * backend. Pass it to setBackend to make every op use it.
- */
 /** Starts the fast backend and makes every op use it; returns it (its `path` says what runs). */
 export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const backend = await createWasmBackend(options);
@@ -592,6 +799,10 @@ export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<
   return backend;
 }
 
+/**
+ * Starts the fast backend: compiles the kernels, starts the worker threads and returns the
+ * backend. Pass it to setBackend to make every op use it.
+ */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const { simd = 'auto' } = options;
   const detected = await detectSimd();

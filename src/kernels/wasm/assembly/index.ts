@@ -22,6 +22,11 @@ export {
   linearBackwardWeight,
   linearBackwardBias,
 } from './linear';
+export {
+  batchNorm2dForwardTrain,
+  batchNorm2dForwardEval,
+  batchNorm2dBackward,
+} from './batch-norm2d';
 export { softmaxCrossEntropyForward, softmaxCrossEntropyBackward } from './softmax-cross-entropy';
 
 /** The first byte after the module's static data: memory from here on is the host's to manage. */
