@@ -30,7 +30,7 @@ export type {
   ClassificationGeometry,
 } from './shape.js';
 export type { Backend, AvgPoolMode, Labels } from './kernels/backend.js';
-export { getBackend, setBackend } from './kernels/backend.js';
+export { getBackend, residentTensors, setBackend } from './kernels/backend.js';
 export { referenceBackend } from './kernels/reference/index.js';
 export * as reference from './kernels/reference/kernels.js';
 export { compareArrays, formatComparison, assertClose } from './check/compare.js';

@@ -21,6 +21,7 @@
  *   const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 1 } }, model);
  *   const { spec, model } = modelFromFile(bytes, { source: 'digits.safetensors' });
  */
+import { residentTensors } from '../kernels/backend.js';
 import { ShapeError } from '../shape.js';
 import { fashionNet, lenet5, seedNet } from '../nn/presets.js';
 import type { Sequential } from '../nn/sequential.js';
@@ -329,7 +330,7 @@ export function modelFromFile(
   { source = 'model file' }: ModelFileReadOptions = {},
 ): LoadedModelFile {
   const { spec, tensors } = decodeModelFile(bytes, { source });
-  const model = buildModelFromSpec(spec);
+  const model = residentTensors(() => buildModelFromSpec(spec));
   try {
     model.loadStateDict(tensors);
   } catch (error) {

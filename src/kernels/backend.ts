@@ -33,6 +33,13 @@ export interface Backend {
   /** A short name shown to users: 'reference', 'wasm-simd', ... */
   readonly name: string;
 
+  /**
+   * Optional: runs `build` with the float32 tensors it makes placed in the kernels' own memory
+   * for the backend's life, so calls read them without copying (the fast backend's). Use
+   * residentTensors() rather than calling it directly.
+   */
+  resident?<T>(build: () => T): T;
+
   conv2dForward(
     y: FloatArray,
     x: FloatArray,
@@ -327,6 +334,16 @@ export function getBackend(): Backend {
   if (current === null)
     throw new Error('No kernel backend registered: import convnet-ts, or call setBackend');
   return current;
+}
+
+/**
+ * Makes what `build` returns (typically a model, whose parameters then live where the current
+ * backend's kernels read them in place) with the current backend's resident memory, where it
+ * has one; otherwise simply runs `build`. For models that live as long as the backend.
+ */
+export function residentTensors<T>(build: () => T): T {
+  const backend = getBackend();
+  return backend.resident === undefined ? build() : backend.resident(build);
 }
 
 /** Registers a default without replacing a backend the user chose. */

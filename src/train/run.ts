@@ -19,7 +19,7 @@ import {
   loadCheckpoint,
   type LoadedCheckpoint,
 } from '../io/checkpoint.js';
-import { setBackend } from '../kernels/backend.js';
+import { residentTensors, setBackend } from '../kernels/backend.js';
 import { referenceBackend } from '../kernels/reference/index.js';
 import { createWasmBackend } from '../kernels/wasm/wasm-backend.js';
 import { fit, type FitResult } from './fit.js';
@@ -166,7 +166,8 @@ export async function trainRun({
       `${out}: the checkpoint's model has ${spec.classNames.length} classes, but ${data.name} now has ${data.train.classNames.length}`,
     );
   }
-  const model = buildModel(spec);
+  // The parameters live in the kernels' memory, so no kernel call copies them.
+  const model = residentTensors(() => buildModel(spec));
   const optimizer = createOptimizer(config, model.parameters());
   const batchesPerEpoch = Math.ceil(data.train.length / config.batchSize);
   const schedule = createSchedule(config, optimizer, batchesPerEpoch);

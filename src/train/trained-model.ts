@@ -7,6 +7,7 @@
  * model's channels, resized to its input size, scaled to [0,1] and normalised with the mean and
  * std saved in the spec.
  */
+import { residentTensors } from '../kernels/backend.js';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     throw error;
   }
   const spec = parseModelSpec(checkpoint.spec, join(dir, checkpoint.manifest.files.spec.file));
-  const model = buildModel(spec);
+  const model = residentTensors(() => buildModel(spec));
   model.loadStateDict(checkpoint.weights);
   model.eval();
   let config: TrainConfig | null = null;

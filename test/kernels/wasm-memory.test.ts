@@ -153,6 +153,53 @@ describe('fast backend memory over a long run', () => {
     assert.throws(() => fast.runStep([], () => fast.runStep([], () => 1)), /cannot be nested/);
   });
 
+  it('runStep: every step tensor starts at zero, though its memory held the last step', (t) => {
+    if (backend === null) return t.skip(`the wasm backend could not start: ${startError}`);
+    const fast = backend;
+    for (let step = 0; step < 3; step++) {
+      const sum = fast.runStep([], () => {
+        const a = Tensor.zeros([1000]);
+        let total = 0;
+        for (const v of a.data) total += Math.abs(v);
+        a.data.fill(7);
+        return total;
+      });
+      assert.equal(sum, 0, `step ${step}`);
+    }
+  });
+
+  it('resident tensors: read in place by every call, kept across steps and growth, same results', async (t) => {
+    if (backend === null) return t.skip(`the wasm backend could not start: ${startError}`);
+    const own = await createWasmBackend({ threads: 2 });
+    try {
+      const make = () => {
+        const rng = new Rng(9);
+        return [Tensor.randn([10, 300], rng, 0.1), Tensor.randn([10], rng, 0.1)];
+      };
+      const [w, b] = own.resident(make);
+      const [wPlain, bPlain] = make();
+      assert.ok(w.data.buffer instanceof SharedArrayBuffer, 'resident data is in wasm memory');
+      assert.equal(own.residentBytes(), 64 * Math.ceil((300 * 10 * 4) / 64) + 64);
+      const x = Tensor.randn([3, 300], new Rng(10));
+      setBackend(own);
+      const before = own.copyStats().bytesIn;
+      const y = own.runStep([], () => {
+        // A big step first: the memory grows under the resident tensors.
+        Tensor.zeros([8 << 20]);
+        return Array.from(linear(x, w, b).data);
+      });
+      const copiedIn = own.copyStats().bytesIn - before;
+      assert.equal(copiedIn, 3 * 300 * 4, 'only x was copied in, not the weights');
+      const yPlain = Array.from(linear(x, wPlain, bPlain).data);
+      assert.deepEqual(y, yPlain);
+      assert.deepEqual(Array.from(w.data), Array.from(wPlain.data), 'kept after the memory grew');
+      assert.throws(() => own.runStep([], () => own.resident(() => 1)), /inside runStep/);
+    } finally {
+      setBackend(backend);
+      own.dispose();
+    }
+  });
+
   it('a disposed backend refuses work instead of waiting for workers that are gone', async () => {
     const short = await createWasmBackend({ threads: 2 });
     short.dispose();

@@ -1,14 +1,16 @@
 /**
  * The host's view of the kernels' memory: a bump allocator over one WebAssembly.Memory (shared
- * between threads when threads are used), in two regions:
+ * between threads when threads are used), in three regions:
  *
- *   [base .. stepTop)   tensors made during a step (runStep): views the kernels use in place
- *   [stepTop .. top)    one kernel call's geometry, copied-in inputs, outputs and scratch
+ *   [base .. residentTop)     resident tensors (backend.resident): a model's parameters, kept
+ *                             for the backend's life so that no kernel call copies them
+ *   [residentTop .. stepTop)  tensors made during a step (runStep): views used in place
+ *   [stepTop .. top)          one kernel call's geometry, copied-in inputs, outputs and scratch
  *
- * Each kernel call resets `top` to `stepTop`; the end of a step resets both to `base`. Nothing
- * outlives a step, so memory use is the largest step's, whatever the run's length. Views stay
- * valid when the memory grows because a shared memory's buffer is never detached; step tensors
- * are therefore offered only on shared memory.
+ * Each kernel call resets `top` to `stepTop`; the end of a step resets both to `residentTop`.
+ * Nothing but resident tensors outlives a step, so memory use is the resident tensors plus the
+ * largest step's, whatever the run's length. Views stay valid when the memory grows because a
+ * shared memory's buffer is never detached; tensors are therefore offered only on shared memory.
  */
 const PAGE = 65536;
 const ALIGN = 64; // a cache line; also keeps every f32x4 access 16-byte aligned
@@ -24,6 +26,7 @@ export class Arena {
   readonly memory: WebAssembly.Memory;
   readonly copies: CopyStats = { bytesIn: 0, bytesOut: 0, milliseconds: 0 };
   private readonly base: number;
+  private residentTop: number;
   private stepTop: number;
   private top: number;
   /** Every SharedArrayBuffer this memory has shown (one per growth): views on them are ours. */
@@ -34,8 +37,9 @@ export class Arena {
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
     this.base = Math.ceil(heapBase / ALIGN) * ALIGN;
-    this.stepTop = this.base;
-    this.top = this.base;
+    this.residentTop = this.base;
+    this.stepTop = this.residentTop;
+    this.top = this.residentTop;
     this.f32View = new Float32Array(memory.buffer);
     this.i32View = new Int32Array(memory.buffer);
   }
@@ -57,15 +61,37 @@ export class Arena {
     this.top = this.stepTop;
     const at = this.alloc(length * 4);
     this.stepTop = this.top;
+    return this.view(at, length);
+  }
+
+  /** A zeroed resident tensor's data, valid for the memory's life; not during a step. */
+  allocateResident(length: number): Float32Array {
+    if (this.stepTop !== this.residentTop) {
+      throw new Error('wasm kernels: resident tensors cannot be made during a step');
+    }
+    this.top = this.residentTop;
+    const at = this.alloc(length * 4);
+    this.residentTop = this.top;
+    this.stepTop = this.top;
+    return this.view(at, length);
+  }
+
+  /** Bytes held by resident tensors. */
+  get residentBytes(): number {
+    return this.residentTop - this.base;
+  }
+
+  /** A zero-filled view: the block may hold an earlier step's or call's values. */
+  private view(at: number, length: number): Float32Array {
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
-    return new Float32Array(buffer, at, length);
+    return new Float32Array(buffer, at, length).fill(0);
   }
 
   /** Ends a step: every step tensor's memory is free again. */
   releaseStep(): void {
-    this.stepTop = this.base;
-    this.top = this.base;
+    this.stepTop = this.residentTop;
+    this.top = this.residentTop;
   }
 
   /** Whether `values` is a view of this memory (a step tensor), usable in place. */

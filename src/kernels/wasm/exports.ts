@@ -6,6 +6,8 @@ export interface KernelExports {
   heapBase(): number;
   sgemmScratchBytes(): number;
   conv2dScratchBytes(geometry: number): number;
+  /** Batches with fewer rows than this go to linearForwardFewRows. */
+  linearFewRows(): number;
   sgemm(
     M: number,
     N: number,
@@ -50,6 +52,7 @@ export const THREADED_KERNELS = [
   'reluForward',
   'reluBackward',
   'linearForward',
+  'linearForwardFewRows',
   'addRowBias',
   'linearBackwardInput',
   'linearBackwardWeight',
@@ -86,6 +89,7 @@ export function kernelExports(exports: WebAssembly.Exports): Kernels {
     heapBase: exportedFunction(exports, 'heapBase'),
     sgemmScratchBytes: exportedFunction(exports, 'sgemmScratchBytes'),
     conv2dScratchBytes: exportedFunction(exports, 'conv2dScratchBytes'),
+    linearFewRows: exportedFunction(exports, 'linearFewRows'),
     sgemm: exportedFunction(exports, 'sgemm'),
     softmaxCrossEntropyForward: exportedFunction(exports, 'softmaxCrossEntropyForward'),
     softmaxCrossEntropyBackward: exportedFunction(exports, 'softmaxCrossEntropyBackward'),

@@ -92,6 +92,16 @@ export interface WasmControls {
    * memory it simply runs the step.
    */
   runStep<T>(params: Iterable<Tensor>, step: () => T): T;
+  /**
+   * Runs `build` with every float32 tensor it makes living in the kernels' memory for the
+   * backend's life, so kernels read them in place instead of copying them in on every call:
+   * `backend.resident(() => seedNet())` keeps a model's parameters there (1.6 MB fewer bytes
+   * copied per seed-net inference). The memory is held until dispose(): build what lives as long
+   * as the backend. Without shared memory it simply runs `build`.
+   */
+  resident<T>(build: () => T): T;
+  /** Bytes of the kernels' memory held by resident tensors. */
+  residentBytes(): number;
   /** Stops the worker threads. */
   dispose(): void;
 }
@@ -245,6 +255,19 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
       this.arena.releaseStep();
       this.inStep = false;
     }
+  }
+
+  resident<T>(build: () => T): T {
+    if (this.inStep) throw new Error('resident: cannot be called inside runStep');
+    if (!this.arena.canHoldTensors) return build();
+    return withFloat32Allocator(
+      { allocate: (length) => this.arena.allocateResident(length) },
+      build,
+    );
+  }
+
+  residentBytes(): number {
+    return this.arena.residentBytes;
   }
 
   /** Per-thread scratch for GEMM-based kernels: returns [first byte, bytes per thread]. */
@@ -448,6 +471,12 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const px = this.input(x as Float32Array);
     const pw = this.input(w as Float32Array);
     const py = this.output(y as Float32Array);
+    if (g.N < this.kernels.linearFewRows()) {
+      const pb = this.optionalInput(b);
+      this.pool.run('linearForwardFewRows', [g.N, g.IN, g.OUT, py, px, pw, pb], this.threads);
+      this.finish(y as Float32Array, py);
+      return;
+    }
     const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
     this.pool.run('linearForward', [g.N, g.IN, g.OUT, py, px, pw, scratch, stride], this.threads);
     if (b !== null)
@@ -779,6 +808,8 @@ function referenceFallback(): WasmBackend {
     memoryBytes: () => 0,
     copyStats: () => ({ bytesIn: 0, bytesOut: 0, milliseconds: 0 }),
     runStep: (_params, step) => step(),
+    resident: (build) => build(),
+    residentBytes: () => 0,
     sgemm(c, a, b, M, N, K) {
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {
@@ -847,6 +878,8 @@ function withReferenceFallback(fast: WasmKernels): WasmBackend {
     memoryBytes: () => fast.memoryBytes(),
     copyStats: () => fast.copyStats(),
     runStep: (params, step) => fast.runStep(params, step),
+    resident: (build) => fast.resident(build),
+    residentBytes: () => fast.residentBytes(),
     sgemm: (c, a, b, M, N, K) => fast.sgemm(c, a, b, M, N, K),
     dispose: () => fast.dispose(),
   };

@@ -17,6 +17,8 @@ export { avgPool2dForward, avgPool2dBackward } from './avg-pool2d';
 export { reluForward, reluBackward } from './relu';
 export {
   linearForward,
+  linearForwardFewRows,
+  linearFewRows,
   addRowBias,
   linearBackwardInput,
   linearBackwardWeight,

@@ -5,7 +5,15 @@
  *   y  = x * w^T + b      dx = dy * w      dw = dy^T * x      db = sum_n dy[n,:]
  */
 import { shareStart } from './geometry';
-import { sgemmPart } from './sgemm';
+import { madd, MR, sgemmPart } from './sgemm';
+
+/** Batches below this many rows skip the GEMM: packing w would cost more than reading it once. */
+const FEW_ROWS: i32 = MR;
+
+/** FEW_ROWS, for the host to choose between linearForward and linearForwardFewRows. */
+export function linearFewRows(): i32 {
+  return FEW_ROWS;
+}
 
 export function linearForward(
   tid: i32,
@@ -37,6 +45,54 @@ export function linearForward(
     scratch,
     scratchStride,
   );
+}
+
+/**
+ * y = x * w^T + b for a batch of fewer than FEW_ROWS rows (one image at a time, say): each output
+ * is one dot product of a row of x with a row of w, read straight from w's (OUT,IN) layout with
+ * no packing. Threads share the outputs, so w is read once in all.
+ */
+export function linearForwardFewRows(
+  tid: i32,
+  threads: i32,
+  N: i32,
+  IN: i32,
+  OUT: i32,
+  y: usize,
+  x: usize,
+  w: usize,
+  b: usize,
+): void {
+  const end = shareStart(OUT, tid + 1, threads);
+  for (let o = shareStart(OUT, tid, threads); o < end; o++) {
+    const wRow = w + <usize>(o * IN) * 4;
+    for (let n = 0; n < N; n++) {
+      const xRow = x + <usize>(n * IN) * 4;
+      let acc0 = f32x4.splat(0);
+      let acc1 = f32x4.splat(0);
+      let acc2 = f32x4.splat(0);
+      let acc3 = f32x4.splat(0);
+      let i = 0;
+      for (; i + 16 <= IN; i += 16) {
+        const at = <usize>i * 4;
+        acc0 = madd(acc0, v128.load(xRow + at), v128.load(wRow + at));
+        acc1 = madd(acc1, v128.load(xRow + at + 16), v128.load(wRow + at + 16));
+        acc2 = madd(acc2, v128.load(xRow + at + 32), v128.load(wRow + at + 32));
+        acc3 = madd(acc3, v128.load(xRow + at + 48), v128.load(wRow + at + 48));
+      }
+      for (; i + 4 <= IN; i += 4) {
+        acc0 = madd(acc0, v128.load(xRow + <usize>i * 4), v128.load(wRow + <usize>i * 4));
+      }
+      const acc = f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3));
+      let sum =
+        f32x4.extract_lane(acc, 0) +
+        f32x4.extract_lane(acc, 1) +
+        (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      for (; i < IN; i++) sum += load<f32>(xRow + <usize>i * 4) * load<f32>(wRow + <usize>i * 4);
+      if (b != 0) sum += load<f32>(b + <usize>o * 4);
+      store<f32>(y + <usize>(n * OUT + o) * 4, sum);
+    }
+  }
 }
 
 /** y[n,:] += b, after linearForward (a separate dispatch, so every row of y is complete). */

@@ -27,7 +27,7 @@ export function sgemmScratchBytes(): i32 {
 }
 
 @inline
-function madd(acc: v128, a: v128, b: v128): v128 {
+export function madd(acc: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
