@@ -33,8 +33,8 @@ function checkShape(shape: Shape, where: string): void {
  * step (see WasmBackend.runStep) the kernels' own memory, so kernels read and write it in place.
  */
 export interface Float32Allocator {
-  /** A zero-filled array of `length` floats. */
-  allocate(length: number): Float32Array;
+  /** An array of `length` floats: zero-filled when `zeroed`, else holding any values. */
+  allocate(length: number, zeroed: boolean): Float32Array;
 }
 
 let float32Allocator: Float32Allocator | null = null;
@@ -50,9 +50,11 @@ export function withFloat32Allocator<T>(allocator: Float32Allocator | null, fn: 
   }
 }
 
-function allocate(dtype: DType, size: number): FloatArray {
+function allocate(dtype: DType, size: number, zeroed = true): FloatArray {
   if (dtype === 'float64') return new Float64Array(size);
-  return float32Allocator === null ? new Float32Array(size) : float32Allocator.allocate(size);
+  return float32Allocator === null
+    ? new Float32Array(size)
+    : float32Allocator.allocate(size, zeroed);
 }
 
 /**
@@ -88,6 +90,16 @@ export class Tensor {
   static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
     checkShape(shape, 'Tensor.zeros');
     return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  }
+
+  /**
+   * A tensor whose values are unspecified, for an output that a kernel overwrites entirely
+   * (every Backend kernel does): in a fast backend's step memory it saves zeroing what the
+   * kernel is about to write. In ordinary memory its values are zeros.
+   */
+  static empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+    checkShape(shape, 'Tensor.empty');
+    return new Tensor(allocate(dtype, sizeOf(shape), false), shape);
   }
 
   static ones(shape: Shape, dtype: DType = 'float32'): Tensor {

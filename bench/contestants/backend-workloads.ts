@@ -81,10 +81,18 @@ export function backendLinearSgemm(backend: Backend, M: number, N: number, K: nu
   };
 }
 
-/** The seed net (seed 0), checked against SEED_NET, and a random input batch x:(N,C,H,W). */
-function seedNetAndBatch(n: NetCase): { model: ReturnType<typeof seedNet>; x: Tensor } {
+/**
+ * The seed net (seed 0), checked against SEED_NET, and a random input batch x:(N,C,H,W). Its
+ * parameters are resident in the backend's memory where it has one, as `convnet train`, `eval`
+ * and `predict` build their models.
+ */
+function seedNetAndBatch(
+  backend: Backend,
+  n: NetCase,
+): { model: ReturnType<typeof seedNet>; x: Tensor } {
   const { C, H, W, CLASSES } = SEED_NET;
-  const model = seedNet({ seed: 0, inChannels: C, imageSize: [H, W], numClasses: CLASSES });
+  const build = () => seedNet({ seed: 0, inChannels: C, imageSize: [H, W], numClasses: CLASSES });
+  const model = backend.resident === undefined ? build() : backend.resident(build);
   const out = model.outputShape([n.N, C, H, W]);
   if (out.length !== 2 || out[0] !== n.N || out[1] !== CLASSES) {
     throw new Error(`seedNet gives logits ${formatShape(out)}, expected (${n.N},${CLASSES})`);
@@ -98,7 +106,7 @@ function seedNetAndBatch(n: NetCase): { model: ReturnType<typeof seedNet>; x: Te
  * A non-finite loss fails the row rather than timing a broken step.
  */
 export function backendTrainNet(backend: Backend, runStep: RunStep | null, n: NetCase): Prepared {
-  const { model, x } = seedNetAndBatch(n);
+  const { model, x } = seedNetAndBatch(backend, n);
   const labels = randomLabels(n.N, SEED_NET.CLASSES, 5);
   const params = model.parameters();
   const optimizer = new SGD(params, { lr: SEED_NET.LR });
@@ -126,7 +134,7 @@ export function backendTrainNet(backend: Backend, runStep: RunStep | null, n: Ne
  * the logits are copied to a JS array (the step's tensors end with it).
  */
 export function backendInferNet(backend: Backend, runStep: RunStep | null, n: NetCase): Prepared {
-  const { model, x } = seedNetAndBatch(n);
+  const { model, x } = seedNetAndBatch(backend, n);
   model.eval();
   const logits = new Float32Array(n.N * SEED_NET.CLASSES);
   const forward = (): void => noGrad(() => logits.set(model.forward(x).data));

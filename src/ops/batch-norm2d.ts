@@ -73,7 +73,7 @@ export function batchNorm2d(
   const gamma = weight === null ? null : weight.data;
   const beta = bias === null ? null : bias.data;
   const params = [weight, bias].filter((t): t is Tensor => t !== null);
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   const backend = getBackend();
 
   /** The gradients in input order: x, then weight and bias where given. */
@@ -89,8 +89,8 @@ export function batchNorm2d(
         `batchNorm2d: expected more than 1 value per channel when training, got input ${formatShape(x.shape)}`,
       );
     }
-    const batchMean = Tensor.zeros([g.C], x.dtype).data;
-    const batchVar = Tensor.zeros([g.C], x.dtype).data;
+    const batchMean = Tensor.empty([g.C], x.dtype).data;
+    const batchVar = Tensor.empty([g.C], x.dtype).data;
     backend.batchNorm2dForwardTrain(y.data, batchMean, batchVar, x.data, gamma, beta, eps, g);
     if (runningMean !== null && runningVar !== null) {
       backend.batchNorm2dUpdateRunningStats(

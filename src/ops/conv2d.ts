@@ -25,7 +25,7 @@ export function conv2d(
     throw new ShapeError(`conv2d: bias must be 1-D (F), got shape ${formatShape(bias.shape)}`);
   }
   const g = conv2dGeometry(x.shape, weight.shape, options, bias === null ? null : bias.size);
-  const y = Tensor.zeros(conv2dOutputShape(g), x.dtype);
+  const y = Tensor.empty(conv2dOutputShape(g), x.dtype);
   getBackend().conv2dForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('conv2d', y, inputs, (dy) => {

@@ -31,7 +31,7 @@ export function dropout(x: Tensor, { p = 0.5, training = true, rng }: DropoutOpt
   }
   const mask = new Uint8Array(x.size);
   for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < p ? 0 : 1;
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().dropoutForward(y.data, x.data, mask, p);
   return record('dropout', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().dropoutBackward(d, dy.data, mask, p)),

@@ -20,7 +20,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const IN = x.shape[x.rank - 1];
   const N = lead.reduce((p, d) => p * d, 1);
   const g = linearGeometry([N, IN], weight.shape, bias === null ? null : bias.size);
-  const y = Tensor.zeros([...lead, g.OUT], x.dtype);
+  const y = Tensor.empty([...lead, g.OUT], x.dtype);
   getBackend().linearForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', y, inputs, (dy) => {

@@ -12,7 +12,7 @@ import { gradFor } from './grad-buffer.js';
 
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const g = pool2dGeometry(x.shape, options, 'maxPool2d');
-  const y = Tensor.zeros(pool2dOutputShape(g), x.dtype);
+  const y = Tensor.empty(pool2dOutputShape(g), x.dtype);
   getBackend().maxPool2dForward(y.data, x.data, g);
   return record('maxPool2d', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().maxPool2dBackward(d, dy.data, x.data, g)),

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
 export function relu(x: Tensor): Tensor {
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().reluForward(y.data, x.data);
   return record('relu', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().reluBackward(d, dy.data, x.data)),

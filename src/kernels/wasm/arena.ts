@@ -56,12 +56,13 @@ export class Arena {
     );
   }
 
-  /** A zeroed step tensor's data, in this memory. Valid until releaseStep(). */
-  allocateTensor(length: number): Float32Array {
+  /** A step tensor's data (zeroed, or holding any values), in this memory. Valid until releaseStep(). */
+  allocateTensor(length: number, zeroed: boolean): Float32Array {
     this.top = this.stepTop;
     const at = this.alloc(length * 4);
     this.stepTop = this.top;
-    return this.view(at, length);
+    const view = this.view(at, length);
+    return zeroed ? view.fill(0) : view;
   }
 
   /** A zeroed resident tensor's data, valid for the memory's life; not during a step. */
@@ -73,7 +74,7 @@ export class Arena {
     const at = this.alloc(length * 4);
     this.residentTop = this.top;
     this.stepTop = this.top;
-    return this.view(at, length);
+    return this.view(at, length).fill(0);
   }
 
   /** Bytes held by resident tensors. */
@@ -81,11 +82,11 @@ export class Arena {
     return this.residentTop - this.base;
   }
 
-  /** A zero-filled view: the block may hold an earlier step's or call's values. */
+  /** A view of a block, which may still hold an earlier step's or call's values. */
   private view(at: number, length: number): Float32Array {
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
-    return new Float32Array(buffer, at, length).fill(0);
+    return new Float32Array(buffer, at, length);
   }
 
   /** Ends a step: every step tensor's memory is free again. */

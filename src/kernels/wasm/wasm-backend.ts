@@ -236,7 +236,7 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     this.inStep = true;
     try {
       const result = withFloat32Allocator(
-        { allocate: (length) => this.arena.allocateTensor(length) },
+        { allocate: (length, zeroed) => this.arena.allocateTensor(length, zeroed) },
         step,
       );
       if (result instanceof Tensor) {
