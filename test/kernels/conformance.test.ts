@@ -438,6 +438,8 @@ describe('fast backend conformance: ReLU, linear, softmax cross-entropy', () => 
         [7, 33, 10, 2],
         [64, 300, 17, 3],
         [3, 1, 1, 4],
+        [2, 3136, 128, 5], // one of the seed net's layers, below the GEMM's 4 rows
+        [4, 70, 9, 6],
       ]) {
         const g = linearGeometry([N, IN], [OUT, IN], OUT);
         const rng = new Rng(seed);
@@ -475,6 +477,15 @@ describe('fast backend conformance: ReLU, linear, softmax cross-entropy', () => 
         referenceBackend.linearBackwardBias(want.db, dy64, g);
         for (const key of ['y', 'dx', 'dw', 'db'] as const)
           expectClose(`${backend.name} linear ${key} (${N},${IN},${OUT})`, got[key], want[key]);
+        const yNoBias = new Float32Array(N * OUT);
+        const wantNoBias = new Float64Array(N * OUT);
+        backend.linearForward(yNoBias, x, w, null, g);
+        referenceBackend.linearForward(wantNoBias, x64, w64, null, g);
+        expectClose(
+          `${backend.name} linear y without bias (${N},${IN},${OUT})`,
+          yNoBias,
+          wantNoBias,
+        );
       }
     }),
   );
