@@ -425,7 +425,7 @@ function evalCommand(output: CliOutput): Command {
       const flags = this.opts<EvalFlags>();
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
-        const trained = await loadTrainedModel(flags.model);
+        const trained = await loadTrainedModel(flags.model, { resident: true });
         const result = await evaluateTrained(trained, {
           dataset: flags.dataset,
           dataDir: flags.dataDir ?? null,
@@ -485,7 +485,7 @@ function predictCommand(output: CliOutput): Command {
       const flags = this.opts<PredictFlags>();
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
-        const trained = await loadTrainedModel(flags.model);
+        const trained = await loadTrainedModel(flags.model, { resident: true });
         const predictions = predictFiles(trained, this.args, {
           topK: flags.topK,
           invert: flags.invert,

@@ -94,6 +94,15 @@ export interface ModelFileReadOptions {
   source?: string;
 }
 
+export interface ModelFromFileOptions extends ModelFileReadOptions {
+  /**
+   * Build the model's parameters in the current backend's resident memory (residentTensors), so
+   * no kernel call copies them; that memory is held for the backend's life. Default false: for a
+   * model that lives as long as the process, such as a command-line tool's.
+   */
+  resident?: boolean;
+}
+
 /** A model file that cannot be written or read; the message names the source and the problem. */
 export class ModelFileError extends Error {
   readonly source: string;
@@ -327,10 +336,11 @@ export function decodeModelFile(
 /** Rebuilds a model file's model: the preset from its spec, with its weights, in eval mode. */
 export function modelFromFile(
   bytes: Uint8Array,
-  { source = 'model file' }: ModelFileReadOptions = {},
+  { source = 'model file', resident = false }: ModelFromFileOptions = {},
 ): LoadedModelFile {
   const { spec, tensors } = decodeModelFile(bytes, { source });
-  const model = residentTensors(() => buildModelFromSpec(spec));
+  const build = () => buildModelFromSpec(spec);
+  const model = resident ? residentTensors(build) : build();
   try {
     model.loadStateDict(tensors);
   } catch (error) {

@@ -74,6 +74,7 @@ export {
 export type {
   ClassProbability,
   EvaluateTrainedOptions,
+  LoadTrainedModelOptions,
   PredictOptions,
   Prediction,
   PresetSummaryOptions,

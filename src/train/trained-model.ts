@@ -47,12 +47,23 @@ function missingCheckpoint(dir: string, error: CheckpointError): Error {
   );
 }
 
+export interface LoadTrainedModelOptions {
+  /**
+   * Build the parameters in the current backend's resident memory (residentTensors), held for
+   * the backend's life, so no kernel call copies them. Default false; the CLI sets it.
+   */
+  resident?: boolean;
+}
+
 /**
  * Loads a trained model: a checkpoint directory (`convnet train --out`), or a one-file model
  * (`model.safetensors` in that directory, or a file saved by the browser playground).
  */
-export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
-  if (existsSync(dir) && statSync(dir).isFile()) return loadModelFile(dir);
+export async function loadTrainedModel(
+  dir: string,
+  { resident = false }: LoadTrainedModelOptions = {},
+): Promise<TrainedModel> {
+  if (existsSync(dir) && statSync(dir).isFile()) return loadModelFile(dir, resident);
   let checkpoint;
   try {
     checkpoint = await loadCheckpoint(dir, { parts: ['spec', 'weights', 'state'] });
@@ -63,7 +74,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     throw error;
   }
   const spec = parseModelSpec(checkpoint.spec, join(dir, checkpoint.manifest.files.spec.file));
-  const model = residentTensors(() => buildModel(spec));
+  const model = resident ? residentTensors(() => buildModel(spec)) : buildModel(spec);
   model.loadStateDict(checkpoint.weights);
   model.eval();
   let config: TrainConfig | null = null;
@@ -234,9 +245,10 @@ export async function summarizeModel(
 }
 
 /** A one-file model (src/io/model-file.ts): the preset, its options and weights, no training state. */
-async function loadModelFile(file: string): Promise<TrainedModel> {
+async function loadModelFile(file: string, resident: boolean): Promise<TrainedModel> {
   const { spec: fileSpec, model } = modelFromFile(new Uint8Array(await readFile(file)), {
     source: file,
+    resident,
   });
   const { seed, inChannels, numClasses, imageSize } = fileSpec.options;
   const spec: ModelSpec = {

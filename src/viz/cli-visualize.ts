@@ -42,7 +42,7 @@ export async function visualizeCheckpoint({
   out,
   invert = false,
 }: VisualizeCheckpointOptions): Promise<CheckpointVisualization> {
-  const trained = await loadTrainedModel(modelDir);
+  const trained = await loadTrainedModel(modelDir, { resident: true });
   const { spec } = trained;
   const { inChannels: C, imageSize } = spec.options;
   const [H, W] = imageSize;

@@ -16,6 +16,8 @@ import {
   decodeSafetensors,
   encodeSafetensors,
 } from '../../src/io/safetensors.js';
+import { getBackend, setBackend } from '../../src/kernels/backend.js';
+import { createWasmBackend } from '../../src/kernels/wasm/index.js';
 import { fashionNet, lenet5, seedNet } from '../../src/nn/presets.js';
 import type { Sequential } from '../../src/nn/sequential.js';
 import { Rng } from '../../src/rng.js';
@@ -70,6 +72,38 @@ describe('model file', () => {
     const expected = noGrad(() => model.forward(x));
     const actual = noGrad(() => loaded.model.forward(x));
     assert.deepEqual(actual.data, expected.data);
+  });
+
+  it("builds the parameters in the fast backend's resident memory only when asked", async () => {
+    const backend = await createWasmBackend({ threads: 1 });
+    const previous = getBackend();
+    try {
+      setBackend(backend);
+      const model = seedNet({ seed: 4 });
+      const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 4 } }, model);
+      const inWasm = (m: Sequential) =>
+        m.parameters().map((p) => p.data.buffer instanceof SharedArrayBuffer);
+      const plain = modelFromFile(bytes).model;
+      assert.ok(
+        inWasm(plain).every((b) => !b),
+        'by default, ordinary memory',
+      );
+      assert.equal(backend.residentBytes(), 0);
+      const resident = modelFromFile(bytes, { resident: true }).model;
+      assert.ok(
+        inWasm(resident).every((b) => b),
+        "resident: in the kernels' memory",
+      );
+      assert.ok(backend.residentBytes() >= 4 * 421_642);
+      assertSameState(resident, model);
+      const x = Tensor.randn([2, 1, 28, 28], new Rng(1));
+      const expected = noGrad(() => plain.forward(x));
+      const actual = noGrad(() => resident.forward(x));
+      assert.deepEqual(actual.data, expected.data);
+    } finally {
+      setBackend(previous);
+      backend.dispose();
+    }
   });
 
   it('is deterministic: the same model gives the same bytes', () => {
