@@ -563,22 +563,25 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     }
     const arena = this.arena;
     arena.reset();
+    const py = this.output(y as Float32Array);
+    const pmean = this.output(batchMean as Float32Array);
+    const pvar = this.output(batchVar as Float32Array);
     const args = [
       g.N,
       g.C,
       g.H * g.W,
-      this.output(y as Float32Array),
-      this.output(batchMean as Float32Array),
-      this.output(batchVar as Float32Array),
+      py,
+      pmean,
+      pvar,
       this.input(x as Float32Array),
       this.optionalInput(gamma),
       this.optionalInput(beta),
       arena.putFloat64([eps]),
     ];
     this.pool.run('batchNorm2dForwardTrain', args, this.threads);
-    this.finish(y as Float32Array, args[3]);
-    this.finish(batchMean as Float32Array, args[4]);
-    this.finish(batchVar as Float32Array, args[5]);
+    this.finish(y as Float32Array, py);
+    this.finish(batchMean as Float32Array, pmean);
+    this.finish(batchVar as Float32Array, pvar);
   }
 
   batchNorm2dForwardEval(
