@@ -42,7 +42,6 @@ export const THREADED_KERNELS = [
   'sgemmPart',
   'conv2dForward',
   'conv2dBackwardInput',
-  'conv2dIm2colAll',
   'conv2dBackwardWeight',
   'conv2dBackwardBias',
   'maxPool2dForward',

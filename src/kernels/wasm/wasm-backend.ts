@@ -358,31 +358,15 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     }
     if (dw !== null) {
       const pdw = this.output(dw as Float32Array);
-      const cols = this.im2colAll(geometry, g, x as Float32Array);
-      const [scratch, stride] = this.scratch(this.kernels.sgemmScratchBytes());
+      const px = this.input(x as Float32Array);
+      const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
       this.pool.run(
         'conv2dBackwardWeight',
-        [geometry, pdw, pdy, cols, scratch, stride],
+        [geometry, pdw, pdy, px, scratch, stride],
         this.threads,
       );
       this.finish(dw as Float32Array, pdw);
     }
-  }
-
-  /** x copied in and unrolled for the weight gradient (x itself for a direct 1x1 conv). */
-  private im2colAll(geometry: number, g: Conv2dGeometry, x: Float32Array): number {
-    const px = this.input(x);
-    const direct =
-      g.KH === 1 &&
-      g.KW === 1 &&
-      g.strideH === 1 &&
-      g.strideW === 1 &&
-      g.padH === 0 &&
-      g.padW === 0;
-    if (direct) return px;
-    const cols = this.arena.alloc(g.N * g.C * g.KH * g.KW * g.OH * g.OW * 4);
-    this.pool.run('conv2dIm2colAll', [geometry, cols, px], this.threads);
-    return cols;
   }
 
   maxPool2dForward(y: FloatArray, x: FloatArray, g: Pool2dGeometry): void {

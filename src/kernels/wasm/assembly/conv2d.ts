@@ -16,8 +16,8 @@
  * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
  */
 import { ConvGeometry, shareStart } from './geometry';
-import { col2imAdd, im2col } from './im2col';
-import { MR, sgemm, sgemmPart, sgemmScratchBytes } from './sgemm';
+import { col2imAdd, im2col, im2colRows } from './im2col';
+import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
 
 @inline
 function isDirect(g: ConvGeometry): bool {
@@ -130,41 +130,47 @@ export function conv2dBackwardInput(
   }
 }
 
-/** Phase 1 of the weight gradient: cols for every image and group, cols:(N,G,R,P). */
-export function conv2dIm2colAll(tid: i32, threads: i32, geometry: usize, cols: usize, x: usize): void {
-  const g = changetype<ConvGeometry>(geometry);
-  const CG = g.C / g.groups;
-  const R = CG * g.KH * g.KW;
-  const P = g.OH * g.OW;
-  const HW = g.H * g.W;
-  const n1 = shareStart(g.N, tid + 1, threads);
-  for (let n = shareStart(g.N, tid, threads); n < n1; n++) {
-    for (let grp = 0; grp < g.groups; grp++) {
-      const dst = cols + <usize>((n * g.groups + grp) * R * P) * 4;
-      im2col(dst, x + <usize>((n * g.C + grp * CG) * HW) * 4, g);
-    }
-  }
-}
-
 /**
- * Phase 2 of the weight gradient: dw[g] = sum_n dy[n,g] * cols[n,g]^T, images added in order.
- * `cols` is phase 1's output, or x itself for a direct (1x1, stride 1, no padding) convolution.
+ * dw[g] = sum_n dy[n,g] * cols[n,g]^T, images added in order. Threads own whole tiles of dw, as
+ * sgemmPart would split it: column tiles (rows r0..r1 of cols) when there are at least as many,
+ * else row tiles (filters f0..f1). Each thread unrolls only the rows of cols its tiles read, one
+ * image at a time into its own scratch, so the unrolled input never leaves the cache (a direct
+ * 1x1 convolution reads x in place).
  */
 export function conv2dBackwardWeight(
   tid: i32, threads: i32, geometry: usize,
-  dw: usize, dy: usize, cols: usize,
+  dw: usize, dy: usize, x: usize,
   scratch: usize, scratchStride: i32,
 ): void {
   const g = changetype<ConvGeometry>(geometry);
+  const CG = g.C / g.groups;
   const FG = g.F / g.groups;
-  const R = (g.C / g.groups) * g.KH * g.KW;
+  const R = CG * g.KH * g.KW;
   const P = g.OH * g.OW;
+  const HW = g.H * g.W;
+  const gemmScratch = scratch + <usize>(tid * scratchStride);
+  const cols = gemmScratch + <usize>sgemmScratchBytes();
+  const direct = isDirect(g);
+  const rowTiles = (FG + MR - 1) / MR;
+  const colTiles = (R + NR - 1) / NR;
+  let f0 = 0, f1 = FG, r0 = 0, r1 = R;
+  if (colTiles >= rowTiles) {
+    r0 = min(R, shareStart(colTiles, tid, threads) * NR);
+    r1 = min(R, shareStart(colTiles, tid + 1, threads) * NR);
+  } else {
+    f0 = min(FG, shareStart(rowTiles, tid, threads) * MR);
+    f1 = min(FG, shareStart(rowTiles, tid + 1, threads) * MR);
+  }
+  if (r1 <= r0 || f1 <= f0) return;
   for (let grp = 0; grp < g.groups; grp++) {
-    const dwg = dw + <usize>(grp * FG * R) * 4;
+    const dwTile = dw + <usize>((grp * FG + f0) * R + r0) * 4;
     for (let n = 0; n < g.N; n++) {
-      const dyg = dy + <usize>((n * g.F + grp * FG) * P) * 4;
-      const colsg = cols + <usize>((n * g.groups + grp) * R * P) * 4;
-      sgemmPart(tid, threads, FG, R, P, dyg, P, false, colsg, P, true, dwg, R, n > 0, scratch, scratchStride);
+      const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
+      let rows = cols;
+      if (direct) rows = xg + <usize>(r0 * P) * 4;
+      else im2colRows(cols, xg, g, r0, r1);
+      const dyg = dy + <usize>((n * g.F + grp * FG + f0) * P) * 4;
+      sgemm(f1 - f0, r1 - r0, P, dyg, P, false, rows, P, true, dwTile, R, n > 0, gemmScratch);
     }
   }
 }

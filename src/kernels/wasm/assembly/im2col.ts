@@ -11,43 +11,46 @@
 import { ConvGeometry } from './geometry';
 
 export function im2col(cols: usize, x: usize, g: ConvGeometry): void {
-  const CG = g.C / g.groups;
+  im2colRows(cols, x, g, 0, (g.C / g.groups) * g.KH * g.KW);
+}
+
+/** Rows r0 .. r1 of im2col(x), written from `cols` on: what one thread's share of a GEMM reads. */
+export function im2colRows(cols: usize, x: usize, g: ConvGeometry, r0: i32, r1: i32): void {
   const H = g.H,
     W = g.W,
     OH = g.OH,
     OW = g.OW;
   const P = OH * OW;
   let row = cols;
-  for (let c = 0; c < CG; c++) {
+  for (let r = r0; r < r1; r++) {
+    const c = r / (g.KH * g.KW);
+    const kh = (r / g.KW) % g.KH;
+    const kw = r % g.KW;
     const plane = x + <usize>(c * H * W) * 4;
-    for (let kh = 0; kh < g.KH; kh++) {
-      for (let kw = 0; kw < g.KW; kw++) {
-        const offsetW = kw * g.dilationW - g.padW;
-        for (let i = 0; i < OH; i++) {
-          const h = i * g.strideH - g.padH + kh * g.dilationH;
-          const out = row + <usize>(i * OW) * 4;
-          if (h < 0 || h >= H) {
-            memory.fill(out, 0, <usize>OW * 4);
-            continue;
-          }
-          const src = plane + <usize>(h * W) * 4;
-          if (g.strideW == 1) {
-            // Columns j with 0 <= j + offsetW < W copy one contiguous run.
-            const j0 = min(OW, max(0, -offsetW));
-            const j1 = max(j0, min(OW, W - offsetW));
-            if (j0 > 0) memory.fill(out, 0, <usize>j0 * 4);
-            memory.copy(out + <usize>j0 * 4, src + <usize>(j0 + offsetW) * 4, <usize>(j1 - j0) * 4);
-            if (j1 < OW) memory.fill(out + <usize>j1 * 4, 0, <usize>(OW - j1) * 4);
-          } else {
-            for (let j = 0; j < OW; j++) {
-              const v = j * g.strideW + offsetW;
-              store<f32>(out + <usize>j * 4, v >= 0 && v < W ? load<f32>(src + <usize>v * 4) : 0);
-            }
-          }
+    const offsetW = kw * g.dilationW - g.padW;
+    for (let i = 0; i < OH; i++) {
+      const h = i * g.strideH - g.padH + kh * g.dilationH;
+      const out = row + <usize>(i * OW) * 4;
+      if (h < 0 || h >= H) {
+        memory.fill(out, 0, <usize>OW * 4);
+        continue;
+      }
+      const src = plane + <usize>(h * W) * 4;
+      if (g.strideW == 1) {
+        // Columns j with 0 <= j + offsetW < W copy one contiguous run.
+        const j0 = min(OW, max(0, -offsetW));
+        const j1 = max(j0, min(OW, W - offsetW));
+        if (j0 > 0) memory.fill(out, 0, <usize>j0 * 4);
+        memory.copy(out + <usize>j0 * 4, src + <usize>(j0 + offsetW) * 4, <usize>(j1 - j0) * 4);
+        if (j1 < OW) memory.fill(out + <usize>j1 * 4, 0, <usize>(OW - j1) * 4);
+      } else {
+        for (let j = 0; j < OW; j++) {
+          const v = j * g.strideW + offsetW;
+          store<f32>(out + <usize>j * 4, v >= 0 && v < W ? load<f32>(src + <usize>v * 4) : 0);
         }
-        row += <usize>P * 4;
       }
     }
+    row += <usize>P * 4;
   }
 }
 

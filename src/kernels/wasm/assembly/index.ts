@@ -8,7 +8,6 @@ export {
   conv2dScratchBytes,
   conv2dForward,
   conv2dBackwardInput,
-  conv2dIm2colAll,
   conv2dBackwardWeight,
   conv2dBackwardBias,
 } from './conv2d';
