@@ -362,6 +362,8 @@ describe('fast backend conformance: pooling', () => {
         (_, i) => [1, 1, 2, 2, -3, NaN, 0, -0][i % 8],
       );
       checkPool(backend, [1, 2, 4, W], { kernelSize: 2 }, 5, values);
+      // 7 windows a row: four in SIMD lanes, three in the scalar tail, NaN among them.
+      checkPool(backend, [1, 2, 5, 14], { kernelSize: 2 }, 7, values.slice(0, 2 * 5 * 14));
       checkPool(
         backend,
         [1, 2, 4, W],

@@ -83,6 +83,13 @@ export function maxPool2dForward(tid: i32, threads: i32, geometry: usize, y: usi
           const m1 = f32x4.max(v128.load(top + at, 16), v128.load(bottom + at, 16));
           v128.store(out + <usize>j * 4, f32x4.max(evenLanes(m0, m1), oddLanes(m0, m1)));
         }
+        // The last OW % 4 windows one at a time, with the same NaN-propagating max.
+        for (; j < OW; j++) {
+          const at = <usize>(2 * j) * 4;
+          const left = max<f32>(load<f32>(top + at), load<f32>(bottom + at));
+          const right = max<f32>(load<f32>(top + at, 4), load<f32>(bottom + at, 4));
+          store<f32>(out + <usize>j * 4, max<f32>(left, right));
+        }
       }
       for (; j < OW; j++) {
         store<f32>(yp + <usize>(i * OW + j) * 4, load<f32>(xp + argmaxInPlane(xp, g, i, j)));
