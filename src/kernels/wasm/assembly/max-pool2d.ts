@@ -22,6 +22,12 @@ function beatsLanes(value: v128, best: v128): v128 {
   return v128.or(f32x4.gt(value, best), v128.and(valueIsNaN, bestIsNumber));
 }
 
+/** `at` if the value there beats the one at `best` (both byte offsets in the plane), else `best`. */
+@inline
+function laterIfBeats(plane: usize, at: usize, best: usize): usize {
+  return select<usize>(at, best, beats(load<f32>(plane + at), load<f32>(plane + best)));
+}
+
 /** Byte offset within the plane of the window's maximum. */
 @inline
 function argmaxInPlane(plane: usize, g: PoolGeometry, i: i32, j: i32): usize {
@@ -144,6 +150,16 @@ export function maxPool2dBackward(
           v128.store(dt, v128.shuffle<f32>(ga, gb, 2, 6, 3, 7), 16);
           v128.store(du, v128.shuffle<f32>(gc, gd, 0, 4, 1, 5));
           v128.store(du, v128.shuffle<f32>(gc, gd, 2, 6, 3, 7), 16);
+        }
+        // The last OW % 4 windows one at a time, by the same rules in the same order.
+        for (; j < OW; j++) {
+          const a = <usize>(top + 2 * j) * 4;
+          const c = <usize>(bottom + 2 * j) * 4;
+          let best = a;
+          best = laterIfBeats(xp, a + 4, best);
+          best = laterIfBeats(xp, c, best);
+          best = laterIfBeats(xp, c + 4, best);
+          store<f32>(dxp + best, load<f32>(dyp + <usize>(i * OW + j) * 4));
         }
       }
       for (; j < OW; j++) {
