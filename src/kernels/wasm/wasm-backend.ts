@@ -309,7 +309,7 @@ class WasmKernels implements Pick<Backend, WasmKernelName>, WasmControls {
     const geometry = arena.putInt32(convRecord(g));
     const px = this.input(x as Float32Array);
     const pw = this.input(w as Float32Array);
-    const pb = b === null ? 0 : this.input(b as Float32Array);
+    const pb = this.optionalInput(b);
     const py = this.output(y as Float32Array);
     const [scratch, stride] = this.scratch(this.kernels.conv2dScratchBytes(geometry));
     this.pool.run('conv2dForward', [geometry, py, px, pw, pb, scratch, stride], this.threads);
