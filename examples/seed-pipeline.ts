@@ -12,27 +12,17 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatherBatch, loadMnistDigits } from '../src/data/mnist-digits.js';
-import {
-  conv2dBackwardBias,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  conv2dForward,
-} from '../src/kernels/reference/conv2d.js';
-import {
-  linearBackwardBias,
-  linearBackwardInput,
-  linearBackwardWeight,
-  linearForward,
-} from '../src/kernels/reference/linear.js';
+import { conv2dBackward, conv2dForward } from '../src/kernels/reference/conv2d.js';
+import { linearBackward, linearForward } from '../src/kernels/reference/linear.js';
 import { maxPool2dBackward, maxPool2dForward } from '../src/kernels/reference/max-pool2d.js';
 import { reluBackward, reluForward } from '../src/kernels/reference/relu.js';
 import {
-  softmaxCrossEntropyBackward,
-  softmaxCrossEntropyForward,
-} from '../src/kernels/reference/softmax-cross-entropy.js';
+  crossEntropyBackward,
+  crossEntropyForward,
+} from '../src/kernels/reference/cross-entropy.js';
 import { Rng } from '../src/rng.js';
 import {
-  classificationGeometry,
+  crossEntropyGeometry,
   conv2dGeometry,
   conv2dOutputShape,
   linearGeometry,
@@ -40,6 +30,9 @@ import {
   pool2dOutputShape,
 } from '../src/shape.js';
 import { Tensor, formatShape, sizeOf, type DType, type Shape } from '../src/tensor.js';
+
+/** A label no digit has: every image counts in the loss. */
+const IGNORE_NONE = -1;
 
 export interface SeedPipelineConfig {
   /** Input image shape (C,H,W); MNIST is (1,28,28). */
@@ -103,7 +96,7 @@ export class SeedPipeline {
     const pool = pool2dGeometry(conv2dOutputShape(conv2), { kernelSize: 2 }, 'maxPool2d');
     const pooled = pool2dOutputShape(pool);
     const fc = linearGeometry([pooled[0], sizeOf(pooled.slice(1))], w3.shape, b3.size);
-    const loss = classificationGeometry([fc.N, fc.OUT], fc.N);
+    const loss = crossEntropyGeometry([fc.N, fc.OUT], fc.N);
     return { conv1, conv2, pool, fc, loss };
   }
 
@@ -130,7 +123,11 @@ export class SeedPipeline {
     const { logits, a1, r1, a2, r2 } = this.scores(x);
     const g = this.geometry(x.shape);
     this.saved = { x, labels, a1, r1, a2, r2, logits };
-    return softmaxCrossEntropyForward(logits.data, labels, g.loss);
+    const losses = Tensor.zeros([g.loss.N], this.config.dtype);
+    const count = crossEntropyForward(losses.data, logits.data, labels, null, IGNORE_NONE, g.loss);
+    let sum = 0;
+    for (const loss of losses.data) sum += loss;
+    return sum / count;
   }
 
   /** Class scores (N, classes) and the intermediate activations. */
@@ -157,36 +154,44 @@ export class SeedPipeline {
   backward(): void {
     if (this.saved === null) throw new Error('SeedPipeline.backward: call forward first');
     const { x, labels, a1, r1, a2, r2, logits } = this.saved;
-    const { w2, w3 } = this.params;
+    const { w1, w2, w3 } = this.params;
     const grads = this.grads;
     const g = this.geometry(x.shape);
     const dtype = this.config.dtype;
 
+    // The loss is the mean of N per-image losses, so each one's gradient is 1/N.
+    const dlosses = Tensor.zeros([g.loss.N], dtype);
+    dlosses.data.fill(1 / g.loss.N);
     const dlogits = Tensor.zeros(logits.shape, dtype);
-    softmaxCrossEntropyBackward(dlogits.data, logits.data, labels, g.loss);
+    crossEntropyBackward(
+      dlogits.data,
+      dlosses.data,
+      logits.data,
+      labels,
+      null,
+      IGNORE_NONE,
+      g.loss,
+    );
 
     const pooledShape = pool2dOutputShape(g.pool);
     const pooled = Tensor.zeros(pooledShape, dtype);
     maxPool2dForward(pooled.data, r2.data, g.pool);
-    linearBackwardWeight(grads.w3.data, dlogits.data, pooled.flatten().data, g.fc);
-    linearBackwardBias(grads.b3.data, dlogits.data, g.fc);
     const dflat = Tensor.zeros([g.fc.N, g.fc.IN], dtype);
-    linearBackwardInput(dflat.data, dlogits.data, w3.data, g.fc);
+    const flat = pooled.flatten().data;
+    linearBackward(dflat.data, grads.w3.data, grads.b3.data, dlogits.data, flat, w3.data, g.fc);
     const dpooled = dflat.reshape(pooledShape); // flatten's backward is a reshape
 
     const dr2 = Tensor.zeros(r2.shape, dtype);
     maxPool2dBackward(dr2.data, dpooled.data, r2.data, g.pool);
     const da2 = Tensor.zeros(a2.shape, dtype);
     reluBackward(da2.data, dr2.data, a2.data);
-    conv2dBackwardWeight(grads.w2.data, da2.data, r1.data, g.conv2);
-    conv2dBackwardBias(grads.b2.data, da2.data, g.conv2);
     const dr1 = Tensor.zeros(r1.shape, dtype);
-    conv2dBackwardInput(dr1.data, da2.data, w2.data, g.conv2);
+    conv2dBackward(dr1.data, grads.w2.data, grads.b2.data, da2.data, r1.data, w2.data, g.conv2);
 
     const da1 = Tensor.zeros(a1.shape, dtype);
     reluBackward(da1.data, dr1.data, a1.data);
-    conv2dBackwardWeight(grads.w1.data, da1.data, x.data, g.conv1);
-    conv2dBackwardBias(grads.b1.data, da1.data, g.conv1);
+    // The first layer's input is the data: no dx.
+    conv2dBackward(null, grads.w1.data, grads.b1.data, da1.data, x.data, w1.data, g.conv1);
   }
 
   /** Plain SGD: p -= lr * dL/dp. */

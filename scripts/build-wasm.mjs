@@ -1,9 +1,11 @@
 // Compiles the AssemblyScript kernels (src/kernels/wasm/assembly) to WebAssembly, in four builds:
+// every file in that folder is an entry, so each exported function becomes a module export (no
+// index of kernels to keep); helpers that are not kernels live in its lib/ folder.
 // 128-bit SIMD, or SIMD plus relaxed SIMD's fused multiply-add; each importing a shared memory
 // (for worker threads) or a plain one (for pages that are not cross-origin isolated, where
 // SharedArrayBuffer does not exist).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +18,13 @@ const asc = join(
 );
 mkdirSync(join(root, 'build'), { recursive: true });
 
+const assembly = join(root, 'src/kernels/wasm/assembly');
+const entries = readdirSync(assembly)
+  .filter((file) => file.endsWith('.ts'))
+  .sort()
+  .map((file) => join(assembly, file));
 const common = [
-  join(root, 'src/kernels/wasm/assembly/index.ts'),
+  ...entries,
   '-O3',
   '--runtime',
   'stub',

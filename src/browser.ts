@@ -29,10 +29,22 @@ export type {
   LinearGeometry,
   ClassificationGeometry,
 } from './shape.js';
-export type { Backend, AvgPoolMode, Labels } from './kernels/backend.js';
-export { getBackend, residentTensors, setBackend } from './kernels/backend.js';
-export { referenceBackend } from './kernels/reference/index.js';
-export * as reference from './kernels/reference/kernels.js';
+export type {
+  ActiveBackend,
+  Backend,
+  AvgPoolMode,
+  KernelName,
+  KernelTable,
+  Labels,
+} from './kernels/backend.js';
+export {
+  getBackend,
+  referenceBackend,
+  residentTensors,
+  setBackend,
+  withReferenceFallback,
+} from './kernels/backend.js';
+export * as reference from './kernels/reference/index.js';
 export { compareArrays, formatComparison, assertClose } from './check/compare.js';
 export type { Comparison, Tolerance } from './check/compare.js';
 export {

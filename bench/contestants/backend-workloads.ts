@@ -6,7 +6,7 @@
  * `evaluate` do).
  */
 import { noGrad } from '../../src/autograd.js';
-import { setBackend, type Backend } from '../../src/kernels/backend.js';
+import { setBackend, withReferenceFallback, type Backend } from '../../src/kernels/backend.js';
 import { seedNet } from '../../src/nn/presets.js';
 import { crossEntropy } from '../../src/ops/cross-entropy.js';
 import { SGD } from '../../src/optim/sgd.js';
@@ -24,16 +24,18 @@ export type RunStep = <T>(params: Iterable<Tensor>, step: () => T) => T;
 
 /** x:(N,C,H,W) w:(F,C,K,K) b:(F) -> y:(N,F,OH,OW); conv2dForward. */
 export function backendConvForward(backend: Backend, c: ConvCase): Prepared {
+  const kernels = withReferenceFallback(backend);
   const g = convGeometry(c);
   const x = randomFloat32(g.N * g.C * g.H * g.W, 1);
   const w = randomFloat32(g.F * g.C * g.KH * g.KW, 2);
   const b = randomFloat32(g.F, 3);
   const y = new Float32Array(g.N * g.F * g.OH * g.OW);
-  return { run: () => backend.conv2dForward(y, x, w, b, g) };
+  return { run: () => kernels.conv2dForward(y, x, w, b, g) };
 }
 
 /** conv2dForward, then dx, dw, db from a fixed dy:(N,F,OH,OW) in one conv2dBackward call (as the conv2d op does). */
 export function backendConvForwardBackward(backend: Backend, c: ConvCase): Prepared {
+  const kernels = withReferenceFallback(backend);
   const g = convGeometry(c);
   const x = randomFloat32(g.N * g.C * g.H * g.W, 1);
   const w = randomFloat32(g.F * g.C * g.KH * g.KW, 2);
@@ -45,14 +47,15 @@ export function backendConvForwardBackward(backend: Backend, c: ConvCase): Prepa
   const db = new Float32Array(b.length);
   return {
     run: () => {
-      backend.conv2dForward(y, x, w, b, g);
-      backend.conv2dBackward(dx, dw, db, dy, x, w, g);
+      kernels.conv2dForward(y, x, w, b, g);
+      kernels.conv2dBackward(dx, dw, db, dy, x, w, g);
     },
   };
 }
 
 /** maxPool2dForward, then maxPool2dBackward from a fixed dy:(N,C,OH,OW). */
 export function backendMaxPoolForwardBackward(backend: Backend, p: PoolCase): Prepared {
+  const kernels = withReferenceFallback(backend);
   const g = poolGeometry(p);
   const x = randomFloat32(g.N * g.C * g.H * g.W, 1);
   const dy = randomFloat32(g.N * g.C * g.OH * g.OW, 4);
@@ -60,8 +63,8 @@ export function backendMaxPoolForwardBackward(backend: Backend, p: PoolCase): Pr
   const dx = new Float32Array(x.length);
   return {
     run: () => {
-      backend.maxPool2dForward(y, x, g);
-      backend.maxPool2dBackward(dx, dy, x, g);
+      kernels.maxPool2dForward(y, x, g);
+      kernels.maxPool2dBackward(dx, dy, x, g);
     },
   };
 }
@@ -71,12 +74,13 @@ export function backendMaxPoolForwardBackward(backend: Backend, p: PoolCase): Pr
  * stored transposed, (N,K). Same FLOPs as C = A·B.
  */
 export function backendLinearSgemm(backend: Backend, M: number, N: number, K: number): Prepared {
+  const kernels = withReferenceFallback(backend);
   const g: LinearGeometry = { N: M, IN: K, OUT: N };
   const a = randomFloat32(M * K, 1);
   const bT = randomFloat32(N * K, 2);
   const c = new Float32Array(M * N);
   return {
-    run: () => backend.linearForward(c, a, bT, null, g),
+    run: () => kernels.linearForward(c, a, bT, null, g),
     note: 'A·Bᵀ via linearForward',
   };
 }

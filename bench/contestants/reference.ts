@@ -3,7 +3,7 @@
  * kernel is held to. Slow by design (nobody optimises them); the harness probes and time-boxes it.
  * The network workloads run the seed net through the ops and autograd on these kernels.
  */
-import { referenceBackend } from '../../src/kernels/reference/index.js';
+import { referenceBackend } from '../../src/kernels/backend.js';
 import type { Contestant } from './contestant.js';
 import {
   backendConvForward,

@@ -20,7 +20,7 @@ import {
   type LoadedCheckpoint,
 } from '../io/checkpoint.js';
 import { residentTensors, setBackend } from '../kernels/backend.js';
-import { referenceBackend } from '../kernels/reference/index.js';
+import { referenceBackend } from '../kernels/backend.js';
 import { createWasmBackend } from '../kernels/wasm/wasm-backend.js';
 import { fit, type FitResult } from './fit.js';
 import { buildModel, modelSpecToJson, parseModelSpec, type ModelSpec } from './model-spec.js';

@@ -13,7 +13,7 @@
  * overwrite their outputs; a null output in the backward is skipped.
  */
 import type { FloatArray } from '../../tensor.js';
-import { logistic } from './sigmoid.js';
+import { logistic } from './scalar-math.js';
 
 function softplusOfNegative(x: number): number {
   return Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

@@ -59,7 +59,7 @@ export function conv2dForward(
 }
 
 /** dx:(N,C,H,W) from dy:(N,F,OH,OW) and w:(F,C/G,KH,KW): dx[window] += dy * w[f]. */
-export function conv2dBackwardInput(
+function conv2dBackwardInput(
   dx: FloatArray,
   dy: FloatArray,
   w: FloatArray,
@@ -93,7 +93,7 @@ export function conv2dBackwardInput(
 }
 
 /** dw:(F,C/G,KH,KW) from dy:(N,F,OH,OW) and x:(N,C,H,W): dw[f] += dy * x[window]. */
-export function conv2dBackwardWeight(
+function conv2dBackwardWeight(
   dw: FloatArray,
   dy: FloatArray,
   x: FloatArray,
@@ -127,7 +127,7 @@ export function conv2dBackwardWeight(
 }
 
 /** db:(F) from dy:(N,F,OH,OW): db[f] = sum over n,i,j of dy[n,f,i,j]. */
-export function conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeometry): void {
+function conv2dBackwardBias(db: FloatArray, dy: FloatArray, g: Conv2dGeometry): void {
   const { N, F, OH, OW } = g;
   db.fill(0);
   for (let n = 0; n < N; n++) {

@@ -17,7 +17,9 @@
  */
 import type { CrossEntropyGeometry } from '../../shape.js';
 import type { FloatArray } from '../../tensor.js';
-import type { Labels } from './softmax-cross-entropy.js';
+
+/** Class indices, one per position (Int32Array or a plain array). */
+export type Labels = Int32Array | readonly number[];
 
 function checkLabel(label: number, position: number, K: number, ignoreIndex: number): void {
   if (!Number.isInteger(label) || label < 0 || label >= K) {

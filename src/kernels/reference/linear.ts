@@ -32,7 +32,7 @@ export function linearForward(
   }
 }
 
-export function linearBackwardInput(
+function linearBackwardInput(
   dx: FloatArray,
   dy: FloatArray,
   w: FloatArray,
@@ -48,7 +48,7 @@ export function linearBackwardInput(
   }
 }
 
-export function linearBackwardWeight(
+function linearBackwardWeight(
   dw: FloatArray,
   dy: FloatArray,
   x: FloatArray,
@@ -64,7 +64,7 @@ export function linearBackwardWeight(
   }
 }
 
-export function linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeometry): void {
+function linearBackwardBias(db: FloatArray, dy: FloatArray, g: LinearGeometry): void {
   const { N, OUT } = g;
   for (let o = 0; o < OUT; o++) {
     let sum = 0;

@@ -22,7 +22,7 @@ import type { FloatArray } from '../../tensor.js';
  * The flat index into x of the maximum of window (n, c, i, j); the first one on ties.
  * Pool geometry guarantees every window holds at least one real input.
  */
-export function maxPool2dArgmax(
+function maxPool2dArgmax(
   x: FloatArray,
   g: Pool2dGeometry,
   n: number,

@@ -7,13 +7,7 @@
  * reads the forward's output y. Both functions write their first argument.
  */
 import type { FloatArray } from '../../tensor.js';
-
-/** The logistic function of one number, without overflow. */
-export function logistic(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
+import { logistic } from './scalar-math.js';
 
 export function sigmoidForward(y: FloatArray, x: FloatArray): void {
   for (let i = 0; i < x.length; i++) y[i] = logistic(x[i]);

@@ -5,8 +5,7 @@
  *   y[k] = exp(x[k] - m) / sum_j exp(x[j] - m),  m = max_j x[j]  (the shift keeps exp finite)
  *   dx[k] = y[k] * (dy[k] - sum_j dy[j] * y[j])
  *
- * The backward reads the forward's output y. Named softmaxAxis* because softmax-cross-entropy.ts
- * already exports a row-wise softmaxForward for (N,K). Both functions write their first argument.
+ * The backward reads the forward's output y. Both functions write their first argument.
  */
 import type { AxisGeometry } from '../../shape.js';
 import type { FloatArray } from '../../tensor.js';

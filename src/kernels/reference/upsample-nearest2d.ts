@@ -18,7 +18,7 @@ import type { Upsample2dGeometry } from '../../shape.js';
 import type { FloatArray } from '../../tensor.js';
 
 /** The input index output index i copies, as PyTorch's nearest_idx computes it. */
-export function nearestSourceIndex(i: number, scale: number, size: number): number {
+function nearestSourceIndex(i: number, scale: number, size: number): number {
   return Math.min(Math.floor(Math.fround(Math.fround(i) * Math.fround(scale))), size - 1);
 }
 

@@ -1,96 +1,40 @@
 /**
- * The functions the AssemblyScript module exports (src/kernels/wasm/assembly/index.ts), typed
- * for the host. Pointers are byte offsets into the shared memory; flags are 0 or 1.
+ * The functions a compiled kernel module exports, found by name in the module itself: every
+ * exported function is callable, and no list of names is kept by hand. Pointers are byte offsets
+ * into the kernels' memory; flags are 0 or 1. Threaded kernels take (tid, threads, ...args).
  */
-export interface KernelExports {
-  heapBase(): number;
-  sgemmScratchBytes(): number;
-  conv2dScratchBytes(geometry: number): number;
-  /** Batches with fewer rows than this go to linearForwardFewRows. */
-  linearFewRows(): number;
-  sgemm(
-    M: number,
-    N: number,
-    K: number,
-    a: number,
-    lda: number,
-    transA: number,
-    b: number,
-    ldb: number,
-    transB: number,
-    c: number,
-    ldc: number,
-    accumulate: number,
-    scratch: number,
-  ): void;
-  softmaxCrossEntropyForward(N: number, K: number, logits: number, labels: number): number;
-  softmaxCrossEntropyBackward(
-    N: number,
-    K: number,
-    dlogits: number,
-    logits: number,
-    labels: number,
-    dloss: number,
-  ): void;
+export type WasmFunction = (...args: number[]) => number;
+
+/** The names of the module's exported functions, in a fixed order that workers share. */
+export function exportedFunctionNames(module: WebAssembly.Module): string[] {
+  return WebAssembly.Module.exports(module)
+    .filter((entry) => entry.kind === 'function')
+    .map((entry) => entry.name)
+    .sort();
 }
 
-/**
- * Kernels that run on every thread: each is called as f(tid, threads, ...args), with integer
- * arguments only, so the pool can pass them through a shared Int32Array.
- */
-export const THREADED_KERNELS = [
-  'sgemmPart',
-  'conv2dForward',
-  'conv2dBackwardInput',
-  'conv2dBackwardWeight',
-  'conv2dBackwardBias',
-  'maxPool2dForward',
-  'maxPool2dBackward',
-  'avgPool2dForward',
-  'avgPool2dBackward',
-  'reluForward',
-  'reluBackward',
-  'linearForward',
-  'linearForwardFewRows',
-  'addRowBias',
-  'linearBackwardInput',
-  'linearBackwardWeight',
-  'linearBackwardBias',
-  'batchNorm2dForwardTrain',
-  'batchNorm2dForwardEval',
-  'batchNorm2dBackward',
-] as const;
+export class KernelExports {
+  private readonly functions = new Map<string, WasmFunction>();
 
-export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
-
-export type ThreadedFunction = (tid: number, threads: number, ...args: number[]) => void;
-
-type NumericFunction = (...args: number[]) => number;
-
-function exportedFunction(exports: WebAssembly.Exports, name: string): NumericFunction {
-  const value = exports[name];
-  if (typeof value !== 'function') {
-    throw new Error(
-      `wasm kernels: the module does not export ${name}; rebuild it with npm run build:wasm`,
-    );
+  constructor(exports: WebAssembly.Exports) {
+    for (const [name, value] of Object.entries(exports)) {
+      if (typeof value === 'function') this.functions.set(name, value as WasmFunction);
+    }
   }
-  return value as NumericFunction;
-}
 
-export type Kernels = KernelExports & Record<ThreadedKernel, ThreadedFunction>;
+  /** The exported function `name`; an error names it if this build lacks it. */
+  get(name: string): WasmFunction {
+    const fn = this.functions.get(name);
+    if (fn === undefined) {
+      throw new Error(
+        `wasm kernels: the module does not export ${name}; rebuild it with npm run build:wasm`,
+      );
+    }
+    return fn;
+  }
 
-/** Checks that an instance exports every kernel, and returns them typed. */
-export function kernelExports(exports: WebAssembly.Exports): Kernels {
-  const threaded = {} as Record<ThreadedKernel, ThreadedFunction>;
-  for (const name of THREADED_KERNELS) threaded[name] = exportedFunction(exports, name);
-  return {
-    ...threaded,
-    heapBase: exportedFunction(exports, 'heapBase'),
-    sgemmScratchBytes: exportedFunction(exports, 'sgemmScratchBytes'),
-    conv2dScratchBytes: exportedFunction(exports, 'conv2dScratchBytes'),
-    linearFewRows: exportedFunction(exports, 'linearFewRows'),
-    sgemm: exportedFunction(exports, 'sgemm'),
-    softmaxCrossEntropyForward: exportedFunction(exports, 'softmaxCrossEntropyForward'),
-    softmaxCrossEntropyBackward: exportedFunction(exports, 'softmaxCrossEntropyBackward'),
-  };
+  /** Calls a single-threaded export, such as a scratch-size query. */
+  call(name: string, ...args: number[]): number {
+    return this.get(name)(...args);
+  }
 }

@@ -1,4 +1,4 @@
-export { createWasmBackend, useWasmBackend, WASM_KERNELS } from './wasm-backend.js';
+export { createWasmBackend, useWasmBackend } from './wasm-backend.js';
 export type { CopyStats } from './arena.js';
 export type { KernelPath, WasmBackend, WasmBackendOptions } from './wasm-backend.js';
 export { detectSimd, simdSupported } from './module.js';

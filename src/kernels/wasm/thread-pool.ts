@@ -8,7 +8,7 @@
  * A call on one thread runs on the caller alone. Calls are synchronous, like the Backend
  * interface.
  */
-import { THREADED_KERNELS, type Kernels, type ThreadedKernel } from './exports.js';
+import { exportedFunctionNames, type KernelExports } from './exports.js';
 
 const GENERATION = 0;
 const PENDING = 1;
@@ -82,7 +82,9 @@ export class ThreadPool {
   /** Threads including the caller's. */
   readonly size: number;
   private readonly control: Int32Array;
-  private readonly kernels: Kernels;
+  private readonly kernels: KernelExports;
+  /** The module's exported functions; a call passes its kernel's index here to the workers. */
+  private readonly names: readonly string[];
   private readonly workers: WorkerHandle[];
   private lastError = '';
   private closed = false;
@@ -90,12 +92,14 @@ export class ThreadPool {
   private constructor(
     size: number,
     control: Int32Array,
-    kernels: Kernels,
+    kernels: KernelExports,
+    names: readonly string[],
     workers: WorkerHandle[],
   ) {
     this.size = size;
     this.control = control;
     this.kernels = kernels;
+    this.names = names;
     this.workers = workers;
   }
 
@@ -104,8 +108,9 @@ export class ThreadPool {
     size: number,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
-    kernels: Kernels,
+    kernels: KernelExports,
   ): Promise<ThreadPool> {
+    const names = exportedFunctionNames(module);
     // Only workers need the control block shared; one thread runs without SharedArrayBuffer,
     // which a page that is not cross-origin isolated does not have.
     const bytes = (ARGS + MAX_ARGS) * 4;
@@ -117,7 +122,7 @@ export class ThreadPool {
     const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
     let pool: ThreadPool | null = null;
     for (let tid = 1; tid < size; tid++) {
-      const init = { module, memory, control: control.buffer, tid, names: THREADED_KERNELS };
+      const init = { module, memory, control: control.buffer, tid, names };
       ready.push(
         new Promise<void>((resolve, reject) => {
           const onMessage = (message: { ready?: boolean; error?: string }) => {
@@ -130,8 +135,13 @@ export class ThreadPool {
           if (isNode) {
             void import('node:worker_threads').then(({ Worker }) => {
               const worker = new Worker(workerSource('node'), { eval: true, workerData: init });
-              worker.unref(); // idle workers never keep the process alive
-              worker.on('message', onMessage);
+              worker.on('message', (message: { ready?: boolean; error?: string }) => {
+                // Held until it is ready (the pool is being awaited), then let go: idle workers
+                // never keep the process alive. unref() must come after the 'message' listener
+                // is attached, which refs the worker again.
+                if (message.ready === true) worker.unref();
+                onMessage(message);
+              });
               worker.on('error', reject);
               workers.push(worker);
             }, reject);
@@ -150,16 +160,17 @@ export class ThreadPool {
       );
     }
     await Promise.all(ready);
-    pool = new ThreadPool(size, control, kernels, workers);
+    pool = new ThreadPool(size, control, kernels, names, workers);
     return pool;
   }
 
   /** Runs kernel(tid, threads, ...args) on `threads` threads (at most the pool's size) and waits. */
-  run(kernel: ThreadedKernel, args: readonly number[], threads = this.size): void {
+  run(kernel: string, args: readonly number[], threads = this.size): void {
     if (this.closed) throw new Error(`ThreadPool: ${kernel} called after the backend was disposed`);
     const used = Math.max(1, Math.min(threads, this.size));
+    const fn = this.kernels.get(kernel);
     // A wasm export's length is its parameter count: a missing argument would silently be 0.
-    const arity = this.kernels[kernel].length;
+    const arity = fn.length;
     if (args.length + 2 !== arity) {
       throw new RangeError(
         `ThreadPool: ${kernel} takes ${arity - 2} arguments after (tid, threads), got ${args.length}`,
@@ -167,13 +178,13 @@ export class ThreadPool {
     }
     if (used === 1) {
       // One thread: the caller runs it alone, without waking the workers for nothing.
-      this.kernels[kernel](0, 1, ...args);
+      fn(0, 1, ...args);
       return;
     }
     if (args.length > MAX_ARGS)
       throw new RangeError(`ThreadPool: ${kernel} has too many arguments`);
     const c = this.control;
-    c[KERNEL] = THREADED_KERNELS.indexOf(kernel);
+    c[KERNEL] = this.names.indexOf(kernel);
     c[ARGC] = args.length;
     c[THREADS] = used;
     c.set(args, ARGS);
@@ -182,7 +193,7 @@ export class ThreadPool {
     Atomics.notify(c, GENERATION);
     let failure: unknown = null;
     try {
-      this.kernels[kernel](0, used, ...args);
+      fn(0, used, ...args);
     } catch (error) {
       failure = error;
     }

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertGradient } from '../../../src/check/gradient-check.js';
-import {
-  conv2dBackwardBias,
-  conv2dBackwardInput,
-  conv2dBackwardWeight,
-  conv2dForward,
-} from '../../../src/kernels/reference/conv2d.js';
+import { conv2dBackward, conv2dForward } from '../../../src/kernels/reference/conv2d.js';
 import { Rng } from '../../../src/rng.js';
 import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
@@ -125,13 +120,13 @@ describe('conv2d reference kernel', () => {
       };
       const dx = new Float64Array(x.length);
       const dw = new Float64Array(w.length);
-      conv2dBackwardInput(dx, dy, w, g);
-      conv2dBackwardWeight(dw, dy, x, g);
+      conv2dBackward(dx, null, null, dy, new Float64Array(0), w, g);
+      conv2dBackward(null, dw, null, dy, x, new Float64Array(0), g);
       assertGradient('dx', loss, x, dx);
       assertGradient('dw', loss, w, dw);
       if (b !== null) {
         const db = new Float64Array(g.F);
-        conv2dBackwardBias(db, dy, g);
+        conv2dBackward(null, null, db, dy, new Float64Array(0), new Float64Array(0), g);
         assertGradient('db', loss, b, db);
       }
     });
@@ -145,13 +140,13 @@ describe('conv2d reference kernel', () => {
     const dy = randomArray(rng, 4);
     const fresh = new Float64Array(16);
     const stale = new Float64Array(16).fill(123);
-    conv2dBackwardInput(fresh, dy, w, g);
-    conv2dBackwardInput(stale, dy, w, g);
+    conv2dBackward(fresh, null, null, dy, new Float64Array(0), w, g);
+    conv2dBackward(stale, null, null, dy, new Float64Array(0), w, g);
     assert.deepEqual(stale, fresh);
     const dwFresh = new Float64Array(9);
     const dwStale = new Float64Array(9).fill(-7);
-    conv2dBackwardWeight(dwFresh, dy, x, g);
-    conv2dBackwardWeight(dwStale, dy, x, g);
+    conv2dBackward(null, dwFresh, null, dy, x, new Float64Array(0), g);
+    conv2dBackward(null, dwStale, null, dy, x, new Float64Array(0), g);
     assert.deepEqual(dwStale, dwFresh);
   });
 

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertGradient } from '../../../src/check/gradient-check.js';
-import {
-  linearBackwardBias,
-  linearBackwardInput,
-  linearBackwardWeight,
-  linearForward,
-} from '../../../src/kernels/reference/linear.js';
+import { linearBackward, linearForward } from '../../../src/kernels/reference/linear.js';
 import { Rng } from '../../../src/rng.js';
 import { linearGeometry } from '../../../src/shape.js';
 import { Tensor } from '../../../src/tensor.js';
@@ -46,9 +41,9 @@ describe('linear (fully connected) reference kernel', () => {
       const dx = new Float64Array(x.length);
       const dw = new Float64Array(w.length);
       const db = new Float64Array(OUT);
-      linearBackwardInput(dx, dy, w, g);
-      linearBackwardWeight(dw, dy, x, g);
-      linearBackwardBias(db, dy, g);
+      linearBackward(dx, null, null, dy, new Float64Array(0), w, g);
+      linearBackward(null, dw, null, dy, x, new Float64Array(0), g);
+      linearBackward(null, null, db, dy, new Float64Array(0), new Float64Array(0), g);
       assertGradient('dx', loss, x, dx);
       assertGradient('dw', loss, w, dw);
       assertGradient('db', loss, b, db);
@@ -65,7 +60,7 @@ describe('linear (fully connected) reference kernel', () => {
     const y = new Float64Array(8);
     const dy = randomArray(rng, 8);
     const dflat = new Float64Array(24);
-    linearBackwardInput(dflat, dy, w, g);
+    linearBackward(dflat, null, null, dy, new Float64Array(0), w, g);
     const dimages = new Tensor(dflat, flat.shape).reshape(images.shape);
     assert.deepEqual(dimages.shape, [2, 3, 2, 2]);
     assertGradient(

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertClose } from '../../../src/check/compare.js';
-import { referenceBackend } from '../../../src/kernels/reference/index.js';
+import { withReferenceFallback } from '../../../src/kernels/backend.js';
+import { conv2dForward } from '../../../src/kernels/reference/conv2d.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
 import { Rng } from '../../../src/rng.js';
 import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape.js';
@@ -43,14 +44,8 @@ describe('wasm backend without SharedArrayBuffer', () => {
     const size = sizeOf(conv2dOutputShape(g));
     const fast = new Float32Array(size);
     const expected = new Float64Array(size);
-    backend.conv2dForward(fast, x, w, b, g);
-    referenceBackend.conv2dForward(
-      expected,
-      Float64Array.from(x),
-      Float64Array.from(w),
-      Float64Array.from(b),
-      g,
-    );
+    withReferenceFallback(backend).conv2dForward(fast, x, w, b, g);
+    conv2dForward(expected, Float64Array.from(x), Float64Array.from(w), Float64Array.from(b), g);
     assertClose(fast, expected, { rtol: 1e-4, atol: 1e-5 }, 'conv2d forward, no SharedArrayBuffer');
   });
 });

@@ -3,7 +3,7 @@
  * src/kernels/reference/avg-pool2d.ts: the divisor is KH*KW when countIncludePad, else the
  * number of real inputs in the window; backward spreads dy/count over the window.
  */
-import { PoolGeometry, shareStart } from './geometry';
+import { PoolGeometry, shareStart } from './lib/geometry';
 
 @inline
 function divisor(g: PoolGeometry, i: i32, j: i32, countIncludePad: bool): f32 {

@@ -14,7 +14,7 @@
  * computed once per channel in f64. Pointers of 0 stand for an absent gamma, beta or output.
  * `eps` points at an f64.
  */
-import { shareStart } from './geometry';
+import { shareStart } from './lib/geometry';
 
 /** sum of the `count` floats at p. */
 @inline

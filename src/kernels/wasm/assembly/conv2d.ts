@@ -15,8 +15,8 @@
  * element is written by exactly one thread, with the same arithmetic whatever the thread
  * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
  */
-import { ConvGeometry, shareStart } from './geometry';
-import { col2imAdd, im2col, im2colRows } from './im2col';
+import { ConvGeometry, shareStart } from './lib/geometry';
+import { col2imAdd, im2col, im2colRows } from './lib/im2col';
 import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
 
 @inline

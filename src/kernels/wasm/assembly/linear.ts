@@ -4,8 +4,9 @@
  *
  *   y  = x * w^T + b      dx = dy * w      dw = dy^T * x      db = sum_n dy[n,:]
  */
-import { shareStart } from './geometry';
-import { madd, MR, sgemmPart } from './sgemm';
+import { shareStart } from './lib/geometry';
+import { madd } from './lib/simd';
+import { MR, sgemmPart } from './sgemm';
 
 /** Batches below this many rows skip the GEMM: packing w would cost more than reading it once. */
 const FEW_ROWS: i32 = MR;

@@ -7,7 +7,7 @@
  * unpredictable, and a mispredicted branch per comparison costs more than the whole window.
  * The common 2x2 stride-2 case runs four windows at a time in f32x4 lanes.
  */
-import { PoolGeometry, shareStart } from './geometry';
+import { PoolGeometry, shareStart } from './lib/geometry';
 
 /** Whether `value` beats `best` under the contract: greater, or NaN over a number. */
 @inline

@@ -2,7 +2,7 @@
  * ReLU, threaded over contiguous ranges: y = max(0, x), dx = dy * [x > 0]. Ranges start on
  * multiples of 4 elements so the f32x4 body stays aligned with the scalar tail at the end.
  */
-import { shareStart } from './geometry';
+import { shareStart } from './lib/geometry';
 
 @inline
 function range(count: i32, tid: i32, threads: i32, first: bool): i32 {

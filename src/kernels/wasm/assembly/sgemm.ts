@@ -14,6 +14,7 @@
  *
  * With relaxed SIMD enabled at compile time, the multiply-add is a fused f32x4.relaxed_madd.
  */
+import { madd } from './lib/simd';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -24,12 +25,6 @@ export const NC: i32 = 2048;
 /** Bytes of scratch one thread needs for packing: an MC x KC block of A and a KC x NC block of B, plus one tile. */
 export function sgemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
-}
-
-@inline
-export function madd(acc: v128, a: v128, b: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
 }
 
 /** Packs op(A)[i0..i0+mc, k0..k0+kc] into MR-row panels: dst[(p*kc + k)*MR + r]. */

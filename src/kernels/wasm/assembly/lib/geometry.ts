@@ -1,5 +1,5 @@
 /**
- * Geometry records written by the host (src/kernels/wasm/memory.ts) into wasm memory as
+ * Geometry records written by the host (field order: src/kernels/wasm/geometry-records.ts) into wasm memory as
  * consecutive i32 fields, in exactly this order. They mirror Conv2dGeometry, Pool2dGeometry and
  * LinearGeometry of src/shape.ts, where every size was computed and checked.
  */

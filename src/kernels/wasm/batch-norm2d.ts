@@ -1,0 +1,39 @@
+/**
+ * Batch norm on the WebAssembly kernels (assembly/batch-norm2d.ts), threaded over channels
+ * (planes in evaluation). eps goes in as an f64; one backward kernel serves both modes, given
+ * the statistics the forward normalised with and a training flag.
+ */
+import { hostKernels } from './marshal.js';
+
+export const batchNorm2d = hostKernels({
+  batchNorm2dForwardTrain(m, y, batchMean, batchVar, x, gamma, beta, eps, g) {
+    const outputs = [m.output(y), m.output(batchMean), m.output(batchVar)];
+    const inputs = [m.input(x), m.input(gamma), m.input(beta), m.float64(eps)];
+    m.run('batchNorm2dForwardTrain', [g.N, g.C, g.H * g.W, ...outputs, ...inputs]);
+  },
+
+  batchNorm2dForwardEval(m, y, x, runningMean, runningVar, gamma, beta, eps, g) {
+    const statistics = [m.input(runningMean), m.input(runningVar)];
+    const affine = [m.input(gamma), m.input(beta), m.float64(eps)];
+    const args = [g.N, g.C, g.H * g.W, m.output(y), m.input(x), ...statistics, ...affine];
+    m.run('batchNorm2dForwardEval', args);
+  },
+
+  batchNorm2dBackwardTrain(m, dx, dgamma, dbeta, dy, x, gamma, batchMean, batchVar, eps, g) {
+    const gradients = [m.output(dx), m.output(dgamma), m.output(dbeta)];
+    const inputs = [m.input(dy), m.input(x), m.input(gamma)];
+    const statistics = [m.input(batchMean), m.input(batchVar), m.float64(eps)];
+    const training = 1;
+    const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
+    m.run('batchNorm2dBackward', args);
+  },
+
+  batchNorm2dBackwardEval(m, dx, dgamma, dbeta, dy, x, runningMean, runningVar, gamma, eps, g) {
+    const gradients = [m.output(dx), m.output(dgamma), m.output(dbeta)];
+    const inputs = [m.input(dy), m.input(x), m.input(gamma)];
+    const statistics = [m.input(runningMean), m.input(runningVar), m.float64(eps)];
+    const training = 0;
+    const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
+    m.run('batchNorm2dBackward', args);
+  },
+});

@@ -1,0 +1,144 @@
+/**
+ * The one marshaller between the kernel contract and the WebAssembly kernels. A fast op's host
+ * code (src/kernels/wasm/<op>.ts) only says which pointers and integers its kernel takes; this
+ * file does the rest once for every kernel:
+ *
+ * - float64 arrays (gradient checks) go to the reference kernel of the same name;
+ * - every call starts with a fresh arena frame (geometry, copied-in inputs, scratch);
+ * - inputs are used in place when they already live in the kernels' memory, else copied in;
+ * - outputs are written in place, or into scratch that is copied out when the kernel returns;
+ * - null operands become the null pointer 0, which the kernels read as "absent".
+ */
+import type { FloatArray } from '../../tensor.js';
+import type { KernelName, KernelTable } from '../backend.js';
+import * as referenceKernels from '../reference/index.js';
+import type { Arena } from './arena.js';
+import type { KernelExports } from './exports.js';
+import type { ThreadPool } from './thread-pool.js';
+
+/** What a host kernel uses to place its arguments and run its WebAssembly kernel. */
+export interface Marshal {
+  /** Threads this call runs on. */
+  readonly threads: number;
+  /** A pointer to an input in the kernels' memory (0 for null). */
+  input(values: FloatArray | null): number;
+  /** A pointer where the kernel writes `out`, copied back when the call ends (0 for null). */
+  output(out: FloatArray | null): number;
+  /** A pointer to i32 values (geometry records, labels). */
+  int32(values: ArrayLike<number>): number;
+  /** A pointer to f64 values (scalars the kernels read at full precision, such as eps). */
+  float64(...values: number[]): number;
+  /** Per-thread scratch: [first byte, bytes per thread], one slice per thread of this call. */
+  scratch(bytesPerThread: number): [number, number];
+  /** Runs the threaded kernel `name(tid, threads, ...args)` on this call's threads and waits. */
+  run(name: string, args: readonly number[]): void;
+  /** Calls a single-threaded export and returns its result. */
+  call(name: string, ...args: number[]): number;
+}
+
+/** A fast kernel's host code: the contract's arguments, after the marshaller. */
+export type HostKernel<K extends KernelName> = (
+  m: Marshal,
+  ...args: Parameters<KernelTable[K]>
+) => ReturnType<KernelTable[K]>;
+
+/** Some kernels of the contract, each with its host code. */
+export type HostKernels = { [K in KernelName]?: HostKernel<K> };
+
+/** Declares the host code of one op's fast kernels, typed by the contract. */
+export function hostKernels<T extends HostKernels>(kernels: T): T {
+  return kernels;
+}
+
+type AnyKernel = (...args: unknown[]) => unknown;
+type AnyHostKernel = (m: Marshal, ...args: unknown[]) => unknown;
+
+function usesFloat64(args: readonly unknown[]): boolean {
+  return args.some((a) => a instanceof Float64Array || (Array.isArray(a) && usesFloat64(a)));
+}
+
+/** The per-call state behind Marshal; one per backend, reused by every call. */
+export class CallMarshal implements Marshal {
+  threads: number;
+  private pending: [Float32Array, number][] = [];
+
+  constructor(
+    private readonly arena: Arena,
+    private readonly exports: KernelExports,
+    private readonly pool: ThreadPool,
+  ) {
+    this.threads = pool.size;
+  }
+
+  /** Wraps host code into a contract kernel: fallback, frame, copies. */
+  bind(name: KernelName, host: AnyHostKernel): AnyKernel {
+    const reference = referenceKernels[name] as AnyKernel;
+    return (...args: unknown[]) =>
+      usesFloat64(args) ? reference(...args) : this.invoke((m) => host(m, ...args));
+  }
+
+  /** Runs host code in a fresh frame of the kernels' memory, then copies its outputs out. */
+  invoke<T>(host: (m: Marshal) => T): T {
+    this.arena.reset();
+    this.pending = [];
+    const result = host(this);
+    for (const [out, at] of this.pending) this.arena.take(at, out);
+    this.pending = [];
+    return result;
+  }
+
+  input(values: FloatArray | null): number {
+    if (values === null) return 0;
+    const floats = values as Float32Array;
+    return this.arena.owns(floats) ? floats.byteOffset : this.arena.put(floats);
+  }
+
+  output(out: FloatArray | null): number {
+    if (out === null) return 0;
+    const floats = out as Float32Array;
+    if (this.arena.owns(floats)) return floats.byteOffset;
+    const at = this.arena.alloc(floats.byteLength);
+    this.pending.push([floats, at]);
+    return at;
+  }
+
+  int32(values: ArrayLike<number>): number {
+    return this.arena.putInt32(values);
+  }
+
+  float64(...values: number[]): number {
+    return this.arena.putFloat64(values);
+  }
+
+  scratch(bytesPerThread: number): [number, number] {
+    const stride = Math.ceil(bytesPerThread / 64) * 64;
+    return [this.arena.alloc(stride * this.threads), stride];
+  }
+
+  run(name: string, args: readonly number[]): void {
+    this.pool.run(name, args, this.threads);
+  }
+
+  call(name: string, ...args: number[]): number {
+    return this.exports.call(name, ...args);
+  }
+}
+
+/** Binds every op's host kernels into the backend's kernel table; a name twice is an error. */
+export function bindHostKernels(
+  sources: Iterable<HostKernels>,
+  marshal: CallMarshal,
+): Partial<KernelTable> {
+  const table: Record<string, AnyKernel> = {};
+  for (const source of sources) {
+    for (const [name, host] of Object.entries(source)) {
+      if (host === undefined) continue;
+      if (!(name in referenceKernels)) {
+        throw new Error(`wasm kernels: ${name} is not a kernel of the contract`);
+      }
+      if (name in table) throw new Error(`wasm kernels: ${name} has two host implementations`);
+      table[name] = marshal.bind(name as KernelName, host as AnyHostKernel);
+    }
+  }
+  return table as Partial<KernelTable>;
+}

@@ -1,0 +1,12 @@
+/** ReLU on the WebAssembly kernels (assembly/relu.ts), threaded over contiguous ranges. */
+import { hostKernels } from './marshal.js';
+
+export const relu = hostKernels({
+  reluForward(m, y, x) {
+    m.run('reluForward', [m.output(y), m.input(x), x.length]);
+  },
+
+  reluBackward(m, dx, dy, x) {
+    m.run('reluBackward', [m.output(dx), m.input(dy), m.input(x), x.length]);
+  },
+});

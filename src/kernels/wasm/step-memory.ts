@@ -1,0 +1,61 @@
+/**
+ * Tensors that live in the kernels' memory: a training step's (runStep), which kernels read and
+ * write in place instead of copying, and a model's (resident), kept for the backend's life.
+ * Both work only on a shared memory, whose views survive growth; elsewhere they simply run.
+ */
+import { Tensor, withFloat32Allocator } from '../../tensor.js';
+import type { Arena } from './arena.js';
+
+export class StepMemory {
+  private inStep = false;
+
+  constructor(private readonly arena: Arena) {}
+
+  /**
+   * Runs one step with every float32 tensor it makes in the kernels' memory. The step's tensors
+   * end with it, so it must return numbers (the loss), not tensors; gradients of `params` made
+   * during the step are copied to ordinary memory at its end.
+   */
+  runStep<T>(params: Iterable<Tensor>, step: () => T): T {
+    if (this.inStep) throw new Error('runStep: steps cannot be nested');
+    if (!this.arena.canHoldTensors) return step();
+    const kept = [...params];
+    for (const p of kept) {
+      if (p.grad !== null && this.arena.owns(p.grad.data as Float32Array)) {
+        throw new Error('runStep: a parameter still holds a gradient from an unfinished step');
+      }
+    }
+    this.inStep = true;
+    try {
+      const result = withFloat32Allocator(
+        { allocate: (length, zeroed) => this.arena.allocateTensor(length, zeroed) },
+        step,
+      );
+      if (result instanceof Tensor) {
+        throw new Error(
+          'runStep: the step returned a tensor, whose memory ends with the step; return numbers or copies',
+        );
+      }
+      return result;
+    } finally {
+      // Gradients made during the step move to ordinary memory before the step's memory is reused.
+      for (const p of kept) {
+        if (p.grad !== null && this.arena.owns(p.grad.data as Float32Array)) {
+          p.grad = withFloat32Allocator(null, () => (p.grad as Tensor).clone());
+        }
+      }
+      this.arena.releaseStep();
+      this.inStep = false;
+    }
+  }
+
+  /** Runs `build` with every float32 tensor it makes held in the kernels' memory until dispose. */
+  resident<T>(build: () => T): T {
+    if (this.inStep) throw new Error('resident: cannot be called inside runStep');
+    if (!this.arena.canHoldTensors) return build();
+    return withFloat32Allocator(
+      { allocate: (length) => this.arena.allocateResident(length) },
+      build,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The case tables of the conformance suite (test/kernels/conformance.test.ts). Each op whose
+ * kernels a fast backend registers has a file here, <op>.cases.ts, exporting
+ *
+ *   cases:   KernelCase[]                      the shared grid: stride > 1, padding, 1x1, odd
+ *                                              sizes, N = 1, sizes that are not multiples of the
+ *                                              SIMD width, work that does not divide among threads
+ *   random?: fc.Arbitrary<KernelCase[]>        random geometries, run through fast-check
+ *
+ * A case is a kernel's full argument list with every float array in float64 (values already
+ * rounded to float32, so both sides start from the same numbers), outputs first, exactly as the
+ * reference takes it. The runner derives the float32 arguments, runs both sides and compares
+ * every array argument afterwards (outputs, and inputs that must be unchanged).
+ */
+import type { KernelName, KernelTable } from '../../../src/kernels/backend.js';
+import { Rng } from '../../../src/rng.js';
+
+export interface KernelCase<K extends KernelName = KernelName> {
+  kernel: K;
+  label: string;
+  /** Makes the arguments afresh (each side and each thread count gets its own copy). */
+  args: () => Parameters<KernelTable[K]>;
+  /**
+   * The kernel only selects and adds (max pooling, ReLU): compare it bitwise with the reference
+   * run on the same float32 arrays instead of within tolerance of the float64 one.
+   */
+  exact?: boolean;
+}
+
+export function kernelCase<K extends KernelName>(
+  kernel: K,
+  label: string,
+  args: () => Parameters<KernelTable[K]>,
+  options: { exact?: boolean } = {},
+): KernelCase<K> {
+  return { kernel, label, args, ...options };
+}
+
+/** n standard normal values (times scale, plus offset), rounded to float32, held in float64. */
+export function values(rng: Rng, n: number, scale = 1, offset = 0): Float64Array {
+  return Float64Array.from(Float32Array.from({ length: n }, () => offset + scale * rng.normal()));
+}
+
+/** An output array: overwritten by the kernel, so it starts as NaN to catch unwritten elements. */
+export function output(n: number): Float64Array {
+  return new Float64Array(n).fill(NaN);
+}
+
+/** A seeded generator per case, so its arguments are the same every time they are made. */
+export function seeded(seed: number): Rng {
+  return new Rng(seed);
+}
