@@ -25,7 +25,7 @@ import {
   resolveDatasetName,
   type TrainConfig,
 } from '../train/recipe.js';
-import { PRESET_DESCRIPTIONS, PRESET_NAMES, isPresetName } from '../train/model-spec.js';
+import { PRESET_NAMES, isPresetName, presetEntry } from '../nn/preset-table.js';
 import { consoleReporter } from '../train/progress.js';
 import {
   formatVisualization,
@@ -207,7 +207,7 @@ function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--model <preset>',
-          `the network: ${PRESET_NAMES.map((p) => `${p}: ${PRESET_DESCRIPTIONS[p]}`).join('; ')}`,
+          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
         )
           .argParser(parseModelPreset)
           .default(d.model),
