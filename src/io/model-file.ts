@@ -7,10 +7,11 @@
  *
  * The spec is JSON inside a string (safetensors metadata values are strings):
  *
- *   preset       'seed-net', 'lenet5' or 'fashion-net' (src/nn/presets.ts)
- *   options      seed, inChannels, numClasses, imageSize [height, width]; lenet5 also takes
- *                activation ('relu' | 'tanh') and pooling ('max' | 'avg'), fashion-net dropout.
- *                Written with every default filled in, so a file never depends on defaults.
+ *   preset       a name in the preset table, PRESETS (src/nn/preset-table.ts)
+ *   options      seed, inChannels, numClasses, imageSize [height, width], and the preset's own
+ *                options as its table entry lists them (lenet5: activation and pooling,
+ *                fashion-net: dropout). Written with every default filled in, so a file never
+ *                depends on defaults.
  *   classNames   optional, one per output
  *   normalize    optional { mean, std }, one per input channel: the model expects
  *                (x - mean) / std of pixels in [0,1]; absent means it takes the pixels as they are
@@ -23,7 +24,16 @@
  */
 import { residentTensors } from '../kernels/backend.js';
 import { ShapeError } from '../shape.js';
-import { fashionNet, lenet5, seedNet } from '../nn/presets.js';
+import {
+  COMMON_PRESET_DEFAULTS,
+  PRESET_NAMES,
+  isPresetName,
+  presetEntry,
+  presetOptionNames,
+  type PresetName,
+  type PresetOptionRules,
+  type PresetSpecificOptions,
+} from '../nn/preset-table.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { StateDict } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
@@ -33,11 +43,12 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 /** The "format" value in the metadata of every model file. */
 export const MODEL_FILE_FORMAT = 'convnet-ts-model';
 
-/** The presets a model file can name. */
-export const MODEL_FILE_PRESETS = ['seed-net', 'lenet5', 'fashion-net'] as const;
-export type ModelFilePreset = (typeof MODEL_FILE_PRESETS)[number];
-
-export interface ModelFileOptions {
+/**
+ * A preset's options as a spec gives them: the common ones (defaults in COMMON_PRESET_DEFAULTS)
+ * and the preset's own (lenet5's activation and pooling, fashion-net's dropout; defaults in its
+ * table entry).
+ */
+export interface ModelFileOptions extends PresetSpecificOptions {
   /** Default 0. */
   seed?: number;
   /** Default 1. */
@@ -46,12 +57,6 @@ export interface ModelFileOptions {
   numClasses?: number;
   /** [height, width], or one number for square images; default 28. */
   imageSize?: number | readonly [number, number];
-  /** lenet5 only; default 'relu'. */
-  activation?: 'relu' | 'tanh';
-  /** lenet5 only; default 'max'. */
-  pooling?: 'max' | 'avg';
-  /** fashion-net only; default 0.25. */
-  dropout?: number;
 }
 
 export interface ModelFileNormalize {
@@ -61,7 +66,8 @@ export interface ModelFileNormalize {
 
 /** What a model file says about its model (see the top of this file). */
 export interface ModelFileSpec {
-  preset: ModelFilePreset;
+  /** Any preset in the table (PRESET_NAMES). */
+  preset: PresetName;
   options?: ModelFileOptions;
   classNames?: readonly string[];
   normalize?: { mean: readonly number[]; std: readonly number[] };
@@ -70,7 +76,7 @@ export interface ModelFileSpec {
 /** A spec as decodeModelFile returns it: every option filled in. */
 export interface CompleteModelFileSpec extends ModelFileSpec {
   options: Required<Pick<ModelFileOptions, 'seed' | 'inChannels' | 'numClasses'>> &
-    Pick<ModelFileOptions, 'activation' | 'pooling' | 'dropout'> & {
+    PresetSpecificOptions & {
       imageSize: [number, number];
     };
   classNames?: string[];
@@ -116,12 +122,7 @@ export class ModelFileError extends Error {
   }
 }
 
-const COMMON_OPTIONS = ['seed', 'inChannels', 'numClasses', 'imageSize'];
-const PRESET_OPTIONS: Readonly<Record<ModelFilePreset, readonly string[]>> = {
-  'seed-net': COMMON_OPTIONS,
-  lenet5: [...COMMON_OPTIONS, 'activation', 'pooling'],
-  'fashion-net': [...COMMON_OPTIONS, 'dropout'],
-};
+const COMMON_OPTIONS = Object.keys(COMMON_PRESET_DEFAULTS);
 const SPEC_KEYS = ['preset', 'options', 'classNames', 'normalize'];
 
 type Fail = (problem: string) => never;
@@ -130,8 +131,28 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPreset(value: JsonValue | undefined): value is ModelFilePreset {
-  return typeof value === 'string' && (MODEL_FILE_PRESETS as readonly string[]).includes(value);
+function isPreset(value: JsonValue | undefined): value is PresetName {
+  return typeof value === 'string' && isPresetName(value);
+}
+
+/** The preset's own options, in its table order: each given value checked, or its default. */
+function checkPresetSpecificOptions(
+  rules: PresetOptionRules,
+  given: JsonObject,
+  fail: Fail,
+): PresetSpecificOptions {
+  const checked: PresetSpecificOptions = {};
+  const take = <K extends keyof PresetSpecificOptions>(key: K): void => {
+    const rule = rules[key];
+    if (rule === undefined) return;
+    const value = given[key] ?? rule.defaultValue;
+    if (!rule.accepts(value)) {
+      fail(`options.${key} must be ${rule.expected}, got ${JSON.stringify(value)}`);
+    }
+    checked[key] = value;
+  };
+  for (const key of presetOptionNames(rules)) take(key);
+  return checked;
 }
 
 function checkKeys(object: JsonObject, allowed: readonly string[], where: string, fail: Fail) {
@@ -165,20 +186,28 @@ function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
   checkKeys(json, SPEC_KEYS, 'the spec', fail);
   const preset = json.preset;
   if (!isPreset(preset)) {
-    return fail(
-      `unknown preset ${JSON.stringify(preset)} (known: ${MODEL_FILE_PRESETS.join(', ')})`,
-    );
+    return fail(`unknown preset ${JSON.stringify(preset)} (known: ${PRESET_NAMES.join(', ')})`);
   }
+  const rules = presetEntry(preset).options;
   const given = json.options ?? {};
   if (!isObject(given)) return fail('options must be an object');
-  checkKeys(given, PRESET_OPTIONS[preset], `options of ${preset}`, fail);
-  const seed = given.seed ?? 0;
+  checkKeys(given, [...COMMON_OPTIONS, ...presetOptionNames(rules)], `options of ${preset}`, fail);
+  const seed = given.seed ?? COMMON_PRESET_DEFAULTS.seed;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     return fail(`options.seed must be an integer, got ${JSON.stringify(seed)}`);
   }
-  const inChannels = positiveInteger(given.inChannels ?? 1, 'options.inChannels', fail);
-  const numClasses = positiveInteger(given.numClasses ?? 10, 'options.numClasses', fail);
-  const size = given.imageSize ?? 28;
+  const defaults = COMMON_PRESET_DEFAULTS;
+  const inChannels = positiveInteger(
+    given.inChannels ?? defaults.inChannels,
+    'options.inChannels',
+    fail,
+  );
+  const numClasses = positiveInteger(
+    given.numClasses ?? defaults.numClasses,
+    'options.numClasses',
+    fail,
+  );
+  const size = given.imageSize ?? defaults.imageSize;
   const imageSize: [number, number] =
     typeof size === 'number'
       ? [positiveInteger(size, 'options.imageSize', fail), size]
@@ -188,25 +217,13 @@ function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
             positiveInteger(size[1], 'options.imageSize[1]', fail),
           ]
         : fail(`options.imageSize must be [height, width], got ${JSON.stringify(size)}`);
-  const options: CompleteModelFileSpec['options'] = { seed, inChannels, numClasses, imageSize };
-  if (preset === 'lenet5') {
-    const { activation = 'relu', pooling = 'max' } = given;
-    if (activation !== 'relu' && activation !== 'tanh') {
-      return fail(`options.activation must be 'relu' or 'tanh', got ${JSON.stringify(activation)}`);
-    }
-    if (pooling !== 'max' && pooling !== 'avg') {
-      return fail(`options.pooling must be 'max' or 'avg', got ${JSON.stringify(pooling)}`);
-    }
-    options.activation = activation;
-    options.pooling = pooling;
-  }
-  if (preset === 'fashion-net') {
-    const dropout = given.dropout ?? 0.25;
-    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
-      return fail(`options.dropout must be a number in [0, 1), got ${JSON.stringify(dropout)}`);
-    }
-    options.dropout = dropout;
-  }
+  const options: CompleteModelFileSpec['options'] = {
+    seed,
+    inChannels,
+    numClasses,
+    imageSize,
+    ...checkPresetSpecificOptions(rules, given, fail),
+  };
   const spec: CompleteModelFileSpec = { preset, options };
   if (json.classNames !== undefined) {
     const names = json.classNames;
@@ -233,11 +250,11 @@ function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
 
 /** The spec as plain JSON data (what goes into the file). */
 function specToJson(spec: CompleteModelFileSpec): JsonObject {
-  const { seed, inChannels, numClasses, imageSize, activation, pooling, dropout } = spec.options;
+  const { seed, inChannels, numClasses, imageSize, ...own } = spec.options;
   const options: JsonObject = { seed, inChannels, numClasses, imageSize: [...imageSize] };
-  if (activation !== undefined) options.activation = activation;
-  if (pooling !== undefined) options.pooling = pooling;
-  if (dropout !== undefined) options.dropout = dropout;
+  for (const [key, value] of Object.entries(own)) {
+    if (value !== undefined) options[key] = value;
+  }
   const json: JsonObject = { preset: spec.preset, options };
   if (spec.classNames !== undefined) json.classNames = [...spec.classNames];
   if (spec.normalize !== undefined) {
@@ -268,16 +285,7 @@ export function completeModelFileSpec(spec: ModelFileSpec): CompleteModelFileSpe
 /** Builds the spec's preset with its options (initial weights from its seed). */
 export function buildModelFromSpec(spec: ModelFileSpec): Sequential {
   const { preset, options } = completeModelFileSpec(spec);
-  const { seed, inChannels, numClasses, imageSize, activation, pooling, dropout } = options;
-  const common = { seed, inChannels, numClasses, imageSize };
-  switch (preset) {
-    case 'seed-net':
-      return seedNet(common);
-    case 'lenet5':
-      return lenet5({ ...common, activation, pooling });
-    case 'fashion-net':
-      return fashionNet({ ...common, dropout });
-  }
+  return presetEntry(preset).build(options);
 }
 
 /**

@@ -38,6 +38,21 @@ export {
   type LeNet5Options,
   type FashionNetOptions,
 } from './presets.js';
+export {
+  PRESETS,
+  PRESET_NAMES,
+  COMMON_PRESET_DEFAULTS,
+  buildPreset,
+  isPresetName,
+  presetEntry,
+  presetOptionNames,
+  type PresetName,
+  type PresetEntry,
+  type PresetBuildOptions,
+  type PresetSpecificOptions,
+  type PresetOptionRule,
+  type PresetOptionRules,
+} from './preset-table.js';
 export { manualSeed, getDefaultRng, calculateGain, computeFans } from './init.js';
 export type {
   ParameterOptions,

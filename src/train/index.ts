@@ -29,16 +29,8 @@ export type {
 } from './progress.js';
 export { currentStepRunner, directStepRunner } from './step-runner.js';
 export type { StepRunner } from './step-runner.js';
-export {
-  PRESET_DESCRIPTIONS,
-  PRESET_NAMES,
-  buildModel,
-  buildPreset,
-  isPresetName,
-  modelSpecToJson,
-  parseModelSpec,
-} from './model-spec.js';
-export type { ModelOptions, ModelSpec, PresetName } from './model-spec.js';
+export { buildModel, modelSpecToJson, parseModelSpec } from './model-spec.js';
+export type { ModelOptions, ModelSpec } from './model-spec.js';
 export {
   captureRngStates,
   packOptimizerState,

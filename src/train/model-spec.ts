@@ -3,7 +3,7 @@
  * rebuild it without the command line that trained it. Plain JSON (the checkpoint's model-<g>.json):
  *
  *   { "format": "convnet-ts model", "version": 1,
- *     "preset": "seed-net",                      one of PRESET_NAMES (src/nn/presets.ts)
+ *     "preset": "seed-net",                      a name in PRESETS (src/nn/preset-table.ts)
  *     "options": { "seed": 0, "inChannels": 1, "numClasses": 10, "imageSize": [28, 28] },
  *     "classNames": ["0", "1", ...],             one per output, in order
  *     "normalize": { "mean": [0.13], "std": [0.31] },   per channel, applied to inputs in [0,1]
@@ -14,19 +14,8 @@
  */
 import type { NormalizeOptions } from '../data/loader.js';
 import type { JsonObject, JsonValue } from '../io/json.js';
-import { fashionNet, lenet5, seedNet, type PresetOptions } from '../nn/presets.js';
+import { buildPreset, isPresetName, PRESET_NAMES, type PresetName } from '../nn/preset-table.js';
 import type { Sequential } from '../nn/sequential.js';
-
-/** The presets the CLI and the training loop can build, by their command-line names. */
-export const PRESET_NAMES = ['seed-net', 'lenet5', 'fashion-net'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
-
-/** One line about each preset, for --help and errors. */
-export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = Object.freeze({
-  'seed-net': 'conv3x3 32, pool, conv3x3 64, pool, fc 128, fc (421,642 parameters on 1x28x28)',
-  lenet5: 'LeNet-5 with ReLU and max pooling (61,706 parameters on 1x28x28)',
-  'fashion-net': '4 conv3x3 with batch norm, dropout, fc 128 (468,010 parameters on 1x28x28)',
-});
 
 export interface ModelOptions {
   seed: number;
@@ -45,22 +34,6 @@ export interface ModelSpec {
 
 const FORMAT = 'convnet-ts model';
 const VERSION = 1;
-
-export function isPresetName(name: string): name is PresetName {
-  return (PRESET_NAMES as readonly string[]).includes(name);
-}
-
-/** The preset's constructor. */
-export function buildPreset(preset: PresetName, options: PresetOptions = {}): Sequential {
-  switch (preset) {
-    case 'seed-net':
-      return seedNet(options);
-    case 'lenet5':
-      return lenet5(options);
-    case 'fashion-net':
-      return fashionNet(options);
-  }
-}
 
 /** Builds the spec's model (initial weights from its seed; load a checkpoint's weights next). */
 export function buildModel(spec: ModelSpec): Sequential {

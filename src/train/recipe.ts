@@ -41,7 +41,7 @@ import { SGD } from '../optim/sgd.js';
 import { StepLR } from '../optim/step-lr.js';
 import type { Tensor } from '../tensor.js';
 import type { Schedule, TrainableOptimizer } from './fit.js';
-import { PRESET_NAMES, isPresetName, type PresetName } from './model-spec.js';
+import { PRESET_NAMES, isPresetName, type PresetName } from '../nn/preset-table.js';
 
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw'] as const;

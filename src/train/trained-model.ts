@@ -20,13 +20,12 @@ import { summary, type ModelSummary } from '../nn/summary.js';
 import { Tensor } from '../tensor.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
 import {
+  COMMON_PRESET_DEFAULTS,
   PRESET_NAMES,
-  buildModel,
   buildPreset,
   isPresetName,
-  parseModelSpec,
-  type ModelSpec,
-} from './model-spec.js';
+} from '../nn/preset-table.js';
+import { buildModel, parseModelSpec, type ModelSpec } from './model-spec.js';
 import { loadTrainingData, parseTrainConfig, type TrainConfig } from './recipe.js';
 import { parseTrainingState } from './training-state.js';
 
@@ -222,7 +221,11 @@ export interface PresetSummaryOptions {
 /** The summary of a preset (built with these options) or of the model in a checkpoint directory. */
 export async function summarizeModel(
   target: string,
-  { imageSize = 28, channels = 1, classes = 10 }: PresetSummaryOptions = {},
+  {
+    imageSize = COMMON_PRESET_DEFAULTS.imageSize,
+    channels = COMMON_PRESET_DEFAULTS.inChannels,
+    classes = COMMON_PRESET_DEFAULTS.numClasses,
+  }: PresetSummaryOptions = {},
 ): Promise<SummaryTarget> {
   if (isPresetName(target)) {
     const model = buildPreset(target, { inChannels: channels, numClasses: classes, imageSize });

@@ -1,0 +1,88 @@
+/**
+ * `convnet eval --model DIR [--dataset ...]`: loads a trained model, evaluates it on a test
+ * split and prints accuracy, loss and the confusion matrix (or JSON).
+ *
+ * An option for tests, hidden from --help (documented in the README): --limit-test N
+ * evaluates only the first N test images.
+ */
+import { Command, Option } from 'commander';
+import { selectBackend, type BackendChoice } from '../train/run.js';
+import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
+import {
+  count,
+  parseInteger,
+  percent,
+  TRAINED_MODEL_HELP,
+  withBackendOptions,
+  type CliOutput,
+} from './options.js';
+
+interface EvalFlags {
+  model: string;
+  dataset?: string;
+  dataDir?: string;
+  batchSize: number;
+  threads?: number;
+  backend: BackendChoice;
+  limitTest?: number;
+  json: boolean;
+}
+
+/** `convnet eval`. */
+export function evalCommand(output: CliOutput): Command {
+  return withBackendOptions(
+    new Command('eval')
+      .description(
+        'evaluate a trained model: accuracy, per-class accuracy and the confusion matrix',
+      )
+      .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
+      .option(
+        '--dataset <name>',
+        'mnist, fashion-mnist or an image folder (default: the one it was trained on); its test split is used',
+      )
+      .option('--data-dir <dir>', 'where the Fashion-MNIST files are')
+      .addOption(
+        new Option('--batch-size <n>', 'images per evaluation batch')
+          .argParser(parseInteger(1))
+          .default(256),
+      ),
+  )
+    .option('--json', 'print the result as JSON', false)
+    .addOption(
+      new Option('--limit-test <n>', 'testing: evaluate only the first n test images')
+        .argParser(parseInteger(1))
+        .hideHelp(),
+    )
+    .action(async function (this: Command) {
+      const flags = this.opts<EvalFlags>();
+      const backend = await selectBackend(flags.backend, flags.threads);
+      try {
+        const trained = await loadTrainedModel(flags.model, { resident: true });
+        const result = await evaluateTrained(trained, {
+          dataset: flags.dataset,
+          dataDir: flags.dataDir ?? null,
+          limitTest: flags.limitTest ?? null,
+          batchSize: flags.batchSize,
+        });
+        if (flags.json) {
+          output.stdout.write(
+            `${JSON.stringify({ model: flags.model, dataset: result.dataset, loss: result.loss, classNames: result.classNames, ...result.confusion.toJson() }, null, 2)}\n`,
+          );
+          return;
+        }
+        const epochText = trained.epoch === null ? '' : `, epoch ${trained.epoch}`;
+        output.stdout.write(
+          [
+            `model: ${trained.spec.preset} from ${flags.model}${epochText}`,
+            `dataset: ${result.dataset}, ${count(result.images)} test images`,
+            `accuracy ${percent(result.accuracy)} (${count(result.confusion.correct)}/${count(result.images)}), loss ${result.loss.toFixed(4)}`,
+            '',
+            result.confusion.format(result.classNames),
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        backend.dispose();
+      }
+    });
+}

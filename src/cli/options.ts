@@ -1,0 +1,100 @@
+/**
+ * What the subcommands share: the output streams, the argument parsers (each rejects a bad
+ * value with the expected form and the value given; commander prefixes the option's name), the
+ * --threads/--backend pair, and number formatting.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PRESET_NAMES, isPresetName } from '../nn/preset-table.js';
+
+/** Where the commands write; tests pass their own. */
+export interface CliOutput {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** A subcommand's file exports one of these; program.ts registers it. */
+export type SubcommandFactory = (output: CliOutput) => Command;
+
+export function parseInteger(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected an integer >= ${min}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  }
+  return n;
+}
+
+export function parseNonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError(`expected a number >= 0, got '${value}'`);
+  }
+  return n;
+}
+
+export function parseFraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n < 1)) {
+    throw new InvalidArgumentError(`expected a number in [0, 1), got '${value}'`);
+  }
+  return n;
+}
+
+export function parseChannels(value: string): number {
+  if (value !== '1' && value !== '3')
+    throw new InvalidArgumentError(`expected 1 (grayscale) or 3 (RGB), got '${value}'`);
+  return Number(value);
+}
+
+export function parseModelPreset(value: string): string {
+  if (!isPresetName(value)) {
+    throw new InvalidArgumentError(
+      `unknown model '${value}'; the presets are ${PRESET_NAMES.join(', ')} (convnet summary --model NAME shows one)`,
+    );
+  }
+  return value;
+}
+
+/** Adds --threads and --backend to a command. */
+export function withBackendOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'worker threads for the fast kernels (default: all cores)',
+      ).argParser(parseInteger(1)),
+    )
+    .addOption(
+      new Option(
+        '--backend <kind>',
+        'kernels: wasm (fast, SIMD on all cores) or reference (plain loops)',
+      )
+        .choices(['wasm', 'reference'])
+        .default('wasm'),
+    );
+}
+
+/** The help line of --model where it takes a trained model. */
+export const TRAINED_MODEL_HELP =
+  'checkpoint directory written by convnet train --out, or a model file (model.safetensors)';
+
+/** The help line of --invert. */
+export const INVERT_HELP =
+  'use 1 - pixel: dark drawings on a light background for a model trained on light-on-dark digits (MNIST)';
+
+export function percent(fraction: number): string {
+  return `${(100 * fraction).toFixed(2)}%`;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}

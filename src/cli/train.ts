@@ -1,0 +1,281 @@
+/**
+ * `convnet train [--dataset mnist|fashion-mnist|<folder>] [--model PRESET] [--epochs N] ...
+ * [--out DIR] [--resume DIR]`: parses the options into a TrainConfig and calls trainRun, which
+ * saves a checkpoint after every epoch; Ctrl-C leaves the last checkpoint intact.
+ *
+ * Options for tests, hidden from --help (documented in the README): --limit-train N and
+ * --limit-test N keep only the first N images of each split; --stop-after N trains at most N
+ * epochs in this call, leaving a resumable checkpoint, as if the run had been interrupted.
+ */
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Command, Option } from 'commander';
+import { PRESET_NAMES, isPresetName, presetEntry } from '../nn/preset-table.js';
+import { consoleReporter } from '../train/progress.js';
+import {
+  DEFAULT_TRAIN_CONFIG,
+  OPTIMIZER_NAMES,
+  SCHEDULE_NAMES,
+  resolveDatasetName,
+  type TrainConfig,
+} from '../train/recipe.js';
+import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
+import { writeTrainRunReport } from '../viz/cli-visualize.js';
+import {
+  count,
+  parseChannels,
+  parseFraction,
+  parseInteger,
+  parseModelPreset,
+  parseNonNegativeNumber,
+  parsePositiveNumber,
+  percent,
+  withBackendOptions,
+  type CliOutput,
+} from './options.js';
+
+interface TrainFlags {
+  dataset: string;
+  dataDir?: string;
+  imageSize: number;
+  channels: number;
+  model: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: string;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: string;
+  stepSize?: number;
+  gamma: number;
+  augment: boolean;
+  clipGradNorm?: number;
+  seed: number;
+  threads?: number;
+  backend: BackendChoice;
+  out?: string;
+  resume?: string;
+  limitTrain?: number;
+  limitTest?: number;
+  stopAfter?: number;
+}
+
+/** Train options that may be given with --resume (the rest come from the checkpoint). */
+const RESUME_OPTIONS = new Set(['resume', 'out', 'epochs', 'threads', 'backend', 'stopAfter']);
+
+/** `convnet train`. */
+export function trainCommand(output: CliOutput): Command {
+  const d = DEFAULT_TRAIN_CONFIG;
+  const command = withBackendOptions(
+    new Command('train')
+      .description('train a model on a dataset, saving a checkpoint after every epoch')
+      .addOption(
+        new Option(
+          '--dataset <name>',
+          'mnist (the embedded 8k/2k digits), fashion-mnist, or an image folder <folder>/<class>/*.png|jpg',
+        ).default(d.dataset),
+      )
+      .option(
+        '--data-dir <dir>',
+        'where the Fashion-MNIST files are (default: /usr/share/datasets/fashion-mnist, else a verified download into ~/.cache)',
+      )
+      .addOption(
+        new Option('--image-size <n>', 'image folders: resize images to n x n')
+          .argParser(parseInteger(1))
+          .default(d.imageSize),
+      )
+      .addOption(
+        new Option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB)')
+          .argParser(parseChannels)
+          .default(d.channels),
+      )
+      .addOption(
+        new Option(
+          '--model <preset>',
+          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
+        )
+          .argParser(parseModelPreset)
+          .default(d.model),
+      )
+      .addOption(
+        new Option('--epochs <n>', 'total epochs of the run')
+          .argParser(parseInteger(1))
+          .default(d.epochs),
+      )
+      .addOption(
+        new Option('--batch-size <n>', 'images per training step')
+          .argParser(parseInteger(1))
+          .default(d.batchSize),
+      )
+      .addOption(
+        new Option('--optimizer <name>', 'the optimizer')
+          .choices(OPTIMIZER_NAMES)
+          .default(d.optimizer),
+      )
+      .addOption(
+        new Option('--lr <x>', 'learning rate (the peak for onecycle)')
+          .argParser(parsePositiveNumber)
+          .default(d.lr),
+      )
+      .addOption(
+        new Option('--momentum <x>', 'SGD momentum').argParser(parseFraction).default(d.momentum),
+      )
+      .addOption(
+        new Option('--weight-decay <x>', 'weight decay (L2 for sgd and adam, decoupled for adamw)')
+          .argParser(parseNonNegativeNumber)
+          .default(d.weightDecay),
+      )
+      .addOption(
+        new Option(
+          '--schedule <name>',
+          'learning-rate schedule: step (x gamma every step-size epochs), cosine (warm-up, cosine decay per batch), onecycle, plateau (x gamma when the train loss stalls 2 epochs)',
+        )
+          .choices(SCHEDULE_NAMES)
+          .default(d.schedule),
+      )
+      .addOption(
+        new Option(
+          '--step-size <epochs>',
+          'step schedule: epochs between decays (default: epochs/3)',
+        ).argParser(parseInteger(1)),
+      )
+      .addOption(
+        new Option('--gamma <x>', 'step and plateau schedules: the decay factor')
+          .argParser(parseFraction)
+          .default(d.gamma),
+      )
+      .option(
+        '--augment',
+        'random crop (2-pixel padding) and horizontal flip (no flip for MNIST digits)',
+        d.augment,
+      )
+      .addOption(
+        new Option('--clip-grad-norm <x>', "clip the gradients' global norm to x").argParser(
+          parsePositiveNumber,
+        ),
+      )
+      .addOption(
+        new Option('--seed <n>', 'seeds the initial weights, the data order and augmentation')
+          .argParser(parseInteger(-(2 ** 31)))
+          .default(d.seed),
+      ),
+  )
+    .option('--out <dir>', 'checkpoint directory (default: runs/<dataset>-<model>)')
+    .option(
+      '--resume <dir>',
+      'continue the run whose checkpoint is in <dir> (settings come from it; --epochs may raise the total)',
+    )
+    .addOption(
+      new Option('--limit-train <n>', 'testing: use only the first n training images')
+        .argParser(parseInteger(1))
+        .hideHelp(),
+    )
+    .addOption(
+      new Option('--limit-test <n>', 'testing: use only the first n test images')
+        .argParser(parseInteger(1))
+        .hideHelp(),
+    )
+    .addOption(
+      new Option('--stop-after <epochs>', 'testing: stop after this many epochs in this call')
+        .argParser(parseInteger(1))
+        .hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  convnet train                                   seed net on the embedded MNIST digits\n  convnet train --dataset fashion-mnist --model seed-net --epochs 5 --out runs/fmnist\n  convnet train --dataset ./photos --channels 3 --image-size 32 --augment\n  convnet train --resume runs/fmnist --epochs 10   continue a run',
+    );
+  return command.action(async function (this: Command) {
+    const flags = this.opts<TrainFlags>();
+    let out: string;
+    let config: TrainConfig | undefined;
+    if (flags.resume !== undefined) {
+      const given = this.options
+        .map((option) => option.attributeName())
+        .filter((name) => this.getOptionValueSource(name) === 'cli' && !RESUME_OPTIONS.has(name));
+      if (given.length > 0) {
+        const names = given.map(
+          (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        );
+        throw new Error(
+          `${names.join(', ')} cannot be changed when resuming: a resumed run keeps the settings saved in ${flags.resume} (only --epochs, --threads and --backend may be given). Start a new run with another --out to change them.`,
+        );
+      }
+      if (flags.out !== undefined && flags.out !== flags.resume) {
+        throw new Error(
+          `--out ${flags.out} and --resume ${flags.resume} differ: a resumed run saves into the directory it resumes`,
+        );
+      }
+      out = flags.resume;
+    } else {
+      const dataset = resolveDatasetName(flags.dataset);
+      config = {
+        dataset,
+        dataDir: flags.dataDir ?? null,
+        imageSize: flags.imageSize,
+        channels: flags.channels,
+        limitTrain: flags.limitTrain ?? null,
+        limitTest: flags.limitTest ?? null,
+        model: isPresetName(flags.model) ? flags.model : d.model,
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        optimizer:
+          flags.optimizer === 'sgd' || flags.optimizer === 'adamw' ? flags.optimizer : 'adam',
+        lr: flags.lr,
+        momentum: flags.momentum,
+        weightDecay: flags.weightDecay,
+        schedule: SCHEDULE_NAMES.find((s) => s === flags.schedule) ?? 'none',
+        stepSize: flags.stepSize ?? null,
+        gamma: flags.gamma,
+        augment: flags.augment,
+        clipGradNorm: flags.clipGradNorm ?? null,
+        seed: flags.seed,
+      };
+      const datasetLabel =
+        dataset === 'mnist' || dataset === 'fashion-mnist'
+          ? dataset
+          : (dataset.split('/').pop() ?? 'folder');
+      out = flags.out ?? `runs/${datasetLabel}-${config.model}`;
+    }
+    const backend = await selectBackend(flags.backend, flags.threads);
+    const reporter = consoleReporter({ stream: output.stdout });
+    const onInterrupt = (): void => {
+      reporter.close();
+      output.stderr.write(
+        existsSync(join(out, 'checkpoint.json'))
+          ? `\ninterrupted: the last checkpoint in ${out} is intact; continue with: convnet train --resume ${out}\n`
+          : '\ninterrupted before the first checkpoint\n',
+      );
+      process.exit(130);
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      reporter.message(`kernels: ${backend.description}`);
+      const run = await trainRun({
+        config,
+        out,
+        resume: flags.resume !== undefined,
+        epochs:
+          flags.resume !== undefined && this.getOptionValueSource('epochs') === 'cli'
+            ? flags.epochs
+            : undefined,
+        stopAfterEpochs: flags.stopAfter ?? null,
+        reporter,
+      });
+      const { test, epoch, finished } = run.fit;
+      const pictures = await writeTrainRunReport(run);
+      output.stdout.write(
+        `training curves, confusion matrix and report: ${pictures.map((f) => basename(f.path)).join(', ')}\n`,
+      );
+      const accuracy = `test accuracy ${percent(test.accuracy)} (${count(test.confusion.correct)}/${count(test.images)})`;
+      output.stdout.write(
+        finished
+          ? `${accuracy} after ${epoch} epoch${epoch === 1 ? '' : 's'}; model saved in ${out}\n`
+          : `stopped after epoch ${epoch} of ${run.config.epochs}: ${accuracy}; model saved in ${out} (continue with: convnet train --resume ${out})\n`,
+      );
+    } finally {
+      process.off('SIGINT', onInterrupt);
+      backend.dispose();
+    }
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * `convnet visualize --model DIR --image FILE --out DIR`: writes PNG files of what a trained
+ * model sees in one image (feature maps, first-layer filters, class probabilities).
+ */
+import { Command } from 'commander';
+import { selectBackend, type BackendChoice } from '../train/run.js';
+import { formatVisualization, visualizeCheckpoint } from '../viz/cli-visualize.js';
+import { INVERT_HELP, TRAINED_MODEL_HELP, withBackendOptions, type CliOutput } from './options.js';
+
+interface VisualizeFlags {
+  model: string;
+  image: string;
+  out: string;
+  invert: boolean;
+  threads?: number;
+  backend: BackendChoice;
+}
+
+/** `convnet visualize`. */
+export function visualizeCommand(output: CliOutput): Command {
+  return withBackendOptions(
+    new Command('visualize')
+      .description(
+        'draw what a trained model sees in one image: feature maps after every layer, first-layer filters, class probabilities (PNG files)',
+      )
+      .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
+      .requiredOption('--image <file>', 'a PNG or JPEG image')
+      .requiredOption('--out <dir>', 'where to write the PNG files (created if needed)')
+      .option('--invert', INVERT_HELP, false),
+  ).action(async function (this: Command) {
+    const flags = this.opts<VisualizeFlags>();
+    const backend = await selectBackend(flags.backend, flags.threads);
+    try {
+      const result = await visualizeCheckpoint({
+        model: flags.model,
+        image: flags.image,
+        out: flags.out,
+        invert: flags.invert,
+      });
+      output.stdout.write(`${formatVisualization(result)}\n`);
+    } finally {
+      backend.dispose();
+    }
+  });
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { encodeModelFile, modelFromFile } from '../../src/io/model-file.js';
+import {
+  COMMON_PRESET_DEFAULTS,
+  PRESET_NAMES,
+  buildPreset,
+  isPresetName,
+  presetEntry,
+  presetOptionNames,
+} from '../../src/nn/preset-table.js';
+import type { Sequential } from '../../src/nn/sequential.js';
+
+function parameterCount(model: Sequential): number {
+  return model.parameters().reduce((sum, p) => sum + p.size, 0);
+}
+
+function assertSameState(a: Sequential, b: Sequential, what: string): void {
+  const stateA = a.stateDict();
+  const stateB = b.stateDict();
+  assert.deepEqual([...stateA.keys()], [...stateB.keys()], what);
+  for (const [name, t] of stateA) {
+    assert.deepEqual(t.data, stateB.get(name)?.data, `${what}: ${name} differs`);
+  }
+}
+
+describe('preset table', () => {
+  it('lists the presets in the order --help and errors name them', () => {
+    assert.deepEqual(PRESET_NAMES, ['seed-net', 'lenet5', 'fashion-net']);
+    assert.ok(isPresetName('lenet5'));
+    for (const name of ['LeNet5', 'resnet', 'toString', '__proto__', '']) {
+      assert.equal(isPresetName(name), false, name);
+    }
+  });
+
+  it("each description's parameter count is the built model's on 1x28x28", () => {
+    for (const name of PRESET_NAMES) {
+      const described = /\(([\d,]+) parameters on 1x28x28\)/.exec(presetEntry(name).description);
+      assert.ok(described !== null, `${name}: the description gives no parameter count`);
+      assert.equal(
+        parameterCount(buildPreset(name)),
+        Number(described[1].replaceAll(',', '')),
+        name,
+      );
+    }
+  });
+
+  it("the common defaults are the builders' own, and each rule accepts its default", () => {
+    for (const name of PRESET_NAMES) {
+      assertSameState(buildPreset(name), buildPreset(name, COMMON_PRESET_DEFAULTS), name);
+      const rules = presetEntry(name).options;
+      for (const option of presetOptionNames(rules)) {
+        const rule = rules[option];
+        assert.ok(rule?.accepts(rule.defaultValue), `${name}: ${option}'s default is refused`);
+      }
+    }
+  });
+
+  it('model files keep the spec they were written with, byte for byte', () => {
+    const written: Record<string, string> = {
+      'seed-net':
+        '{"preset":"seed-net","options":{"seed":0,"inChannels":1,"numClasses":10,"imageSize":[28,28]}}',
+      lenet5:
+        '{"preset":"lenet5","options":{"seed":0,"inChannels":1,"numClasses":10,"imageSize":[28,28],"activation":"relu","pooling":"max"}}',
+      'fashion-net':
+        '{"preset":"fashion-net","options":{"seed":0,"inChannels":1,"numClasses":10,"imageSize":[28,28],"dropout":0.25}}',
+    };
+    assert.deepEqual(Object.keys(written), PRESET_NAMES);
+    for (const name of PRESET_NAMES) {
+      const model = buildPreset(name);
+      const bytes = encodeModelFile({ preset: name }, model);
+      assert.equal(decodeSafetensors(bytes).metadata.spec, written[name], name);
+      assertSameState(modelFromFile(bytes).model, model, name);
+    }
+  });
+});
