@@ -7,7 +7,7 @@ export { fit } from './fit.js';
 export type { FitOptions, FitResult, Schedule, TrainableOptimizer } from './fit.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
-export { ConfusionMatrix, accuracy, argmaxRows } from './metrics.js';
+export { ConfusionMatrix, accuracy, argmax, argmaxRows, countCorrect } from './metrics.js';
 export type { ConfusionMatrixJson } from './metrics.js';
 export {
   HISTORY_COLUMNS,
