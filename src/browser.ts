@@ -2,9 +2,10 @@
  * The browser entry (`convnet-ts/browser`): everything in the root entry (src/index.ts) that runs
  * in a web page or worker, without the parts that read files, download or use Node's streams
  * (IDX and image-folder readers, Fashion-MNIST, checkpoints, atomic writes, the training CLI's
- * loop). Bundlers resolve the Node-only modules that some of these files import lazily (the
- * wasm backend's worker_threads, os and fs, the safetensors file helpers) to empty stubs; they
- * are reached only on Node code paths.
+ * loop). The training step (train/train-step.ts) is here: fit() runs the same one in Node.
+ * Bundlers resolve the Node-only modules that some of these files import lazily (the wasm
+ * backend's worker_threads, os and fs, the safetensors file helpers) to empty stubs; they are
+ * reached only on Node code paths.
  */
 export { Tensor, sizeOf, formatShape } from './tensor.js';
 export type { DType, FloatArray, Shape } from './tensor.js';
@@ -141,6 +142,20 @@ export {
   gatherBatch,
 } from './data/mnist-digits.js';
 export type { ImageSet } from './data/mnist-digits.js';
+export { RunningMetrics, createTrainStep } from './train/train-step.js';
+export type {
+  Schedule,
+  StepOptimizer,
+  StepOutcome,
+  TrainStep,
+  TrainStepOptions,
+} from './train/train-step.js';
+export { currentStepRunner, directStepRunner } from './train/step-runner.js';
+export type { StepRunner } from './train/step-runner.js';
+export { ConfusionMatrix, accuracy, argmax, argmaxRows, countCorrect } from './train/metrics.js';
+export type { ConfusionMatrixJson } from './train/metrics.js';
+export { NonFiniteError, findNonFinite, firstNonFinite } from './train/non-finite.js';
+export type { NonFiniteContext, NonFiniteLocation } from './train/non-finite.js';
 export {
   SafetensorsError,
   MAX_HEADER_BYTES,

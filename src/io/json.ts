@@ -16,9 +16,12 @@
  * functions, and throws a bare TypeError on cycles. Here each of those is an error that gives
  * the path to the offending value (`optimizer.state[3].step`).
  */
-import type { JsonObject, JsonValue } from '../optim/state-json.js';
 
-export type { JsonObject, JsonValue };
+/** A value JSON can hold. Files and state dicts (optimizers, schedules) are made of these. */
+export type JsonValue = number | string | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
 
 /** Where and why a text is not valid JSON. position is a UTF-16 index into the text. */
 export class JsonParseError extends SyntaxError {

@@ -26,6 +26,7 @@
  * const opt = new Adam(model.parameters(), { lr: 1e-3 });
  * ```
  */
+import type { JsonObject } from '../io/json.js';
 import type { FloatArray, Tensor } from '../tensor.js';
 import { Optimizer, zerosLike, type ParamsInput } from './optimizer.js';
 import {
@@ -34,7 +35,6 @@ import {
   describe,
   encodeBuffer,
   readNonNegativeInteger,
-  type JsonObject,
 } from './state-json.js';
 import { checkBoolean, checkInRange, checkNonNegative } from './validate.js';
 

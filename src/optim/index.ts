@@ -31,4 +31,4 @@ export type {
 } from './reduce-lr-on-plateau.js';
 export { clipGradNorm } from './clip-grad.js';
 export type { ClipGradNormOptions } from './clip-grad.js';
-export type { BufferJson, JsonNumber, JsonObject, JsonValue } from './state-json.js';
+export type { BufferJson, JsonNumber } from './state-json.js';

@@ -21,6 +21,7 @@
  * (`lastEpoch`) and the base lrs. A schedule's settings (step size, total steps, ...) are not
  * in its state dict: they come from the constructor.
  */
+import type { JsonObject } from '../io/json.js';
 import type { SchedulableOptimizer } from './optimizer.js';
 import {
   checkKeys,
@@ -28,7 +29,6 @@ import {
   readNonNegativeInteger,
   readObject,
   readString,
-  type JsonObject,
 } from './state-json.js';
 
 export interface LRSchedulerStateDict extends JsonObject {

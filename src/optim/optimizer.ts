@@ -31,15 +31,9 @@
  * hyper-parameter, every buffer's shape against its parameter's. Load it into an optimizer built
  * over the same parameters in the same order.
  */
+import type { JsonObject } from '../io/json.js';
 import { Tensor, formatShape, type FloatArray, type Shape } from '../tensor.js';
-import {
-  checkKeys,
-  readArray,
-  readIntegerArray,
-  readObject,
-  readString,
-  type JsonObject,
-} from './state-json.js';
+import { checkKeys, readArray, readIntegerArray, readObject, readString } from './state-json.js';
 
 /** The options every optimizer has. */
 export interface OptimizerOptions {

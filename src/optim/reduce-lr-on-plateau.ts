@@ -26,6 +26,7 @@
  * }
  * ```
  */
+import type { JsonObject } from '../io/json.js';
 import type { SchedulableOptimizer } from './optimizer.js';
 import {
   checkKeys,
@@ -36,7 +37,6 @@ import {
   readObject,
   readString,
   type JsonNumber,
-  type JsonObject,
 } from './state-json.js';
 import { checkChoice, checkInRange, checkInteger, checkNonNegative, perGroup } from './validate.js';
 

@@ -22,9 +22,10 @@
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
  * ```
  */
+import type { JsonObject } from '../io/json.js';
 import type { FloatArray, Tensor } from '../tensor.js';
 import { Optimizer, zerosLike, type ParamsInput } from './optimizer.js';
-import { checkKeys, decodeBuffer, encodeBuffer, type JsonObject } from './state-json.js';
+import { checkKeys, decodeBuffer, encodeBuffer } from './state-json.js';
 import { checkBoolean, checkNonNegative, checkNumber } from './validate.js';
 
 export interface SGDOptions {

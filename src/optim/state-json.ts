@@ -8,12 +8,8 @@
  * are: JSON.stringify prints the shortest string that parses back to the same double, so a
  * float64 (and a fortiori a float32) value survives a round trip bit for bit.
  */
+import type { JsonValue } from '../io/json.js';
 import { formatShape, sizeOf, type FloatArray, type Shape } from '../tensor.js';
-
-export type JsonValue = number | string | boolean | null | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
 
 /** A number as JSON: finite numbers as themselves, the others spelled out. */
 export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';

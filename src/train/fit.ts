@@ -2,11 +2,10 @@
  * fit(): the training loop. Each epoch:
  *
  *   for each batch of the seeded DataLoader (order and augmentation from (seed, epoch)):
- *     one step, run inside the backend's runStep (in the fast backend's memory):
- *       zero grads, forward, cross-entropy, backward,
- *       stop if the loss or any gradient is NaN or infinite (NonFiniteError, nothing applied),
- *       clip the gradients' global norm (optional), optimizer.step()
- *     the schedule's step, for schedules stepped per batch
+ *     one training step (train-step.ts, shared with the browser playground): in the backend's
+ *       memory, zero grads, forward, cross-entropy, backward, clip the gradients' global norm
+ *       (optional), optimizer.step(); then the schedule's step, for schedules stepped per batch
+ *     stop if the loss or any gradient was NaN or infinite (NonFiniteError, nothing applied)
  *     await the event loop (progress output flushes; a signal can land)
  *   evaluate the test set (eval mode, noGrad)
  *   the schedule's step, for per-epoch schedules (ReduceLROnPlateau: on the epoch's train loss)
@@ -31,18 +30,19 @@ import { DataLoader, type AugmentOptions, type NormalizeOptions } from '../data/
 import { saveCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.js';
 import type { JsonValue } from '../io/json.js';
 import type { Layer } from '../nn/module.js';
-import { crossEntropy } from '../ops/index.js';
-import { clipGradNorm } from '../optim/clip-grad.js';
-import type { LRScheduler } from '../optim/lr-scheduler.js';
 import type { OptimizerStateDict, SchedulableOptimizer } from '../optim/optimizer.js';
-import type { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau.js';
-import { formatShape, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
 import { writeHistory, type EpochRecord } from './history.js';
-import { argmaxRows } from './metrics.js';
-import { NonFiniteError, findNonFinite, type NonFiniteLocation } from './non-finite.js';
+import { NonFiniteError, findNonFinite } from './non-finite.js';
 import { silentReporter, type ProgressReporter } from './progress.js';
 import { currentStepRunner, type StepRunner } from './step-runner.js';
+import {
+  RunningMetrics,
+  createTrainStep,
+  type Schedule,
+  type StepOptimizer,
+} from './train-step.js';
 import {
   captureRngStates,
   packOptimizerState,
@@ -53,22 +53,11 @@ import {
 } from './training-state.js';
 
 /** What fit needs from an optimizer (every optimizer of src/optim is one). */
-export interface TrainableOptimizer extends SchedulableOptimizer {
-  step(): void;
-  zeroGrad(): void;
+export interface TrainableOptimizer extends SchedulableOptimizer, StepOptimizer {
   parameters(): Tensor[];
   stateDict(): OptimizerStateDict;
   loadStateDict(stateDict: unknown): void;
 }
-
-/**
- * A learning-rate schedule and when it steps: after every optimizer step ('batch': OneCycleLR,
- * CosineWarmupLR), after every epoch ('epoch': StepLR), or after every epoch on the epoch's
- * mean training loss ('plateau': ReduceLROnPlateau).
- */
-export type Schedule =
-  | { every: 'batch' | 'epoch'; scheduler: LRScheduler }
-  | { every: 'plateau'; scheduler: ReduceLROnPlateau };
 
 export interface FitOptions {
   /** Takes (B,C,H,W) images and gives (B,K) logits. */
@@ -120,15 +109,6 @@ export interface FitResult {
   checkpointDir: string | null;
 }
 
-/** What a step hands back from the backend's memory: numbers only. */
-interface StepOutcome {
-  loss: number;
-  correct: number;
-  /** Set when the loss or a parameter's value or gradient is not finite. */
-  failed: boolean;
-  location: NonFiniteLocation | null;
-}
-
 function checkCount(value: number, name: string, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`fit: ${name} must be an integer >= ${min}, got ${value}`);
@@ -162,14 +142,18 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const batchSize = checkCount(options.batchSize, 'batchSize', 1);
   if (train.length === 0) throw new RangeError('fit: the training set is empty');
   if (test.length === 0) throw new RangeError('fit: the test set is empty');
-  if (maxNorm !== null && !(maxNorm > 0)) {
-    throw new RangeError(`fit: clipGradNorm must be a positive number or null, got ${maxNorm}`);
-  }
+  const trainStep = createTrainStep({
+    model,
+    optimizer,
+    numClasses: train.classNames.length,
+    clipGradNorm: maxNorm,
+    schedule,
+    stepRunner,
+    caller: 'fit',
+  });
   if (out !== null && spec === null)
     throw new TypeError('fit: saving checkpoints (out) needs the model spec (spec)');
-  const numClasses = train.classNames.length;
   const named = model.namedParameters();
-  const params = named.map(([, p]) => p);
 
   let history: EpochRecord[] = [];
   let startEpoch = 0;
@@ -197,42 +181,12 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 
   const loader = new DataLoader(train, { batchSize, seed, normalize, augment });
   const batches = loader.batchesPerEpoch;
-  const predictions = new Int32Array(batchSize);
   const stopAt =
     options.stopAfterEpochs === undefined || options.stopAfterEpochs === null
       ? epochs
       : Math.min(epochs, startEpoch + checkCount(options.stopAfterEpochs, 'stopAfterEpochs', 1));
   const lastCheckpoint = (): { dir: string; epoch: number } | null =>
     out === null || savedEpoch === null ? null : { dir: out, epoch: savedEpoch };
-
-  /** One training step, run in the backend's memory; returns numbers only. */
-  const trainStep = (images: Tensor, labels: Int32Array): StepOutcome => {
-    optimizer.zeroGrad();
-    const logits = model.forward(images);
-    const B = labels.length;
-    if (logits.rank !== 2 || logits.shape[0] !== B || logits.shape[1] !== numClasses) {
-      throw new RangeError(
-        `fit: the model gives logits ${formatShape(logits.shape)} for ${B} images, but the dataset has ${numClasses} classes (expected (${B},${numClasses}))`,
-      );
-    }
-    argmaxRows(logits.data, B, numClasses, predictions);
-    let correct = 0;
-    for (let i = 0; i < B; i++) if (predictions[i] === labels[i]) correct++;
-    const loss = crossEntropy(logits, labels);
-    const lossValue = loss.item();
-    loss.backward();
-    const location = Number.isFinite(lossValue)
-      ? findNonFinite(named, 'gradient')
-      : (findNonFinite(named, 'value') ?? findNonFinite(named, 'gradient'));
-    if (location !== null || !Number.isFinite(lossValue)) {
-      optimizer.zeroGrad();
-      return { loss: lossValue, correct, failed: true, location };
-    }
-    if (maxNorm !== null) clipGradNorm(params, maxNorm);
-    optimizer.step();
-    optimizer.zeroGrad();
-    return { loss: lossValue, correct, failed: false, location: null };
-  };
 
   let lastEvaluation: EvaluationResult | null = null;
   try {
@@ -242,9 +196,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       model.train();
       const epochStart = performance.now();
       let dataSeconds = 0;
-      let lossSum = 0;
-      let correctSum = 0;
-      let seen = 0;
+      const metrics = new RunningMetrics();
       const iterator = loader.epoch(epoch);
       for (let batch = 1; ; batch++) {
         const dataStart = performance.now();
@@ -252,7 +204,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         dataSeconds += (performance.now() - dataStart) / 1000;
         if (next.done === true) break;
         const { images, labels } = next.value;
-        const outcome = stepRunner.runStep(params, () => trainStep(images, labels));
+        const outcome = trainStep(images, labels);
         if (outcome.failed) {
           throw new NonFiniteError({
             step: step + 1,
@@ -265,22 +217,19 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           });
         }
         step++;
-        if (schedule?.every === 'batch') schedule.scheduler.step();
-        lossSum += outcome.loss * labels.length;
-        correctSum += outcome.correct;
-        seen += labels.length;
+        metrics.add(outcome);
         reporter.batch({
           epoch: epoch + 1,
           batch,
           batches,
-          loss: lossSum / seen,
-          accuracy: correctSum / seen,
-          imagesPerSecond: seen / ((performance.now() - epochStart) / 1000),
+          loss: metrics.loss,
+          accuracy: metrics.accuracy,
+          imagesPerSecond: metrics.images / ((performance.now() - epochStart) / 1000),
         });
         await nextTick();
       }
       const trainSeconds = (performance.now() - epochStart) / 1000;
-      const trainLoss = lossSum / seen;
+      const trainLoss = metrics.loss;
       const evaluation = await evaluate(model, test, {
         batchSize: evalBatchSize,
         normalize,
@@ -304,7 +253,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       const record: EpochRecord = {
         epoch: epoch + 1,
         trainLoss,
-        trainAccuracy: correctSum / seen,
+        trainAccuracy: metrics.accuracy,
         testLoss: evaluation.loss,
         testAccuracy: evaluation.accuracy,
         lr,
@@ -312,7 +261,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         dataSeconds,
         evalSeconds: evaluation.seconds,
         checkpointSeconds: 0,
-        imagesPerSecond: seen / trainSeconds,
+        imagesPerSecond: metrics.images / trainSeconds,
       };
       history = [...history, record];
       if (out !== null) {

@@ -4,10 +4,18 @@
  * use of trained models (load, evaluate, predict, summarise).
  */
 export { fit } from './fit.js';
-export type { FitOptions, FitResult, Schedule, TrainableOptimizer } from './fit.js';
+export type { FitOptions, FitResult, TrainableOptimizer } from './fit.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
-export { ConfusionMatrix, accuracy, argmaxRows } from './metrics.js';
+export { createTrainStep, RunningMetrics } from './train-step.js';
+export type {
+  Schedule,
+  StepOptimizer,
+  StepOutcome,
+  TrainStep,
+  TrainStepOptions,
+} from './train-step.js';
+export { ConfusionMatrix, accuracy, argmax, argmaxRows, countCorrect } from './metrics.js';
 export type { ConfusionMatrixJson } from './metrics.js';
 export {
   HISTORY_COLUMNS,

@@ -1,5 +1,6 @@
 /**
- * Classification metrics: accuracy, per-class accuracy (recall) and the confusion matrix.
+ * Classification metrics: the predicted class (argmax), accuracy, per-class accuracy (recall)
+ * and the confusion matrix.
  *
  *   counts[t][p]  the number of images of true class t predicted as class p   (K x K)
  *   accuracy      sum_k counts[k][k] / sum of all counts
@@ -14,6 +15,23 @@
  */
 import type { FloatArray } from '../tensor.js';
 
+/**
+ * The index k in [0,K) of the largest values[offset + k]: the first of ties, and NaN never
+ * wins (0 when every value is NaN). K defaults to the rest of values after offset.
+ */
+export function argmax(values: ArrayLike<number>, offset = 0, K = values.length - offset): number {
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let k = 0; k < K; k++) {
+    const v = values[offset + k];
+    if (v > bestValue) {
+      bestValue = v;
+      best = k;
+    }
+  }
+  return best;
+}
+
 /** out[n] = argmax_k logits[n,k] for logits (N,K), row-major; ties go to the lowest k. NaN never wins. */
 export function argmaxRows(logits: FloatArray, N: number, K: number, out: Int32Array): void {
   if (logits.length !== N * K || out.length < N) {
@@ -21,19 +39,20 @@ export function argmaxRows(logits: FloatArray, N: number, K: number, out: Int32A
       `argmaxRows: logits (${N},${K}) need ${N * K} values and out ${N}, got ${logits.length} and ${out.length}`,
     );
   }
-  for (let n = 0; n < N; n++) {
-    const row = n * K;
-    let best = 0;
-    let bestValue = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const v = logits[row + k];
-      if (v > bestValue) {
-        bestValue = v;
-        best = k;
-      }
-    }
-    out[n] = best;
+  for (let n = 0; n < N; n++) out[n] = argmax(logits, n * K, K);
+}
+
+/** How many rows n of logits (N,K) have their argmax at labels[n], with N = labels.length. */
+export function countCorrect(logits: FloatArray, labels: ArrayLike<number>, K: number): number {
+  const N = labels.length;
+  if (logits.length !== N * K) {
+    throw new RangeError(
+      `countCorrect: logits (${N},${K}) need ${N * K} values for ${N} labels, got ${logits.length}`,
+    );
   }
+  let correct = 0;
+  for (let n = 0; n < N; n++) if (argmax(logits, n * K, K) === labels[n]) correct++;
+  return correct;
 }
 
 /** The fraction of predictions equal to their labels (NaN for no predictions). */

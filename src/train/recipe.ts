@@ -40,8 +40,9 @@ import { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau.js';
 import { SGD } from '../optim/sgd.js';
 import { StepLR } from '../optim/step-lr.js';
 import type { Tensor } from '../tensor.js';
-import type { Schedule, TrainableOptimizer } from './fit.js';
+import type { TrainableOptimizer } from './fit.js';
 import { PRESET_NAMES, isPresetName, type PresetName } from '../nn/preset-table.js';
+import type { Schedule } from './train-step.js';
 
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist'] as const;
 export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw'] as const;

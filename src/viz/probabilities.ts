@@ -7,6 +7,7 @@
  * are in [0, 1] and sum to 1; probabilitiesPng checks the first and not the second.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { argmax } from '../train/metrics.js';
 import type { RenderedPng } from './svg.js';
 import { CHART_CONFIG, renderVegaLite } from './vega-render.js';
 
@@ -17,13 +18,6 @@ export interface ProbabilitiesOptions {
   scale?: number;
   /** Default: 'prediction: <class> (<probability>)'. */
   title?: string;
-}
-
-/** The index of the largest value (the first of ties). */
-export function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
-  return best;
 }
 
 /** The chart's height in SVG units for K classes. */
@@ -61,7 +55,7 @@ export async function probabilitiesPng(
       );
     }
   });
-  const top = argmax([...probabilities]);
+  const top = argmax(probabilities);
   const bars = probabilities.map((p, k) => ({
     className: classNames[k],
     probability: p,

@@ -21,11 +21,12 @@ import type { Layer } from '../nn/module.js';
 import { softmax } from '../ops/softmax.js';
 import { ShapeError } from '../shape.js';
 import { formatShape, type Shape, type Tensor } from '../tensor.js';
+import { argmax } from '../train/metrics.js';
 import { captureFeatureMaps } from './feature-maps.js';
 import { filterGrid, firstConvLayer } from './filters.js';
 import { featureMapGrid, type GridOptions } from './image-grid.js';
 import { fileNamePart, writeOutputFile, type WrittenFile } from './output.js';
-import { argmax, probabilitiesPng } from './probabilities.js';
+import { probabilitiesPng } from './probabilities.js';
 
 export interface VisualizeModelOptions {
   model: Layer;

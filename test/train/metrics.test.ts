@@ -1,10 +1,31 @@
 /**
- * Metrics: argmax over rows (ties to the lowest class, NaN never wins), accuracy, and the
- * confusion matrix's counts, per-class accuracy, JSON and table.
+ * Metrics: argmax of a vector and over rows (ties to the lowest class, NaN never wins), the
+ * count of correct predictions, accuracy, and the confusion matrix's counts, per-class
+ * accuracy, JSON and table.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfusionMatrix, accuracy, argmaxRows } from '../../src/train/metrics.js';
+import {
+  ConfusionMatrix,
+  accuracy,
+  argmax,
+  argmaxRows,
+  countCorrect,
+} from '../../src/train/metrics.js';
+
+describe('argmax', () => {
+  it('takes the first of ties; NaN never wins', () => {
+    assert.equal(argmax([0.1, 0.4, 0.4, 0.1]), 1);
+    assert.equal(argmax([NaN, 0.2, 0.3]), 2);
+    assert.equal(argmax([NaN, NaN]), 0);
+  });
+
+  it('looks only at the K values from offset', () => {
+    const values = Float32Array.from([9, 1, 3, 2, 9]);
+    assert.equal(argmax(values, 1, 3), 1);
+    assert.equal(argmax(values, 3), 1);
+  });
+});
 
 describe('argmaxRows', () => {
   it("picks each row's largest logit; ties go to the lowest class; NaN never wins", () => {
@@ -19,6 +40,18 @@ describe('argmaxRows', () => {
       () => argmaxRows(new Float32Array(5), 2, 3, new Int32Array(2)),
       /logits \(2,3\) need 6/,
     );
+  });
+});
+
+describe('countCorrect', () => {
+  it('counts the rows whose argmax is the label', () => {
+    const logits = Float32Array.from([0.1, 2, -1, 5, 5, 1, NaN, 0, -3, -7, -8, -9]);
+    assert.equal(countCorrect(logits, [1, 0, 2, 0], 3), 3);
+    assert.equal(countCorrect(logits, Int32Array.from([0, 1, 0, 1]), 3), 0);
+  });
+
+  it('rejects mismatched sizes', () => {
+    assert.throws(() => countCorrect(new Float32Array(5), [0, 1], 3), /logits \(2,3\) need 6/);
   });
 });
 

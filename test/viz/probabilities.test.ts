@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodePng } from '../../src/viz/png.js';
 import {
-  argmax,
   formatPercent,
   probabilitiesHeight,
   probabilitiesPng,
@@ -31,10 +30,6 @@ describe('probabilitiesPng', () => {
     );
     await assert.rejects(probabilitiesPng([0.5, 0.5], ['a', 'a']), /class names must differ/);
     await assert.rejects(probabilitiesPng([], []), /no probabilities/);
-  });
-
-  it('argmax takes the first of ties', () => {
-    assert.equal(argmax([0.1, 0.4, 0.4, 0.1]), 1);
   });
 });
 

