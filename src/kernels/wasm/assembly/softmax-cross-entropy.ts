@@ -26,7 +26,12 @@ export function softmaxCrossEntropyForward(N: i32, K: i32, logits: usize, labels
 }
 
 export function softmaxCrossEntropyBackward(
-  N: i32, K: i32, dlogits: usize, logits: usize, labels: usize, dloss: f64,
+  N: i32,
+  K: i32,
+  dlogits: usize,
+  logits: usize,
+  labels: usize,
+  dloss: f64,
 ): void {
   for (let n = 0; n < N; n++) {
     const row = logits + <usize>(n * K) * 4;
