@@ -12,6 +12,7 @@ import { PoolGeometry, shareStart } from './geometry';
 /** Whether `value` beats `best` under the contract: greater, or NaN over a number. */
 @inline
 function beats(value: f32, best: f32): bool {
+  // @ts-expect-error: an AssemblyScript bool is an integer, and | & keep this free of branches.
   return (value > best) | ((value != value) & (best == best));
 }
 
