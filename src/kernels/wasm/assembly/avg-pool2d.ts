@@ -14,7 +14,12 @@ function divisor(g: PoolGeometry, i: i32, j: i32, countIncludePad: bool): f32 {
 }
 
 export function avgPool2dForward(
-  tid: i32, threads: i32, geometry: usize, y: usize, x: usize, countIncludePad: bool,
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  y: usize,
+  x: usize,
+  countIncludePad: bool,
 ): void {
   const g = changetype<PoolGeometry>(geometry);
   const planes = g.N * g.C;
@@ -41,7 +46,12 @@ export function avgPool2dForward(
 }
 
 export function avgPool2dBackward(
-  tid: i32, threads: i32, geometry: usize, dx: usize, dy: usize, countIncludePad: bool,
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  dx: usize,
+  dy: usize,
+  countIncludePad: bool,
 ): void {
   const g = changetype<PoolGeometry>(geometry);
   const planes = g.N * g.C;
@@ -56,7 +66,8 @@ export function avgPool2dBackward(
       const h0 = i * g.strideH - g.padH;
       for (let j = 0; j < g.OW; j++) {
         const w0 = j * g.strideW - g.padW;
-        const share = load<f32>(dyp + <usize>(i * g.OW + j) * 4) / divisor(g, i, j, countIncludePad);
+        const share =
+          load<f32>(dyp + <usize>(i * g.OW + j) * 4) / divisor(g, i, j, countIncludePad);
         for (let h = max(h0, 0); h < min(h0 + g.KH, g.H); h++) {
           for (let v = max(w0, 0); v < min(w0 + g.KW, g.W); v++) {
             const at = dxp + <usize>(h * g.W + v) * 4;

@@ -27,15 +27,37 @@ function isDirect(g: ConvGeometry): bool {
 /** y[n, f0..f1, :] for one image and group, with bias; rows of the GEMM are filters. */
 @inline
 function forwardRows(
-  g: ConvGeometry, y: usize, w: usize, b: usize, cols: usize, n: i32, grp: i32,
-  f0: i32, f1: i32, gemmScratch: usize,
+  g: ConvGeometry,
+  y: usize,
+  w: usize,
+  b: usize,
+  cols: usize,
+  n: i32,
+  grp: i32,
+  f0: i32,
+  f1: i32,
+  gemmScratch: usize,
 ): void {
   const FG = g.F / g.groups;
   const R = (g.C / g.groups) * g.KH * g.KW;
   const P = g.OH * g.OW;
   const f = grp * FG + f0;
   const yRows = y + <usize>((n * g.F + f) * P) * 4;
-  sgemm(f1 - f0, P, R, w + <usize>(f * R) * 4, R, false, cols, P, false, yRows, P, false, gemmScratch);
+  sgemm(
+    f1 - f0,
+    P,
+    R,
+    w + <usize>(f * R) * 4,
+    R,
+    false,
+    cols,
+    P,
+    false,
+    yRows,
+    P,
+    false,
+    gemmScratch,
+  );
   if (b != 0) {
     for (let r = 0; r < f1 - f0; r++) {
       const bias = f32x4.splat(load<f32>(b + <usize>(f + r) * 4));
@@ -61,9 +83,15 @@ export function conv2dScratchBytes(geometry: usize): i32 {
 }
 
 export function conv2dForward(
-  tid: i32, threads: i32, geometry: usize,
-  y: usize, x: usize, w: usize, b: usize,
-  scratch: usize, scratchStride: i32,
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  y: usize,
+  x: usize,
+  w: usize,
+  b: usize,
+  scratch: usize,
+  scratchStride: i32,
 ): void {
   const g = changetype<ConvGeometry>(geometry);
   const CG = g.C / g.groups;
@@ -99,9 +127,14 @@ export function conv2dForward(
 }
 
 export function conv2dBackwardInput(
-  tid: i32, threads: i32, geometry: usize,
-  dx: usize, dy: usize, w: usize,
-  scratch: usize, scratchStride: i32,
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  dx: usize,
+  dy: usize,
+  w: usize,
+  scratch: usize,
+  scratchStride: i32,
 ): void {
   const g = changetype<ConvGeometry>(geometry);
   const CG = g.C / g.groups;
@@ -138,9 +171,14 @@ export function conv2dBackwardInput(
  * 1x1 convolution reads x in place).
  */
 export function conv2dBackwardWeight(
-  tid: i32, threads: i32, geometry: usize,
-  dw: usize, dy: usize, x: usize,
-  scratch: usize, scratchStride: i32,
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  dw: usize,
+  dy: usize,
+  x: usize,
+  scratch: usize,
+  scratchStride: i32,
 ): void {
   const g = changetype<ConvGeometry>(geometry);
   const CG = g.C / g.groups;
@@ -153,7 +191,10 @@ export function conv2dBackwardWeight(
   const direct = isDirect(g);
   const rowTiles = (FG + MR - 1) / MR;
   const colTiles = (R + NR - 1) / NR;
-  let f0 = 0, f1 = FG, r0 = 0, r1 = R;
+  let f0 = 0,
+    f1 = FG,
+    r0 = 0,
+    r1 = R;
   if (colTiles >= rowTiles) {
     r0 = min(R, shareStart(colTiles, tid, threads) * NR);
     r1 = min(R, shareStart(colTiles, tid + 1, threads) * NR);
@@ -178,7 +219,10 @@ export function conv2dBackwardWeight(
 /** The sum of `count` f32 values, accumulated in four f64x2 lanes pairs and then added in order. */
 @inline
 function sumF32AsF64(row: usize, count: i32): f64 {
-  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  let s0 = f64x2.splat(0),
+    s1 = f64x2.splat(0),
+    s2 = f64x2.splat(0),
+    s3 = f64x2.splat(0);
   let p = 0;
   for (; p + 8 <= count; p += 8) {
     const v0 = v128.load(row + <usize>p * 4);
@@ -195,7 +239,13 @@ function sumF32AsF64(row: usize, count: i32): f64 {
 }
 
 /** db[f] = sum over images and positions of dy[n,f,:], accumulated in f64. */
-export function conv2dBackwardBias(tid: i32, threads: i32, geometry: usize, db: usize, dy: usize): void {
+export function conv2dBackwardBias(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  db: usize,
+  dy: usize,
+): void {
   const g = changetype<ConvGeometry>(geometry);
   const P = g.OH * g.OW;
   const f1 = shareStart(g.F, tid + 1, threads);

@@ -28,8 +28,16 @@ function firstClass(logits: usize, p: i32, K: i32, S: i32): usize {
 }
 
 export function crossEntropyForward(
-  tid: i32, threads: i32, N: i32, K: i32, S: i32,
-  losses: usize, logits: usize, labels: usize, weight: usize, ignoreIndex: i32,
+  tid: i32,
+  threads: i32,
+  N: i32,
+  K: i32,
+  S: i32,
+  losses: usize,
+  logits: usize,
+  labels: usize,
+  weight: usize,
+  ignoreIndex: i32,
 ): void {
   const end = shareStart(N * S, tid + 1, threads);
   const step = <usize>S * 4;
@@ -47,8 +55,17 @@ export function crossEntropyForward(
 }
 
 export function crossEntropyBackward(
-  tid: i32, threads: i32, N: i32, K: i32, S: i32,
-  dlogits: usize, dlosses: usize, logits: usize, labels: usize, weight: usize, ignoreIndex: i32,
+  tid: i32,
+  threads: i32,
+  N: i32,
+  K: i32,
+  S: i32,
+  dlogits: usize,
+  dlosses: usize,
+  logits: usize,
+  labels: usize,
+  weight: usize,
+  ignoreIndex: i32,
 ): void {
   const end = shareStart(N * S, tid + 1, threads);
   const step = <usize>S * 4;

@@ -12,6 +12,7 @@ import { PoolGeometry, shareStart } from './lib/geometry';
 /** Whether `value` beats `best` under the contract: greater, or NaN over a number. */
 @inline
 function beats(value: f32, best: f32): bool {
+  // @ts-expect-error: an AssemblyScript bool is an integer, and | & keep this free of branches.
   return (value > best) | ((value != value) & (best == best));
 }
 
@@ -33,8 +34,10 @@ function laterIfBeats(plane: usize, at: usize, best: usize): usize {
 function argmaxInPlane(plane: usize, g: PoolGeometry, i: i32, j: i32): usize {
   const h0 = i * g.strideH - g.padH;
   const w0 = j * g.strideW - g.padW;
-  const hStart = max(h0, 0), hEnd = min(h0 + g.KH, g.H);
-  const wStart = max(w0, 0), wEnd = min(w0 + g.KW, g.W);
+  const hStart = max(h0, 0),
+    hEnd = min(h0 + g.KH, g.H);
+  const wStart = max(w0, 0),
+    wEnd = min(w0 + g.KW, g.W);
   let best = <usize>(hStart * g.W + wStart) * 4;
   let bestValue = load<f32>(plane + best);
   for (let h = hStart; h < hEnd; h++) {
@@ -65,10 +68,18 @@ function oddLanes(a: v128, b: v128): v128 {
   return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
 }
 
-export function maxPool2dForward(tid: i32, threads: i32, geometry: usize, y: usize, x: usize): void {
+export function maxPool2dForward(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  y: usize,
+  x: usize,
+): void {
   const g = changetype<PoolGeometry>(geometry);
   const planes = g.N * g.C;
-  const W = g.W, OH = g.OH, OW = g.OW;
+  const W = g.W,
+    OH = g.OH,
+    OW = g.OW;
   const HW = g.H * W;
   const OHW = OH * OW;
   const twoByTwo = isTwoByTwo(g);
@@ -105,11 +116,18 @@ export function maxPool2dForward(tid: i32, threads: i32, geometry: usize, y: usi
 }
 
 export function maxPool2dBackward(
-  tid: i32, threads: i32, geometry: usize, dx: usize, dy: usize, x: usize,
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  dx: usize,
+  dy: usize,
+  x: usize,
 ): void {
   const g = changetype<PoolGeometry>(geometry);
   const planes = g.N * g.C;
-  const W = g.W, OH = g.OH, OW = g.OW;
+  const W = g.W,
+    OH = g.OH,
+    OW = g.OW;
   const HW = g.H * W;
   const OHW = OH * OW;
   const twoByTwo = isTwoByTwo(g);
@@ -129,10 +147,14 @@ export function maxPool2dBackward(
         for (; j + 4 <= OW; j += 4) {
           const t = xp + <usize>(top + 2 * j) * 4;
           const u = xp + <usize>(bottom + 2 * j) * 4;
-          const t0 = v128.load(t), t1 = v128.load(t, 16);
-          const u0 = v128.load(u), u1 = v128.load(u, 16);
-          const a = evenLanes(t0, t1), b = oddLanes(t0, t1);
-          const c = evenLanes(u0, u1), d = oddLanes(u0, u1);
+          const t0 = v128.load(t),
+            t1 = v128.load(t, 16);
+          const u0 = v128.load(u),
+            u1 = v128.load(u, 16);
+          const a = evenLanes(t0, t1),
+            b = oddLanes(t0, t1);
+          const c = evenLanes(u0, u1),
+            d = oddLanes(u0, u1);
           const bWins = beatsLanes(b, a);
           let best = v128.bitselect(b, a, bWins);
           const cWins = beatsLanes(c, best);

@@ -24,7 +24,14 @@ export function reluForward(tid: i32, threads: i32, y: usize, x: usize, count: i
   }
 }
 
-export function reluBackward(tid: i32, threads: i32, dx: usize, dy: usize, x: usize, count: i32): void {
+export function reluBackward(
+  tid: i32,
+  threads: i32,
+  dx: usize,
+  dy: usize,
+  x: usize,
+  count: i32,
+): void {
   const end = range(count, tid, threads, false);
   let i = range(count, tid, threads, true);
   const zero = f32x4.splat(0);
@@ -33,6 +40,9 @@ export function reluBackward(tid: i32, threads: i32, dx: usize, dy: usize, x: us
     v128.store(dx + <usize>i * 4, v128.and(v128.load(dy + <usize>i * 4), mask));
   }
   for (; i < end; i++) {
-    store<f32>(dx + <usize>i * 4, load<f32>(x + <usize>i * 4) > 0 ? load<f32>(dy + <usize>i * 4) : 0);
+    store<f32>(
+      dx + <usize>i * 4,
+      load<f32>(x + <usize>i * 4) > 0 ? load<f32>(dy + <usize>i * 4) : 0,
+    );
   }
 }

@@ -29,7 +29,15 @@ export function sgemmScratchBytes(): i32 {
 
 /** Packs op(A)[i0..i0+mc, k0..k0+kc] into MR-row panels: dst[(p*kc + k)*MR + r]. */
 function packA(
-  dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k0: i32, kc: i32, M: i32,
+  dst: usize,
+  a: usize,
+  lda: i32,
+  transA: bool,
+  i0: i32,
+  mc: i32,
+  k0: i32,
+  kc: i32,
+  M: i32,
 ): void {
   for (let p = 0; p < mc; p += MR) {
     const panel = dst + <usize>(p * kc) * 4; // panel p/MR starts at (p/MR)*kc*MR floats
@@ -43,7 +51,10 @@ function packA(
       }
       for (; k < kc; k++) {
         for (let r = 0; r < MR; r++) {
-          store<f32>(panel + <usize>(k * MR + r) * 4, load<f32>(row + <usize>r * stride + <usize>k * 4));
+          store<f32>(
+            panel + <usize>(k * MR + r) * 4,
+            load<f32>(row + <usize>r * stride + <usize>k * 4),
+          );
         }
       }
       continue;
@@ -72,7 +83,15 @@ function packA(
 
 /** Packs op(B)[k0..k0+kc, j0..j0+nc] into NR-column panels: dst[(q*kc + k)*NR + c]. */
 function packB(
-  dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32, N: i32,
+  dst: usize,
+  b: usize,
+  ldb: i32,
+  transB: bool,
+  k0: i32,
+  kc: i32,
+  j0: i32,
+  nc: i32,
+  N: i32,
 ): void {
   for (let q = 0; q < nc; q += NR) {
     const panel = dst + <usize>(q * kc) * 4;
@@ -98,7 +117,10 @@ function packB(
       }
       for (; k < kc; k++) {
         for (let c = 0; c < NR; c++) {
-          store<f32>(panel + <usize>(k * NR + c) * 4, load<f32>(col + <usize>c * stride + <usize>k * 4));
+          store<f32>(
+            panel + <usize>(k * NR + c) * 4,
+            load<f32>(col + <usize>c * stride + <usize>k * 4),
+          );
         }
       }
     } else if (transB) {
@@ -148,10 +170,14 @@ function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride: usize
 /** The MR x NR tile: c[r*ldc + j] (+)= sum_k pa[k*MR + r] * pb[k*NR + j]. */
 @inline
 function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -196,10 +222,18 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumula
  * 16-byte aligned.
  */
 export function sgemm(
-  M: i32, N: i32, K: i32,
-  a: usize, lda: i32, transA: bool,
-  b: usize, ldb: i32, transB: bool,
-  c: usize, ldc: i32, accumulate: bool,
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  lda: i32,
+  transA: bool,
+  b: usize,
+  ldb: i32,
+  transB: bool,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
   scratch: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
@@ -255,12 +289,22 @@ export function sgemm(
  * order as with one thread. Thread t packs into scratch + t*scratchStride.
  */
 export function sgemmPart(
-  tid: i32, threads: i32,
-  M: i32, N: i32, K: i32,
-  a: usize, lda: i32, transA: bool,
-  b: usize, ldb: i32, transB: bool,
-  c: usize, ldc: i32, accumulate: bool,
-  scratch: usize, scratchStride: i32,
+  tid: i32,
+  threads: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  lda: i32,
+  transA: bool,
+  b: usize,
+  ldb: i32,
+  transB: bool,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+  scratch: usize,
+  scratchStride: i32,
 ): void {
   const ownScratch = scratch + <usize>(tid * scratchStride);
   const rowTiles = (M + MR - 1) / MR;
@@ -272,7 +316,21 @@ export function sgemmPart(
     const j1 = min(N, t1 * NR);
     if (j1 <= j0) return;
     const bPart = transB ? b + <usize>(j0 * ldb) * 4 : b + <usize>j0 * 4;
-    sgemm(M, j1 - j0, K, a, lda, transA, bPart, ldb, transB, c + <usize>j0 * 4, ldc, accumulate, ownScratch);
+    sgemm(
+      M,
+      j1 - j0,
+      K,
+      a,
+      lda,
+      transA,
+      bPart,
+      ldb,
+      transB,
+      c + <usize>j0 * 4,
+      ldc,
+      accumulate,
+      ownScratch,
+    );
   } else {
     const t0 = (rowTiles * tid) / threads;
     const t1 = (rowTiles * (tid + 1)) / threads;
@@ -280,6 +338,20 @@ export function sgemmPart(
     const i1 = min(M, t1 * MR);
     if (i1 <= i0) return;
     const aPart = transA ? a + <usize>i0 * 4 : a + <usize>(i0 * lda) * 4;
-    sgemm(i1 - i0, N, K, aPart, lda, transA, b, ldb, transB, c + <usize>(i0 * ldc) * 4, ldc, accumulate, ownScratch);
+    sgemm(
+      i1 - i0,
+      N,
+      K,
+      aPart,
+      lda,
+      transA,
+      b,
+      ldb,
+      transB,
+      c + <usize>(i0 * ldc) * 4,
+      ldc,
+      accumulate,
+      ownScratch,
+    );
   }
 }
