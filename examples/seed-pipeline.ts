@@ -31,14 +31,10 @@ import {
   softmaxCrossEntropyForward,
 } from '../src/kernels/reference/softmax-cross-entropy.js';
 import { Rng } from '../src/rng.js';
-import {
-  classificationGeometry,
-  conv2dGeometry,
-  conv2dOutputShape,
-  linearGeometry,
-  pool2dGeometry,
-  pool2dOutputShape,
-} from '../src/shape.js';
+import { conv2dGeometry, conv2dOutputShape } from '../src/shape/conv2d.js';
+import { linearGeometry } from '../src/shape/linear.js';
+import { pool2dGeometry, pool2dOutputShape } from '../src/shape/pool2d.js';
+import { classificationGeometry } from '../src/shape/softmax-cross-entropy.js';
 import { Tensor, formatShape, sizeOf, type DType, type Shape } from '../src/tensor.js';
 
 export interface SeedPipelineConfig {

@@ -22,7 +22,7 @@
  *   const { spec, model } = modelFromFile(bytes, { source: 'digits.safetensors' });
  */
 import { residentTensors } from '../kernels/backend.js';
-import { ShapeError } from '../shape.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { fashionNet, lenet5, seedNet } from '../nn/presets.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { StateDict } from '../nn/module.js';

@@ -6,22 +6,20 @@
  * Conventions: outputs first; geometry last (made by shape.ts, never recomputed here); every
  * function overwrites its output; shapes are in each function's doc in the reference files.
  */
-import type {
-  AxisGeometry,
-  BatchNorm2dGeometry,
-  BroadcastGeometry,
-  ClassificationGeometry,
-  ConcatGeometry,
-  Conv2dGeometry,
-  ConvTranspose2dGeometry,
-  CrossEntropyGeometry,
-  LinearGeometry,
-  MatmulGeometry,
-  PermuteGeometry,
-  Pool2dGeometry,
-  ReduceGeometry,
-  Upsample2dGeometry,
-} from '../shape.js';
+import type { AxisGeometry } from '../shape/axis.js';
+import type { BatchNorm2dGeometry } from '../shape/batch-norm2d.js';
+import type { BroadcastGeometry } from '../shape/broadcast.js';
+import type { ConcatGeometry } from '../shape/concat.js';
+import type { ConvTranspose2dGeometry } from '../shape/conv-transpose2d.js';
+import type { Conv2dGeometry } from '../shape/conv2d.js';
+import type { CrossEntropyGeometry } from '../shape/cross-entropy.js';
+import type { LinearGeometry } from '../shape/linear.js';
+import type { MatmulGeometry } from '../shape/matmul.js';
+import type { PermuteGeometry } from '../shape/permute.js';
+import type { Pool2dGeometry } from '../shape/pool2d.js';
+import type { ReduceGeometry } from '../shape/reduce.js';
+import type { ClassificationGeometry } from '../shape/softmax-cross-entropy.js';
+import type { Upsample2dGeometry } from '../shape/upsample2d.js';
 import type { FloatArray } from '../tensor.js';
 import type { AvgPoolMode } from './reference/avg-pool2d.js';
 import type { Labels } from './reference/softmax-cross-entropy.js';

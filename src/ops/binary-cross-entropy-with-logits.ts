@@ -11,7 +11,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, broadcastGeometry, requireSameShape } from '../shape.js';
+import { broadcastGeometry } from '../shape/broadcast.js';
+import { ShapeError, requireSameShape } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';

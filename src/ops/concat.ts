@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { concatGeometry } from '../shape.js';
+import { concatGeometry } from '../shape/concat.js';
 import { Tensor } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 

@@ -13,7 +13,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend, type Labels } from '../kernels/backend.js';
-import { ShapeError, crossEntropyGeometry } from '../shape.js';
+import { crossEntropyGeometry } from '../shape/cross-entropy.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';

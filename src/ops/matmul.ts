@@ -6,7 +6,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { matmulGeometry } from '../shape.js';
+import { matmulGeometry } from '../shape/matmul.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 

@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { reduceGeometry } from '../shape.js';
+import { reduceGeometry } from '../shape/reduce.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 import { reducedShape } from './sum.js';

@@ -8,7 +8,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { requireSameShape } from '../shape.js';
+import { requireSameShape } from '../shape/shape-error.js';
 import { Tensor } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';

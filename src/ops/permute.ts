@@ -6,7 +6,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { permuteGeometry } from '../shape.js';
+import { permuteGeometry } from '../shape/permute.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 

@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { axisGeometry } from '../shape.js';
+import { axisGeometry } from '../shape/axis.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 

@@ -11,7 +11,11 @@
  */
 import { record } from '../autograd.js';
 import { getBackend, type UpsampleBilinearMode } from '../kernels/backend.js';
-import { upsample2dGeometry, upsample2dOutputShape, type Upsample2dOptions } from '../shape.js';
+import {
+  upsample2dGeometry,
+  upsample2dOutputShape,
+  type Upsample2dOptions,
+} from '../shape/upsample2d.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 

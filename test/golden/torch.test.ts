@@ -31,15 +31,10 @@ import {
   softmaxCrossEntropyBackward,
   softmaxCrossEntropyForward,
 } from '../../src/kernels/reference/kernels.js';
-import {
-  classificationGeometry,
-  conv2dGeometry,
-  conv2dOutputShape,
-  linearGeometry,
-  pool2dGeometry,
-  pool2dOutputShape,
-  type Conv2dGeometry,
-} from '../../src/shape.js';
+import { conv2dGeometry, conv2dOutputShape, type Conv2dGeometry } from '../../src/shape/conv2d.js';
+import { linearGeometry } from '../../src/shape/linear.js';
+import { pool2dGeometry, pool2dOutputShape } from '../../src/shape/pool2d.js';
+import { classificationGeometry } from '../../src/shape/softmax-cross-entropy.js';
 import { formatShape, sizeOf, type FloatArray } from '../../src/tensor.js';
 
 // ---- The fixture file's layout (written by scripts/make-torch-fixtures.py) ----

@@ -12,17 +12,11 @@ import type { Backend } from '../../src/kernels/backend.js';
 import { referenceBackend } from '../../src/kernels/reference/index.js';
 import { createWasmBackend, type WasmBackend } from '../../src/kernels/wasm/index.js';
 import { Rng } from '../../src/rng.js';
-import {
-  batchNorm2dGeometry,
-  classificationGeometry,
-  conv2dGeometry,
-  linearGeometry,
-  pool2dGeometry,
-  type Conv2dGeometry,
-  type Conv2dOptions,
-  type Pool2dGeometry,
-  type Pool2dOptions,
-} from '../../src/shape.js';
+import { batchNorm2dGeometry } from '../../src/shape/batch-norm2d.js';
+import { conv2dGeometry, type Conv2dGeometry, type Conv2dOptions } from '../../src/shape/conv2d.js';
+import { linearGeometry } from '../../src/shape/linear.js';
+import { pool2dGeometry, type Pool2dGeometry, type Pool2dOptions } from '../../src/shape/pool2d.js';
+import { classificationGeometry } from '../../src/shape/softmax-cross-entropy.js';
 import { sizeOf, type Shape } from '../../src/tensor.js';
 
 const RTOL = 1e-4;

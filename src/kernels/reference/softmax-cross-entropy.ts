@@ -10,7 +10,7 @@
  * logsumexp is computed as m + log(sum_j exp(z[n,j] - m)) with m = max_j z[n,j], so logits of
  * +-1e4 neither overflow nor underflow.
  */
-import type { ClassificationGeometry } from '../../shape.js';
+import type { ClassificationGeometry } from '../../shape/softmax-cross-entropy.js';
 import type { FloatArray } from '../../tensor.js';
 
 export type Labels = Int32Array | readonly number[];

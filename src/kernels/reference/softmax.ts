@@ -8,7 +8,7 @@
  * The backward reads the forward's output y. Named softmaxAxis* because softmax-cross-entropy.ts
  * already exports a row-wise softmaxForward for (N,K). Both functions write their first argument.
  */
-import type { AxisGeometry } from '../../shape.js';
+import type { AxisGeometry } from '../../shape/axis.js';
 import type { FloatArray } from '../../tensor.js';
 
 export function softmaxAxisForward(y: FloatArray, x: FloatArray, g: AxisGeometry): void {

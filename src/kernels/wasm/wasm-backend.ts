@@ -10,13 +10,11 @@
  */
 import { setBackend, type AvgPoolMode, type Backend, type Labels } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
-import type {
-  BatchNorm2dGeometry,
-  ClassificationGeometry,
-  Conv2dGeometry,
-  LinearGeometry,
-  Pool2dGeometry,
-} from '../../shape.js';
+import type { BatchNorm2dGeometry } from '../../shape/batch-norm2d.js';
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
+import type { LinearGeometry } from '../../shape/linear.js';
+import type { Pool2dGeometry } from '../../shape/pool2d.js';
+import type { ClassificationGeometry } from '../../shape/softmax-cross-entropy.js';
 import { Tensor, withFloat32Allocator, type FloatArray } from '../../tensor.js';
 import { Arena, type CopyStats } from './arena.js';
 import { kernelExports, type Kernels } from './exports.js';

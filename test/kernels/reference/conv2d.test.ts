@@ -8,7 +8,7 @@ import {
   conv2dForward,
 } from '../../../src/kernels/reference/conv2d.js';
 import { Rng } from '../../../src/rng.js';
-import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape.js';
+import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { dot, randomArray } from '../../helpers.js';
 

@@ -8,7 +8,7 @@ import {
   linearForward,
 } from '../../../src/kernels/reference/linear.js';
 import { Rng } from '../../../src/rng.js';
-import { linearGeometry } from '../../../src/shape.js';
+import { linearGeometry } from '../../../src/shape/linear.js';
 import { Tensor } from '../../../src/tensor.js';
 import { dot, randomArray } from '../../helpers.js';
 

@@ -7,7 +7,7 @@ import {
   softmaxForward,
 } from '../../../src/kernels/reference/softmax-cross-entropy.js';
 import { Rng } from '../../../src/rng.js';
-import { classificationGeometry } from '../../../src/shape.js';
+import { classificationGeometry } from '../../../src/shape/softmax-cross-entropy.js';
 import { randomArray } from '../../helpers.js';
 
 describe('softmax cross-entropy reference kernel', () => {

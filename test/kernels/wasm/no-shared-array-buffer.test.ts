@@ -9,7 +9,7 @@ import { assertClose } from '../../../src/check/compare.js';
 import { referenceBackend } from '../../../src/kernels/reference/index.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
 import { Rng } from '../../../src/rng.js';
-import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape.js';
+import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape/conv2d.js';
 import { sizeOf } from '../../../src/tensor.js';
 
 describe('wasm backend without SharedArrayBuffer', () => {
