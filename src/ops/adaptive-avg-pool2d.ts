@@ -25,6 +25,7 @@ import { reshape } from './reshape.js';
 
 /** A^T:(size,outSize), the transposed averaging matrix of one axis (a constant). */
 function averagingMatrixTransposed(size: number, outSize: number, dtype: DType): Tensor {
+  // Zeros: the loop below writes only the entries inside each window.
   const m = Tensor.zeros([size, outSize], dtype);
   for (let i = 0; i < outSize; i++) {
     const [start, end] = adaptiveWindow(i, size, outSize);

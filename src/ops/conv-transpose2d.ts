@@ -33,7 +33,7 @@ export function convTranspose2d(
     options,
     bias === null ? null : bias.size,
   );
-  const y = Tensor.zeros([g.N, g.F, g.OH, g.OW], x.dtype);
+  const y = Tensor.empty([g.N, g.F, g.OH, g.OW], x.dtype);
   getBackend().convTranspose2dForward(
     y.data,
     x.data,

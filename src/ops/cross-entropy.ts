@@ -44,7 +44,7 @@ export function crossEntropy(
   }
   const g = crossEntropyGeometry(logits.shape, labels.length, weight === null ? null : weight.size);
   const classWeights = weight === null ? null : weight.clone().data;
-  const losses = Tensor.zeros([g.N, ...logits.shape.slice(2)], logits.dtype);
+  const losses = Tensor.empty([g.N, ...logits.shape.slice(2)], logits.dtype);
   const totalWeight = getBackend().crossEntropyForward(
     losses.data,
     logits.data,

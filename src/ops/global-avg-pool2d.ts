@@ -14,7 +14,7 @@ import { gradFor } from './grad-buffer.js';
 
 export function globalAvgPool2d(x: Tensor): Tensor {
   const g = globalAvgPool2dGeometry(x.shape);
-  const y = Tensor.zeros([g.N, g.C, 1, 1], x.dtype);
+  const y = Tensor.empty([g.N, g.C, 1, 1], x.dtype);
   getBackend().avgPool2dForward(y.data, x.data, g);
   return record('globalAvgPool2d', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().avgPool2dBackward(d, dy.data, g)),

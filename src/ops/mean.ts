@@ -19,7 +19,7 @@ export function mean(
   keepDim = false,
 ): Tensor {
   const g = reduceGeometry(x.shape, axes, 'mean');
-  const y = Tensor.zeros(reducedShape(g, keepDim), x.dtype);
+  const y = Tensor.empty(reducedShape(g, keepDim), x.dtype);
   getBackend().meanForward(y.data, x.data, g);
   return record('mean', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().meanBackward(d, dy.data, g)),

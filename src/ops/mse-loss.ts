@@ -25,7 +25,7 @@ export function mseLoss(
 ): Tensor {
   checkReduction(reduction, 'mseLoss');
   requireSameShape(input.shape, target.shape, 'mseLoss');
-  const losses = Tensor.zeros(input.shape, input.dtype);
+  const losses = Tensor.empty(input.shape, input.dtype);
   getBackend().mseLossForward(losses.data, input.data, target.data);
   record('mseLoss', losses, [input, target], (dy) => {
     const dx = gradBuffer(input);
