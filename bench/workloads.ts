@@ -13,8 +13,10 @@
  * (issue 5) run the seed net of src/nn/presets.ts, described once in SEED_NET below so that
  * every contestant builds the same layers.
  */
-import { conv2dGeometry, pool2dGeometry } from '../src/shape.js';
-import type { Conv2dGeometry, Pool2dGeometry } from '../src/shape.js';
+import { conv2dGeometry } from '../src/shape/conv2d.js';
+import { pool2dGeometry } from '../src/shape/pool2d.js';
+import type { Conv2dGeometry } from '../src/shape/conv2d.js';
+import type { Pool2dGeometry } from '../src/shape/pool2d.js';
 
 /** x:(N,C,H,W) w:(F,C,K,K) b:(F), stride 1, zero padding `pad` on every side. */
 export interface ConvCase {

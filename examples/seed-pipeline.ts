@@ -21,14 +21,10 @@ import {
   crossEntropyForward,
 } from '../src/kernels/reference/cross-entropy.js';
 import { Rng } from '../src/rng.js';
-import {
-  crossEntropyGeometry,
-  conv2dGeometry,
-  conv2dOutputShape,
-  linearGeometry,
-  pool2dGeometry,
-  pool2dOutputShape,
-} from '../src/shape.js';
+import { conv2dGeometry, conv2dOutputShape } from '../src/shape/conv2d.js';
+import { crossEntropyGeometry } from '../src/shape/cross-entropy.js';
+import { linearGeometry } from '../src/shape/linear.js';
+import { pool2dGeometry, pool2dOutputShape } from '../src/shape/pool2d.js';
 import { Tensor, formatShape, sizeOf, type DType, type Shape } from '../src/tensor.js';
 
 /** A label no digit has: every image counts in the loss. */

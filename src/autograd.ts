@@ -15,7 +15,8 @@
  * used, and, unless retainGraph is set, every node's closure and inputs are released once
  * run, so a training loop's memory stays flat without any manual dispose.
  */
-import type { Shape, Tensor } from './tensor.js';
+import { formatShape, type Shape } from './shape/shape.js';
+import type { Tensor } from './tensor.js';
 
 /** Maps dL/doutput to dL/dinput for each input, in order; null where no gradient is needed. */
 export type BackwardFn = (dy: Tensor) => ReadonlyArray<Tensor | null>;
@@ -59,11 +60,6 @@ export class GradNode {
     this.backwardFn = null;
     this.nodeInputs = [];
   }
-}
-
-/** (2,3), as formatShape in tensor.ts (a value import from there would make an import cycle). */
-function shapeText(shape: Shape): string {
-  return `(${shape.join(',')})`;
 }
 
 function sameShape(a: Shape, b: Shape): boolean {
@@ -169,7 +165,7 @@ function accumulateIntoLeaf(leaf: Tensor, g: Tensor): void {
   const grad = leaf.grad;
   if (!sameShape(grad.shape, leaf.shape)) {
     throw new Error(
-      `backward: the existing .grad of shape ${shapeText(grad.shape)} does not match the tensor's shape ${shapeText(leaf.shape)}`,
+      `backward: the existing .grad of shape ${formatShape(grad.shape)} does not match the tensor's shape ${formatShape(leaf.shape)}`,
     );
   }
   for (let i = 0; i < grad.data.length; i++) grad.data[i] += g.data[i];
@@ -209,7 +205,7 @@ export function runBackward(
         if (!input.requiresGrad || g === null) continue;
         if (!sameShape(g.shape, input.shape)) {
           throw new Error(
-            `backward of ${node.op}: gradient of shape ${shapeText(g.shape)} for input ${i} of shape ${shapeText(input.shape)}`,
+            `backward of ${node.op}: gradient of shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(input.shape)}`,
           );
         }
         if (input.gradFn === null) {

@@ -11,25 +11,14 @@ export { Tensor, sizeOf, formatShape } from './tensor.js';
 export type { DType, FloatArray, Shape } from './tensor.js';
 export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
-export {
-  ShapeError,
-  convOutputSize,
-  conv2dGeometry,
-  pool2dGeometry,
-  linearGeometry,
-  classificationGeometry,
-  conv2dOutputShape,
-  pool2dOutputShape,
-} from './shape.js';
-export type {
-  Pair,
-  Conv2dOptions,
-  Conv2dGeometry,
-  Pool2dOptions,
-  Pool2dGeometry,
-  LinearGeometry,
-  ClassificationGeometry,
-} from './shape.js';
+export { convOutputSize, conv2dGeometry, conv2dOutputShape } from './shape/conv2d.js';
+export { linearGeometry } from './shape/linear.js';
+export { pool2dGeometry, pool2dOutputShape } from './shape/pool2d.js';
+export { ShapeError } from './shape/shape-error.js';
+export type { Conv2dOptions, Conv2dGeometry } from './shape/conv2d.js';
+export type { LinearGeometry } from './shape/linear.js';
+export type { Pool2dOptions, Pool2dGeometry } from './shape/pool2d.js';
+export type { Pair } from './shape/shape-error.js';
 export type {
   ActiveBackend,
   Backend,
@@ -94,37 +83,28 @@ export type {
 } from './optim/index.js';
 export { noGrad, isGradEnabled, record, GradNode } from './autograd.js';
 export type { BackwardFn, BackwardOptions } from './autograd.js';
-export {
-  convTransposeOutputSize,
-  convTranspose2dGeometry,
-  upsample2dGeometry,
-  upsample2dOutputShape,
-  normalizeAxis,
-  axisGeometry,
-  stridesOf,
-  broadcastGeometry,
-  reduceGeometry,
-  permuteGeometry,
-  concatGeometry,
-  matmulGeometry,
-  batchNorm2dGeometry,
-  crossEntropyGeometry,
-  requireSameShape,
-} from './shape.js';
-export type {
-  ConvTranspose2dOptions,
-  ConvTranspose2dGeometry,
-  Upsample2dOptions,
-  Upsample2dGeometry,
-  AxisGeometry,
-  BroadcastGeometry,
-  ReduceGeometry,
-  PermuteGeometry,
-  ConcatGeometry,
-  MatmulGeometry,
-  BatchNorm2dGeometry,
-  CrossEntropyGeometry,
-} from './shape.js';
+export { normalizeAxis, axisGeometry } from './shape/axis.js';
+export { batchNorm2dGeometry } from './shape/batch-norm2d.js';
+export { broadcastGeometry } from './shape/broadcast.js';
+export { concatGeometry } from './shape/concat.js';
+export { convTransposeOutputSize, convTranspose2dGeometry } from './shape/conv-transpose2d.js';
+export { crossEntropyGeometry } from './shape/cross-entropy.js';
+export { matmulGeometry } from './shape/matmul.js';
+export { permuteGeometry } from './shape/permute.js';
+export { reduceGeometry } from './shape/reduce.js';
+export { stridesOf } from './shape/shape.js';
+export { requireSameShape } from './shape/shape-error.js';
+export { upsample2dGeometry, upsample2dOutputShape } from './shape/upsample2d.js';
+export type { AxisGeometry } from './shape/axis.js';
+export type { BatchNorm2dGeometry } from './shape/batch-norm2d.js';
+export type { BroadcastGeometry } from './shape/broadcast.js';
+export type { ConcatGeometry } from './shape/concat.js';
+export type { ConvTranspose2dOptions, ConvTranspose2dGeometry } from './shape/conv-transpose2d.js';
+export type { CrossEntropyGeometry } from './shape/cross-entropy.js';
+export type { MatmulGeometry } from './shape/matmul.js';
+export type { PermuteGeometry } from './shape/permute.js';
+export type { ReduceGeometry } from './shape/reduce.js';
+export type { Upsample2dOptions, Upsample2dGeometry } from './shape/upsample2d.js';
 export type { UpsampleBilinearMode } from './kernels/backend.js';
 export * from './ops/index.js';
 export * from './kernels/wasm/index.js';
@@ -172,5 +152,5 @@ export { JsonParseError, parseJson, stringifyJson } from './io/json.js';
 export type { JsonObject, JsonValue, ParseJsonOptions } from './io/json.js';
 export * from './io/model-file.js';
 export * from './nn/index.js';
-export { adaptivePool2dGeometry, adaptiveWindow } from './shape.js';
-export type { AdaptivePool2dGeometry } from './shape.js';
+export { adaptivePool2dGeometry, adaptiveWindow } from './shape/adaptive-pool2d.js';
+export type { AdaptivePool2dGeometry } from './shape/adaptive-pool2d.js';

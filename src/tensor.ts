@@ -1,21 +1,14 @@
 import { isGradEnabled, runBackward, type BackwardOptions, type GradNode } from './autograd.js';
 import type { Rng } from './rng.js';
+import { formatShape, sizeOf, type Shape } from './shape/shape.js';
+
+// Shapes live in the leaf module src/shape/shape.ts (shared with autograd and the geometry);
+// they are re-exported here because most code meets them next to Tensor.
+export { formatShape, sizeOf, type Shape };
 
 /** Element types a tensor can hold. Kernels run in float32; gradient checks use float64. */
 export type DType = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
-export type Shape = readonly number[];
-
-/** The number of elements in a tensor of this shape. */
-export function sizeOf(shape: Shape): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
-
-export function formatShape(shape: Shape): string {
-  return `(${shape.join(',')})`;
-}
 
 function checkShape(shape: Shape, where: string): void {
   for (let i = 0; i < shape.length; i++) {

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  ShapeError,
-  classificationGeometry,
-  conv2dGeometry,
-  convOutputSize,
-  linearGeometry,
-  pool2dGeometry,
-} from '../src/shape.js';
+import { conv2dGeometry, convOutputSize } from '../src/shape/conv2d.js';
+import { linearGeometry } from '../src/shape/linear.js';
+import { pool2dGeometry } from '../src/shape/pool2d.js';
+import { ShapeError } from '../src/shape/shape-error.js';
+import { crossEntropyGeometry } from '../src/shape/cross-entropy.js';
 
 describe('convOutputSize', () => {
   it("is the seed's floor((H - HH + 2*pad) / stride) + 1 when dilation is 1", () => {
@@ -77,7 +74,7 @@ describe('conv2dGeometry', () => {
   it('rejects filters that do not split into groups, and bad group counts', () => {
     assert.throws(
       () => conv2dGeometry([1, 4, 8, 8], [3, 2, 3, 3], { groups: 2 }),
-      /3 filters cannot be split into 2 groups/,
+      /^ShapeError: conv2d: 3 output channels cannot be split into 2 groups$/,
     );
     assert.throws(
       () => conv2dGeometry([1, 4, 8, 8], [4, 4, 3, 3], { groups: 0 }),
@@ -125,7 +122,7 @@ describe('pool2dGeometry', () => {
   });
 });
 
-describe('linearGeometry and classificationGeometry', () => {
+describe('linearGeometry and crossEntropyGeometry', () => {
   it('names a feature mismatch', () => {
     assert.throws(
       () => linearGeometry([8, 3136], [128, 3000]),
@@ -138,6 +135,9 @@ describe('linearGeometry and classificationGeometry', () => {
   });
 
   it('names a label count mismatch', () => {
-    assert.throws(() => classificationGeometry([4, 10], 3), /3 labels for a batch of 4 logit rows/);
+    assert.throws(
+      () => crossEntropyGeometry([4, 10], 3),
+      /3 labels for logits \(4,10\); expected 4, one per entry of \(4\)/,
+    );
   });
 });

@@ -10,7 +10,7 @@ import { setBackend, withReferenceFallback, type Backend } from '../../src/kerne
 import { seedNet } from '../../src/nn/presets.js';
 import { crossEntropy } from '../../src/ops/cross-entropy.js';
 import { SGD } from '../../src/optim/sgd.js';
-import type { LinearGeometry } from '../../src/shape.js';
+import type { LinearGeometry } from '../../src/shape/linear.js';
 import { Tensor, formatShape } from '../../src/tensor.js';
 import { SEED_NET, convGeometry, poolGeometry } from '../workloads.js';
 import type { ConvCase, NetCase, PoolCase } from '../workloads.js';

@@ -23,7 +23,7 @@
  *   const { spec, model } = modelFromFile(bytes, { source: 'digits.safetensors' });
  */
 import { residentTensors } from '../kernels/backend.js';
-import { ShapeError } from '../shape.js';
+import { ShapeError } from '../shape/shape-error.js';
 import {
   COMMON_PRESET_DEFAULTS,
   PRESET_NAMES,

@@ -5,9 +5,9 @@
  * same layer takes inputs of any size.
  */
 import { adaptiveAvgPool2d } from '../ops/adaptive-avg-pool2d.js';
-import { adaptivePool2dGeometry, type Pair } from '../shape.js';
+import { adaptivePool2dGeometry, adaptivePool2dSize } from '../shape/adaptive-pool2d.js';
+import { formatPair, type Pair } from '../shape/shape-error.js';
 import type { Shape, Tensor } from '../tensor.js';
-import { checkPair, formatPair } from './check-args.js';
 import { Layer } from './module.js';
 
 /**
@@ -28,7 +28,7 @@ export class AdaptiveAvgPool2d extends Layer {
 
   constructor(outputSize: Pair) {
     super();
-    this.outputSize = checkPair(outputSize, 'outputSize', 'AdaptiveAvgPool2d');
+    this.outputSize = adaptivePool2dSize(outputSize, 'AdaptiveAvgPool2d');
   }
 
   forward(x: Tensor): Tensor {

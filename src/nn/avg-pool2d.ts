@@ -4,9 +4,9 @@
  * evenly over the window.
  */
 import { avgPool2d } from '../ops/avg-pool2d.js';
-import { pool2dGeometry, pool2dOutputShape, type Pair } from '../shape.js';
+import { pool2dArgs, pool2dGeometry, pool2dOutputShape } from '../shape/pool2d.js';
+import { formatPair, type Pair } from '../shape/shape-error.js';
 import type { Shape, Tensor } from '../tensor.js';
-import { checkPoolArgs, formatPair } from './check-args.js';
 import { Layer } from './module.js';
 
 export interface AvgPool2dLayerOptions {
@@ -45,7 +45,7 @@ export class AvgPool2d extends Layer {
     { stride, padding = 0, countIncludePad = true }: AvgPool2dLayerOptions = {},
   ) {
     super();
-    const args = checkPoolArgs(kernelSize, stride, padding, 'AvgPool2d');
+    const args = pool2dArgs({ kernelSize, stride, padding }, 'AvgPool2d');
     this.kernelSize = args.kernelSize;
     this.stride = args.stride;
     this.padding = args.padding;

@@ -13,9 +13,9 @@
  * Evaluation: mean and var are the running statistics, and nothing is updated.
  */
 import { batchNorm2d } from '../ops/batch-norm2d.js';
-import { ShapeError, batchNorm2dGeometry } from '../shape.js';
+import { batchNorm2dGeometry, checkBatchNorm2dArgs } from '../shape/batch-norm2d.js';
+import { checkInteger, ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape, type DType, type Shape } from '../tensor.js';
-import { checkInteger } from './check-args.js';
 import { Layer } from './module.js';
 
 export interface BatchNorm2dLayerOptions {
@@ -75,10 +75,7 @@ export class BatchNorm2d extends Layer {
     super();
     const layer = 'BatchNorm2d';
     this.numFeatures = checkInteger(numFeatures, 'numFeatures', layer);
-    if (!(eps > 0)) throw new RangeError(`${layer}: eps must be positive, got ${eps}`);
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
-      throw new RangeError(`${layer}: momentum must be in [0, 1] or null, got ${momentum}`);
-    }
+    checkBatchNorm2dArgs(eps, momentum, layer);
     this.eps = eps;
     this.momentum = momentum;
     const C = numFeatures;

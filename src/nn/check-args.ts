@@ -1,27 +1,13 @@
 /**
- * Constructor argument checks shared by the layers: each returns the checked value (a pair as
- * [height, width]) or throws a RangeError naming the layer, the argument and the value, e.g.
- * `Conv2d: kernelSize must be integers >= 1, got (3,0)`.
+ * Constructor argument checks that only layers make (probabilities, finite slopes): each
+ * returns the checked value or throws a RangeError naming the layer, the argument and the value.
+ * Checks that an op makes as well (kernel sizes, strides, groups, pool padding) are the op's
+ * own validators in src/shape/, which layers call directly, so that each condition has one
+ * error class and one message.
  */
-import type { Pair } from '../shape.js';
 
-/** An integer >= min. */
-export function checkInteger(value: number, name: string, layer: string, min = 1): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${layer}: ${name} must be an integer >= ${min}, got ${value}`);
-  }
-  return value;
-}
-
-/** A number, or [height, width], of integers >= min. */
-export function checkPair(value: Pair, name: string, layer: string, min = 1): [number, number] {
-  const [h, w] = typeof value === 'number' ? [value, value] : value;
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < min || w < min) {
-    const shown = typeof value === 'number' ? `${value}` : `(${value.join(',')})`;
-    throw new RangeError(`${layer}: ${name} must be integers >= ${min}, got ${shown}`);
-  }
-  return [h, w];
-}
+// The integer and pair checks live in src/shape/shape-error.ts; re-exported for the presets.
+export { checkInteger, checkPair, formatPair } from '../shape/shape-error.js';
 
 /** A probability in [0, 1]. */
 export function checkProbability(value: number, name: string, layer: string): number {
@@ -37,33 +23,4 @@ export function checkFinite(value: number, name: string, layer: string): number 
     throw new RangeError(`${layer}: ${name} must be a finite number, got ${value}`);
   }
   return value;
-}
-
-/**
- * A pool layer's kernel, stride (default: the kernel) and padding, padding at most half the
- * kernel (so that no window holds only padding), as [height, width] each.
- */
-export function checkPoolArgs(
-  kernelSize: Pair,
-  stride: Pair | undefined,
-  padding: Pair,
-  layer: string,
-): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] } {
-  const kernel = checkPair(kernelSize, 'kernelSize', layer);
-  const checkedPadding = checkPair(padding, 'padding', layer, 0);
-  if (2 * checkedPadding[0] > kernel[0] || 2 * checkedPadding[1] > kernel[1]) {
-    throw new RangeError(
-      `${layer}: padding ${formatPair(checkedPadding)} must be at most half the kernel ${formatPair(kernel)}`,
-    );
-  }
-  return {
-    kernelSize: kernel,
-    stride: checkPair(stride ?? kernelSize, 'stride', layer),
-    padding: checkedPadding,
-  };
-}
-
-/** "(3,3)": a pair as layers print it. */
-export function formatPair([h, w]: readonly [number, number]): string {
-  return `(${h},${w})`;
 }

@@ -5,9 +5,10 @@
  * copy of the kernel into the output, stride pixels apart.
  */
 import { convTranspose2d } from '../ops/conv-transpose2d.js';
-import { convTranspose2dGeometry, type Pair } from '../shape.js';
+import { convTranspose2dArgs, convTranspose2dGeometry } from '../shape/conv-transpose2d.js';
+import { checkGroups } from '../shape/conv2d.js';
+import { checkInteger, checkPair, formatPair, type Pair } from '../shape/shape-error.js';
 import { Tensor, type Shape } from '../tensor.js';
-import { checkInteger, checkPair, formatPair } from './check-args.js';
 import { defaultLayerInit, getDefaultRng, type ParameterOptions } from './init.js';
 import { Layer } from './module.js';
 
@@ -83,24 +84,13 @@ export class ConvTranspose2d extends Layer {
     this.inChannels = checkInteger(inChannels, 'inChannels', layer);
     this.outChannels = checkInteger(outChannels, 'outChannels', layer);
     this.kernelSize = checkPair(kernelSize, 'kernelSize', layer);
-    this.stride = checkPair(stride, 'stride', layer);
-    this.padding = checkPair(padding, 'padding', layer, 0);
-    this.outputPadding = checkPair(outputPadding, 'outputPadding', layer, 0);
-    this.dilation = checkPair(dilation, 'dilation', layer);
-    this.groups = checkInteger(groups, 'groups', layer);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new RangeError(
-        `${layer}: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`,
-      );
-    }
-    for (let axis = 0; axis < 2; axis++) {
-      const op = this.outputPadding[axis];
-      if (op >= this.stride[axis] && op >= this.dilation[axis]) {
-        throw new RangeError(
-          `${layer}: outputPadding ${formatPair(this.outputPadding)} must be smaller than stride ${formatPair(this.stride)} or dilation ${formatPair(this.dilation)} along each axis`,
-        );
-      }
-    }
+    const args = convTranspose2dArgs({ stride, padding, outputPadding, dilation, groups }, layer);
+    this.stride = args.stride;
+    this.padding = args.padding;
+    this.outputPadding = args.outputPadding;
+    this.dilation = args.dilation;
+    this.groups = args.groups;
+    checkGroups(inChannels, outChannels, groups, layer);
     const [KH, KW] = this.kernelSize;
     this.weight = this.registerParameter(
       'weight',

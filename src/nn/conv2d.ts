@@ -5,9 +5,9 @@
  *   y[n,f] = b[f] + sum over the channels c of group(f) of  w[f,c] ⋆ x[n,c]     (⋆: cross-correlation)
  */
 import { conv2d } from '../ops/conv2d.js';
-import { conv2dGeometry, conv2dOutputShape, type Pair } from '../shape.js';
+import { checkGroups, conv2dArgs, conv2dGeometry, conv2dOutputShape } from '../shape/conv2d.js';
+import { checkInteger, checkPair, formatPair, type Pair } from '../shape/shape-error.js';
 import { Tensor, type Shape } from '../tensor.js';
-import { checkInteger, checkPair, formatPair } from './check-args.js';
 import { defaultLayerInit, getDefaultRng, type ParameterOptions } from './init.js';
 import { Layer } from './module.js';
 
@@ -77,15 +77,12 @@ export class Conv2d extends Layer {
     this.inChannels = checkInteger(inChannels, 'inChannels', layer);
     this.outChannels = checkInteger(outChannels, 'outChannels', layer);
     this.kernelSize = checkPair(kernelSize, 'kernelSize', layer);
-    this.stride = checkPair(stride, 'stride', layer);
-    this.padding = checkPair(padding, 'padding', layer, 0);
-    this.dilation = checkPair(dilation, 'dilation', layer);
-    this.groups = checkInteger(groups, 'groups', layer);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new RangeError(
-        `${layer}: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`,
-      );
-    }
+    const args = conv2dArgs({ stride, padding, dilation, groups }, layer);
+    this.stride = args.stride;
+    this.padding = args.padding;
+    this.dilation = args.dilation;
+    this.groups = args.groups;
+    checkGroups(inChannels, outChannels, groups, layer);
     const [KH, KW] = this.kernelSize;
     this.weight = this.registerParameter(
       'weight',

@@ -4,8 +4,8 @@
  * (N,C*H*W), the bridge from convolutions to fully connected layers.
  */
 import { flatten } from '../ops/reshape.js';
-import { ShapeError, normalizeAxis } from '../shape.js';
-import { formatShape, sizeOf, type Shape, type Tensor } from '../tensor.js';
+import { flattenShape } from '../shape/reshape.js';
+import type { Shape, Tensor } from '../tensor.js';
 import { Layer } from './module.js';
 
 /**
@@ -44,17 +44,7 @@ export class Flatten extends Layer {
   }
 
   outputShape(inputShape: Shape): Shape {
-    const rank = inputShape.length;
-    if (rank === 0) throw new ShapeError('flatten: a 0-dimensional tensor has no axes to merge');
-    const start = normalizeAxis(this.startDim, rank, 'flatten');
-    const end = normalizeAxis(this.endDim, rank, 'flatten');
-    if (start > end) {
-      throw new ShapeError(
-        `flatten: startDim ${this.startDim} comes after endDim ${this.endDim} for shape ${formatShape(inputShape)}`,
-      );
-    }
-    const merged = sizeOf(inputShape.slice(start, end + 1));
-    return [...inputShape.slice(0, start), merged, ...inputShape.slice(end + 1)];
+    return flattenShape(inputShape, this.startDim, this.endDim);
   }
 
   protected override extraRepr(): string {

@@ -5,8 +5,8 @@
  * works for any input size.
  */
 import { globalAvgPool2d } from '../ops/global-avg-pool2d.js';
-import { ShapeError, pool2dGeometry } from '../shape.js';
-import { formatShape, type Shape, type Tensor } from '../tensor.js';
+import { globalAvgPool2dGeometry } from '../shape/pool2d.js';
+import type { Shape, Tensor } from '../tensor.js';
 import { Layer } from './module.js';
 
 /**
@@ -24,13 +24,7 @@ export class GlobalAvgPool2d extends Layer {
   }
 
   outputShape(inputShape: Shape): Shape {
-    if (inputShape.length !== 4) {
-      throw new ShapeError(
-        `globalAvgPool2d: input must have 4 dimensions (N,C,H,W), got shape ${formatShape(inputShape)}`,
-      );
-    }
-    const [, , H, W] = inputShape;
-    const g = pool2dGeometry(inputShape, { kernelSize: [H, W] }, 'globalAvgPool2d');
+    const g = globalAvgPool2dGeometry(inputShape);
     return [g.N, g.C, 1, 1];
   }
 }

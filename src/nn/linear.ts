@@ -5,9 +5,9 @@
  *   y = x w^T + b        x:(..., IN) w:(OUT,IN) b:(OUT) -> y:(..., OUT)
  */
 import { linear } from '../ops/linear.js';
-import { ShapeError, linearGeometry } from '../shape.js';
-import { Tensor, formatShape, sizeOf, type Shape } from '../tensor.js';
-import { checkInteger } from './check-args.js';
+import { linearGeometry, linearInput } from '../shape/linear.js';
+import { checkInteger } from '../shape/shape-error.js';
+import { Tensor, type Shape } from '../tensor.js';
 import { defaultLayerInit, getDefaultRng, type ParameterOptions } from './init.js';
 import { Layer } from './module.js';
 
@@ -58,16 +58,10 @@ export class Linear extends Layer {
   }
 
   outputShape(inputShape: Shape): Shape {
-    if (inputShape.length < 1) {
-      throw new ShapeError('linear: input must have at least 1 dimension (..., IN), got shape ()');
-    }
-    const lead = inputShape.slice(0, -1);
-    const IN = inputShape[inputShape.length - 1];
-    if (!Number.isInteger(IN) || IN < 1) {
-      throw new ShapeError(`linear: input shape ${formatShape(inputShape)} must end in IN >= 1`);
-    }
+    const { lead, N, IN } = linearInput(inputShape);
     const biasLength = this.bias === null ? null : this.bias.size;
-    const g = linearGeometry([Math.max(sizeOf(lead), 1), IN], this.weight.shape, biasLength);
+    // An empty batch (N = 0) still has an output shape, though no kernel runs on it.
+    const g = linearGeometry([Math.max(N, 1), IN], this.weight.shape, biasLength);
     return [...lead, g.OUT];
   }
 

@@ -4,9 +4,14 @@
  * goes to that input alone (the first one on ties).
  */
 import { maxPool2d } from '../ops/max-pool2d.js';
-import { pool2dGeometry, pool2dOutputShape, type Pair, type Pool2dOptions } from '../shape.js';
+import {
+  pool2dArgs,
+  pool2dGeometry,
+  pool2dOutputShape,
+  type Pool2dOptions,
+} from '../shape/pool2d.js';
+import { formatPair, type Pair } from '../shape/shape-error.js';
 import type { Shape, Tensor } from '../tensor.js';
-import { checkPoolArgs, formatPair } from './check-args.js';
 import { Layer } from './module.js';
 
 export interface MaxPool2dLayerOptions {
@@ -39,7 +44,7 @@ export class MaxPool2d extends Layer {
 
   constructor(kernelSize: Pair, { stride, padding = 0 }: MaxPool2dLayerOptions = {}) {
     super();
-    const args = checkPoolArgs(kernelSize, stride, padding, 'MaxPool2d');
+    const args = pool2dArgs({ kernelSize, stride, padding }, 'MaxPool2d');
     this.kernelSize = args.kernelSize;
     this.stride = args.stride;
     this.padding = args.padding;

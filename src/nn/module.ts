@@ -37,7 +37,7 @@
  *
  * Call a module with `model.forward(x)` (TypeScript has no callable objects without magic).
  */
-import { ShapeError } from '../shape.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape, type Shape } from '../tensor.js';
 
 /** Every module, whatever its forward's signature: the type of a child. */

@@ -19,7 +19,7 @@
  *               (468,010 parameters on 28x28 inputs)
  */
 import { Rng } from '../rng.js';
-import { ShapeError, type Pair } from '../shape.js';
+import { ShapeError, type Pair } from '../shape/shape-error.js';
 import { sizeOf, type DType } from '../tensor.js';
 import { AvgPool2d } from './avg-pool2d.js';
 import { BatchNorm2d } from './batch-norm2d.js';

@@ -1,7 +1,7 @@
 /**
  * summary(model, inputShape): a table like Keras' model.summary(), from shape inference alone.
  * Nothing is computed on data: each layer's outputShape (which calls the geometry functions of
- * src/shape.ts) maps its input shape to its output shape, folded through Sequentials.
+ * src/shape/) maps its input shape to its output shape, folded through Sequentials.
  *
  * Rows: one per layer, depth first; a Sequential is opened up into its layers, and any other
  * layer (a built-in, or a custom Layer with its own children) is one row with all its
@@ -13,7 +13,7 @@
  *
  *   summary: layer features.3 (Conv2d): input has 16 channels, conv weight expects 32
  */
-import { ShapeError } from '../shape.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { formatShape, type Shape } from '../tensor.js';
 import type { Layer } from './module.js';
 import { Sequential } from './sequential.js';

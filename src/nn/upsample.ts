@@ -5,14 +5,14 @@
  */
 import { upsampleBilinear2d } from '../ops/upsample-bilinear2d.js';
 import { upsampleNearest2d } from '../ops/upsample-nearest2d.js';
+import { formatPair, type Pair } from '../shape/shape-error.js';
 import {
   upsample2dGeometry,
   upsample2dOutputShape,
-  type Pair,
-  type Upsample2dOptions,
-} from '../shape.js';
+  upsample2dTarget,
+  type Upsample2dTarget,
+} from '../shape/upsample2d.js';
 import type { Shape, Tensor } from '../tensor.js';
-import { checkPair, formatPair } from './check-args.js';
 import { Layer } from './module.js';
 
 export type UpsampleMode = 'nearest' | 'bilinear';
@@ -52,7 +52,7 @@ export class Upsample extends Layer {
   readonly mode: UpsampleMode;
   readonly alignCorners: boolean;
   /** What the ops take: { size } or { scaleFactor }. */
-  private readonly target: Upsample2dOptions;
+  private readonly target: Upsample2dTarget;
 
   constructor({ size, scaleFactor, mode = 'nearest', alignCorners }: UpsampleLayerOptions) {
     super();
@@ -63,24 +63,9 @@ export class Upsample extends Layer {
     if (mode === 'nearest' && alignCorners !== undefined) {
       throw new RangeError(`${layer}: alignCorners only applies to mode 'bilinear'`);
     }
-    if (size !== undefined && scaleFactor === undefined) {
-      this.size = checkPair(size, 'size', layer);
-      this.scaleFactor = null;
-      this.target = { size: this.size };
-    } else if (scaleFactor !== undefined && size === undefined) {
-      const factors: readonly [number, number] =
-        typeof scaleFactor === 'number' ? [scaleFactor, scaleFactor] : scaleFactor;
-      if (!factors.every((f) => Number.isFinite(f) && f > 0)) {
-        throw new RangeError(
-          `${layer}: scaleFactor must be positive numbers, got ${String(scaleFactor)}`,
-        );
-      }
-      this.size = null;
-      this.scaleFactor = factors;
-      this.target = { scaleFactor: factors };
-    } else {
-      throw new RangeError(`${layer}: give exactly one of size and scaleFactor`);
-    }
+    this.target = upsample2dTarget({ size, scaleFactor }, layer);
+    this.size = this.target.size ?? null;
+    this.scaleFactor = this.target.scaleFactor ?? null;
     this.mode = mode;
     this.alignCorners = alignCorners ?? false;
   }

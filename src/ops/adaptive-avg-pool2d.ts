@@ -1,6 +1,6 @@
 /**
  * Adaptive average pooling (PyTorch's F.adaptive_avg_pool2d) as an autograd op: the output
- * size is given, and output pixel (i,j) is the mean of its own window (src/shape.ts):
+ * size is given, and output pixel (i,j) is the mean of its own window (src/shape/adaptive-pool2d.ts):
  *
  *   y[n,c,i,j] = mean of x[n,c, hStart(i):hEnd(i), wStart(j):wEnd(j)]
  *   hStart(i) = floor(i*H/OH),  hEnd(i) = ceil((i+1)*H/OH)   (likewise for columns)
@@ -14,7 +14,8 @@
  * kernel = stride = H/OH; both use those kernels. Otherwise the op is built from matmul,
  * reshape and permute, so its backward (dx = A_H^T dy A_W) comes from theirs.
  */
-import { adaptivePool2dGeometry, adaptiveWindow, type Pair } from '../shape.js';
+import { adaptivePool2dGeometry, adaptiveWindow } from '../shape/adaptive-pool2d.js';
+import type { Pair } from '../shape/shape-error.js';
 import { Tensor, type DType } from '../tensor.js';
 import { avgPool2d } from './avg-pool2d.js';
 import { globalAvgPool2d } from './global-avg-pool2d.js';
@@ -24,6 +25,7 @@ import { reshape } from './reshape.js';
 
 /** A^T:(size,outSize), the transposed averaging matrix of one axis (a constant). */
 function averagingMatrixTransposed(size: number, outSize: number, dtype: DType): Tensor {
+  // Zeros: the loop below writes only the entries inside each window.
   const m = Tensor.zeros([size, outSize], dtype);
   for (let i = 0; i < outSize; i++) {
     const [start, end] = adaptiveWindow(i, size, outSize);

@@ -13,7 +13,7 @@ export function add(a: Tensor, b: Tensor | number): Tensor;
 export function add(a: number, b: Tensor): Tensor;
 export function add(first: Tensor | number, second: Tensor | number): Tensor {
   const { a, b, g, dtype } = broadcastOperands(first, second, 'add');
-  const y = Tensor.zeros(g.shape, dtype);
+  const y = Tensor.empty(g.shape, dtype);
   getBackend().addForward(y.data, a.data, b.data, g);
   return record('add', y, [a, b], (dy) => {
     const da = gradBuffer(a);

@@ -15,7 +15,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, batchNorm2dGeometry } from '../shape.js';
+import { batchNorm2dGeometry, checkBatchNorm2dArgs } from '../shape/batch-norm2d.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 
@@ -66,10 +67,7 @@ export function batchNorm2d(
   if (runningMean?.requiresGrad === true || runningVar?.requiresGrad === true) {
     throw new Error('batchNorm2d: running statistics are buffers and must not require grad');
   }
-  if (!(momentum >= 0 && momentum <= 1)) {
-    throw new RangeError(`batchNorm2d: momentum must be in [0, 1], got ${momentum}`);
-  }
-  if (!(eps > 0)) throw new RangeError(`batchNorm2d: eps must be positive, got ${eps}`);
+  checkBatchNorm2dArgs(eps, momentum, 'batchNorm2d');
   const gamma = weight === null ? null : weight.data;
   const beta = bias === null ? null : bias.data;
   const params = [weight, bias].filter((t): t is Tensor => t !== null);

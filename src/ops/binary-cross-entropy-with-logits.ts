@@ -11,7 +11,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, broadcastGeometry, requireSameShape } from '../shape.js';
+import { broadcastGeometry } from '../shape/broadcast.js';
+import { ShapeError, requireSameShape } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';
@@ -33,7 +34,7 @@ function expandPosWeight(posWeight: Tensor, logits: Tensor): Tensor {
       `${op}: posWeight ${formatShape(posWeight.shape)} does not broadcast to logits ${formatShape(logits.shape)}`,
     );
   }
-  const expanded = Tensor.zeros(logits.shape, logits.dtype);
+  const expanded = Tensor.empty(logits.shape, logits.dtype);
   getBackend().addForward(expanded.data, posWeight.data, Tensor.zeros(logits.shape).data, g);
   return expanded;
 }
@@ -49,7 +50,7 @@ export function binaryCrossEntropyWithLogits(
     throw new Error(`${op}: posWeight is a constant and must not require grad`);
   }
   const pw = posWeight === null ? null : expandPosWeight(posWeight, logits).data;
-  const losses = Tensor.zeros(logits.shape, logits.dtype);
+  const losses = Tensor.empty(logits.shape, logits.dtype);
   getBackend().binaryCrossEntropyWithLogitsForward(losses.data, logits.data, target.data, pw);
   record(op, losses, [logits, target], (dy) => {
     const dx = gradBuffer(logits);

@@ -3,7 +3,7 @@
  * 0-dimensional tensor), their broadcast geometry (numpy rules) and the result's dtype
  * (float64 if either tensor is, as PyTorch promotes).
  */
-import { broadcastGeometry, type BroadcastGeometry } from '../shape.js';
+import { broadcastGeometry, type BroadcastGeometry } from '../shape/broadcast.js';
 import { Tensor, type DType } from '../tensor.js';
 
 export interface BroadcastOperands {

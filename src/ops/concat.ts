@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { concatGeometry } from '../shape.js';
+import { concatGeometry } from '../shape/concat.js';
 import { Tensor } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 
@@ -18,7 +18,7 @@ export function concat(xs: readonly Tensor[], axis = 1): Tensor {
     axis,
   );
   const dtype = xs.some((x) => x.dtype === 'float64') ? 'float64' : 'float32';
-  const y = Tensor.zeros(g.shape, dtype);
+  const y = Tensor.empty(g.shape, dtype);
   getBackend().concatForward(
     y.data,
     xs.map((x) => x.data),

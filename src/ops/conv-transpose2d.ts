@@ -11,7 +11,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, convTranspose2dGeometry, type ConvTranspose2dOptions } from '../shape.js';
+import { convTranspose2dGeometry, type ConvTranspose2dOptions } from '../shape/conv-transpose2d.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
@@ -32,7 +33,7 @@ export function convTranspose2d(
     options,
     bias === null ? null : bias.size,
   );
-  const y = Tensor.zeros([g.N, g.F, g.OH, g.OW], x.dtype);
+  const y = Tensor.empty([g.N, g.F, g.OH, g.OW], x.dtype);
   getBackend().convTranspose2dForward(
     y.data,
     x.data,

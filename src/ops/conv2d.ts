@@ -11,7 +11,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, conv2dGeometry, conv2dOutputShape, type Conv2dOptions } from '../shape.js';
+import { conv2dGeometry, conv2dOutputShape, type Conv2dOptions } from '../shape/conv2d.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 

@@ -13,7 +13,8 @@
  */
 import { record } from '../autograd.js';
 import { getBackend, type Labels } from '../kernels/backend.js';
-import { ShapeError, crossEntropyGeometry } from '../shape.js';
+import { crossEntropyGeometry } from '../shape/cross-entropy.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';
@@ -43,7 +44,7 @@ export function crossEntropy(
   }
   const g = crossEntropyGeometry(logits.shape, labels.length, weight === null ? null : weight.size);
   const classWeights = weight === null ? null : weight.clone().data;
-  const losses = Tensor.zeros([g.N, ...logits.shape.slice(2)], logits.dtype);
+  const losses = Tensor.empty([g.N, ...logits.shape.slice(2)], logits.dtype);
   const totalWeight = getBackend().crossEntropyForward(
     losses.data,
     logits.data,

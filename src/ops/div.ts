@@ -14,7 +14,7 @@ export function div(a: Tensor, b: Tensor | number): Tensor;
 export function div(a: number, b: Tensor): Tensor;
 export function div(first: Tensor | number, second: Tensor | number): Tensor {
   const { a, b, g, dtype } = broadcastOperands(first, second, 'div');
-  const y = Tensor.zeros(g.shape, dtype);
+  const y = Tensor.empty(g.shape, dtype);
   getBackend().divForward(y.data, a.data, b.data, g);
   return record('div', y, [a, b], (dy) => {
     const da = gradBuffer(a);

@@ -8,19 +8,13 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, pool2dGeometry } from '../shape.js';
-import { Tensor, formatShape } from '../tensor.js';
+import { globalAvgPool2dGeometry } from '../shape/pool2d.js';
+import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
 export function globalAvgPool2d(x: Tensor): Tensor {
-  if (x.rank !== 4) {
-    throw new ShapeError(
-      `globalAvgPool2d: input must have 4 dimensions (N,C,H,W), got shape ${formatShape(x.shape)}`,
-    );
-  }
-  const [, , H, W] = x.shape;
-  const g = pool2dGeometry(x.shape, { kernelSize: [H, W] }, 'globalAvgPool2d');
-  const y = Tensor.zeros([g.N, g.C, 1, 1], x.dtype);
+  const g = globalAvgPool2dGeometry(x.shape);
+  const y = Tensor.empty([g.N, g.C, 1, 1], x.dtype);
   getBackend().avgPool2dForward(y.data, x.data, g);
   return record('globalAvgPool2d', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().avgPool2dBackward(d, dy.data, g)),

@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { axisGeometry } from '../shape.js';
+import { axisGeometry } from '../shape/axis.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
@@ -21,7 +21,7 @@ export interface L2NormalizeOptions {
 export function l2Normalize(x: Tensor, { axis = 1, eps = 1e-12 }: L2NormalizeOptions = {}): Tensor {
   if (!(eps > 0)) throw new RangeError(`l2Normalize: eps must be positive, got ${eps}`);
   const g = axisGeometry(x.shape, axis, 'l2Normalize');
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().l2NormalizeForward(y.data, x.data, eps, g);
   return record('l2Normalize', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().l2NormalizeBackward(d, dy.data, x.data, eps, g)),

@@ -13,7 +13,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   if (!Number.isFinite(negativeSlope)) {
     throw new RangeError(`leakyRelu: negativeSlope must be a finite number, got ${negativeSlope}`);
   }
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().leakyReluForward(y.data, x.data, negativeSlope);
   return record('leakyRelu', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().leakyReluBackward(d, dy.data, x.data, negativeSlope)),

@@ -7,18 +7,16 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { ShapeError, linearGeometry } from '../shape.js';
+import { linearGeometry, linearInput } from '../shape/linear.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (x.rank < 1) throw new ShapeError('linear: input must have at least 1 dimension (..., IN)');
   if (bias !== null && bias.rank !== 1) {
     throw new ShapeError(`linear: bias must be 1-D (OUT), got shape ${formatShape(bias.shape)}`);
   }
-  const lead = x.shape.slice(0, -1);
-  const IN = x.shape[x.rank - 1];
-  const N = lead.reduce((p, d) => p * d, 1);
+  const { lead, N, IN } = linearInput(x.shape);
   const g = linearGeometry([N, IN], weight.shape, bias === null ? null : bias.size);
   const y = Tensor.empty([...lead, g.OUT], x.dtype);
   getBackend().linearForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);

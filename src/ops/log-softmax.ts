@@ -7,13 +7,13 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { axisGeometry } from '../shape.js';
+import { axisGeometry } from '../shape/axis.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
 export function logSoftmax(x: Tensor, axis: number): Tensor {
   const g = axisGeometry(x.shape, axis, 'logSoftmax');
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().logSoftmaxForward(y.data, x.data, g);
   return record('logSoftmax', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().logSoftmaxBackward(d, dy.data, y.data, g)),

@@ -6,7 +6,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { matmulGeometry } from '../shape.js';
+import { matmulGeometry } from '../shape/matmul.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
@@ -14,7 +14,7 @@ import { gradFor } from './grad-buffer.js';
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const g = matmulGeometry(a.shape, b.shape);
   const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
-  const y = Tensor.zeros([g.M, g.N], dtype);
+  const y = Tensor.empty([g.M, g.N], dtype);
   getBackend().matmulForward(y.data, a.data, b.data, g);
   return record('matmul', y, [a, b], (dy) => [
     gradFor(a, (d) => getBackend().matmulBackwardA(d, dy.data, b.data, g)),

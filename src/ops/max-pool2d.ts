@@ -6,7 +6,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { pool2dGeometry, pool2dOutputShape, type Pool2dOptions } from '../shape.js';
+import { pool2dGeometry, pool2dOutputShape, type Pool2dOptions } from '../shape/pool2d.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 

@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { reduceGeometry } from '../shape.js';
+import { reduceGeometry } from '../shape/reduce.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 import { reducedShape } from './sum.js';
@@ -19,7 +19,7 @@ export function mean(
   keepDim = false,
 ): Tensor {
   const g = reduceGeometry(x.shape, axes, 'mean');
-  const y = Tensor.zeros(reducedShape(g, keepDim), x.dtype);
+  const y = Tensor.empty(reducedShape(g, keepDim), x.dtype);
   getBackend().meanForward(y.data, x.data, g);
   return record('mean', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().meanBackward(d, dy.data, g)),

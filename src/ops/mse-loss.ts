@@ -8,7 +8,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { requireSameShape } from '../shape.js';
+import { requireSameShape } from '../shape/shape-error.js';
 import { Tensor } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';
@@ -25,7 +25,7 @@ export function mseLoss(
 ): Tensor {
   checkReduction(reduction, 'mseLoss');
   requireSameShape(input.shape, target.shape, 'mseLoss');
-  const losses = Tensor.zeros(input.shape, input.dtype);
+  const losses = Tensor.empty(input.shape, input.dtype);
   getBackend().mseLossForward(losses.data, input.data, target.data);
   record('mseLoss', losses, [input, target], (dy) => {
     const dx = gradBuffer(input);

@@ -14,7 +14,7 @@ export function mul(a: Tensor, b: Tensor | number): Tensor;
 export function mul(a: number, b: Tensor): Tensor;
 export function mul(first: Tensor | number, second: Tensor | number): Tensor {
   const { a, b, g, dtype } = broadcastOperands(first, second, 'mul');
-  const y = Tensor.zeros(g.shape, dtype);
+  const y = Tensor.empty(g.shape, dtype);
   getBackend().mulForward(y.data, a.data, b.data, g);
   return record('mul', y, [a, b], (dy) => {
     const da = gradBuffer(a);

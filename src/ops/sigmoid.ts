@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
 export function sigmoid(x: Tensor): Tensor {
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().sigmoidForward(y.data, x.data);
   return record('sigmoid', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().sigmoidBackward(d, dy.data, y.data)),

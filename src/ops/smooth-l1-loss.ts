@@ -9,7 +9,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { requireSameShape } from '../shape.js';
+import { requireSameShape } from '../shape/shape-error.js';
 import { Tensor } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
 import { checkReduction, reduceLosses, type Reduction } from './loss-reduction.js';
@@ -31,7 +31,7 @@ export function smoothL1Loss(
     throw new RangeError(`smoothL1Loss: beta must be a finite number >= 0, got ${beta}`);
   }
   requireSameShape(input.shape, target.shape, 'smoothL1Loss');
-  const losses = Tensor.zeros(input.shape, input.dtype);
+  const losses = Tensor.empty(input.shape, input.dtype);
   getBackend().smoothL1LossForward(losses.data, input.data, target.data, beta);
   record('smoothL1Loss', losses, [input, target], (dy) => {
     const dx = gradBuffer(input);

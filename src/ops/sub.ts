@@ -13,7 +13,7 @@ export function sub(a: Tensor, b: Tensor | number): Tensor;
 export function sub(a: number, b: Tensor): Tensor;
 export function sub(first: Tensor | number, second: Tensor | number): Tensor {
   const { a, b, g, dtype } = broadcastOperands(first, second, 'sub');
-  const y = Tensor.zeros(g.shape, dtype);
+  const y = Tensor.empty(g.shape, dtype);
   getBackend().subForward(y.data, a.data, b.data, g);
   return record('sub', y, [a, b], (dy) => {
     const da = gradBuffer(a);

@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { reduceGeometry, type ReduceGeometry } from '../shape.js';
+import { reduceGeometry, type ReduceGeometry } from '../shape/reduce.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
@@ -23,7 +23,7 @@ export function sum(
   keepDim = false,
 ): Tensor {
   const g = reduceGeometry(x.shape, axes, 'sum');
-  const y = Tensor.zeros(reducedShape(g, keepDim), x.dtype);
+  const y = Tensor.empty(reducedShape(g, keepDim), x.dtype);
   getBackend().sumForward(y.data, x.data, g);
   return record('sum', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().sumBackward(d, dy.data, g)),

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
 export function tanh(x: Tensor): Tensor {
-  const y = Tensor.zeros(x.shape, x.dtype);
+  const y = Tensor.empty(x.shape, x.dtype);
   getBackend().tanhForward(y.data, x.data);
   return record('tanh', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().tanhBackward(d, dy.data, y.data)),

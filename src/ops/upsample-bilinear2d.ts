@@ -11,7 +11,11 @@
  */
 import { record } from '../autograd.js';
 import { getBackend, type UpsampleBilinearMode } from '../kernels/backend.js';
-import { upsample2dGeometry, upsample2dOutputShape, type Upsample2dOptions } from '../shape.js';
+import {
+  upsample2dGeometry,
+  upsample2dOutputShape,
+  type Upsample2dOptions,
+} from '../shape/upsample2d.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
@@ -20,7 +24,7 @@ export type UpsampleBilinear2dOptions = Upsample2dOptions & UpsampleBilinearMode
 export function upsampleBilinear2d(x: Tensor, options: UpsampleBilinear2dOptions): Tensor {
   const g = upsample2dGeometry(x.shape, options, 'upsampleBilinear2d');
   const mode: UpsampleBilinearMode = { alignCorners: options.alignCorners ?? false };
-  const y = Tensor.zeros(upsample2dOutputShape(g), x.dtype);
+  const y = Tensor.empty(upsample2dOutputShape(g), x.dtype);
   getBackend().upsampleBilinear2dForward(y.data, x.data, g, mode);
   return record('upsampleBilinear2d', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().upsampleBilinear2dBackward(d, dy.data, g, mode)),

@@ -9,13 +9,17 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { upsample2dGeometry, upsample2dOutputShape, type Upsample2dOptions } from '../shape.js';
+import {
+  upsample2dGeometry,
+  upsample2dOutputShape,
+  type Upsample2dOptions,
+} from '../shape/upsample2d.js';
 import { Tensor } from '../tensor.js';
 import { gradFor } from './grad-buffer.js';
 
 export function upsampleNearest2d(x: Tensor, options: Upsample2dOptions): Tensor {
   const g = upsample2dGeometry(x.shape, options, 'upsampleNearest2d');
-  const y = Tensor.zeros(upsample2dOutputShape(g), x.dtype);
+  const y = Tensor.empty(upsample2dOutputShape(g), x.dtype);
   getBackend().upsampleNearest2dForward(y.data, x.data, g);
   return record('upsampleNearest2d', y, [x], (dy) => [
     gradFor(x, (d) => getBackend().upsampleNearest2dBackward(d, dy.data, g)),

@@ -17,7 +17,7 @@ import { noGrad } from '../autograd.js';
 import type { Layer } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
 import { summary } from '../nn/summary.js';
-import { ShapeError } from '../shape.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { formatShape, type Shape, type Tensor } from '../tensor.js';
 
 /** One layer's output. */

@@ -19,7 +19,7 @@
 import { noGrad } from '../autograd.js';
 import type { Layer } from '../nn/module.js';
 import { softmax } from '../ops/softmax.js';
-import { ShapeError } from '../shape.js';
+import { ShapeError } from '../shape/shape-error.js';
 import { formatShape, type Shape, type Tensor } from '../tensor.js';
 import { argmax } from '../train/metrics.js';
 import { captureFeatureMaps } from './feature-maps.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { resizeBilinear, resizeImage } from '../../src/data/resize.js';
 import { upsampleBilinear2dForward } from '../../src/kernels/reference/upsample-bilinear2d.js';
 import { Rng } from '../../src/rng.js';
-import { upsample2dGeometry } from '../../src/shape.js';
+import { upsample2dGeometry } from '../../src/shape/upsample2d.js';
 import { compareArrays, formatComparison } from '../../src/check/compare.js';
 
 /** A 6x8 test image, x[i] = i^2 mod 17. */

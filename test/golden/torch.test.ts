@@ -27,15 +27,10 @@ import {
   conv2dBackward,
   linearBackward,
 } from '../../src/kernels/reference/index.js';
-import {
-  crossEntropyGeometry,
-  conv2dGeometry,
-  conv2dOutputShape,
-  linearGeometry,
-  pool2dGeometry,
-  pool2dOutputShape,
-  type Conv2dGeometry,
-} from '../../src/shape.js';
+import { conv2dGeometry, conv2dOutputShape, type Conv2dGeometry } from '../../src/shape/conv2d.js';
+import { crossEntropyGeometry } from '../../src/shape/cross-entropy.js';
+import { linearGeometry } from '../../src/shape/linear.js';
+import { pool2dGeometry, pool2dOutputShape } from '../../src/shape/pool2d.js';
 import { formatShape, sizeOf, type FloatArray } from '../../src/tensor.js';
 
 // ---- The fixture file's layout (written by scripts/make-torch-fixtures.py) ----

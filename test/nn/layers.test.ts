@@ -296,12 +296,12 @@ describe('constructor arguments are validated', () => {
     [
       'conv groups',
       () => new Conv2d(4, 6, 3, { groups: 4 }),
-      /Conv2d: inChannels 4 and outChannels 6 must both be divisible by groups 4/,
+      /^ShapeError: Conv2d: 6 output channels cannot be split into 4 groups$/,
     ],
     [
       'transposed conv output padding',
       () => new ConvTranspose2d(2, 2, 3, { stride: 2, outputPadding: 2 }),
-      /ConvTranspose2d: outputPadding \(2,2\) must be smaller than stride \(2,2\) or dilation \(1,1\)/,
+      /ConvTranspose2d: output padding 2 must be smaller than either stride 2 or dilation 1 \(height\)/,
     ],
     [
       'pool padding',
@@ -320,7 +320,7 @@ describe('constructor arguments are validated', () => {
     [
       'bn momentum',
       () => new BatchNorm2d(3, { momentum: 2 }),
-      /BatchNorm2d: momentum must be in \[0, 1\] or null, got 2/,
+      /BatchNorm2d: momentum must be in \[0, 1\], got 2/,
     ],
     ['dropout', () => new Dropout(1.5), /Dropout: p must be a probability in \[0, 1\], got 1.5/],
     ['flatten', () => new Flatten(0.5), /Flatten: startDim must be an integer, got 0.5/],
@@ -337,7 +337,7 @@ describe('constructor arguments are validated', () => {
     [
       'upsample scale',
       () => new Upsample({ scaleFactor: -1 }),
-      /Upsample: scaleFactor must be positive numbers, got -1/,
+      /Upsample: scale factor must be a positive number, got -1/,
     ],
   ];
   for (const [name, make, message] of cases) {

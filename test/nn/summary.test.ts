@@ -14,7 +14,7 @@ import {
   seedNet,
   summary,
 } from '../../src/nn/index.js';
-import { ShapeError } from '../../src/shape.js';
+import { ShapeError } from '../../src/shape/shape-error.js';
 import type { Shape, Tensor } from '../../src/tensor.js';
 
 /** A custom layer with children: one summary row holding all their parameters. */

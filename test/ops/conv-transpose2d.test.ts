@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { noGrad } from '../../src/autograd.js';
 import { conv2d, convTranspose2d } from '../../src/ops/index.js';
 import { Rng } from '../../src/rng.js';
-import { convTransposeOutputSize, type ConvTranspose2dOptions } from '../../src/shape.js';
+import {
+  convTransposeOutputSize,
+  type ConvTranspose2dOptions,
+} from '../../src/shape/conv-transpose2d.js';
 import { Tensor, type Shape } from '../../src/tensor.js';
 import { dot } from '../helpers.js';
 import { checkOpGradients, leaf } from './op-gradient.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { conv2dForward } from '../../src/kernels/reference/conv2d.js';
 import { conv2d } from '../../src/ops/index.js';
 import { Rng } from '../../src/rng.js';
-import { conv2dGeometry, type Conv2dOptions } from '../../src/shape.js';
+import { conv2dGeometry, type Conv2dOptions } from '../../src/shape/conv2d.js';
 import { Tensor, type Shape } from '../../src/tensor.js';
 import { checkOpGradients, leaf } from './op-gradient.js';
 

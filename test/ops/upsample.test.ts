@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { upsampleBilinear2d, upsampleNearest2d } from '../../src/ops/index.js';
 import { Rng } from '../../src/rng.js';
-import type { Upsample2dOptions } from '../../src/shape.js';
+import type { Upsample2dOptions } from '../../src/shape/upsample2d.js';
 import { Tensor } from '../../src/tensor.js';
 import { checkOpGradients, leaf } from './op-gradient.js';
 
@@ -83,7 +83,7 @@ describe('upsampling errors', () => {
     );
     assert.throws(
       () => upsampleBilinear2d(x, { size: [0, 3] }),
-      /upsampleBilinear2d: output size must be at least 1, got \(0,3\)/,
+      /upsampleBilinear2d: size must be integers >= 1, got \(0,3\)/,
     );
     assert.throws(
       () => upsampleBilinear2d(Tensor.zeros([3, 4]), { scaleFactor: 2 }),

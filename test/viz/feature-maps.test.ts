@@ -9,7 +9,7 @@ import { seedNet } from '../../src/nn/presets.js';
 import { ReLU } from '../../src/nn/relu.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Rng } from '../../src/rng.js';
-import { ShapeError } from '../../src/shape.js';
+import { ShapeError } from '../../src/shape/shape-error.js';
 import { Tensor } from '../../src/tensor.js';
 import { captureFeatureMaps, namedLayerSequence } from '../../src/viz/feature-maps.js';
 

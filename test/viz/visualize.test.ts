@@ -10,7 +10,7 @@ import { Flatten } from '../../src/nn/flatten.js';
 import { Linear } from '../../src/nn/linear.js';
 import { seedNet } from '../../src/nn/presets.js';
 import { Sequential } from '../../src/nn/sequential.js';
-import { ShapeError } from '../../src/shape.js';
+import { ShapeError } from '../../src/shape/shape-error.js';
 import { Tensor } from '../../src/tensor.js';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/train/recipe.js';
 import { trainRun } from '../../src/train/run.js';

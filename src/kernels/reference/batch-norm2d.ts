@@ -24,7 +24,7 @@
  * gamma and beta may be null (no affine part: gamma = 1, beta = 0). Every function overwrites
  * its outputs; a null output in a backward is skipped.
  */
-import type { BatchNorm2dGeometry } from '../../shape.js';
+import type { BatchNorm2dGeometry } from '../../shape/batch-norm2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 /** y, and the batch mean and biased variance per channel (saved for the backward pass). */

@@ -8,7 +8,7 @@
  * with start_t = sizes[0] + ... + sizes[t-1]. Both functions overwrite their outputs; a null
  * output in the backward is skipped.
  */
-import type { ConcatGeometry } from '../../shape.js';
+import type { ConcatGeometry } from '../../shape/concat.js';
 import type { FloatArray } from '../../tensor.js';
 
 export function concatForward(y: FloatArray, xs: readonly FloatArray[], g: ConcatGeometry): void {

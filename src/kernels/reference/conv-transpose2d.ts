@@ -19,7 +19,7 @@
  *
  * Every function writes (overwrites) its first argument.
  */
-import type { ConvTranspose2dGeometry } from '../../shape.js';
+import type { ConvTranspose2dGeometry } from '../../shape/conv-transpose2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 /** y:(N,F,OH,OW) = conv_transpose(x:(N,C,H,W), w:(C,F/G,KH,KW)) + b:(F); b may be null. */

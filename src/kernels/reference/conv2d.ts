@@ -19,7 +19,7 @@
  * Every function writes (overwrites) its first argument. Arrays may be Float32Array or
  * Float64Array (gradient checks run in float64).
  */
-import type { Conv2dGeometry } from '../../shape.js';
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 /** y:(N,F,OH,OW) = conv(x:(N,C,H,W), w:(F,C/G,KH,KW)) + b:(F); b may be null (no bias). */

@@ -15,7 +15,7 @@
  * PyTorch's weighted mean. weight null means every class weighs 1. Both functions overwrite
  * their first argument.
  */
-import type { CrossEntropyGeometry } from '../../shape.js';
+import type { CrossEntropyGeometry } from '../../shape/cross-entropy.js';
 import type { FloatArray } from '../../tensor.js';
 
 /** Class indices, one per position (Int32Array or a plain array). */

@@ -8,7 +8,7 @@
  *
  * Both functions overwrite their outputs; a null output in the backward is skipped.
  */
-import type { BroadcastGeometry } from '../../shape.js';
+import type { BroadcastGeometry } from '../../shape/broadcast.js';
 import type { FloatArray } from '../../tensor.js';
 import { stridedOffsets } from './strided-offsets.js';
 

@@ -8,7 +8,7 @@
  *
  * Both functions write their first argument.
  */
-import type { AxisGeometry } from '../../shape.js';
+import type { AxisGeometry } from '../../shape/axis.js';
 import type { FloatArray } from '../../tensor.js';
 
 function fibreNorm(x: FloatArray, base: number, g: AxisGeometry): number {

@@ -12,7 +12,7 @@
  * An image batch (N,C,H,W) is flattened to (N, C*H*W) first. Every function writes
  * (overwrites) its first argument.
  */
-import type { LinearGeometry } from '../../shape.js';
+import type { LinearGeometry } from '../../shape/linear.js';
 import type { FloatArray } from '../../tensor.js';
 
 export function linearForward(

@@ -8,7 +8,7 @@
  * Stable for logits of any size (no exp overflows). The backward reads the forward's output y.
  * Both functions write their first argument.
  */
-import type { AxisGeometry } from '../../shape.js';
+import type { AxisGeometry } from '../../shape/axis.js';
 import type { FloatArray } from '../../tensor.js';
 
 export function logSoftmaxForward(y: FloatArray, x: FloatArray, g: AxisGeometry): void {

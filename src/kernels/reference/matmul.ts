@@ -9,7 +9,7 @@
  *
  * Every function writes (overwrites) its first argument.
  */
-import type { MatmulGeometry } from '../../shape.js';
+import type { MatmulGeometry } from '../../shape/matmul.js';
 import type { FloatArray } from '../../tensor.js';
 
 export function matmulForward(

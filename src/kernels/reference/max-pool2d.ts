@@ -15,7 +15,7 @@
  *
  * Both functions write (overwrite) their first argument.
  */
-import type { Pool2dGeometry } from '../../shape.js';
+import type { Pool2dGeometry } from '../../shape/pool2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 /**

@@ -7,7 +7,7 @@
  *
  * Both functions write (overwrite) their first argument.
  */
-import type { PermuteGeometry } from '../../shape.js';
+import type { PermuteGeometry } from '../../shape/permute.js';
 import type { FloatArray } from '../../tensor.js';
 import { stridedOffsets } from './strided-offsets.js';
 

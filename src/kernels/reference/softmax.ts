@@ -7,7 +7,7 @@
  *
  * The backward reads the forward's output y. Both functions write their first argument.
  */
-import type { AxisGeometry } from '../../shape.js';
+import type { AxisGeometry } from '../../shape/axis.js';
 import type { FloatArray } from '../../tensor.js';
 
 export function softmaxAxisForward(y: FloatArray, x: FloatArray, g: AxisGeometry): void {

@@ -7,7 +7,7 @@
  *
  * Both functions write (overwrite) their first argument.
  */
-import type { ReduceGeometry } from '../../shape.js';
+import type { ReduceGeometry } from '../../shape/reduce.js';
 import type { FloatArray } from '../../tensor.js';
 import { stridedOffsets } from './strided-offsets.js';
 

@@ -14,7 +14,7 @@
  * The backward pass sends dy[n,c,i,j] back to the same four pixels with the same weights.
  * Both functions write (overwrite) their first argument.
  */
-import type { Upsample2dGeometry } from '../../shape.js';
+import type { Upsample2dGeometry } from '../../shape/upsample2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 export interface UpsampleBilinearMode {

@@ -14,7 +14,7 @@
  *
  * Both functions write (overwrite) their first argument.
  */
-import type { Upsample2dGeometry } from '../../shape.js';
+import type { Upsample2dGeometry } from '../../shape/upsample2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 /** The input index output index i copies, as PyTorch's nearest_idx computes it. */

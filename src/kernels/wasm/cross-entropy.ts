@@ -4,7 +4,7 @@
  * kernel trusts them; the total weight of the positions not ignored (the forward's result) is
  * summed here in f64 in position order, as the reference does.
  */
-import type { CrossEntropyGeometry } from '../../shape.js';
+import type { CrossEntropyGeometry } from '../../shape/cross-entropy.js';
 import type { FloatArray } from '../../tensor.js';
 import type { Labels } from '../backend.js';
 import { hostKernels } from './marshal.js';

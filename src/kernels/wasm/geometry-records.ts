@@ -4,8 +4,8 @@
  * (assembly/geometry.ts) must list the same fields in the same order, which
  * test/kernels/wasm/geometry-records.test.ts checks against that file.
  */
-import type { Conv2dGeometry } from '../../shape.js';
-import type { Pool2dGeometry } from '../../shape.js';
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
+import type { Pool2dGeometry } from '../../shape/pool2d.js';
 
 export const CONV2D_RECORD = [
   'N',

@@ -1,6 +1,6 @@
 /** Average pooling, with padding counted in the divisor (PyTorch's default) and not. */
 import fc from 'fast-check';
-import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape.js';
+import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape/pool2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
 

@@ -3,7 +3,7 @@
  * planes not multiples of 4, C not divisible by the threads, a channel offset by 100 (the
  * variance must not cancel), a single image, and the parameter gradients alone.
  */
-import { batchNorm2dGeometry } from '../../../src/shape.js';
+import { batchNorm2dGeometry } from '../../../src/shape/batch-norm2d.js';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
 
 const EPS = 1e-5;

@@ -1,6 +1,6 @@
 /** conv2d: forward and the fused backward (every gradient, and dw alone) on the shared grid. */
 import fc from 'fast-check';
-import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape.js';
+import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
 

@@ -3,7 +3,7 @@
  * class weights, ignored labels, and logits of +-1e4 (logsumexp must stay exact).
  */
 import fc from 'fast-check';
-import { crossEntropyGeometry } from '../../../src/shape.js';
+import { crossEntropyGeometry } from '../../../src/shape/cross-entropy.js';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
 
 function crossEntropyCases(

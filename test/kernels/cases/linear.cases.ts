@@ -1,6 +1,6 @@
 /** Linear layers: GEMM and few-row paths, shapes that are not multiples of the tile. */
 import fc from 'fast-check';
-import { linearGeometry } from '../../../src/shape.js';
+import { linearGeometry } from '../../../src/shape/linear.js';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
 
 function linearCases(N: number, IN: number, OUT: number, seed: number): KernelCase[] {

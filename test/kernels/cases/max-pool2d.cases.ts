@@ -3,7 +3,7 @@
  * (ties to the first maximum, NaN wins, padding never wins), on the SIMD 2x2 path and its tails.
  */
 import fc from 'fast-check';
-import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape.js';
+import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape/pool2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { assertGradient } from '../../../src/check/gradient-check.js';
 import { avgPool2dBackward, avgPool2dForward } from '../../../src/kernels/reference/avg-pool2d.js';
 import { Rng } from '../../../src/rng.js';
-import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape.js';
+import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape/pool2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { dot, randomArray } from '../../helpers.js';
 

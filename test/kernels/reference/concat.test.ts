@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concatBackward, concatForward } from '../../../src/kernels/reference/concat.js';
 import { Rng } from '../../../src/rng.js';
-import { concatGeometry } from '../../../src/shape.js';
+import { concatGeometry } from '../../..//src/shape/concat.js';
 import { randomArray } from '../../helpers.js';
 import { assertValues, assertVjp } from './check.js';
 

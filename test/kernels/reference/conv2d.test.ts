@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { assertGradient } from '../../../src/check/gradient-check.js';
 import { conv2dBackward, conv2dForward } from '../../../src/kernels/reference/conv2d.js';
 import { Rng } from '../../../src/rng.js';
-import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape.js';
+import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { dot, randomArray } from '../../helpers.js';
 

@@ -7,7 +7,10 @@ import {
   type Labels,
 } from '../../../src/kernels/reference/cross-entropy.js';
 import { Rng } from '../../../src/rng.js';
-import { crossEntropyGeometry, type CrossEntropyGeometry } from '../../../src/shape.js';
+import {
+  crossEntropyGeometry,
+  type CrossEntropyGeometry,
+} from '../../../src/shape/cross-entropy.js';
 import { randomArray } from '../../helpers.js';
 
 /** (N,K) logits: the geometry of one label per row. */

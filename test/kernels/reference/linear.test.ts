@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { assertGradient } from '../../../src/check/gradient-check.js';
 import { linearBackward, linearForward } from '../../../src/kernels/reference/linear.js';
 import { Rng } from '../../../src/rng.js';
-import { linearGeometry } from '../../../src/shape.js';
+import { linearGeometry } from '../../../src/shape/linear.js';
 import { Tensor } from '../../../src/tensor.js';
 import { dot, randomArray } from '../../helpers.js';
 

@@ -5,7 +5,7 @@ import {
   matmulForward,
 } from '../../../src/kernels/reference/matmul.js';
 import { Rng } from '../../../src/rng.js';
-import { matmulGeometry } from '../../../src/shape.js';
+import { matmulGeometry } from '../../..//src/shape/matmul.js';
 import { randomArray } from '../../helpers.js';
 import { assertValues, assertVjp } from './check.js';
 

@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { assertGradient } from '../../../src/check/gradient-check.js';
 import { maxPool2dBackward, maxPool2dForward } from '../../../src/kernels/reference/max-pool2d.js';
 import { Rng } from '../../../src/rng.js';
-import { pool2dGeometry, type Pool2dGeometry, type Pool2dOptions } from '../../../src/shape.js';
+import {
+  pool2dGeometry,
+  type Pool2dGeometry,
+  type Pool2dOptions,
+} from '../../../src/shape/pool2d.js';
 import { sizeOf, type FloatArray, type Shape } from '../../../src/tensor.js';
 import { distinctArray, dot, randomArray } from '../../helpers.js';
 

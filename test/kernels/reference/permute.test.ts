@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { permuteBackward, permuteForward } from '../../../src/kernels/reference/permute.js';
 import { Rng } from '../../../src/rng.js';
-import { permuteGeometry } from '../../../src/shape.js';
+import { permuteGeometry } from '../../..//src/shape/permute.js';
 import { randomArray } from '../../helpers.js';
 import { assertValues, assertVjp } from './check.js';
 

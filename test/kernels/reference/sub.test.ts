@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { subBackward, subForward } from '../../../src/kernels/reference/sub.js';
 import { Rng } from '../../../src/rng.js';
-import { broadcastGeometry } from '../../../src/shape.js';
+import { broadcastGeometry } from '../../..//src/shape/broadcast.js';
 import { sizeOf } from '../../../src/tensor.js';
 import { randomArray } from '../../helpers.js';
 import { assertValues, assertVjp, broadcastShapes, seeded } from './check.js';

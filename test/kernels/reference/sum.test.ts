@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { sumBackward, sumForward } from '../../../src/kernels/reference/sum.js';
 import { Rng } from '../../../src/rng.js';
-import { reduceGeometry } from '../../../src/shape.js';
+import { reduceGeometry } from '../../..//src/shape/reduce.js';
 import { randomArray } from '../../helpers.js';
 import { assertValues, assertVjp } from './check.js';
 

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compareArrays, formatComparison } from '../../../src/check/compare.js';
 import { Rng } from '../../../src/rng.js';
-import { crossEntropyGeometry, linearGeometry } from '../../../src/shape.js';
+import { crossEntropyGeometry } from '../../..//src/shape/cross-entropy.js';
+import { linearGeometry } from '../../..//src/shape/linear.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
 
 let backend: WasmBackend;

@@ -10,7 +10,7 @@ import { withReferenceFallback } from '../../../src/kernels/backend.js';
 import { conv2dForward } from '../../../src/kernels/reference/conv2d.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
 import { Rng } from '../../../src/rng.js';
-import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape.js';
+import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape/conv2d.js';
 import { sizeOf } from '../../../src/tensor.js';
 
 describe('wasm backend without SharedArrayBuffer', () => {
