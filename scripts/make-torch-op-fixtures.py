@@ -14,7 +14,8 @@ and bilinear upsampling (scale factor or size, align_corners both ways, shrinkin
 norm 2d in training (output, gradients, running statistics after the update) and evaluation,
 cross-entropy with class weights and an ignore index, (N,K) and per-pixel (N,K,H,W), every
 reduction, binary cross-entropy with logits (pos_weight, large logits), smooth-L1 (beta), and
-softmax / log-softmax / L2 normalisation / MSE on small inputs.
+softmax / log-softmax / L2 normalisation / MSE on small inputs, and GELU (exact, approximate='none')
+and SiLU from -40 to 40 through 0.
 
 Everything is float64 with a fixed seed; numbers are written with Python's repr (shortest
 round-trip form), so the values are exact. Arrays are stored flattened row-major next to their
@@ -238,6 +239,14 @@ def along_axis_case(kind, name, shape, axis, scale=1.0):
             "dx": arr(x.grad)}
 
 
+def activation_case(kind, name, x):
+    x = leaf(x)
+    y = F.gelu(x) if kind == "gelu" else F.silu(x)
+    dy = backward_of(y)
+    print(f"  {kind} {name}: x{shape_str(x)}")
+    return {"name": name, "kind": kind, "x": arr(x), "y": arr(y), "dy": arr(dy), "dx": arr(x.grad)}
+
+
 def main():
     print(f"torch {torch.__version__}, float64, seed {SEED}")
 
@@ -334,6 +343,16 @@ def main():
         along_axis_case("l2Normalize", "(2,3,2,2) on axis 1", (2, 3, 2, 2), 1),
     ]
 
+    # Drawn last, so that the cases above keep their random values.
+    edges = torch.tensor([-40.0, -12.0, -6.0, -3.0, -1.0, -0.25, -1e-8, 0.0, 1e-8, 0.25, 1.0,
+                          3.0, 6.0, 12.0, 40.0])
+    activation = [
+        activation_case("gelu", "(2,3,4) normal, scale 3", randn(2, 3, 4, scale=3.0)),
+        activation_case("gelu", "0, tiny, large and negative values", edges),
+        activation_case("silu", "(2,3,4) normal, scale 3", randn(2, 3, 4, scale=3.0)),
+        activation_case("silu", "0, tiny, large and negative values", edges),
+    ]
+
     fixtures = {
         "meta": {
             "generator": "scripts/make-torch-op-fixtures.py",
@@ -348,6 +367,7 @@ def main():
         "binaryCrossEntropyWithLogits": bce_with_logits,
         "regressionLoss": regression,
         "alongAxis": along_axis,
+        "activation": activation,
     }
 
     os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)

@@ -24,6 +24,8 @@ export { ReLU } from './relu.js';
 export { LeakyReLU } from './leaky-relu.js';
 export { Sigmoid } from './sigmoid.js';
 export { Tanh } from './tanh.js';
+export { GELU } from './gelu.js';
+export { SiLU } from './silu.js';
 export { BatchNorm2d, type BatchNorm2dLayerOptions } from './batch-norm2d.js';
 export { Dropout, type DropoutLayerOptions } from './dropout.js';
 export { Flatten } from './flatten.js';

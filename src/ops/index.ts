@@ -26,6 +26,8 @@ export { relu } from './relu.js';
 export { leakyRelu } from './leaky-relu.js';
 export { sigmoid } from './sigmoid.js';
 export { tanh } from './tanh.js';
+export { gelu } from './gelu.js';
+export { silu } from './silu.js';
 export { batchNorm2d, type BatchNorm2dOptions } from './batch-norm2d.js';
 export { dropout, type DropoutOptions } from './dropout.js';
 export { linear } from './linear.js';

@@ -17,10 +17,12 @@ import {
   binaryCrossEntropyWithLogits,
   convTranspose2d,
   crossEntropy,
+  gelu,
   l2Normalize,
   logSoftmax,
   mseLoss,
   mul,
+  silu,
   smoothL1Loss,
   softmax,
   sum,
@@ -134,6 +136,15 @@ interface AlongAxisCase {
   dx: FixtureArray;
 }
 
+interface ActivationCase {
+  name: string;
+  kind: 'gelu' | 'silu';
+  x: FixtureArray;
+  y: FixtureArray;
+  dy: FixtureArray;
+  dx: FixtureArray;
+}
+
 interface OpsFile {
   meta: { generator: string; torch: string; dtype: string; seed: number };
   convTranspose2d: ConvTransposeCase[];
@@ -143,6 +154,7 @@ interface OpsFile {
   binaryCrossEntropyWithLogits: BceCase[];
   regressionLoss: RegressionCase[];
   alongAxis: AlongAxisCase[];
+  activation: ActivationCase[];
 }
 
 const fixtures = JSON.parse(
@@ -189,6 +201,8 @@ describe('torch op fixtures', () => {
     assert.ok(fixtures.crossEntropy.some((c) => c.logits.shape.length === 4));
     assert.ok(fixtures.binaryCrossEntropyWithLogits.some((c) => c.posWeight !== null));
     assert.ok(fixtures.regressionLoss.some((c) => c.kind === 'smoothL1'));
+    assert.ok(fixtures.activation.some((c) => c.kind === 'gelu'));
+    assert.ok(fixtures.activation.some((c) => c.kind === 'silu'));
   });
 });
 
@@ -307,6 +321,18 @@ describe('softmax, logSoftmax and l2Normalize match torch (float64)', () => {
           : c.kind === 'logSoftmax'
             ? logSoftmax(x, c.axis)
             : l2Normalize(x, { axis: c.axis });
+      expectTensor(y, c.y, 'y');
+      runBackward(y, c.dy);
+      expectTensor(x.grad, c.dx, 'dx');
+    });
+  }
+});
+
+describe('gelu and silu match torch (float64)', () => {
+  for (const c of fixtures.activation) {
+    it(`${c.kind} ${c.name}`, () => {
+      const x = loadLeaf(c.x);
+      const y = c.kind === 'gelu' ? gelu(x) : silu(x);
       expectTensor(y, c.y, 'y');
       runBackward(y, c.dy);
       expectTensor(x.grad, c.dx, 'dx');

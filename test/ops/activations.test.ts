@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { leakyRelu, relu, sigmoid, tanh } from '../../src/ops/index.js';
+import { gelu, leakyRelu, relu, sigmoid, silu, tanh } from '../../src/ops/index.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 import { checkOpGradients, leaf } from './op-gradient.js';
@@ -22,6 +22,23 @@ describe('activation ops', () => {
     assert.equal(tanh(x).get(2), Math.tanh(3));
   });
 
+  it('gelu and silu compute their values', () => {
+    const x = Tensor.from([-1, 0, 1], [3], 'float64');
+    // Phi(1) = 0.841344746068542948585232545632..., sigmoid(1) = 0.731058578630004879251159...
+    const phi1 = 0.8413447460685429;
+    const s1 = 0.7310585786300049;
+    const g = gelu(x).toArray();
+    assert.ok(Math.abs(g[0] - -(1 - phi1)) < 1e-15 && g[1] === 0 && Math.abs(g[2] - phi1) < 1e-15);
+    const s = silu(x).toArray();
+    assert.ok(Math.abs(s[0] - -(1 - s1)) < 1e-15 && s[1] === 0 && Math.abs(s[2] - s1) < 1e-15);
+  });
+
+  it('gelu and silu have no overflow at +-1000', () => {
+    const x = Tensor.from([-1000, 1000], [2], 'float64');
+    assert.deepEqual(gelu(x).toArray(), [-0, 1000]);
+    assert.deepEqual(silu(x).toArray(), [-0, 1000]);
+  });
+
   it('sigmoid saturates without overflow at +-1000', () => {
     const y = sigmoid(Tensor.from([-1000, 1000], [2], 'float64'));
     assert.deepEqual(y.toArray(), [0, 1]);
@@ -32,6 +49,8 @@ describe('activation ops', () => {
     leakyRelu: (x: Tensor) => leakyRelu(x, 0.1),
     sigmoid,
     tanh,
+    gelu,
+    silu,
   };
   for (const [name, op] of Object.entries(ops)) {
     it(`${name} gradient check on (2,3,4,5)`, () => {
