@@ -1,10 +1,12 @@
 /**
  * Inverted dropout (PyTorch's F.dropout) as an autograd op. In training, each element is kept
- * with probability 1 - p, by a mask drawn from the given seeded Rng, and scaled up:
+ * with probability 1 - p and scaled up:
  *
  *   y = x * mask / (1 - p)        dx = dy * mask / (1 - p)
  *
- * so E[y] = x and evaluation is the identity (the input itself is returned).
+ * so E[y] = x and evaluation is the identity (the input itself is returned). Each call draws one
+ * 32-bit seed from the given Rng; the kernels derive the mask from it (a hash of the seed and
+ * the element's index, src/kernels/reference/dropout.ts), so no mask is stored.
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
@@ -17,7 +19,7 @@ export interface DropoutOptions {
   p?: number;
   /** Drop only when training (default true); otherwise the identity. */
   training?: boolean;
-  /** Draws the mask; required when training with p > 0. Same seed, same mask. */
+  /** Draws the mask's seed; required when training with p > 0. Same seed, same mask. */
   rng?: Rng;
 }
 
@@ -29,11 +31,10 @@ export function dropout(x: Tensor, { p = 0.5, training = true, rng }: DropoutOpt
   if (rng === undefined) {
     throw new Error('dropout: training mode needs an rng (a seeded Rng) to draw the mask');
   }
-  const mask = new Uint8Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < p ? 0 : 1;
+  const seed = rng.nextUint32();
   const y = Tensor.empty(x.shape, x.dtype);
-  getBackend().dropoutForward(y.data, x.data, mask, p);
+  getBackend().dropoutForward(y.data, x.data, seed, p);
   return record('dropout', y, [x], (dy) => [
-    gradFor(x, (d) => getBackend().dropoutBackward(d, dy.data, mask, p)),
+    gradFor(x, (d) => getBackend().dropoutBackward(d, dy.data, seed, p)),
   ]);
 }

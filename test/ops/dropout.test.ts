@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  dropoutBackward,
+  dropoutForward,
+  dropoutHash,
+  dropoutThreshold,
+} from '../../src/kernels/reference/dropout.js';
 import { dropout } from '../../src/ops/index.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
@@ -37,6 +43,50 @@ describe('dropout op', () => {
     const rng = new Rng(2);
     const t = leaf(rng, [2, 3, 4, 4]);
     checkOpGradients('dropout', () => dropout(t, { p: 0.4, rng: new Rng(7) }), { t }, rng);
+  });
+
+  it('draws its mask from a hash of (seed, index): pinned values, the same on every backend', () => {
+    assert.deepEqual(
+      [0, 1, 2, 1000].map((i) => dropoutHash(0, i)),
+      [70579302, 3568509908, 892816200, 1064214933],
+    );
+    assert.deepEqual(
+      [0, 1].map((i) => dropoutHash(0xffffffff, i)),
+      [1079361862, 2226193463],
+    );
+    assert.equal(dropoutThreshold(0.5), 2 ** 31);
+    assert.equal(dropoutThreshold(1), 2 ** 32);
+  });
+
+  it('keeps 1 - p of 100000 elements for p in {0.1, 0.5, 0.9}, independently across seeds', () => {
+    const n = 100000;
+    for (const p of [0.1, 0.5, 0.9]) {
+      const threshold = dropoutThreshold(p);
+      let kept = 0;
+      let keptBoth = 0;
+      for (let i = 0; i < n; i++) {
+        const a = dropoutHash(11, i) >= threshold;
+        kept += a ? 1 : 0;
+        keptBoth += a && dropoutHash(12, i) >= threshold ? 1 : 0;
+      }
+      // 5 standard deviations of a binomial count.
+      const tol = (q: number): number => 5 * Math.sqrt(n * q * (1 - q));
+      assert.ok(Math.abs(kept - n * (1 - p)) < tol(1 - p), `p=${p}: ${kept} kept`);
+      const q = (1 - p) ** 2;
+      assert.ok(Math.abs(keptBoth - n * q) < tol(q), `p=${p}: ${keptBoth} kept by both seeds`);
+    }
+  });
+
+  it('reference kernels: the backward recomputes the forward mask; p = 1 zeroes even NaN', () => {
+    const x = new Float64Array(64).fill(2);
+    const y = new Float64Array(64);
+    const dx = new Float64Array(64);
+    dropoutForward(y, x, 99, 0.3);
+    dropoutBackward(dx, x, 99, 0.3);
+    assert.deepEqual(dx, y);
+    assert.ok(y.some((v) => v === 0) && y.some((v) => v === 2 / 0.7));
+    dropoutForward(y, new Float64Array(64).fill(Number.NaN), 99, 1);
+    assert.ok(y.every((v) => v === 0));
   });
 
   it('rejects a bad p, and training without an rng', () => {
