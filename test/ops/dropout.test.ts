@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  dropoutBackward,
-  dropoutForward,
-  dropoutHash,
-  dropoutThreshold,
-} from '../../src/kernels/reference/dropout.js';
+import { dropoutBackward, dropoutForward } from '../../src/kernels/reference/dropout.js';
+import { dropoutHash, dropoutThreshold } from '../../src/kernels/reference/dropout-mask.js';
 import { dropout } from '../../src/ops/index.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';

@@ -62,13 +62,13 @@ function erfcNonNegative(z: number): number {
 }
 
 /** The error function, erf(z) = 2/sqrt(pi) * integral from 0 to z of exp(-t^2) dt. */
-export function erf(z: number): number {
+function erf(z: number): number {
   if (Math.abs(z) < ERFC_FRACTION_FROM || Number.isNaN(z)) return erfSeries(z);
   return z > 0 ? 1 - erfcFraction(z) : erfcFraction(-z) - 1;
 }
 
 /** Phi(x), the standard normal cumulative distribution function. */
-export function normalCdf(x: number): number {
+function normalCdf(x: number): number {
   if (Number.isNaN(x)) return x;
   const z = Math.abs(x) / Math.SQRT2;
   return x >= 0 ? 1 - 0.5 * erfcNonNegative(z) : 0.5 * erfcNonNegative(z);

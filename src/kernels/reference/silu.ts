@@ -8,7 +8,7 @@
  * argument.
  */
 import type { FloatArray } from '../../tensor.js';
-import { logistic } from './sigmoid.js';
+import { logistic } from './scalar-math.js';
 
 export function siluForward(y: FloatArray, x: FloatArray): void {
   for (let i = 0; i < x.length; i++) y[i] = x[i] * logistic(x[i]);

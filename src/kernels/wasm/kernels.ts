@@ -2,10 +2,20 @@
  * The fast backend's kernels: every op file here declares the host code of the kernels it
  * speeds up (hostKernels), and the reference runs every kernel not declared.
  */
+export * from './add.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
 export * from './conv2d.js';
 export * from './cross-entropy.js';
+export * from './div.js';
+export * from './dropout.js';
+export * from './gelu.js';
+export * from './leaky-relu.js';
 export * from './linear.js';
 export * from './max-pool2d.js';
+export * from './mul.js';
 export * from './relu.js';
+export * from './sigmoid.js';
+export * from './silu.js';
+export * from './sub.js';
+export * from './tanh.js';

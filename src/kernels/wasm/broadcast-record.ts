@@ -1,6 +1,6 @@
 /**
- * Host side of the elementwise kernels (assembly/elementwise.ts): the broadcast record they
- * read, and dropout's integer arguments.
+ * Host side of the binary kernels with broadcasting (assembly/binary.ts): the record they read,
+ * and dropout's threshold as the kernel's integer argument.
  *
  * The record is [rank, shape[rank], aStrides[rank], bStrides[rank]] (i32) for a
  * BroadcastGeometry, simplified without changing any element's offsets: axes of size 1 are
@@ -10,8 +10,8 @@
  * long as it can be, which is where the kernels run in f32x4. A geometry of size 1 becomes
  * rank 1, shape [1].
  */
-import type { BroadcastGeometry } from '../../shape.js';
-import { dropoutThreshold } from '../reference/dropout.js';
+import type { BroadcastGeometry } from '../../shape/broadcast.js';
+import { dropoutThreshold } from '../reference/dropout-mask.js';
 
 export function broadcastRecord(g: BroadcastGeometry): number[] {
   const shape: number[] = [];

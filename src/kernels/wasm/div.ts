@@ -1,0 +1,19 @@
+/**
+ * div with broadcasting on the WebAssembly kernels (assembly/binary.ts); each gradient is its own
+ * call (0: da, 1: db), summed over the axes its operand was broadcast along.
+ */
+import { broadcastRecord } from './broadcast-record.js';
+import { hostKernels } from './marshal.js';
+
+export const div = hostKernels({
+  divForward(m, y, a, b, g) {
+    m.run('divForward', [m.int32(broadcastRecord(g)), m.output(y), m.input(a), m.input(b)]);
+  },
+
+  divBackward(m, da, db, dy, a, b, g) {
+    const geometry = m.int32(broadcastRecord(g));
+    const operands = [m.input(dy), m.input(a), m.input(b)];
+    if (da !== null) m.run('divBackward', [0, geometry, m.output(da), ...operands]);
+    if (db !== null) m.run('divBackward', [1, geometry, m.output(db), ...operands]);
+  },
+});
