@@ -45,3 +45,10 @@ function operandShape(out: number[]): fc.Arbitrary<number[]> {
 
 /** fast-check runs in the tests: seeded, so every run draws the same cases. */
 export const seeded = { seed: 20240610, numRuns: 25 };
+
+/** A tensor seen as (outer, size, inner) around one axis, for the kernels that work along one. */
+export const axisGeometries = fc.record({
+  outer: fc.integer({ min: 1, max: 3 }),
+  size: fc.integer({ min: 1, max: 5 }),
+  inner: fc.integer({ min: 1, max: 3 }),
+});

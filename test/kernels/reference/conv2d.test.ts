@@ -132,6 +132,60 @@ describe('conv2d reference kernel', () => {
     });
   }
 
+  for (const c of cases) {
+    it(`fused backward: all three at once equal each subset, a null output skipped: ${c.name}`, () => {
+      const rng = new Rng(sizeOf(c.x) * 7 + sizeOf(c.w));
+      const g = conv2dGeometry(c.x, c.w, c.options, c.bias ? c.w[0] : null);
+      const x = randomArray(rng, sizeOf(c.x));
+      const w = randomArray(rng, sizeOf(c.w));
+      const b = c.bias ? randomArray(rng, g.F) : null;
+      const y = new Float64Array(g.N * g.F * g.OH * g.OW);
+      const dy = randomArray(rng, y.length);
+      const fresh = () => ({
+        dx: new Float64Array(x.length).fill(NaN),
+        dw: new Float64Array(w.length).fill(NaN),
+        db: new Float64Array(g.F).fill(NaN),
+      });
+      const all = fresh();
+      conv2dBackward(all.dx, all.dw, all.db, dy, x, w, g);
+      const loss = () => {
+        conv2dForward(y, x, w, b, g);
+        return dot(y, dy);
+      };
+      assertGradient('dx (all at once)', loss, x, all.dx);
+      assertGradient('dw (all at once)', loss, w, all.dw);
+      if (b !== null) assertGradient('db (all at once)', loss, b, all.db);
+      const subsets: [boolean, boolean, boolean][] = [
+        [true, true, false],
+        [true, false, true],
+        [false, true, true],
+        [false, false, false],
+      ];
+      for (const [wantX, wantW, wantB] of subsets) {
+        const some = fresh();
+        conv2dBackward(
+          wantX ? some.dx : null,
+          wantW ? some.dw : null,
+          wantB ? some.db : null,
+          dy,
+          x,
+          w,
+          g,
+        );
+        const label = `subset dx ${wantX} dw ${wantW} db ${wantB}`;
+        for (const [want, got, expected] of [
+          [wantX, some.dx, all.dx],
+          [wantW, some.dw, all.dw],
+          [wantB, some.db, all.db],
+        ] as const) {
+          if (want) assert.deepEqual(got, expected, label);
+          else
+            assert.ok(got.every(Number.isNaN), `${label}: a null output's buffer stays untouched`);
+        }
+      }
+    });
+  }
+
   it('overwrites its outputs instead of accumulating into stale values', () => {
     const g = conv2dGeometry([1, 1, 4, 4], [1, 1, 3, 3], {});
     const rng = new Rng(3);

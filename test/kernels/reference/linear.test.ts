@@ -50,6 +50,71 @@ describe('linear (fully connected) reference kernel', () => {
     });
   }
 
+  it('fused backward: all three at once equal each subset, and a null output is skipped', () => {
+    const rng = new Rng(17);
+    const [N, IN, OUT] = [3, 4, 5];
+    const g = linearGeometry([N, IN], [OUT, IN], OUT);
+    const x = randomArray(rng, N * IN);
+    const w = randomArray(rng, OUT * IN);
+    const b = randomArray(rng, OUT);
+    const y = new Float64Array(N * OUT);
+    const dy = randomArray(rng, N * OUT);
+    const fresh = () => ({
+      dx: new Float64Array(N * IN).fill(NaN),
+      dw: new Float64Array(OUT * IN).fill(NaN),
+      db: new Float64Array(OUT).fill(NaN),
+    });
+    const all = fresh();
+    linearBackward(all.dx, all.dw, all.db, dy, x, w, g);
+    const loss = () => {
+      linearForward(y, x, w, b, g);
+      return dot(y, dy);
+    };
+    assertGradient('dx (all at once)', loss, x, all.dx);
+    assertGradient('dw (all at once)', loss, w, all.dw);
+    assertGradient('db (all at once)', loss, b, all.db);
+    const subsets: [boolean, boolean, boolean][] = [
+      [true, true, false],
+      [true, false, true],
+      [false, true, true],
+      [false, false, false],
+    ];
+    for (const [wantX, wantW, wantB] of subsets) {
+      const some = fresh();
+      linearBackward(
+        wantX ? some.dx : null,
+        wantW ? some.dw : null,
+        wantB ? some.db : null,
+        dy,
+        x,
+        w,
+        g,
+      );
+      const label = `subset dx ${wantX} dw ${wantW} db ${wantB}`;
+      for (const [want, got, expected] of [
+        [wantX, some.dx, all.dx],
+        [wantW, some.dw, all.dw],
+        [wantB, some.db, all.db],
+      ] as const) {
+        if (want) assert.deepEqual(got, expected, label);
+        else assert.ok(got.every(Number.isNaN), `${label}: a null output's buffer stays untouched`);
+      }
+    }
+  });
+
+  it('backward by hand: dx = dy w, dw = dy^T x, db = sum_n dy', () => {
+    // x:(2,2) = [1,2;3,4], w:(1,2) = [10,100], dy:(2,1) = [1,-1].
+    const g = linearGeometry([2, 2], [1, 2], 1);
+    const dx = new Float64Array(4);
+    const dw = new Float64Array(2);
+    const db = new Float64Array(1);
+    const x = Float64Array.from([1, 2, 3, 4]);
+    linearBackward(dx, dw, db, Float64Array.from([1, -1]), x, Float64Array.from([10, 100]), g);
+    assert.deepEqual(Array.from(dx), [10, 100, -10, -100]);
+    assert.deepEqual(Array.from(dw), [1 - 3, 2 - 4]);
+    assert.deepEqual(Array.from(db), [0]);
+  });
+
   it('takes a flattened image batch: flatten is a view, and its backward a reshape', () => {
     const rng = new Rng(2);
     const images = new Tensor(randomArray(rng, 2 * 3 * 2 * 2), [2, 3, 2, 2]);
