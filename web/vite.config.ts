@@ -6,10 +6,11 @@
  *   and the wasm backend runs on every core. PLAYGROUND_ISOLATION=off leaves the headers out, to
  *   see the single-thread path a page without them gets.
  * - `convnet-ts/browser` is the package's browser entry (src/browser.ts), read from source.
- * - Some library files import Node built-ins (node:fs, node:os, node:worker_threads, ...) for
- *   their Node-only paths: file helpers, reading build/*.wasm from disk, worker_threads. Those
- *   imports resolve here to stubs whose functions throw "only in Node" when called, so the
- *   modules load in a browser (Vite's own empty stub throws on the import itself in dev).
+ * - The browser entry's modules import no Node built-in at load time (test/api.test.ts checks);
+ *   the wasm backend imports node:fs/promises, node:os, node:v8 and node:worker_threads lazily
+ *   for its Node-only paths (reading build/*.wasm from disk, worker_threads). Those imports
+ *   resolve here to stubs whose functions throw "only in Node" when called (Vite's own empty
+ *   stub throws on the import itself in dev).
  *   Built-ins imported by the page's own code are not stubbed: that is a mistake to see.
  */
 import { isBuiltin } from 'node:module';

@@ -1,8 +1,10 @@
 /**
- * Data: datasets, the IDX reader, Fashion-MNIST, image folders, resizing and the DataLoader.
+ * Data (`data` in convnet-ts): everything in the browser's namespace (browser.ts: datasets, the
+ * DataLoader, resizing, the embedded digits' constants) plus the Node readers: the embedded
+ * digits themselves, the IDX reader, Fashion-MNIST with its download, image folders.
  */
-export { InMemoryDataset } from './dataset.js';
-export type { Batch, Dataset, ImageShape } from './dataset.js';
+export * from './browser.js';
+export { loadMnistDigits, mnistDataset } from './load-mnist-digits.js';
 export {
   IdxError,
   IDX_MAX_BYTES,
@@ -15,16 +17,6 @@ export {
   encodeIdx,
 } from './idx.js';
 export type { IdxArray, IdxData, IdxDataType, IdxDatasetOptions, IdxReadOptions } from './idx.js';
-export {
-  MNIST_IMAGE_SIZE,
-  MNIST_CLASS_NAMES,
-  MNIST_SPLIT_SEED,
-  MNIST_TRAIN_SIZE,
-  loadMnistDigits,
-  mnistDataset,
-  gatherBatch,
-} from './mnist-digits.js';
-export type { ImageSet } from './mnist-digits.js';
 export { DownloadError, downloadFile, fileDigest } from './download.js';
 export type { Checksum, ChecksumAlgorithm, DownloadOptions } from './download.js';
 export {
@@ -45,8 +37,6 @@ export type {
   FashionMnistPart,
   FashionMnistSource,
 } from './fashion-mnist.js';
-export { resizeBilinear, resizeImage } from './resize.js';
-export type { ResizeOptions } from './resize.js';
 export {
   ImageError,
   ImageFolderDataset,
@@ -57,5 +47,3 @@ export {
   loadImageFolder,
 } from './image-folder.js';
 export type { ImageChannels, ImageReadOptions, LoadedImage, RgbaImage } from './image-folder.js';
-export { DataLoader, channelStats, epochSeed } from './loader.js';
-export type { AugmentOptions, DataLoaderOptions, NormalizeOptions } from './loader.js';

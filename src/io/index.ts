@@ -1,28 +1,11 @@
 /**
- * Save and load formats: safetensors, one-file models, atomic file writes, checkpoint
- * directories, strict JSON.
+ * Save and load (`io` in convnet-ts): everything in the browser's namespace (browser.ts: the
+ * safetensors codec, one-file models, strict JSON) plus files in Node: safetensors files,
+ * atomic writes and checkpoint directories.
  */
-export {
-  SafetensorsError,
-  MAX_HEADER_BYTES,
-  encodeSafetensors,
-  decodeSafetensors,
-  readSafetensors,
-  writeSafetensors,
-} from './safetensors.js';
-export type {
-  SafetensorsDType,
-  TensorDict,
-  DecodeSafetensorsOptions,
-  DecodedSafetensors,
-} from './safetensors.js';
-export {
-  writeFileAtomic,
-  writeFileAtomicSync,
-  parseTempName,
-  syncDirectory,
-  syncDirectorySync,
-} from './atomic-write.js';
+export * from './browser.js';
+export { readSafetensors, writeSafetensors } from './safetensors-file.js';
+export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export type { AtomicWriteOptions } from './atomic-write.js';
 export {
   CheckpointError,
@@ -40,6 +23,3 @@ export type {
   LoadedCheckpoint,
   LoadCheckpointOptions,
 } from './checkpoint.js';
-export { JsonParseError, parseJson, stringifyJson } from './json.js';
-export type { JsonObject, JsonValue, ParseJsonOptions } from './json.js';
-export * from './model-file.js';

@@ -31,10 +31,12 @@
  * U16, U32, BOOL, and I64 and U64 values within +-2^53, as float64 (exact), so a PyTorch state
  * dict with its int64 `num_batches_tracked` loads. The 8-, 6- and 4-bit floats and C64 are
  * valid safetensors dtypes this library does not read; they are rejected by name.
+ *
+ * Bytes in, bytes out: this file touches no file system, so a browser page reads and writes the
+ * same files. readSafetensors and writeSafetensors, the Node file helpers, are in
+ * safetensors-file.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { Tensor, formatShape, type DType, type FloatArray } from '../tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { JsonParseError, parseJson, type JsonValue } from './json.js';
 
 /** The dtypes decodeSafetensors reads. encodeSafetensors writes F32 and F64. */
@@ -273,20 +275,6 @@ export function decodeSafetensors(
     dtypes.set(info.name, info.dtype);
   }
   return { tensors, metadata, dtypes };
-}
-
-/** Reads and decodes a safetensors file; errors name the path. */
-export async function readSafetensors(path: string): Promise<DecodedSafetensors> {
-  return decodeSafetensors(await readFile(path), { source: path });
-}
-
-/** Encodes tensors and writes them to path atomically (see atomic-write.ts). */
-export async function writeSafetensors(
-  path: string,
-  tensors: TensorDict,
-  metadata?: Readonly<Record<string, string>>,
-): Promise<void> {
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 type Fail = (problem: string, cause?: unknown) => never;

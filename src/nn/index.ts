@@ -2,7 +2,9 @@
  * Modules: layers that hold parameters and call the ops, PyTorch's torch.nn. Module is the
  * base (registration, parameters, state dicts, train/eval); Layer is a module of one tensor to
  * one tensor that knows its output shape; Sequential chains layers; summary prints a model;
- * init holds the initialisers; presets build whole networks.
+ * init holds the initialisers; presets build whole networks; functional holds the
+ * differentiable ops the layers call (PyTorch's torch.nn.functional: conv2d, relu,
+ * crossEntropy, ...).
  */
 export { Module, Layer } from './module.js';
 export type {
@@ -65,3 +67,4 @@ export type {
   Nonlinearity,
 } from './init.js';
 export * as init from './init.js';
+export * as functional from '../ops/index.js';

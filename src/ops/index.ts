@@ -5,6 +5,13 @@
  */
 import '../kernels/reference/index.js';
 
+// The option types of the ops whose geometry lives in src/shape, so that nn.functional's
+// users name them from the same namespace as the op.
+export type { Conv2dOptions } from '../shape/conv2d.js';
+export type { ConvTranspose2dOptions } from '../shape/conv-transpose2d.js';
+export type { Pool2dOptions } from '../shape/pool2d.js';
+export type { Upsample2dOptions } from '../shape/upsample2d.js';
+
 export { conv2d } from './conv2d.js';
 export { convTranspose2d } from './conv-transpose2d.js';
 export { maxPool2d } from './max-pool2d.js';

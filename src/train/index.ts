@@ -1,22 +1,14 @@
 /**
- * Training: the loop (fit), evaluation and metrics, checkpoints with exact resume, numerical
- * safety, progress output, the CLI's recipes (datasets, optimizers, schedules by name) and the
- * use of trained models (load, evaluate, predict, summarise).
+ * Training (`train` in convnet-ts): everything in the browser's namespace (browser.ts: the
+ * training step, evaluation, metrics, the non-finite guard) plus the Node loop: fit() with its
+ * checkpoints and exact resume, the history files, progress output, the CLI's recipes
+ * (datasets, optimizers, schedules by name, trainRun) and the use of trained models (load,
+ * evaluate, predict, summarise). The training state's packing helpers stay internal to fit and
+ * the checkpoints.
  */
+export * from './browser.js';
 export { fit } from './fit.js';
 export type { FitOptions, FitResult, TrainableOptimizer } from './fit.js';
-export { evaluate } from './evaluate.js';
-export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
-export { createTrainStep, RunningMetrics } from './train-step.js';
-export type {
-  Schedule,
-  StepOptimizer,
-  StepOutcome,
-  TrainStep,
-  TrainStepOptions,
-} from './train-step.js';
-export { ConfusionMatrix, accuracy, argmax, argmaxRows, countCorrect } from './metrics.js';
-export type { ConfusionMatrixJson } from './metrics.js';
 export {
   HISTORY_COLUMNS,
   HISTORY_CSV,
@@ -26,8 +18,6 @@ export {
   writeHistory,
 } from './history.js';
 export type { EpochRecord } from './history.js';
-export { NonFiniteError, findNonFinite, firstNonFinite } from './non-finite.js';
-export type { NonFiniteContext, NonFiniteLocation } from './non-finite.js';
 export { consoleReporter, formatEpochSummary, silentReporter } from './progress.js';
 export type {
   BatchInfo,
@@ -35,19 +25,8 @@ export type {
   EpochStartInfo,
   ProgressReporter,
 } from './progress.js';
-export { currentStepRunner, directStepRunner } from './step-runner.js';
-export type { StepRunner } from './step-runner.js';
 export { buildModel, modelSpecToJson, parseModelSpec } from './model-spec.js';
 export type { ModelOptions, ModelSpec } from './model-spec.js';
-export {
-  captureRngStates,
-  packOptimizerState,
-  parseTrainingState,
-  restoreRngStates,
-  trainingStateToJson,
-  unpackOptimizerState,
-} from './training-state.js';
-export type { RngStates, TrainingState } from './training-state.js';
 export {
   BUILTIN_DATASETS,
   DEFAULT_TRAIN_CONFIG,

@@ -30,7 +30,7 @@ import type { InMemoryDataset } from '../data/dataset.js';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { loadImageFolder } from '../data/image-folder.js';
 import type { AugmentOptions } from '../data/loader.js';
-import { mnistDataset } from '../data/mnist-digits.js';
+import { mnistDataset } from '../data/load-mnist-digits.js';
 import type { JsonObject, JsonValue } from '../io/json.js';
 import { Adam } from '../optim/adam.js';
 import { AdamW } from '../optim/adamw.js';

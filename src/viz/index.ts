@@ -1,12 +1,11 @@
 /**
- * Visualisation in Node: feature maps, filters and class probabilities of a model on one image,
- * training curves, the confusion matrix and a self-contained HTML report, all as files (PNG
- * through pngjs and resvg, charts through Vega-Lite, text in the DejaVu fonts). See
- * docs/visualize.md. The helpers behind these (colours, label widths, chart config) stay
- * internal to src/viz.
+ * Visualisation in Node (`viz` in convnet-ts; browser.ts is the part a page can use): feature
+ * maps, filters and class probabilities of a model on one image, training curves, the
+ * confusion matrix and a self-contained HTML report, all as files (PNG through pngjs and resvg,
+ * charts through Vega-Lite, text in the DejaVu fonts). See docs/visualize.md. The helpers
+ * behind these (colours, label widths, chart config) stay internal to src/viz.
  */
-export { captureFeatureMaps, namedLayerSequence } from './feature-maps.js';
-export type { FeatureMap } from './feature-maps.js';
+export * from './browser.js';
 export {
   featureMapGrid,
   gridLayout,

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import { mnistDataset } from '../../src/data/mnist-digits.js';
+import { mnistDataset } from '../../src/data/load-mnist-digits.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { parseTrainingState } from '../../src/train/training-state.js';
 

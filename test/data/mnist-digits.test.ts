@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { gatherBatch, loadMnistDigits, mnistDataset } from '../../src/data/mnist-digits.js';
+import { loadMnistDigits, mnistDataset } from '../../src/data/load-mnist-digits.js';
+import { gatherBatch } from '../../src/data/mnist-digits.js';
 
 describe('embedded MNIST digits', () => {
   const set = loadMnistDigits();

@@ -23,22 +23,19 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import {
-  Adam,
-  DataLoader,
   createWasmBackend,
-  crossEntropy,
-  decodeModelFile,
-  encodeModelFile,
-  mnistDataset,
-  modelFromFile,
+  data,
+  io,
+  nn,
   noGrad,
-  seedNet,
+  optim,
   setBackend,
-  softmax,
-  type InMemoryDataset,
-  type Sequential,
   type WasmBackend,
 } from '../../src/index.js';
+
+const { DataLoader, mnistDataset } = data;
+const { decodeModelFile, encodeModelFile, modelFromFile } = io;
+const { crossEntropy, softmax } = nn.functional;
 
 /** Debian's Chromium; CONVNET_CHROMIUM names another binary. */
 const CHROMIUM = process.env.CONVNET_CHROMIUM ?? '/usr/bin/chromium';
@@ -71,7 +68,11 @@ interface ClassProbability {
 }
 
 /** One-row softmax of the model's logits for test image i, in Node. */
-function nodeProbabilities(model: Sequential, test: InMemoryDataset, i: number): Float32Array {
+function nodeProbabilities(
+  model: nn.Sequential,
+  test: data.InMemoryDataset,
+  i: number,
+): Float32Array {
   return noGrad(() => {
     const logits = model.forward(test.getBatch([i]).images);
     return Float32Array.from(softmax(logits, 1).data);
@@ -80,8 +81,8 @@ function nodeProbabilities(model: Sequential, test: InMemoryDataset, i: number):
 
 /** Trains seedNet (seed 2) for one epoch in Node on the given backend; returns its model file. */
 function trainInNode(backend: WasmBackend): Uint8Array {
-  const model = seedNet({ seed: 2 });
-  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const model = nn.seedNet({ seed: 2 });
+  const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
   const { train } = mnistDataset();
   const loader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 2 });
   for (const batch of loader.epoch(0)) {
@@ -225,8 +226,8 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
   let isolatedServer: { server: PreviewServer; url: string };
   let page: Page;
   let nodeModelPath = '';
-  let nodeModel: Sequential;
-  let test: InMemoryDataset;
+  let nodeModel: nn.Sequential;
+  let test: data.InMemoryDataset;
   const figures: string[] = [];
 
   before(async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeedPipeline } from '../../examples/seed-pipeline.js';
 import { assertGradient } from '../../src/check/gradient-check.js';
-import { gatherBatch, loadMnistDigits } from '../../src/data/mnist-digits.js';
+import { loadMnistDigits } from '../../src/data/load-mnist-digits.js';
+import { gatherBatch } from '../../src/data/mnist-digits.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 

@@ -9,9 +9,8 @@ import {
   SafetensorsError,
   decodeSafetensors,
   encodeSafetensors,
-  readSafetensors,
-  writeSafetensors,
 } from '../../src/io/safetensors.js';
+import { readSafetensors, writeSafetensors } from '../../src/io/safetensors-file.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor, type DType } from '../../src/tensor.js';
 

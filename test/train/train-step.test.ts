@@ -6,10 +6,7 @@
  * (fit's own tests check that it trains bitwise as before.)
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Flatten } from '../../src/nn/flatten.js';
 import { Linear } from '../../src/nn/linear.js';
 import { Sequential } from '../../src/nn/sequential.js';
@@ -18,6 +15,7 @@ import { StepLR } from '../../src/optim/step-lr.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 import { RunningMetrics, createTrainStep } from '../../src/train/train-step.js';
+import { moduleGraph } from '../module-graph.js';
 
 /** Flatten then Linear: 2 images of 1x2x2 to 3 classes. */
 function setup() {
@@ -95,25 +93,8 @@ describe('RunningMetrics', () => {
 
 describe('train-step.ts in a browser', () => {
   it('imports nothing Node-only, directly or through the modules it loads', () => {
-    const src = join(dirname(fileURLToPath(import.meta.url)), '../../src');
-    const seen = new Set<string>();
-    const outside: string[] = [];
-    const walk = (file: string): void => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = readFileSync(file, 'utf8');
-      // Type-only imports vanish from the emitted code, so they may name anything.
-      const imports = /^(?:import|export)(?!\s+type\b)[^;]*?\sfrom\s+'([^']+)'/gms;
-      for (const [, specifier] of text.matchAll(imports)) {
-        if (specifier.startsWith('.')) walk(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
-        else outside.push(`${relative(src, file)} imports ${specifier}`);
-      }
-      for (const [, specifier] of text.matchAll(/\bimport\(\s*'([^']+)'/g)) {
-        outside.push(`${relative(src, file)} imports ${specifier} lazily`);
-      }
-    };
-    walk(join(src, 'train/train-step.ts'));
-    assert.ok(seen.size > 10, `walked ${seen.size} files`);
-    assert.deepEqual(outside, []);
+    const { files, outside, lazy } = moduleGraph('train/train-step.ts');
+    assert.ok(files.length > 10, `walked ${files.length} files`);
+    assert.deepEqual([...outside, ...lazy], []);
   });
 });

