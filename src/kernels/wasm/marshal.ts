@@ -60,7 +60,7 @@ function usesFloat64(args: readonly unknown[]): boolean {
 /** The per-call state behind Marshal; one per backend, reused by every call. */
 export class CallMarshal implements Marshal {
   threads: number;
-  private pending: [Float32Array, number][] = [];
+  private readonly pending: [Float32Array, number][] = [];
 
   constructor(
     private readonly arena: Arena,
@@ -73,17 +73,28 @@ export class CallMarshal implements Marshal {
   /** Wraps host code into a contract kernel: fallback, frame, copies. */
   bind(name: KernelName, host: AnyHostKernel): AnyKernel {
     const reference = referenceKernels[name] as AnyKernel;
-    return (...args: unknown[]) =>
-      usesFloat64(args) ? reference(...args) : this.invoke((m) => host(m, ...args));
+    return (...args: unknown[]) => {
+      if (usesFloat64(args)) return reference(...args);
+      this.begin();
+      return this.end(host(this, ...args));
+    };
   }
 
   /** Runs host code in a fresh frame of the kernels' memory, then copies its outputs out. */
   invoke<T>(host: (m: Marshal) => T): T {
+    this.begin();
+    return this.end(host(this));
+  }
+
+  private begin(): void {
     this.arena.reset();
-    this.pending = [];
-    const result = host(this);
+    this.pending.length = 0;
+  }
+
+  /** Copies the outputs written to scratch back to their arrays; passes the kernel's result on. */
+  private end<T>(result: T): T {
     for (const [out, at] of this.pending) this.arena.take(at, out);
-    this.pending = [];
+    this.pending.length = 0;
     return result;
   }
 
