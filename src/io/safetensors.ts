@@ -38,22 +38,16 @@
  */
 import { Tensor, formatShape, type DType, type FloatArray } from '../tensor.js';
 import { JsonParseError, parseJson, type JsonValue } from './json.js';
+import {
+  DTYPES,
+  LITTLE_ENDIAN,
+  UNSUPPORTED_DTYPES,
+  isSupportedDType,
+  writeLittleEndian,
+  type SafetensorsDType,
+} from './safetensors-dtypes.js';
 
-/** The dtypes decodeSafetensors reads. encodeSafetensors writes F32 and F64. */
-export type SafetensorsDType =
-  | 'F64'
-  | 'F32'
-  | 'F16'
-  | 'BF16'
-  | 'I64'
-  | 'I32'
-  | 'I16'
-  | 'I8'
-  | 'U64'
-  | 'U32'
-  | 'U16'
-  | 'U8'
-  | 'BOOL';
+export type { SafetensorsDType } from './safetensors-dtypes.js';
 
 /** Tensors to write, by name: a plain object or a Map. */
 export type TensorDict = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
@@ -91,45 +85,6 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 const METADATA_KEY = '__metadata__';
 const ENTRY_KEYS = ['dtype', 'shape', 'data_offsets'];
-
-interface DTypeInfo {
-  bytes: number;
-  /** The convnet-ts dtype it is read into. */
-  into: DType;
-  /** Reads element i (of `bytes` bytes, little-endian) at byteOffset; null if not exact. */
-  read: (view: DataView, byteOffset: number) => number | null;
-}
-
-const DTYPES: Record<SafetensorsDType, DTypeInfo> = {
-  F64: { bytes: 8, into: 'float64', read: (v, o) => v.getFloat64(o, true) },
-  F32: { bytes: 4, into: 'float32', read: (v, o) => v.getFloat32(o, true) },
-  F16: { bytes: 2, into: 'float32', read: (v, o) => halfToNumber(v.getUint16(o, true)) },
-  BF16: { bytes: 2, into: 'float32', read: (v, o) => bfloat16ToNumber(v.getUint16(o, true)) },
-  I64: { bytes: 8, into: 'float64', read: (v, o) => exactInteger(v.getBigInt64(o, true)) },
-  I32: { bytes: 4, into: 'float64', read: (v, o) => v.getInt32(o, true) },
-  I16: { bytes: 2, into: 'float64', read: (v, o) => v.getInt16(o, true) },
-  I8: { bytes: 1, into: 'float64', read: (v, o) => v.getInt8(o) },
-  U64: { bytes: 8, into: 'float64', read: (v, o) => exactInteger(v.getBigUint64(o, true)) },
-  U32: { bytes: 4, into: 'float64', read: (v, o) => v.getUint32(o, true) },
-  U16: { bytes: 2, into: 'float64', read: (v, o) => v.getUint16(o, true) },
-  U8: { bytes: 1, into: 'float64', read: (v, o) => v.getUint8(o) },
-  BOOL: { bytes: 1, into: 'float64', read: (v, o) => (v.getUint8(o) <= 1 ? v.getUint8(o) : null) },
-};
-
-/** Valid in the safetensors specification, but not read by convnet-ts. */
-const UNSUPPORTED_DTYPES = new Set([
-  'F8_E5M2',
-  'F8_E4M3',
-  'F8_E8M0',
-  'F8_E4M3FNUZ',
-  'F8_E5M2FNUZ',
-  'F6_E2M3',
-  'F6_E3M2',
-  'F4',
-  'C64',
-]);
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Encodes tensors (float32 as F32, float64 as F64) and optional string metadata as a
@@ -430,19 +385,6 @@ function readData(
   return out;
 }
 
-/** Copies a typed array's values into out at byte offset `at`, little-endian. */
-function writeLittleEndian(out: Uint8Array, view: DataView, at: number, data: FloatArray): void {
-  if (LITTLE_ENDIAN) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
-    return;
-  }
-  const size = data.BYTES_PER_ELEMENT;
-  for (let i = 0; i < data.length; i++) {
-    if (size === 8) view.setFloat64(at + 8 * i, data[i], true);
-    else view.setFloat32(at + 4 * i, data[i], true);
-  }
-}
-
 function metadataJson(metadata: Readonly<Record<string, string>>, where: string): string {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw new SafetensorsError(where, 'metadata must be an object of strings');
@@ -493,10 +435,6 @@ function elementCount(shape: number[]): number | null {
   return count;
 }
 
-function isSupportedDType(dtype: string): dtype is SafetensorsDType {
-  return Object.hasOwn(DTYPES, dtype);
-}
-
 function isSafeIndex(value: JsonValue | undefined): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
@@ -511,26 +449,4 @@ function describe(value: unknown): string {
   if (value !== null && typeof value === 'object') return 'an object';
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
-}
-
-function exactInteger(value: bigint): number | null {
-  const max = BigInt(Number.MAX_SAFE_INTEGER);
-  return value > max || value < -max ? null : Number(value);
-}
-
-/** IEEE 754 binary16 bits to a number (exact). */
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-/** bfloat16 bits (the top half of a float32) to a number (exact). */
-function bfloat16ToNumber(bits: number): number {
-  const scratch = new DataView(new ArrayBuffer(4));
-  scratch.setUint32(0, bits << 16);
-  return scratch.getFloat32(0);
 }
