@@ -16,5 +16,7 @@ export {
   MNIST_SPLIT_SEED,
   MNIST_TRAIN_SIZE,
   gatherBatch,
+  mnistDigitsFromFiles,
+  splitMnistDigits,
 } from './mnist-digits.js';
 export type { ImageSet } from './mnist-digits.js';

@@ -7,47 +7,16 @@
  * Node only (the files are read through require); the constants are in mnist-digits.ts.
  */
 import { createRequire } from 'node:module';
-import { Tensor } from '../tensor.js';
-import { InMemoryDataset } from './dataset.js';
-import {
-  MNIST_CLASS_NAMES,
-  MNIST_IMAGE_SIZE,
-  MNIST_SPLIT_SEED,
-  MNIST_TRAIN_SIZE,
-} from './mnist-digits.js';
+import type { InMemoryDataset } from './dataset.js';
+import { mnistDigitsFromFiles, splitMnistDigits } from './mnist-digits.js';
 
-const PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
-
-interface DigitFile {
-  data: number[];
-}
-
-function isDigitFile(value: unknown): value is DigitFile {
-  return typeof value === 'object' && value !== null && Array.isArray((value as DigitFile).data);
-}
+const digitFile = (digit: number) => `mnist/src/digits/${digit}.json`;
 
 /** All 10,000 digits, grouped by class (all 0s, then all 1s, ...). */
 export function loadMnistDigits(): InMemoryDataset {
   const require = createRequire(import.meta.url);
-  const perClass: number[][] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const file = `mnist/src/digits/${digit}.json`;
-    const parsed: unknown = require(file);
-    if (!isDigitFile(parsed) || parsed.data.length % PIXELS !== 0) {
-      throw new Error(`${file}: expected {"data": [...]} with a multiple of ${PIXELS} values`);
-    }
-    perClass.push(parsed.data);
-  }
-  const total = perClass.reduce((sum, d) => sum + d.length / PIXELS, 0);
-  const images = Tensor.zeros([total, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
-  const labels = new Int32Array(total);
-  let offset = 0;
-  perClass.forEach((data, digit) => {
-    images.data.set(data, offset * PIXELS);
-    labels.fill(digit, offset, offset + data.length / PIXELS);
-    offset += data.length / PIXELS;
-  });
-  return new InMemoryDataset(images, labels, MNIST_CLASS_NAMES);
+  const files = Array.from({ length: 10 }, (_, digit): unknown => require(digitFile(digit)));
+  return mnistDigitsFromFiles(files, digitFile);
 }
 
 /**
@@ -55,6 +24,5 @@ export function loadMnistDigits(): InMemoryDataset {
  * (MNIST_SPLIT_SEED): the same split on every machine and every run.
  */
 export function mnistDataset(): { train: InMemoryDataset; test: InMemoryDataset } {
-  const [train, test] = loadMnistDigits().randomSplit(MNIST_TRAIN_SIZE, MNIST_SPLIT_SEED);
-  return { train, test };
+  return splitMnistDigits(loadMnistDigits());
 }

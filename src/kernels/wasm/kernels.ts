@@ -12,6 +12,7 @@ export * from './dropout.js';
 export * from './gelu.js';
 export * from './leaky-relu.js';
 export * from './linear.js';
+export * from './matmul.js';
 export * from './max-pool2d.js';
 export * from './mul.js';
 export * from './relu.js';

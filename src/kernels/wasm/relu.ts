@@ -1,4 +1,4 @@
-/** ReLU on the WebAssembly kernels (assembly/relu.ts), threaded over contiguous ranges. */
+/** ReLU on the WebAssembly elementwise kernels (assembly/activations.ts); the backward reads x. */
 import { hostKernels } from './marshal.js';
 
 export const relu = hostKernels({

@@ -83,8 +83,8 @@ export class ThreadPool {
   readonly size: number;
   private readonly control: Int32Array;
   private readonly kernels: KernelExports;
-  /** The module's exported functions; a call passes its kernel's index here to the workers. */
-  private readonly names: readonly string[];
+  /** Each exported function's index in the list the workers hold; a call passes it to them. */
+  private readonly indexOf: ReadonlyMap<string, number>;
   private readonly workers: WorkerHandle[];
   private lastError = '';
   private closed = false;
@@ -99,7 +99,7 @@ export class ThreadPool {
     this.size = size;
     this.control = control;
     this.kernels = kernels;
-    this.names = names;
+    this.indexOf = new Map(names.map((name, index) => [name, index]));
     this.workers = workers;
   }
 
@@ -184,7 +184,7 @@ export class ThreadPool {
     if (args.length > MAX_ARGS)
       throw new RangeError(`ThreadPool: ${kernel} has too many arguments`);
     const c = this.control;
-    c[KERNEL] = this.names.indexOf(kernel);
+    c[KERNEL] = this.indexOf.get(kernel) as number;
     c[ARGC] = args.length;
     c[THREADS] = used;
     c.set(args, ARGS);

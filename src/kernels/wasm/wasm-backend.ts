@@ -9,7 +9,7 @@
  * memory exists (Node; a cross-origin-isolated page), one thread otherwise; and where the engine
  * has no WebAssembly SIMD at all, the reference backend. `path` says which one runs.
  */
-import { referenceBackend, setBackend, type Backend } from '../backend.js';
+import { referenceBackend, setBackend, withReferenceFallback, type Backend } from '../backend.js';
 import type { Tensor } from '../../tensor.js';
 import { Arena, type CopyStats } from './arena.js';
 import { KernelExports } from './exports.js';
@@ -95,22 +95,22 @@ function kernelPath(
   return path;
 }
 
-/** c = a * b by plain loops: the reference fallback's sgemm. */
-function referenceSgemm(
-  c: Float32Array,
-  a: Float32Array,
-  b: Float32Array,
-  M: number,
-  N: number,
-  K: number,
-): void {
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += a[i * K + k] * b[k * N + j];
-      c[i * N + j] = sum;
+/**
+ * The `sgemm` control, c:(M,N) = a:(M,K) * b:(K,N): the backend's matmul kernel, with the
+ * arrays' lengths checked first (the kernels trust them).
+ */
+function sgemmOf(backend: Backend): WasmControls['sgemm'] {
+  return (c, a, b, M, N, K) => {
+    for (const [name, array, size] of [
+      ['a', a, M * K],
+      ['b', b, K * N],
+      ['c', c, M * N],
+    ] as const) {
+      if (array.length !== size)
+        throw new RangeError(`sgemm: ${name} has ${array.length} elements, expected ${size}`);
     }
-  }
+    withReferenceFallback(backend).matmulForward(c, a, b, { M, K, N });
+  };
 }
 
 /** The reference kernels dressed as a WasmBackend, for engines without WebAssembly SIMD. */
@@ -125,30 +125,12 @@ function referenceFallback(): WasmBackend {
     },
     memoryBytes: () => 0,
     copyStats: () => ({ bytesIn: 0, bytesOut: 0, milliseconds: 0 }),
-    sgemm: referenceSgemm,
+    sgemm: sgemmOf(referenceBackend),
     runStep: (_params, step) => step(),
     resident: (build) => build(),
     residentBytes: () => 0,
     dispose() {},
   };
-}
-
-function checkSgemmSizes(
-  c: Float32Array,
-  a: Float32Array,
-  b: Float32Array,
-  M: number,
-  N: number,
-  K: number,
-): void {
-  for (const [name, array, size] of [
-    ['a', a, M * K],
-    ['b', b, K * N],
-    ['c', c, M * N],
-  ] as const) {
-    if (array.length !== size)
-      throw new RangeError(`sgemm: ${name} has ${array.length} elements, expected ${size}`);
-  }
 }
 
 /** Starts the fast backend and makes every op use it; returns it (its `path` says what runs). */
@@ -187,9 +169,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const marshal = new CallMarshal(arena, exports, pool);
   const steps = new StepMemory(arena);
   const path = kernelPath('wasm', level, threads, shared);
+  const kernels = bindHostKernels(Object.values(hostKernelsByOp), marshal);
   return {
     name: `wasm-${level}`,
-    kernels: bindHostKernels(Object.values(hostKernelsByOp), marshal),
+    kernels,
     path,
     setThreads(count: number) {
       if (!Number.isInteger(count) || count < 1 || count > pool.size) {
@@ -203,14 +186,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     },
     memoryBytes: () => arena.byteLength,
     copyStats: () => ({ ...arena.copies }),
-    sgemm(c, a, b, M, N, K) {
-      checkSgemmSizes(c, a, b, M, N, K);
-      marshal.invoke((m) => {
-        const [scratch, stride] = m.scratch(m.call('sgemmScratchBytes'));
-        const args = [M, N, K, m.input(a), K, 0, m.input(b), N, 0, m.output(c), N, 0];
-        m.run('sgemmPart', [...args, scratch, stride]);
-      });
-    },
+    sgemm: sgemmOf({ name: `wasm-${level}`, kernels }),
     runStep: (params, step) => steps.runStep(params, step),
     resident: (build) => steps.resident(build),
     residentBytes: () => arena.residentBytes,

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { pool2dGeometry, type Pool2dOptions } from '../../../src/shape/pool2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
-import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
+import { kernelCase, output, randomPool2d, seeded, values, type KernelCase } from './case.js';
 
 function avgPoolCases(
   label: string,
@@ -50,30 +50,6 @@ export const cases: KernelCase[] = [
   ...avgPoolCases('3x3 stride 1, N = 1', [1, 5, 6, 6], { kernelSize: 3, stride: 1 }, 304),
 ];
 
-const pair = (min: number, max: number) =>
-  fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
-
-export const random: fc.Arbitrary<KernelCase[]> = fc
-  .record({
-    N: fc.integer({ min: 1, max: 3 }),
-    C: fc.integer({ min: 1, max: 4 }),
-    H: fc.integer({ min: 1, max: 13 }),
-    W: fc.integer({ min: 1, max: 13 }),
-    kernel: pair(1, 4),
-    stride: pair(1, 3),
-    padding: pair(0, 2),
-    seed: fc.integer({ min: 0, max: 1 << 30 }),
-  })
-  .filter((p) =>
-    [0, 1].every(
-      (a) => 2 * p.padding[a] <= p.kernel[a] && p.kernel[a] <= [p.H, p.W][a] + 2 * p.padding[a],
-    ),
-  )
-  .map((p) =>
-    avgPoolCases(
-      `random ${JSON.stringify(p)}`,
-      [p.N, p.C, p.H, p.W],
-      { kernelSize: p.kernel, stride: p.stride, padding: p.padding },
-      p.seed,
-    ),
-  );
+export const random: fc.Arbitrary<KernelCase[]> = randomPool2d.map((p) =>
+  avgPoolCases(p.label, p.xShape, p.options, p.seed),
+);

@@ -12,7 +12,10 @@
  * reference takes it. The runner derives the float32 arguments, runs both sides and compares
  * every array argument afterwards (outputs, and inputs that must be unchanged).
  */
+import fc from 'fast-check';
 import type { KernelName, KernelTable } from '../../../src/kernels/backend.js';
+import type { Pool2dOptions } from '../../../src/shape/pool2d.js';
+import type { Shape } from '../../../src/tensor.js';
 import { Rng } from '../../../src/rng.js';
 
 export interface KernelCase<K extends KernelName = KernelName> {
@@ -50,3 +53,37 @@ export function output(n: number): Float64Array {
 export function seeded(seed: number): Rng {
   return new Rng(seed);
 }
+
+/** A per-axis pair of integers in [min, max]. */
+export function pair(min: number, max: number): fc.Arbitrary<[number, number]> {
+  return fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
+}
+
+/** A random pooling problem: padding at most half the kernel, the kernel within the padded input. */
+export const randomPool2d: fc.Arbitrary<{
+  label: string;
+  xShape: Shape;
+  options: Pool2dOptions;
+  seed: number;
+}> = fc
+  .record({
+    N: fc.integer({ min: 1, max: 3 }),
+    C: fc.integer({ min: 1, max: 4 }),
+    H: fc.integer({ min: 1, max: 13 }),
+    W: fc.integer({ min: 1, max: 13 }),
+    kernel: pair(1, 4),
+    stride: pair(1, 3),
+    padding: pair(0, 2),
+    seed: fc.integer({ min: 0, max: 1 << 30 }),
+  })
+  .filter((p) =>
+    [0, 1].every(
+      (a) => 2 * p.padding[a] <= p.kernel[a] && p.kernel[a] <= [p.H, p.W][a] + 2 * p.padding[a],
+    ),
+  )
+  .map((p) => ({
+    label: `random ${JSON.stringify(p)}`,
+    xShape: [p.N, p.C, p.H, p.W],
+    options: { kernelSize: p.kernel, stride: p.stride, padding: p.padding },
+    seed: p.seed,
+  }));

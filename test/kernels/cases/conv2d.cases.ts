@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
-import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
+import { kernelCase, output, pair, seeded, values, type KernelCase } from './case.js';
 
 function convCases(
   label: string,
@@ -77,9 +77,6 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
 export const cases: KernelCase[] = grid.flatMap(([label, x, w, options], i) =>
   convCases(label, x, w, options, 100 + i),
 );
-
-const pair = (min: number, max: number) =>
-  fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
 
 export const random: fc.Arbitrary<KernelCase[]> = fc
   .record({

@@ -1,16 +1,32 @@
 /**
- * Activations on the elementwise machinery (lib/elementwise.ts): leaky ReLU, sigmoid, tanh,
- * GELU, SiLU, forward and backward, threaded over contiguous ranges, f32x4 over the bulk.
+ * Activations on the elementwise machinery (lib/elementwise.ts): ReLU, leaky ReLU, sigmoid,
+ * tanh, GELU, SiLU, forward and backward, threaded over contiguous ranges, f32x4 over the bulk.
  */
 import {
   GELU,
   LEAKY_RELU,
+  RELU,
   SIGMOID,
   SILU,
   TANH,
   unaryBackward,
   unaryForward,
 } from './lib/elementwise';
+
+export function reluForward(tid: i32, threads: i32, y: usize, x: usize, count: i32): void {
+  unaryForward(RELU, tid, threads, y, x, count, 0);
+}
+
+export function reluBackward(
+  tid: i32,
+  threads: i32,
+  dx: usize,
+  dy: usize,
+  x: usize,
+  count: i32,
+): void {
+  unaryBackward(RELU, tid, threads, dx, dy, x, count, 0);
+}
 
 export function leakyReluForward(
   tid: i32,

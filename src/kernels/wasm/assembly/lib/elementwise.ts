@@ -2,6 +2,7 @@
  * The elementwise family, threaded over contiguous ranges, f32x4 over the bulk. Same contracts as
  * the reference kernels of the same names (src/kernels/reference/):
  *
+ *   relu       y = max(x, 0) (NaN kept)            dx = dy * [x > 0]
  *   leakyRelu  y = x > 0 ? x : a x                 dx = dy * (x > 0 ? 1 : a)
  *   sigmoid    y = s = 1 / (1 + exp(-x))           dx = dy * y (1 - y)        (reads y)
  *   tanh       y = tanh x                          dx = dy * (1 - y^2)        (reads y)
@@ -133,9 +134,12 @@ export const SIGMOID = 1;
 export const TANH = 2;
 export const GELU = 3;
 export const SILU = 4;
+export const RELU = 5;
 
 @inline
 function forwardV(op: i32, x: v128, a: v128): v128 {
+  // max(x, 0) keeps NaN (as the reference does) and maps -0 to 0.
+  if (op == RELU) return f32x4.max(x, f32x4.splat(0));
   if (op == LEAKY_RELU) return v128.bitselect(x, f32x4.mul(x, a), f32x4.gt(x, f32x4.splat(0)));
   if (op == SIGMOID) return sigmoidV(x);
   if (op == TANH) return tanhV(x);
@@ -147,6 +151,7 @@ function forwardV(op: i32, x: v128, a: v128): v128 {
 @inline
 function backwardV(op: i32, dy: v128, u: v128, a: v128): v128 {
   const one = f32x4.splat(1);
+  if (op == RELU) return v128.and(dy, f32x4.gt(u, f32x4.splat(0)));
   if (op == LEAKY_RELU) {
     return v128.bitselect(dy, f32x4.mul(dy, a), f32x4.gt(u, f32x4.splat(0)));
   }
