@@ -8,6 +8,7 @@
  * Conventions of the kernels: outputs first; geometry last (made by src/shape/, never
  * recomputed in a kernel); every function overwrites its outputs; a null output is skipped.
  */
+import type { Tensor } from '../tensor.js';
 import * as referenceKernels from './reference/index.js';
 
 export type { AvgPoolMode, Labels, UpsampleBilinearMode } from './reference/index.js';
@@ -16,7 +17,10 @@ export type { AvgPoolMode, Labels, UpsampleBilinearMode } from './reference/inde
 export type KernelTable = typeof referenceKernels;
 export type KernelName = keyof KernelTable;
 
-/** A backend: the kernels it implements (any subset of the table) and optional resident memory. */
+/**
+ * A backend: the kernels it implements (any subset of the table), and optionally memory of its
+ * own that tensors can live in (the fast backend's: resident models, in-place steps).
+ */
 export interface Backend {
   /** A short name shown to users: 'reference', 'wasm-relaxed-simd', ... */
   readonly name: string;
@@ -28,6 +32,12 @@ export interface Backend {
    * residentTensors() rather than calling it directly.
    */
   resident?<T>(build: () => T): T;
+  /**
+   * Optional: runs one step with every float32 tensor it makes in the kernels' own memory, so
+   * kernels work in place (the fast backend's; see WasmControls.runStep). fit, evaluate and the
+   * training step use it through the current backend (src/train/step-runner.ts).
+   */
+  runStep?<T>(params: Iterable<Tensor>, step: () => T): T;
 }
 
 /** The plain loops, complete: the spec, and the fallback for whatever a backend lacks. */
@@ -59,10 +69,9 @@ function buildActive(backend: Backend): ActiveBackend {
     name: backend.name,
     kernels: backend.kernels,
   };
-  if (backend.resident !== undefined) {
-    const resident = backend.resident.bind(backend);
-    active.resident = resident;
-  }
+  // The optional memory members travel with the table, bound to their backend.
+  if (backend.resident !== undefined) active.resident = backend.resident.bind(backend);
+  if (backend.runStep !== undefined) active.runStep = backend.runStep.bind(backend);
   return active;
 }
 

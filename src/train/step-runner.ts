@@ -3,7 +3,7 @@
  * lives in the kernels' memory, no copies; see docs/fast-backend.md), or as a plain call on
  * backends without one (the reference kernels).
  */
-import { getBackend, type Backend } from '../kernels/backend.js';
+import { getBackend } from '../kernels/backend.js';
 import type { Tensor } from '../tensor.js';
 
 /** What fit and evaluate need from a backend to run a step in place. */
@@ -17,12 +17,8 @@ export const directStepRunner: StepRunner = {
   runStep: (_params, step) => step(),
 };
 
-function hasRunStep(backend: Backend): backend is Backend & StepRunner {
-  return typeof (backend as Partial<StepRunner>).runStep === 'function';
-}
-
 /** The current backend's runStep (the fast backend's), or the direct runner. */
 export function currentStepRunner(): StepRunner {
-  const backend = getBackend();
-  return hasRunStep(backend) ? backend : directStepRunner;
+  const { runStep } = getBackend();
+  return runStep === undefined ? directStepRunner : { runStep };
 }
