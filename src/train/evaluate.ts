@@ -12,6 +12,7 @@ import { crossEntropy } from '../ops/index.js';
 import { formatShape } from '../tensor.js';
 import { ConfusionMatrix, argmaxRows } from './metrics.js';
 import { currentStepRunner, type StepRunner } from './step-runner.js';
+import { yieldToEvents } from './yield-to-events.js';
 
 export interface EvaluateOptions {
   /** Images per batch; default 256 (it changes nothing but speed and memory). */
@@ -61,7 +62,7 @@ export async function evaluate(
         }),
       );
       confusion.add(labels, predictions.subarray(0, B));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEvents();
     }
   } finally {
     model.train(wasTraining);

@@ -37,6 +37,7 @@ import { writeHistory, type EpochRecord } from './history.js';
 import { NonFiniteError, findNonFinite } from './non-finite.js';
 import { silentReporter, type ProgressReporter } from './progress.js';
 import { currentStepRunner, type StepRunner } from './step-runner.js';
+import { yieldToEvents } from './yield-to-events.js';
 import {
   RunningMetrics,
   createTrainStep,
@@ -115,8 +116,6 @@ function checkCount(value: number, name: string, min: number): number {
   }
   return value;
 }
-
-const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Trains model (see the top of this file); resolves after the last epoch's checkpoint. */
 export async function fit(options: FitOptions): Promise<FitResult> {
@@ -226,7 +225,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           accuracy: metrics.accuracy,
           imagesPerSecond: metrics.images / ((performance.now() - epochStart) / 1000),
         });
-        await nextTick();
+        await yieldToEvents();
       }
       const trainSeconds = (performance.now() - epochStart) / 1000;
       const trainLoss = metrics.loss;
