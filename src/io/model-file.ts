@@ -16,6 +16,21 @@
  *   normalize    optional { mean, std }, one per input channel: the model expects
  *                (x - mean) / std of pixels in [0,1]; absent means it takes the pixels as they are
  *
+ * Limits (MODEL_FILE_LIMITS): imageSize at most 1024 per side, inChannels at most 64,
+ * numClasses at most 100000, so a hostile spec cannot make the reader build a huge model.
+ *
+ * The digest: "__metadata__" also holds "sha256", the SHA-256 (64 lower-case hex digits) of
+ *
+ *   JSON.stringify({ format, spec, tensors: [[name, dtype, shape], ...] }) + "\n" + data buffer
+ *
+ * with the tensors in the order of their bytes (the layout line binds names, dtypes and shapes
+ * to the bytes: a flipped dtype letter or a swapped name changes the weights as surely as a
+ * flipped data byte). A reader recomputes it and refuses a mismatch, naming the file; files
+ * written before the digest existed (no "sha256" key) still load, unchecked (decodeModelFile's
+ * `digest` is then null). Any other metadata key is refused, so a corrupted key cannot turn a
+ * checked file into an unchecked one. Every weight must be finite: a NaN or an infinity is
+ * refused on writing and on reading, naming the tensor and the element.
+ *
  * Pure encoding and decoding of bytes, no file system, so the same file is written and read by
  * Node and by a browser page (the playground in web/):
  *
@@ -37,11 +52,23 @@ import {
 import type { Sequential } from '../nn/sequential.js';
 import type { StateDict } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
+import { nonFiniteTensorProblem } from './finite-tensors.js';
 import { JsonParseError, parseJson, type JsonObject, type JsonValue } from './json.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors } from './safetensors.js';
+import { sha256Hex } from './sha256.js';
 
 /** The "format" value in the metadata of every model file. */
 export const MODEL_FILE_FORMAT = 'convnet-ts-model';
+
+/** The largest values a spec may give (see the top of this file). */
+export const MODEL_FILE_LIMITS = Object.freeze({
+  imageSize: 1024,
+  inChannels: 64,
+  numClasses: 100_000,
+});
+
+/** The "__metadata__" keys of a model file. */
+const METADATA_KEYS = ['format', 'spec', 'sha256'];
 
 /**
  * A preset's options as a spec gives them: the common ones (defaults in COMMON_PRESET_DEFAULTS)
@@ -87,12 +114,16 @@ export interface DecodedModelFile {
   spec: CompleteModelFileSpec;
   /** The weights, by the model's parameter and buffer names. */
   tensors: Map<string, Tensor>;
+  /** The SHA-256 digest, checked; null for a file written before digests (not checked). */
+  digest: string | null;
 }
 
 export interface LoadedModelFile {
   spec: CompleteModelFileSpec;
   /** The preset with the file's weights, in evaluation mode. */
   model: Sequential;
+  /** As in DecodedModelFile: null when the file has no digest to check. */
+  digest: string | null;
 }
 
 export interface ModelFileReadOptions {
@@ -162,10 +193,16 @@ function checkKeys(object: JsonObject, allowed: readonly string[], where: string
   }
 }
 
-function positiveInteger(value: JsonValue | undefined, name: string, fail: Fail): number {
+function positiveInteger(
+  value: JsonValue | undefined,
+  name: string,
+  max: number,
+  fail: Fail,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     return fail(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
   }
+  if (value > max) return fail(`${name} must be at most ${max}, got ${value}`);
   return value;
 }
 
@@ -197,25 +234,27 @@ function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
     return fail(`options.seed must be an integer, got ${JSON.stringify(seed)}`);
   }
   const defaults = COMMON_PRESET_DEFAULTS;
+  const limits = MODEL_FILE_LIMITS;
   const inChannels = positiveInteger(
     given.inChannels ?? defaults.inChannels,
     'options.inChannels',
+    limits.inChannels,
     fail,
   );
   const numClasses = positiveInteger(
     given.numClasses ?? defaults.numClasses,
     'options.numClasses',
+    limits.numClasses,
     fail,
   );
   const size = given.imageSize ?? defaults.imageSize;
+  const side = (value: JsonValue | undefined, name: string) =>
+    positiveInteger(value, name, limits.imageSize, fail);
   const imageSize: [number, number] =
     typeof size === 'number'
-      ? [positiveInteger(size, 'options.imageSize', fail), size]
+      ? [side(size, 'options.imageSize'), size]
       : Array.isArray(size) && size.length === 2
-        ? [
-            positiveInteger(size[0], 'options.imageSize[0]', fail),
-            positiveInteger(size[1], 'options.imageSize[1]', fail),
-          ]
+        ? [side(size[0], 'options.imageSize[0]'), side(size[1], 'options.imageSize[1]')]
         : fail(`options.imageSize must be [height, width], got ${JSON.stringify(size)}`);
   const options: CompleteModelFileSpec['options'] = {
     seed,
@@ -306,15 +345,38 @@ export function encodeModelFile(spec: ModelFileSpec, model: Sequential): Uint8Ar
       { cause: error },
     );
   }
-  return encodeSafetensors(state, {
-    format: MODEL_FILE_FORMAT,
-    spec: JSON.stringify(specToJson(complete)),
-  });
+  const nonFinite = nonFiniteTensorProblem(state);
+  if (nonFinite !== null) {
+    throw new ModelFileError(
+      'encodeModelFile',
+      `${nonFinite}: a model file holds finite weights only (the model has diverged?)`,
+    );
+  }
+  const metadata = { format: MODEL_FILE_FORMAT, spec: JSON.stringify(specToJson(complete)) };
+  // The digest covers the data as laid out in the file, so it is taken from an encoding.
+  const unsigned = encodeSafetensors(state, metadata);
+  const sha256 = modelFileDigest(metadata.spec, decodeSafetensors(unsigned), unsigned);
+  return encodeSafetensors(state, { ...metadata, sha256 });
+}
+
+/** The digest of a decoded safetensors file's spec, layout and data (see the top of this file). */
+function modelFileDigest(spec: string, decoded: DecodedSafetensors, bytes: Uint8Array): string {
+  const layout = [...decoded.tensors].map(([name, tensor]) => [
+    name,
+    decoded.dtypes.get(name) ?? '',
+    tensor.shape,
+  ]);
+  const text = `${JSON.stringify({ format: MODEL_FILE_FORMAT, spec, tensors: layout })}\n`;
+  const headerLength = Number(
+    new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true),
+  );
+  return sha256Hex(new TextEncoder().encode(text), bytes.subarray(8 + headerLength));
 }
 
 /**
  * Reads a model file's spec and weights. The bytes are checked as a safetensors file first
- * (SafetensorsError), then the metadata (ModelFileError); both name options.source.
+ * (SafetensorsError), then the metadata, the digest when the file has one, the spec and that
+ * every weight is finite (ModelFileError); both name options.source.
  */
 export function decodeModelFile(
   bytes: Uint8Array,
@@ -323,14 +385,35 @@ export function decodeModelFile(
   const fail: Fail = (problem) => {
     throw new ModelFileError(source, problem);
   };
-  const { tensors, metadata } = decodeSafetensors(bytes, { source });
+  const decoded = decodeSafetensors(bytes, { source });
+  const { tensors, metadata } = decoded;
   if (metadata.format !== MODEL_FILE_FORMAT) {
     const found = metadata.format === undefined ? 'none' : JSON.stringify(metadata.format);
     return fail(
       `not a convnet-ts model file: its __metadata__ format is ${found}, expected "${MODEL_FILE_FORMAT}"`,
     );
   }
+  const unknown = Object.keys(metadata).filter((key) => !METADATA_KEYS.includes(key));
+  if (unknown.length > 0) {
+    return fail(
+      `its __metadata__ has unknown key(s) ${unknown.map((key) => JSON.stringify(key)).join(', ')} (known: ${METADATA_KEYS.join(', ')})`,
+    );
+  }
   if (metadata.spec === undefined) return fail('its __metadata__ has no "spec"');
+  const recorded = metadata.sha256;
+  if (recorded !== undefined) {
+    if (!/^[0-9a-f]{64}$/.test(recorded)) {
+      return fail(
+        `the sha256 in its __metadata__ must be 64 lower-case hex digits, got ${JSON.stringify(recorded.slice(0, 80))}`,
+      );
+    }
+    const actual = modelFileDigest(metadata.spec, decoded, bytes);
+    if (actual !== recorded) {
+      return fail(
+        `its contents do not match the SHA-256 in its __metadata__ (recorded ${recorded}, computed ${actual}): the file is corrupt or was modified`,
+      );
+    }
+  }
   let json: JsonValue;
   try {
     json = parseJson(metadata.spec);
@@ -338,7 +421,10 @@ export function decodeModelFile(
     if (!(error instanceof JsonParseError)) throw error;
     return fail(`the spec in its __metadata__ is not valid JSON: ${error.message}`);
   }
-  return { spec: checkSpec(json, (problem) => fail(`spec: ${problem}`)), tensors };
+  const spec = checkSpec(json, (problem) => fail(`spec: ${problem}`));
+  const nonFinite = nonFiniteTensorProblem(tensors);
+  if (nonFinite !== null) return fail(nonFinite);
+  return { spec, tensors, digest: recorded ?? null };
 }
 
 /** Rebuilds a model file's model: the preset from its spec, with its weights, in eval mode. */
@@ -346,7 +432,7 @@ export function modelFromFile(
   bytes: Uint8Array,
   { source = 'model file', resident = false }: ModelFromFileOptions = {},
 ): LoadedModelFile {
-  const { spec, tensors } = decodeModelFile(bytes, { source });
+  const { spec, tensors, digest } = decodeModelFile(bytes, { source });
   const build = () => buildModelFromSpec(spec);
   const model = resident ? residentTensors(build) : build();
   try {
@@ -360,5 +446,5 @@ export function modelFromFile(
     );
   }
   model.eval();
-  return { spec, model };
+  return { spec, model, digest };
 }

@@ -47,7 +47,8 @@ describe('model file', () => {
     const model = seedNet({ seed: 3 });
     const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 3 } }, model);
     const { metadata, tensors } = decodeSafetensors(bytes);
-    assert.deepEqual(Object.keys(metadata).sort(), ['format', 'spec']);
+    assert.deepEqual(Object.keys(metadata).sort(), ['format', 'sha256', 'spec']);
+    assert.match(metadata.sha256, /^[0-9a-f]{64}$/);
     assert.equal(metadata.format, 'convnet-ts-model');
     assert.deepEqual(JSON.parse(metadata.spec), {
       preset: 'seed-net',
@@ -190,6 +191,22 @@ describe('model file', () => {
         /options.imageSize must be \[height, width\]/,
       ],
       [
+        { preset: 'seed-net', options: { imageSize: [100000, 28] } },
+        /options.imageSize\[0\] must be at most 1024, got 100000/,
+      ],
+      [
+        { preset: 'seed-net', options: { imageSize: 1e9 } },
+        /options.imageSize must be at most 1024, got 1000000000/,
+      ],
+      [
+        { preset: 'seed-net', options: { inChannels: 65 } },
+        /options.inChannels must be at most 64, got 65/,
+      ],
+      [
+        { preset: 'seed-net', options: { numClasses: 100001 } },
+        /options.numClasses must be at most 100000, got 100001/,
+      ],
+      [
         { preset: 'lenet5', options: { activation: 'gelu' } },
         /options.activation must be 'relu' or 'tanh'/,
       ],
@@ -264,6 +281,75 @@ describe('model file', () => {
           error.message,
         ),
     );
+  });
+
+  it('refuses a file whose weights, layout or spec changed after writing, naming the file', () => {
+    const original = encodeModelFile({ preset: 'seed-net', options: { seed: 2 } }, seedNet());
+    const source = 'runs/x/model.safetensors';
+    const header = new TextDecoder().decode(original.subarray(0, 4000));
+    const edits: [string, (bytes: Uint8Array) => void][] = [
+      ['a weight byte', (bytes) => (bytes[bytes.length - 3] ^= 0x01)],
+      ['a dtype letter (F32 -> I32)', (bytes) => (bytes[header.indexOf('"F32"') + 1] = 0x49)],
+      ['the spec (seed 2 -> 3)', (bytes) => (bytes[header.indexOf('seed\\":2') + 7] = 0x33)],
+    ];
+    for (const [what, edit] of edits) {
+      const bytes = original.slice();
+      edit(bytes);
+      assert.notDeepEqual(bytes, original, what);
+      assert.throws(
+        () => modelFromFile(bytes, { source }),
+        (error: unknown) =>
+          error instanceof ModelFileError &&
+          /^runs\/x\/model\.safetensors: its contents do not match the SHA-256 in its __metadata__ \(recorded [0-9a-f]{64}, computed [0-9a-f]{64}\): the file is corrupt or was modified$/.test(
+            error.message,
+          ),
+        what,
+      );
+    }
+    assert.match(modelFromFile(original).digest ?? '', /^[0-9a-f]{64}$/);
+  });
+
+  it('still reads files written before the digest, unchecked (digest null)', () => {
+    const model = seedNet({ seed: 6 });
+    const bytes = fileWithMetadata(specMetadata({ preset: 'seed-net' }), model);
+    const loaded = modelFromFile(bytes);
+    assert.equal(loaded.digest, null);
+    assertSameState(loaded.model, model);
+  });
+
+  it('refuses unknown metadata keys and a malformed digest', () => {
+    const metadata = specMetadata({ preset: 'seed-net' });
+    assert.throws(
+      () => decodeModelFile(fileWithMetadata({ ...metadata, sha25X: 'a' }), { source: 'k.st' }),
+      /^ModelFileError: k\.st: its __metadata__ has unknown key\(s\) "sha25X" \(known: format, spec, sha256\)$/,
+    );
+    assert.throws(
+      () => decodeModelFile(fileWithMetadata({ ...metadata, sha256: 'abc' }), { source: 'k.st' }),
+      /^ModelFileError: k\.st: the sha256 in its __metadata__ must be 64 lower-case hex digits, got "abc"$/,
+    );
+  });
+
+  it('refuses non-finite weights on reading and on writing, naming the file and the tensor', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const model = seedNet();
+      const weight = model.namedParameters().find(([name]) => name === 'features.0.weight');
+      assert.ok(weight !== undefined);
+      weight[1].data[17] = bad;
+      const bytes = fileWithMetadata(specMetadata({ preset: 'seed-net' }), model);
+      const message = `runs/x/model.safetensors: tensor features.0.weight has a non-finite value (${bad}) at index 17 of 288`;
+      assert.throws(
+        () => modelFromFile(bytes, { source: 'runs/x/model.safetensors' }),
+        (error: unknown) => error instanceof ModelFileError && error.message === message,
+      );
+      assert.throws(
+        () => encodeModelFile({ preset: 'seed-net' }, model),
+        (error: unknown) =>
+          error instanceof ModelFileError &&
+          error.message.startsWith(
+            `encodeModelFile: tensor features.0.weight has a non-finite value (${bad}) at index 17`,
+          ),
+      );
+    }
   });
 
   it('builds the spec’s preset with the preset’s own options', () => {
