@@ -10,6 +10,8 @@
  * g is the save's generation: 1 for the first save into a directory, then one more than any
  * generation whose files are present. A loader reads only the manifest's files, verifies each
  * one's size and hash, then parses it; a mismatch is reported as a corrupt or partial file.
+ * Weights must be finite: a NaN or an infinity is refused on saving and on loading, naming the
+ * tensor (a checkpoint that diverged cannot be resumed, so it is never called intact).
  *
  * Why a crash never leaves a checkpoint that loads with mixed contents: a save writes the new
  * generation's files under new names (each atomically: temp file, fsync, rename, fsync of the
@@ -42,6 +44,7 @@ import {
   writeFileAtomic,
   writeFileAtomicSync,
 } from './atomic-write.js';
+import { nonFiniteTensorProblem } from './finite-tensors.js';
 import { JsonParseError, parseJson, stringifyJson, type JsonValue } from './json.js';
 import {
   SafetensorsError,
@@ -247,6 +250,16 @@ function prepareParts(dir: string, contents: CheckpointContents): PreparedPart[]
       const message = error instanceof Error ? error.message : String(error);
       throw new CheckpointError(dir, `${where}: ${message}`, { cause: error });
     }
+    if (part === 'weights') {
+      // Encoding checked that every value is a Tensor.
+      const { weights } = contents;
+      const nonFinite = nonFiniteTensorProblem(
+        weights instanceof Map ? weights : Object.entries(weights),
+      );
+      if (nonFinite !== null) {
+        throw new CheckpointError(dir, `${where}: weights: ${nonFinite} (the model has diverged?)`);
+      }
+    }
     prepared.push({ part, data, sha256: sha256Hex(data) });
   }
   return prepared;
@@ -335,6 +348,8 @@ function assemble(
         if (!(error instanceof SafetensorsError)) throw error;
         throw new CheckpointError(path, error.problem, { cause: error });
       }
+      const nonFinite = nonFiniteTensorProblem(weights);
+      if (nonFinite !== null) throw new CheckpointError(path, nonFinite);
     } else {
       json.set(part, parseJsonFile(path, data));
     }

@@ -169,7 +169,15 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       );
     }
     model.loadStateDict(resume.weights);
-    optimizer.loadStateDict(unpackOptimizerState(resume.optimizer, `${source} (optimizer)`));
+    const optimizerFile = resume.manifest.files.optimizer?.file;
+    optimizer.loadStateDict(
+      unpackOptimizerState(
+        resume.optimizer,
+        out !== null && optimizerFile !== undefined
+          ? `${out}/${optimizerFile}`
+          : `${source} (optimizer)`,
+      ),
+    );
     if (schedule !== null) schedule.scheduler.loadStateDict(state.schedule);
     restoreRngStates(model, state.rng, `${source} (training state)`);
     history = state.history;

@@ -6,6 +6,7 @@
  *                       (momentum, Adam's moments) packed as little-endian base64 of its float32
  *                       or float64 values: { shape, dtype, base64 } instead of { shape, data }.
  *                       Exact, and about 5x smaller and 10x faster than a list of numbers.
+ *                       Unpacking refuses a buffer holding a NaN or an infinity, naming it.
  *   state-<g>.json      TrainingState: epochs completed, optimizer steps, the schedule's state,
  *                       every RNG that training draws from (dropout masks; the data order and
  *                       augmentation are seeded per epoch by the DataLoader and need no state),
@@ -19,6 +20,7 @@ import { getDefaultRng } from '../nn/init.js';
 import type { RngState } from '../rng.js';
 import type { DType, Tensor } from '../tensor.js';
 import { parseEpochRecord, type EpochRecord } from './history.js';
+import { firstNonFinite } from './non-finite.js';
 
 export interface RngStates {
   [key: string]: JsonValue;
@@ -179,12 +181,6 @@ function numberOf(value: JsonValue): number {
   throw new TypeError(`packOptimizerState: ${JSON.stringify(value)} is not a number`);
 }
 
-function encodeNumber(x: number): JsonValue {
-  if (Number.isFinite(x)) return x;
-  if (Number.isNaN(x)) return 'NaN';
-  return x > 0 ? 'Infinity' : '-Infinity';
-}
-
 function packBuffer(buffer: { shape: number[]; data: JsonValue[] }, dtype: DType): JsonObject {
   const { data } = buffer;
   const values =
@@ -212,12 +208,25 @@ function unpackBuffer(
     packed.dtype === 'float32'
       ? new Float32Array(copy.buffer, 0, copy.length / 4)
       : new Float64Array(copy.buffer, 0, copy.length / 8);
-  const data: JsonValue[] = new Array<JsonValue>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    data[i] = v - v === 0 ? v : encodeNumber(v);
-  }
-  return { shape: [...packed.shape], data };
+  const bad = firstNonFinite(values);
+  if (bad >= 0) throw nonFiniteState(where, values[bad], bad, values.length);
+  return { shape: [...packed.shape], data: Array.from(values) };
+}
+
+/** An optimizer buffer with a NaN or an infinity: such a state cannot be resumed. */
+function nonFiniteState(where: string, value: number, index: number, size: number): Error {
+  return new Error(
+    `${where} has a non-finite value (${value}) at index ${index} of ${size}: the checkpoint's optimizer state is not usable`,
+  );
+}
+
+/** An unpacked buffer ({ shape, data }) whose data holds only finite numbers. */
+function checkFiniteBuffer(buffer: { data: JsonValue[] }, where: string): void {
+  buffer.data.forEach((v, i) => {
+    if (typeof v === 'number' && Number.isFinite(v)) return;
+    if (v === 'NaN' || v === 'Infinity' || v === '-Infinity')
+      throw nonFiniteState(where, numberOf(v), i, buffer.data.length);
+  });
 }
 
 /**
@@ -246,9 +255,9 @@ export function unpackOptimizerState(packed: JsonValue, source: string): JsonVal
     if (!isObject(entry)) return entry;
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(entry)) {
-      out[key] = isPackedBuffer(value)
-        ? unpackBuffer(value, `${source}: state[${i}].${key}`)
-        : value;
+      const where = `${source}: state[${i}].${key}`;
+      if (isBufferJson(value)) checkFiniteBuffer(value, where);
+      out[key] = isPackedBuffer(value) ? unpackBuffer(value, where) : value;
     }
     return out;
   });

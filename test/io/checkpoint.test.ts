@@ -440,6 +440,28 @@ describe('checkpoints: corrupt and hostile directories', () => {
       );
     }));
 
+  it('refuses non-finite weights on loading and on saving, naming the file and the tensor', () =>
+    withTempDir(async (dir) => {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const manifest = saveCheckpointSync(dir, sampleContents());
+        const weight = Tensor.randn([4, 1, 3, 3], new Rng(2), 0.1);
+        weight.data[17] = bad;
+        const file = manifest.files.weights.file;
+        replaceWithValidHash(dir, file, encodeSafetensors({ 'conv.weight': weight }));
+        const expected = `${join(dir, file)}: tensor conv.weight has a non-finite value (${bad}) at index 17 of 36`;
+        const error = loadError(dir);
+        assert.equal(error.message, expected);
+        assert.equal(error.path, join(dir, file));
+        await assert.rejects(loadCheckpoint(dir), { name: 'CheckpointError', message: expected });
+        const contents = { ...sampleContents(), weights: { 'conv.weight': weight } };
+        assert.throws(() => saveCheckpointSync(dir, contents), {
+          name: 'CheckpointError',
+          message: `${dir}: cannot save a checkpoint: weights: tensor conv.weight has a non-finite value (${bad}) at index 17 of 36 (the model has diverged?)`,
+        });
+        await assert.rejects(saveCheckpoint(dir, contents), { name: 'CheckpointError' });
+      }
+    }));
+
   it('rejects a manifest that is malformed or points outside the directory', () =>
     withTempDir((dir) => {
       saveCheckpointSync(dir, sampleContents());
