@@ -224,6 +224,11 @@ export function idxToDataset(
     );
   }
   const [N, H, W] = images.shape;
+  if (N === 0 || H === 0 || W === 0) {
+    throw new IdxError(
+      `${imagesName}: holds ${N} images of ${H}x${W} pixels (shape (${images.shape.join(',')})); a dataset needs at least one image of at least 1x1`,
+    );
+  }
   if (labels.shape[0] !== N) {
     throw new IdxError(
       `${labelsName} holds ${labels.shape[0]} labels but ${imagesName} holds ${N} images; they must match`,

@@ -162,6 +162,31 @@ describe('IDX images + labels dataset', () => {
     );
   });
 
+  it('names the images file when it holds no images, or images of no pixels', () => {
+    const labelsPath = write('no-labels.idx', encodeIdx(labels(0, 2)));
+    const cases: [string, IdxArray, string][] = [
+      ['empty.idx', images(0, 28, 28), 'holds 0 images of 28x28 pixels (shape (0,28,28))'],
+      ['no-rows.idx', images(0, 0, 28), 'holds 0 images of 0x28 pixels (shape (0,0,28))'],
+    ];
+    for (const [name, array, problem] of cases) {
+      const imagesPath = write(name, encodeIdx(array));
+      for (const classNames of [undefined, ['a', 'b']]) {
+        assert.throws(
+          () => readIdxDataset(imagesPath, labelsPath, { classNames }),
+          (error: unknown) =>
+            error instanceof IdxError &&
+            error.message ===
+              `${imagesPath}: ${problem}; a dataset needs at least one image of at least 1x1`,
+        );
+      }
+    }
+    const thin = write('thin.idx', encodeIdx(images(2, 28, 0)));
+    assert.throws(
+      () => readIdxDataset(thin, write('two.idx', encodeIdx(labels(2, 2)))),
+      new RegExp(`^IdxError: ${thin.replace(/[.\\/]/g, '\\$&')}: holds 2 images of 28x0 pixels`),
+    );
+  });
+
   it('rejects labels out of range, non-byte images, and wrong ranks', () => {
     const imagesPath = write('ok-images.idx', encodeIdx(images(4, 2, 2)));
     const labelsPath = write('range.idx', encodeIdx(labels(4, 4)));
