@@ -434,7 +434,14 @@ export function modelFromFile(
 ): LoadedModelFile {
   const { spec, tensors, digest } = decodeModelFile(bytes, { source });
   const build = () => buildModelFromSpec(spec);
-  const model = resident ? residentTensors(build) : build();
+  let model: Sequential;
+  try {
+    model = resident ? residentTensors(build) : build();
+  } catch (error) {
+    // A spec within the limits that the preset cannot build (an image too small for its layers).
+    if (!(error instanceof ShapeError)) throw error;
+    throw new ModelFileError(source, `spec: ${error.message}`, { cause: error });
+  }
   try {
     model.loadStateDict(tensors);
   } catch (error) {

@@ -172,7 +172,22 @@ describe('fuzz: model files', () => {
     (h, pick) => {
       delete h.__metadata__.sha256;
       const json = JSON.parse(String(h.__metadata__.spec));
-      const sizes = [0, -1, 1.5, 1025, 100000, 1e9, 2 ** 53, '28', null, [28], [28, 28, 28]];
+      const sizes = [
+        0,
+        -1,
+        1.5,
+        1,
+        3,
+        [2, 9],
+        1025,
+        100000,
+        1e9,
+        2 ** 53,
+        '28',
+        null,
+        [28],
+        [28, 28, 28],
+      ];
       json.options.imageSize = sizes[pick % sizes.length];
       h.__metadata__.spec = JSON.stringify(json);
       return { legacy: true };

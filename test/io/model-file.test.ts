@@ -352,6 +352,20 @@ describe('model file', () => {
     }
   });
 
+  it('names the file when its spec is too small an image for the preset', () => {
+    const bytes = fileWithMetadata(
+      specMetadata({ preset: 'seed-net', options: { imageSize: [1, 1] } }),
+    );
+    assert.throws(
+      () => modelFromFile(bytes, { source: 'tiny.safetensors' }),
+      (error: unknown) =>
+        error instanceof ModelFileError &&
+        /^tiny\.safetensors: spec: seedNet: imageSize \(1,1\) is too small for its layers/.test(
+          error.message,
+        ),
+    );
+  });
+
   it('builds the spec’s preset with the preset’s own options', () => {
     const model = buildModelFromSpec({
       preset: 'lenet5',
