@@ -54,15 +54,22 @@ describe('packOptimizerState', () => {
     });
   }
 
-  it('keeps NaN and infinities, and float64 buffers', () => {
+  it('keeps float64 buffers, and refuses to unpack NaN or infinities, naming the buffer', () => {
     const p = Tensor.zeros([3], 'float64');
     const state = {
       optimizer: 'SGD',
       paramGroups: [],
-      state: [{ momentumBuffer: { shape: [3], data: ['NaN', 'Infinity', 0.1] } }, null],
+      state: [{ momentumBuffer: { shape: [3], data: [0.1, -2.5e-300, 0.3] } }, null],
     };
-    const packed = packOptimizerState(state, [p]);
-    assert.deepEqual(unpackOptimizerState(packed, 'test'), state);
+    assert.deepEqual(unpackOptimizerState(packOptimizerState(state, [p]), 'test'), state);
+    const bad = {
+      ...state,
+      state: [{ momentumBuffer: { shape: [3], data: [0.1, 'Infinity', 0.3] } }, null],
+    };
+    assert.throws(() => unpackOptimizerState(packOptimizerState(bad, [p]), 'opt.json'), {
+      message:
+        "opt.json: state[0].momentumBuffer has a non-finite value (Infinity) at index 1 of 3: the checkpoint's optimizer state is not usable",
+    });
   });
 });
 
