@@ -3,7 +3,9 @@
  * value with the expected form and the value given; commander prefixes the option's name), the
  * --threads/--backend pair, and number formatting.
  */
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { threadLimit } from '../kernels/wasm/platform.js';
 import { PRESET_NAMES, isPresetName } from '../nn/preset-table.js';
 
 /** Where the commands write; tests pass their own. */
@@ -64,14 +66,26 @@ export function parseModelPreset(value: string): string {
   return value;
 }
 
+/** --threads: an integer from 1 to the backend's limit (THREADS_PER_CORE per core). */
+export function parseThreads(value: string): number {
+  const n = parseInteger(1)(value);
+  const limit = threadLimit(availableParallelism());
+  if (n > limit.max) {
+    throw new InvalidArgumentError(
+      `expected at most ${limit.max} threads (${limit.reason}), got '${value}'`,
+    );
+  }
+  return n;
+}
+
 /** Adds --threads and --backend to a command. */
 export function withBackendOptions(command: Command): Command {
   return command
     .addOption(
       new Option(
         '--threads <n>',
-        'worker threads for the fast kernels (default: all cores)',
-      ).argParser(parseInteger(1)),
+        `worker threads for the fast kernels (default: all cores; at most ${threadLimit(availableParallelism()).reason})`,
+      ).argParser(parseThreads),
     )
     .addOption(
       new Option(
