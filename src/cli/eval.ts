@@ -7,9 +7,11 @@
  */
 import { Command, Option } from 'commander';
 import { selectBackend, type BackendChoice } from '../train/run.js';
+import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
 import {
   count,
+  noteDatasetName,
   parseInteger,
   percent,
   TRAINED_MODEL_HELP,
@@ -38,9 +40,9 @@ export function evalCommand(output: CliOutput): Command {
       .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
       .option(
         '--dataset <name>',
-        'mnist, fashion-mnist or an image folder (default: the one it was trained on); its test split is used',
+        'mnist, fashion-mnist or an image folder (default: the one it was trained on; a model file that does not say needs it); its test split is used',
       )
-      .option('--data-dir <dir>', 'where the Fashion-MNIST files are')
+      .option('--data-dir <dir>', 'where the Fashion-MNIST files are (fashion-mnist only)')
       .addOption(
         new Option('--batch-size <n>', 'images per evaluation batch')
           .argParser(parseInteger(1))
@@ -58,6 +60,16 @@ export function evalCommand(output: CliOutput): Command {
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
         const trained = await loadTrainedModel(flags.model, { resident: true });
+        if (flags.dataset !== undefined) {
+          noteDatasetName(flags.dataset, output);
+          const trainedOn = trained.spec.dataset;
+          const given = resolveDatasetName(flags.dataset);
+          if (trainedOn !== null && given !== trainedOn) {
+            output.stderr.write(
+              `convnet: warning: evaluating on ${given}, but the model in ${flags.model} was trained on ${trainedOn}\n`,
+            );
+          }
+        }
         const result = await evaluateTrained(trained, {
           dataset: flags.dataset,
           dataDir: flags.dataDir ?? null,

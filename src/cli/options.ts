@@ -3,8 +3,12 @@
  * value with the expected form and the value given; commander prefixes the option's name), the
  * --threads/--backend pair, and number formatting.
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { threadLimit } from '../kernels/wasm/platform.js';
 import { PRESET_NAMES, isPresetName } from '../nn/preset-table.js';
+import { BUILTIN_DATASETS } from '../train/recipe.js';
 
 /** Where the commands write; tests pass their own. */
 export interface CliOutput {
@@ -23,6 +27,40 @@ export function parseInteger(min: number) {
     }
     return n;
   };
+}
+
+/** An integer in [min, max]; `why` says where max comes from. */
+export function parseIntegerIn(min: number, max: number, why: string) {
+  return (value: string): number => {
+    const n = parseInteger(min)(value);
+    if (n > max) {
+      throw new InvalidArgumentError(
+        `expected an integer in [${min}, ${max}] (${why}), got '${value}'`,
+      );
+    }
+    return n;
+  };
+}
+
+/** A fraction strictly between 0 and 1. */
+export function parseOpenFraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n < 1)) {
+    throw new InvalidArgumentError(`expected a number in (0, 1), got '${value}'`);
+  }
+  return n;
+}
+
+/**
+ * A note on stderr when a built-in dataset's name is also a folder here: the built-in one is
+ * used, and ./<name> means the folder.
+ */
+export function noteDatasetName(name: string, output: CliOutput): void {
+  if ((BUILTIN_DATASETS as readonly string[]).includes(name) && existsSync(name)) {
+    output.stderr.write(
+      `convnet: note: --dataset ${name} is the built-in dataset, not the folder ${name} here; for the folder, write --dataset ./${name}\n`,
+    );
+  }
 }
 
 export function parsePositiveNumber(value: string): number {
@@ -64,14 +102,26 @@ export function parseModelPreset(value: string): string {
   return value;
 }
 
+/** --threads: an integer from 1 to the backend's limit (THREADS_PER_CORE per core). */
+export function parseThreads(value: string): number {
+  const n = parseInteger(1)(value);
+  const limit = threadLimit(availableParallelism());
+  if (n > limit.max) {
+    throw new InvalidArgumentError(
+      `expected at most ${limit.max} threads (${limit.reason}), got '${value}'`,
+    );
+  }
+  return n;
+}
+
 /** Adds --threads and --backend to a command. */
 export function withBackendOptions(command: Command): Command {
   return command
     .addOption(
       new Option(
         '--threads <n>',
-        'worker threads for the fast kernels (default: all cores)',
-      ).argParser(parseInteger(1)),
+        `worker threads for the fast kernels (default: all cores; at most ${threadLimit(availableParallelism()).reason})`,
+      ).argParser(parseThreads),
     )
     .addOption(
       new Option(

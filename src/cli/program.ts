@@ -11,7 +11,8 @@
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
  */
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, type OutputConfiguration } from 'commander';
 import { evalCommand } from './eval.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
@@ -30,6 +31,36 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   summaryCommand,
 ];
 
+/** The package's version, from package.json (two levels up from src/cli and from dist/cli). */
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  );
+  const version =
+    typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
+  return typeof version === 'string' ? version : 'unknown';
+}
+
+/**
+ * Every error on one prefix: commander's own ("error: unknown option ...") become
+ * "convnet: error: ...", as main.ts writes the errors that the commands throw.
+ */
+function outputTo(output: CliOutput): OutputConfiguration {
+  return {
+    writeOut: (text) => output.stdout.write(text),
+    writeErr: (text) => output.stderr.write(text),
+    outputError: (text, write) => write(`convnet: ${text}`),
+  };
+}
+
+/** Marks the options a command requires in its --help: "(required)" after the description. */
+function markRequired(command: Command): void {
+  for (const option of command.options) {
+    if (option.mandatory && !option.description.endsWith('(required)'))
+      option.description = `${option.description} (required)`;
+  }
+}
+
 /** The `convnet` program, writing to the given streams. */
 export function createProgram(
   output: CliOutput = { stdout: process.stdout, stderr: process.stderr },
@@ -38,16 +69,12 @@ export function createProgram(
     .description(
       'Convolutional neural networks in TypeScript: train, evaluate and use image classifiers',
     )
-    .configureOutput({
-      writeOut: (text) => output.stdout.write(text),
-      writeErr: (text) => output.stderr.write(text),
-    })
+    .version(packageVersion(), '-V, --version', 'print the version of convnet-ts')
+    .configureOutput(outputTo(output))
     .showHelpAfterError('(run with --help for usage)');
   for (const command of SUBCOMMANDS.map((factory) => factory(output))) {
-    command.configureOutput({
-      writeOut: (text) => output.stdout.write(text),
-      writeErr: (text) => output.stderr.write(text),
-    });
+    command.configureOutput(outputTo(output));
+    markRequired(command);
     command.showHelpAfterError(`(run convnet ${command.name()} --help for usage)`);
     program.addCommand(command);
   }

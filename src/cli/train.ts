@@ -14,7 +14,9 @@ import { PRESET_NAMES, isPresetName, presetEntry } from '../nn/preset-table.js';
 import { consoleReporter } from '../train/progress.js';
 import {
   DEFAULT_TRAIN_CONFIG,
+  MAX_IMAGE_SIZE,
   OPTIMIZER_NAMES,
+  isBuiltinDataset,
   SCHEDULE_NAMES,
   resolveDatasetName,
   type TrainConfig,
@@ -25,8 +27,11 @@ import {
   count,
   parseChannels,
   parseFraction,
+  noteDatasetName,
   parseInteger,
+  parseIntegerIn,
   parseModelPreset,
+  parseOpenFraction,
   parseNonNegativeNumber,
   parsePositiveNumber,
   percent,
@@ -39,6 +44,7 @@ interface TrainFlags {
   dataDir?: string;
   imageSize: number;
   channels: number;
+  valSplit: number;
   model: string;
   epochs: number;
   batchSize: number;
@@ -64,6 +70,11 @@ interface TrainFlags {
 /** Train options that may be given with --resume (the rest come from the checkpoint). */
 const RESUME_OPTIONS = new Set(['resume', 'out', 'epochs', 'threads', 'backend', 'stopAfter']);
 
+/** An option's flag from its attribute name: valSplit -> --val-split. */
+function optionFlag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** `convnet train`. */
 export function trainCommand(output: CliOutput): Command {
   const d = DEFAULT_TRAIN_CONFIG;
@@ -81,9 +92,20 @@ export function trainCommand(output: CliOutput): Command {
         'where the Fashion-MNIST files are (default: /usr/share/datasets/fashion-mnist, else a verified download into ~/.cache)',
       )
       .addOption(
-        new Option('--image-size <n>', 'image folders: resize images to n x n')
-          .argParser(parseInteger(1))
+        new Option(
+          '--image-size <n>',
+          `image folders: resize images to n x n (n <= ${MAX_IMAGE_SIZE})`,
+        )
+          .argParser(parseIntegerIn(1, MAX_IMAGE_SIZE, 'the largest image size'))
           .default(d.imageSize),
+      )
+      .addOption(
+        new Option(
+          '--val-split <x>',
+          'image folders: the fraction of every class held out to test on',
+        )
+          .argParser(parseOpenFraction)
+          .default(d.valSplit),
       )
       .addOption(
         new Option('--channels <n>', 'image folders: 1 (grayscale) or 3 (RGB)')
@@ -194,9 +216,7 @@ export function trainCommand(output: CliOutput): Command {
         .map((option) => option.attributeName())
         .filter((name) => this.getOptionValueSource(name) === 'cli' && !RESUME_OPTIONS.has(name));
       if (given.length > 0) {
-        const names = given.map(
-          (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-        );
+        const names = given.map(optionFlag);
         throw new Error(
           `${names.join(', ')} cannot be changed when resuming: a resumed run keeps the settings saved in ${flags.resume} (only --epochs, --threads and --backend may be given). Start a new run with another --out to change them.`,
         );
@@ -208,12 +228,24 @@ export function trainCommand(output: CliOutput): Command {
       }
       out = flags.resume;
     } else {
+      noteDatasetName(flags.dataset, output);
       const dataset = resolveDatasetName(flags.dataset);
+      if (isBuiltinDataset(dataset)) {
+        const folderOnly = ['imageSize', 'channels', 'valSplit'].filter(
+          (name) => this.getOptionValueSource(name) === 'cli',
+        );
+        if (folderOnly.length > 0) {
+          throw new Error(
+            `${folderOnly.map(optionFlag).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size, channels and test split`,
+          );
+        }
+      }
       config = {
         dataset,
         dataDir: flags.dataDir ?? null,
         imageSize: flags.imageSize,
         channels: flags.channels,
+        valSplit: flags.valSplit,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
         model: isPresetName(flags.model) ? flags.model : d.model,
@@ -231,10 +263,9 @@ export function trainCommand(output: CliOutput): Command {
         clipGradNorm: flags.clipGradNorm ?? null,
         seed: flags.seed,
       };
-      const datasetLabel =
-        dataset === 'mnist' || dataset === 'fashion-mnist'
-          ? dataset
-          : (dataset.split('/').pop() ?? 'folder');
+      const datasetLabel = isBuiltinDataset(dataset)
+        ? dataset
+        : (dataset.split('/').pop() ?? 'folder');
       out = flags.out ?? `runs/${datasetLabel}-${config.model}`;
     }
     const backend = await selectBackend(flags.backend, flags.threads);

@@ -1,7 +1,9 @@
 /**
- * `convnet visualize --model DIR --image FILE --out DIR`: writes PNG files of what a trained
- * model sees in one image (feature maps, first-layer filters, class probabilities).
+ * `convnet visualize --model DIR --image FILE [--out DIR]`: writes PNG files of what a trained
+ * model sees in one image (feature maps, first-layer filters, class probabilities), by default
+ * into visualize-<image name> in the current directory.
  */
+import { basename, extname } from 'node:path';
 import { Command } from 'commander';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { formatVisualization, visualizeCheckpoint } from '../viz/cli-visualize.js';
@@ -10,7 +12,7 @@ import { INVERT_HELP, TRAINED_MODEL_HELP, withBackendOptions, type CliOutput } f
 interface VisualizeFlags {
   model: string;
   image: string;
-  out: string;
+  out?: string;
   invert: boolean;
   threads?: number;
   backend: BackendChoice;
@@ -25,7 +27,10 @@ export function visualizeCommand(output: CliOutput): Command {
       )
       .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
       .requiredOption('--image <file>', 'a PNG or JPEG image')
-      .requiredOption('--out <dir>', 'where to write the PNG files (created if needed)')
+      .option(
+        '--out <dir>',
+        'where to write the PNG files, created if needed (default: visualize-<image name without extension>)',
+      )
       .option('--invert', INVERT_HELP, false),
   ).action(async function (this: Command) {
     const flags = this.opts<VisualizeFlags>();
@@ -34,7 +39,7 @@ export function visualizeCommand(output: CliOutput): Command {
       const result = await visualizeCheckpoint({
         model: flags.model,
         image: flags.image,
-        out: flags.out,
+        out: flags.out ?? defaultOut(flags.image),
         invert: flags.invert,
       });
       output.stdout.write(`${formatVisualization(result)}\n`);
@@ -42,4 +47,10 @@ export function visualizeCommand(output: CliOutput): Command {
       backend.dispose();
     }
   });
+}
+
+/** visualize-<image name without its extension>, in the current directory. */
+export function defaultOut(image: string): string {
+  const name = basename(image);
+  return `visualize-${name.slice(0, name.length - extname(name).length) || name}`;
 }

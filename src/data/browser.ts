@@ -20,3 +20,10 @@ export {
   splitMnistDigits,
 } from './mnist-digits.js';
 export type { ImageSet } from './mnist-digits.js';
+export {
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+  checkImageSize,
+  readImageHeader,
+} from './image-size.js';
+export type { ImageHeader } from './image-size.js';

@@ -130,4 +130,29 @@ export class InMemoryDataset implements Dataset {
     const order = new Rng(seed).shuffle(Array.from({ length: this.length }, (_, i) => i));
     return [this.subset(order.slice(0, firstCount)), this.subset(order.slice(firstCount))];
   }
+
+  /**
+   * Holds out `fraction` of every class (rounded, at least one image of a class with two or
+   * more, never all of it), from a seeded shuffle: [kept, held out], each in a seeded random
+   * order, so every class is in both parts in its own proportion. A class of one image stays in
+   * the kept part.
+   */
+  stratifiedSplit(fraction: number, seed: number): [InMemoryDataset, InMemoryDataset] {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new RangeError(`stratifiedSplit: fraction must be in (0, 1), got ${fraction}`);
+    }
+    const rng = new Rng(seed);
+    const byClass = Array.from({ length: this.classNames.length }, (): number[] => []);
+    this.labels.forEach((label, i) => byClass[label].push(i));
+    const kept: number[] = [];
+    const held: number[] = [];
+    for (const indices of byClass) {
+      const order = rng.shuffle(indices);
+      const n = order.length;
+      const count = n < 2 ? 0 : Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
+      held.push(...order.slice(0, count));
+      kept.push(...order.slice(count));
+    }
+    return [this.subset(rng.shuffle(kept)), this.subset(rng.shuffle(held))];
+  }
 }

@@ -4,7 +4,9 @@
  *
  * loadFashionMnist() looks for the four files, raw or gzipped, in this order:
  *
- *   1. the directory the caller names (`dir`);
+ *   1. the directory the caller names (`dir`), which must then hold all four: a named directory
+ *      that is missing or incomplete is an error naming it and what it lacks, never a silent
+ *      fall-back to another copy;
  *   2. /usr/share/datasets/fashion-mnist, where Debian's `dataset-fashion-mnist` puts them
  *      (`apt-get install dataset-fashion-mnist`);
  *   3. the cache directory (`cacheDir`, default $XDG_CACHE_HOME or ~/.cache, then
@@ -19,7 +21,7 @@
  * FASHION_MNIST_RAW_MD5 lists (test/data/fashion-mnist.test.ts checks this where they are
  * installed): the same data.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -79,7 +81,7 @@ export const FASHION_MNIST_RAW_MD5: Readonly<Record<FashionMnistPart, string>> =
 });
 
 export interface FashionMnistOptions {
-  /** A directory holding the four files (raw or .gz), searched first. */
+  /** A directory holding the four files (raw or .gz): used if given, or an error. */
   dir?: string;
   /** The system directory searched next; null to skip it. Default FASHION_MNIST_SYSTEM_DIR. */
   systemDir?: string | null;
@@ -200,6 +202,20 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
     [options.dir, 'dir'],
     [systemDir, 'system'],
   ];
+  if (options.dir !== undefined) {
+    const dir = options.dir;
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new FashionMnistError(
+        `Fashion-MNIST directory ${dir}: ${existsSync(dir) ? 'not a directory' : 'no such directory'}. Name the directory holding ${PARTS.map((part) => `${FASHION_MNIST_FILES[part]}(.gz)`).join(', ')}, or leave it out to use the system copy or a download.`,
+      );
+    }
+    const result = findFiles(dir);
+    if ('missing' in result) {
+      throw new FashionMnistError(
+        `Fashion-MNIST directory ${dir} is incomplete: missing ${result.missing.join(', ')}. Add them, or leave the directory out to use the system copy or a download.`,
+      );
+    }
+  }
   let found: { files: Record<FashionMnistPart, string>; source: FashionMnistSource } | null = null;
   for (const [dir, source] of candidates) {
     if (dir === undefined || dir === null) continue;

@@ -10,9 +10,12 @@
  * Class names are the subfolder names sorted by code point (so `cat` is 0 and `dog` is 1 on
  * every machine). Within a class folder, files ending in .png, .jpg or .jpeg (any case) are
  * images, read in sorted order; other files, hidden entries and nested folders are skipped
- * and listed in `skipped`. Images are decoded by pngjs and jpeg-js (the format is told by the
+ * and listed in `skipped`, as are files beside the class folders in the root. Images are decoded by pngjs and jpeg-js (the format is told by the
  * file's first bytes, not its name), converted to grayscale or RGB, scaled to [0,1] and resized
  * bilinearly (src/data/resize.ts). Alpha is dropped, as PIL's convert('RGB') does.
+ *
+ * An image whose header declares more than MAX_IMAGE_PIXELS pixels (src/data/image-size.ts) is
+ * refused before it is decoded, so a small file cannot make the decoder allocate gigabytes.
  *
  * Every failure names the path: a file that is not a readable image (with its class folder),
  * an empty root, a class folder without images, images of different sizes without `size`.
@@ -25,6 +28,7 @@ import { PNG } from 'pngjs';
 import { Tensor } from '../tensor.js';
 import { InMemoryDataset } from './dataset.js';
 import type { ImageShape } from './dataset.js';
+import { checkImageSize, ImageTooLargeError, MAX_IMAGE_PIXELS } from './image-size.js';
 import { resizeBilinear } from './resize.js';
 
 export type ImageChannels = 1 | 3;
@@ -48,6 +52,11 @@ export interface ImageReadOptions {
   size?: number | readonly [number, number];
   /** Widen the resize filter when shrinking (src/data/resize.ts); default true. */
   antialias?: boolean;
+  /**
+   * Refuse, before decoding, an image whose header declares more pixels than this; default
+   * MAX_IMAGE_PIXELS (src/data/image-size.ts).
+   */
+  maxPixels?: number;
 }
 
 const IMAGE_EXTENSIONS = /\.(png|jpe?g)$/i;
@@ -67,9 +76,20 @@ function reasonOf(error: unknown): string {
 
 /**
  * Decodes PNG or JPEG bytes to 8-bit RGBA. `name` (normally the path) is used in errors.
- * Truncated or corrupt files are rejected, never returned half-decoded.
+ * Truncated or corrupt files are rejected, never returned half-decoded; an image whose header
+ * declares more than maxPixels pixels is rejected before decoding.
  */
-export function decodeImage(bytes: Uint8Array, name: string): RgbaImage {
+export function decodeImage(
+  bytes: Uint8Array,
+  name: string,
+  maxPixels: number = MAX_IMAGE_PIXELS,
+): RgbaImage {
+  try {
+    checkImageSize(bytes, name, maxPixels);
+  } catch (error) {
+    if (error instanceof ImageTooLargeError) throw new ImageError(error.message, { cause: error });
+    throw error;
+  }
   let decoded: { width: number; height: number; data: Uint8Array };
   const format = isPng(bytes) ? 'PNG' : isJpeg(bytes) ? 'JPEG' : null;
   if (format === null) {
@@ -137,9 +157,9 @@ export interface LoadedImage {
 export function imageFromBytes(
   bytes: Uint8Array,
   name: string,
-  { channels = 3, size, antialias = true }: ImageReadOptions = {},
+  { channels = 3, size, antialias = true, maxPixels = MAX_IMAGE_PIXELS }: ImageReadOptions = {},
 ): LoadedImage {
-  const image = decodeImage(bytes, name);
+  const image = decodeImage(bytes, name, maxPixels);
   const pixels = rgbaToChannels(image, channels);
   const shape: ImageShape = [channels, image.height, image.width];
   if (size === undefined) return { pixels, shape };
@@ -200,7 +220,8 @@ function byCodePoint(a: string, b: string): number {
  */
 export function loadImageFolder(root: string, options: ImageReadOptions = {}): ImageFolderDataset {
   const channels = options.channels ?? 3;
-  const classNames = listDir(root, 'image folder root')
+  const rootEntries = listDir(root, 'image folder root');
+  const classNames = rootEntries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort(byCodePoint);
@@ -211,7 +232,11 @@ export function loadImageFolder(root: string, options: ImageReadOptions = {}): I
   }
   const files: string[] = [];
   const fileLabels: number[] = [];
-  const skipped: string[] = [];
+  // Files beside the class folders are listed too (hidden entries such as .git are not).
+  const skipped: string[] = rootEntries
+    .filter((entry) => !entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => join(root, entry.name))
+    .sort(byCodePoint);
   classNames.forEach((className, label) => {
     const folder = join(root, className);
     let found = 0;

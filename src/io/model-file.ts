@@ -15,6 +15,8 @@
  *   classNames   optional, one per output
  *   normalize    optional { mean, std }, one per input channel: the model expects
  *                (x - mean) / std of pixels in [0,1]; absent means it takes the pixels as they are
+ *   dataset      optional: what it was trained on ('mnist', 'fashion-mnist' or an image
+ *                folder's path), which `convnet eval` evaluates on when not told otherwise
  *
  * Limits (MODEL_FILE_LIMITS): imageSize at most 1024 per side, inChannels at most 64,
  * numClasses at most 100000, so a hostile spec cannot make the reader build a huge model.
@@ -98,6 +100,8 @@ export interface ModelFileSpec {
   options?: ModelFileOptions;
   classNames?: readonly string[];
   normalize?: { mean: readonly number[]; std: readonly number[] };
+  /** What it was trained on: 'mnist', 'fashion-mnist' or an image folder's path. */
+  dataset?: string;
 }
 
 /** A spec as decodeModelFile returns it: every option filled in. */
@@ -154,7 +158,7 @@ export class ModelFileError extends Error {
 }
 
 const COMMON_OPTIONS = Object.keys(COMMON_PRESET_DEFAULTS);
-const SPEC_KEYS = ['preset', 'options', 'classNames', 'normalize'];
+const SPEC_KEYS = ['preset', 'options', 'classNames', 'normalize', 'dataset'];
 
 type Fail = (problem: string) => never;
 
@@ -284,6 +288,11 @@ function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
     if (!std.every((s) => s > 0)) return fail(`normalize.std must be positive, got [${std}]`);
     spec.normalize = { mean, std };
   }
+  if (json.dataset !== undefined) {
+    if (typeof json.dataset !== 'string' || json.dataset === '')
+      return fail(`dataset must be a non-empty string, got ${JSON.stringify(json.dataset)}`);
+    spec.dataset = json.dataset;
+  }
   return spec;
 }
 
@@ -299,6 +308,7 @@ function specToJson(spec: CompleteModelFileSpec): JsonObject {
   if (spec.normalize !== undefined) {
     json.normalize = { mean: [...spec.normalize.mean], std: [...spec.normalize.std] };
   }
+  if (spec.dataset !== undefined) json.dataset = spec.dataset;
   return json;
 }
 

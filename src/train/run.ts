@@ -170,6 +170,8 @@ export async function trainRun({
   const model = residentTensors(() => buildModel(spec));
   const optimizer = createOptimizer(config, model.parameters());
   const batchesPerEpoch = Math.ceil(data.train.length / config.batchSize);
+  const advice = fewStepsWarning(data.train.length, config.epochs, config.batchSize);
+  if (advice !== null) reporter.message(advice);
   const schedule = createSchedule(config, optimizer, batchesPerEpoch);
   const result = await fit({
     model,
@@ -195,6 +197,22 @@ export async function trainRun({
   return { config, spec, fit: result, out, modelFile, loadSeconds: data.seconds };
 }
 
+/** Fewer optimizer steps than this in a whole run learn little: trainRun warns. */
+export const FEW_STEPS = 200;
+
+/**
+ * A warning when a run takes fewer than FEW_STEPS optimizer steps (the defaults are sized for
+ * 8,000 digits: a folder of 180 images gets 15), with settings that give enough; null otherwise.
+ */
+export function fewStepsWarning(images: number, epochs: number, batchSize: number): string | null {
+  const batches = Math.ceil(images / batchSize);
+  const steps = epochs * batches;
+  if (steps >= FEW_STEPS) return null;
+  const batch = Math.min(batchSize, Math.max(8, 2 ** Math.floor(Math.log2(images / 8))));
+  const needed = Math.ceil(FEW_STEPS / Math.ceil(images / batch));
+  return `warning: ${steps} optimizer step${steps === 1 ? '' : 's'} in all (${epochs} epoch${epochs === 1 ? '' : 's'} of ${batches} batch${batches === 1 ? '' : 'es'} of up to ${batchSize} images) is too few to learn much from ${images} training images; try --batch-size ${batch} --epochs ${needed} (${needed * Math.ceil(images / batch)} steps)`;
+}
+
 /** The one-file model (src/io/model-file.ts) that the browser playground opens. */
 export const MODEL_FILE_NAME = 'model.safetensors';
 
@@ -204,5 +222,6 @@ function toModelFileSpec(spec: ModelSpec): ModelFileSpec {
     options: { ...spec.options },
     classNames: spec.classNames,
     normalize: spec.normalize,
+    ...(spec.dataset === null ? {} : { dataset: spec.dataset }),
   };
 }

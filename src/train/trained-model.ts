@@ -109,11 +109,22 @@ export async function evaluateTrained(
 ): Promise<TrainedEvaluation> {
   const { spec } = trained;
   const [H, W] = spec.options.imageSize;
+  const name = dataset ?? spec.dataset;
+  if (name === null) {
+    throw new Error(
+      `${trained.dir} does not say which dataset its model was trained on: name the dataset to evaluate on (convnet eval --dataset mnist, fashion-mnist or an image folder)`,
+    );
+  }
   const data = await loadTrainingData({
-    dataset: dataset ?? spec.dataset,
-    dataDir: dataDir ?? trained.config?.dataDir ?? null,
+    dataset: name,
+    // The run's data directory goes with the run's dataset only.
+    dataDir: dataDir ?? (name === spec.dataset ? (trained.config?.dataDir ?? null) : null),
     imageSize: H,
     channels: spec.options.inChannels,
+    // An image folder's test split is the one the run held out.
+    ...(name === spec.dataset && trained.config !== null
+      ? { valSplit: trained.config.valSplit }
+      : {}),
     limitTrain: 1,
     limitTest,
   });
@@ -262,7 +273,7 @@ async function loadModelFile(file: string, resident: boolean): Promise<TrainedMo
       mean: new Array<number>(inChannels).fill(0),
       std: new Array<number>(inChannels).fill(1),
     },
-    dataset: 'model file',
+    dataset: fileSpec.dataset ?? null,
   };
   model.eval();
   return { model, spec, dir: file, config: null, epoch: null };

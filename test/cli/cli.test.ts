@@ -7,7 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +35,17 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI; a run that has not ended after 60 s is killed and reported with its output. */
-function convnet(args: string[]): Promise<Run> {
+const tsx = import.meta.resolve('tsx');
+const main = join(root, 'src', 'cli', 'main.ts');
+
+/**
+ * Runs the CLI (in `cwd`, default the repository); a run that has not ended after 60 s is
+ * killed and reported with its output.
+ */
+function convnet(args: string[], cwd = root): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: root,
+    const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -52,6 +66,13 @@ function convnet(args: string[]): Promise<Run> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** An option's entry in --help output, its wrapped lines joined by spaces. */
+function optionHelp(help: string, flag: string): string {
+  const match = new RegExp(`\\n  ${flag} [\\s\\S]*?(?=\\n  -)`).exec(help);
+  assert.ok(match !== null, `--help lists ${flag}`);
+  return match[0].trim().replace(/\s+/g, ' ');
 }
 
 function lastLine(text: string): string {
@@ -109,6 +130,24 @@ describe('convnet --help', () => {
     }
   });
 
+  it('prints its version, marks required options, and prefixes every error alike', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const version = await convnet(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.trim(), pkg.version);
+    const evalHelp = await convnet(['eval', '--help']);
+    assert.match(optionHelp(evalHelp.stdout, '--model'), /\(required\)$/);
+    assert.doesNotMatch(optionHelp(evalHelp.stdout, '--dataset'), /\(required\)/);
+    const visualizeHelp = await convnet(['visualize', '--help']);
+    assert.match(optionHelp(visualizeHelp.stdout, '--image'), /\(required\)$/);
+    assert.match(optionHelp(visualizeHelp.stdout, '--out'), /default: visualize-<image name/);
+    const unknown = await convnet(['train', '--bogus']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^convnet: error: unknown option '--bogus'/);
+    const missing = await convnet(['predict', 'x.png']);
+    assert.match(missing.stderr, /^convnet: error: required option '--model <dir>' not specified/);
+  });
+
   it("is the package's bin, with a shebang", () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     assert.deepEqual(pkg.bin, { convnet: 'dist/cli/main.js' });
@@ -160,6 +199,55 @@ describe('convnet train, eval, predict and summary', () => {
     );
     assert.equal(json.total, 64);
     assert.equal(json.counts.length, 10);
+  });
+
+  it('eval takes the model file, which records its dataset; warns on another; refuses --data-dir it would not read', async () => {
+    const file = await convnet([
+      'eval',
+      '--model',
+      join(out, 'model.safetensors'),
+      '--limit-test',
+      '16',
+    ]);
+    assert.equal(file.code, 0, file.stderr);
+    assert.match(file.stdout, /^dataset: mnist, 16 test images$/m);
+    const dataDir = await convnet(['eval', '--model', out, '--data-dir', join(work, 'fashion')]);
+    assert.equal(dataDir.code, 1);
+    assert.match(
+      dataDir.stderr,
+      /^convnet: error: data directory .*fashion \(--data-dir\) holds Fashion-MNIST's files, but the dataset is mnist, which does not read it/,
+    );
+    // A folder named like a built-in dataset: the built-in one is used, and a note says how to
+    // name the folder; ./mnist is the folder, and the model was not trained on it.
+    const here = join(work, 'cwd-with-mnist-folder');
+    mkdirSync(join(here, 'mnist', 'a'), { recursive: true });
+    mkdirSync(join(here, 'mnist', 'b'), { recursive: true });
+    const { test } = mnistDataset();
+    for (const [k, name] of ['a', 'b'].entries())
+      writePng(
+        join(here, 'mnist', name, '0.png'),
+        test.images.data.subarray(k * 784, (k + 1) * 784),
+        28,
+        28,
+      );
+    const builtin = await convnet(
+      ['eval', '--model', out, '--dataset', 'mnist', '--limit-test', '8'],
+      here,
+    );
+    assert.equal(builtin.code, 0, builtin.stderr);
+    assert.match(
+      builtin.stderr,
+      /^convnet: note: --dataset mnist is the built-in dataset, not the folder mnist here; for the folder, write --dataset \.\/mnist$/m,
+    );
+    assert.match(builtin.stdout, /^dataset: mnist, 8 test images$/m);
+    const folder = await convnet(['eval', '--model', out, '--dataset', './mnist'], here);
+    assert.match(
+      folder.stderr,
+      new RegExp(
+        `^convnet: warning: evaluating on ${join(here, 'mnist')}, but the model in ${out} was trained on mnist$`,
+        'm',
+      ),
+    );
   });
 
   it('predict lists the top-k classes of PNG files, and names a file that is not an image', async () => {
@@ -237,6 +325,12 @@ describe('convnet train, eval, predict and summary', () => {
     ]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /nope\.png/);
+    // Without --out: visualize-<image name> in the current directory.
+    const here = join(work, 'visualize-cwd');
+    mkdirSync(here);
+    const byDefault = await convnet(['visualize', '--model', out, '--image', image], here);
+    assert.equal(byDefault.code, 0, byDefault.stderr);
+    assert.ok(existsSync(join(here, 'visualize-visualize-digit', 'filters.png')));
   });
 
   it('summary of a preset and of a checkpoint', async () => {
@@ -370,6 +464,21 @@ describe('convnet train on an image folder', () => {
     ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /16 training and 4 test images of 1x12x12, 2 classes/);
+    assert.match(
+      result.stdout,
+      /^warning: 16 optimizer steps in all \(4 epochs of 4 batches of up to 4 images\) is too few to learn much from 16 training images; try --batch-size 4 --epochs 50/m,
+    );
+    // The same images in another folder: eval says it is not the one the model was trained on.
+    const copy = join(work, 'shapes-copy');
+    cpSync(folder, copy, { recursive: true });
+    const elsewhere = await convnet(['eval', '--model', out, '--dataset', copy]);
+    assert.equal(elsewhere.code, 0, elsewhere.stderr);
+    assert.match(
+      elsewhere.stderr,
+      new RegExp(
+        `warning: evaluating on ${copy}, but the model in ${out} was trained on ${folder}`,
+      ),
+    );
     const predicted = await convnet([
       'predict',
       '--model',
@@ -408,6 +517,69 @@ describe('convnet errors say what to do', () => {
     assert.match(
       badNumber.stderr,
       /--epochs <n>' argument 'many' is invalid\. expected an integer >= 1/,
+    );
+  });
+
+  it('--threads, --image-size and --val-split out of range; folder options on a built-in dataset', async () => {
+    const threads = await convnet(['train', '--threads', '999']);
+    assert.equal(threads.code, 1);
+    assert.match(
+      threads.stderr,
+      /^convnet: error: option '--threads <n>' argument '999' is invalid\. expected at most \d+ threads \(4 x the \d+ cores?\), got '999'/,
+    );
+    const size = await convnet(['train', '--dataset', work, '--image-size', '100000']);
+    assert.equal(size.code, 1);
+    assert.match(
+      size.stderr,
+      /^convnet: error: option '--image-size <n>' argument '100000' is invalid\. expected an integer in \[1, 1024\] \(the largest image size\)/,
+    );
+    const split = await convnet(['train', '--val-split', '1']);
+    assert.match(
+      split.stderr,
+      /^convnet: error: option '--val-split <x>' argument '1' is invalid\. expected a number in \(0, 1\)/,
+    );
+    const folderOnly = await convnet([
+      'train',
+      '--dataset',
+      'mnist',
+      '--val-split',
+      '0.3',
+      '--image-size',
+      '32',
+    ]);
+    assert.equal(folderOnly.code, 1);
+    assert.match(
+      folderOnly.stderr,
+      /^convnet: error: --image-size, --val-split apply to image folders only; mnist has its own/,
+    );
+  });
+
+  it('an image folder of one class, or with a decompression bomb, is refused naming the folder or file', async () => {
+    const one = join(work, 'one-class');
+    mkdirSync(join(one, 'cats'), { recursive: true });
+    for (let k = 0; k < 3; k++) writePng(join(one, 'cats', `${k}.png`), [0.5, 0.5, 0.5, 0.5], 2, 2);
+    const oneClass = await convnet(['train', '--dataset', one, '--out', join(work, 'one-run')]);
+    assert.equal(oneClass.code, 1);
+    assert.match(
+      oneClass.stderr,
+      new RegExp(
+        `^convnet: error: ${one}: only one class folder \\('cats'\\): a classifier needs at least 2 classes`,
+      ),
+    );
+    const bombs = join(work, 'bombs');
+    mkdirSync(join(bombs, 'dogs'), { recursive: true });
+    cpSync(join(one, 'cats'), join(bombs, 'cats'), { recursive: true });
+    const bomb = readFileSync(join(one, 'cats', '0.png'));
+    bomb.writeUInt32BE(20000, 16); // IHDR width and height: a 2x2 file declaring 20000x20000
+    bomb.writeUInt32BE(20000, 20);
+    writeFileSync(join(bombs, 'dogs', 'bomb.png'), bomb);
+    const refused = await convnet(['train', '--dataset', bombs, '--out', join(work, 'bomb-run')]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `^convnet: error: ${join(bombs, 'dogs', 'bomb.png')}: a PNG of 20000x20000 = 400,000,000 pixels is over the limit`,
+      ),
     );
   });
 

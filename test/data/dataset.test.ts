@@ -90,4 +90,41 @@ describe('InMemoryDataset', () => {
     assert.notDeepEqual(ids(other), ids(first));
     assert.throws(() => set.randomSplit(11, 0), /first part of 11 images is not within \[0, 10\]/);
   });
+
+  it('holds out the same fraction of every class (stratified), seeded, covering every image', () => {
+    // Classes of 6, 14 and 16 images (what an 80/20 random split of a 3-class folder gave).
+    const counts = [6, 14, 16];
+    const labels = Int32Array.from(counts.flatMap((n, k) => new Array<number>(n).fill(k)));
+    const n = labels.length;
+    const pixels = Float32Array.from({ length: n }, (_, i) => i);
+    const set = InMemoryDataset.fromArrays(pixels, [n, 1, 1, 1], labels, ['a', 'b', 'c']);
+    const [kept, held] = set.stratifiedSplit(0.2, 1);
+    const perClass = (part: InMemoryDataset): number[] =>
+      counts.map((_, k) => part.labels.filter((l) => l === k).length);
+    assert.deepEqual(perClass(held), [1, 3, 3]);
+    assert.deepEqual(perClass(kept), [5, 11, 13]);
+    const ids = [...kept.images.data, ...held.images.data].sort((a, b) => a - b);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: n }, (_, i) => i),
+    );
+    // Each part is shuffled, not grouped by class.
+    assert.notDeepEqual(
+      [...kept.labels],
+      [...kept.labels].sort((a, b) => a - b),
+    );
+    const [, again] = set.stratifiedSplit(0.2, 1);
+    assert.deepEqual([...again.images.data], [...held.images.data]);
+    // A class of one image stays in the kept part; a class of two gives one to each.
+    const small = InMemoryDataset.fromArrays(
+      new Float32Array(3),
+      [3, 1, 1, 1],
+      Int32Array.from([0, 1, 1]),
+      ['one', 'two'],
+    );
+    const [smallKept, smallHeld] = small.stratifiedSplit(0.2, 1);
+    assert.deepEqual([...smallHeld.labels], [1]);
+    assert.deepEqual([...smallKept.labels].sort(), [0, 1]);
+    assert.throws(() => set.stratifiedSplit(1, 0), /fraction must be in \(0, 1\), got 1/);
+  });
 });

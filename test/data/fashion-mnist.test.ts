@@ -279,18 +279,44 @@ describe('Fashion-MNIST', () => {
     assert.equal(server.requests.length, before);
   });
 
-  it('says where it looked when the files are nowhere and downloading is off', async () => {
-    const cacheDir = freshDir();
-    const dir = join(base, 'empty-user-dir');
+  it('refuses a directory the user names that is missing or incomplete, never using another copy', async () => {
+    const dir = join(base, 'incomplete-user-dir');
     mkdirSync(dir);
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), RAW.trainImages);
+    const installed = join(base, 'installed');
+    mkdirSync(installed);
+    for (const part of PARTS) writeFileSync(join(installed, FASHION_MNIST_FILES[part]), RAW[part]);
     await assert.rejects(
-      loadFashionMnist({ dir, systemDir: join(base, 'no-system'), cacheDir, download: false }),
+      loadFashionMnist({ dir, systemDir: installed, cacheDir: freshDir(), download: false }),
       (error: unknown) => {
         assert.ok(error instanceof FashionMnistError);
         assert.equal(
           error.message,
-          `Fashion-MNIST not found. Looked in: ${dir} (missing train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)); ` +
+          `Fashion-MNIST directory ${dir} is incomplete: missing train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz). Add them, or leave the directory out to use the system copy or a download.`,
+        );
+        return true;
+      },
+    );
+    const missing = join(base, 'no-such-dir');
+    await assert.rejects(
+      loadFashionMnist({ dir: missing, systemDir: installed, cacheDir: freshDir() }),
+      new RegExp(`^FashionMnistError: Fashion-MNIST directory ${missing}: no such directory\\.`),
+    );
+    assert.equal(
+      (await loadFashionMnist({ systemDir: installed, download: false })).source,
+      'system',
+    );
+  });
+
+  it('says where it looked when the files are nowhere and downloading is off', async () => {
+    const cacheDir = freshDir();
+    await assert.rejects(
+      loadFashionMnist({ systemDir: join(base, 'no-system'), cacheDir, download: false }),
+      (error: unknown) => {
+        assert.ok(error instanceof FashionMnistError);
+        assert.equal(
+          error.message,
+          `Fashion-MNIST not found. Looked in: ` +
             `${join(base, 'no-system')} (missing train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz)); ` +
             `${cacheDir} (missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz). ` +
             `Install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist), pass the directory holding the files, or allow the download.`,

@@ -122,14 +122,26 @@ describe('image folder dataset', () => {
       'a/nested': null,
       '.git/x.png': png(2, 2, () => RED),
     });
+    writeFileSync(join(root, 'notes.txt'), 'beside the class folders');
     const set = loadImageFolder(root);
     assert.deepEqual(set.classNames, ['a']);
     assert.equal(set.length, 1);
     assert.deepEqual(set.skipped, [
+      join(root, 'notes.txt'),
       join(root, 'a/.hidden.png'),
       join(root, 'a/nested'),
       join(root, 'a/readme.txt'),
     ]);
+  });
+
+  it('refuses an image that declares more pixels than the budget before decoding it, naming it', () => {
+    const big = png(300, 200, () => RED);
+    const root = tree('too-large', { 'a/1.png': png(2, 2, () => RED), 'b/big.png': big });
+    throwsImageError(
+      () => loadImageFolder(root, { size: 2, maxPixels: 50_000 }),
+      `${join(root, 'b/big.png')}: a PNG of 300x200 = 60,000 pixels is over the limit of 50,000; not decoded (shrink the image first) (in class folder "b")`,
+    );
+    assert.equal(loadImageFolder(root, { size: 2, maxPixels: 60_000 }).length, 2);
   });
 
   it('names a file that is not a readable image, and its class folder', () => {

@@ -4,11 +4,12 @@
  * without a terminal.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { PNG } from 'pngjs';
 import { seedNet } from '../../src/nn/presets.js';
 import { CosineWarmupLR } from '../../src/optim/cosine-warmup-lr.js';
 import { OneCycleLR } from '../../src/optim/one-cycle-lr.js';
@@ -16,11 +17,14 @@ import { ReduceLROnPlateau } from '../../src/optim/reduce-lr-on-plateau.js';
 import { StepLR } from '../../src/optim/step-lr.js';
 import type { EpochRecord } from '../../src/train/history.js';
 import { consoleReporter, type ProgressStream } from '../../src/train/progress.js';
+import { fewStepsWarning } from '../../src/train/run.js';
 import {
   DEFAULT_TRAIN_CONFIG,
+  MAX_IMAGE_SIZE,
   augmentFor,
   createOptimizer,
   createSchedule,
+  loadTrainingData,
   parseTrainConfig,
   resolveDatasetName,
   type TrainConfig,
@@ -90,6 +94,21 @@ describe('recipes', () => {
     }
   });
 
+  it('checks valSplit and imageSize in a saved config; a config from before valSplit gets the default', () => {
+    const { valSplit: _dropped, ...old } = DEFAULT_TRAIN_CONFIG;
+    assert.equal(parseTrainConfig(old, 'old.json').valSplit, 0.2);
+    assert.throws(
+      () => parseTrainConfig({ ...DEFAULT_TRAIN_CONFIG, valSplit: 1 }, 's.json'),
+      /s\.json: valSplit must be a number in \(0, 1\), got 1/,
+    );
+    assert.throws(
+      () => parseTrainConfig({ ...DEFAULT_TRAIN_CONFIG, imageSize: 100000 }, 's.json'),
+      new RegExp(
+        `s\\.json: imageSize must be an integer in \\[1, ${MAX_IMAGE_SIZE}\\], got 100000`,
+      ),
+    );
+  });
+
   it('augments without flips for digits', () => {
     assert.equal(augmentFor({ augment: false }, 'fashion-mnist'), undefined);
     assert.deepEqual(augmentFor({ augment: true }, 'mnist'), {
@@ -100,6 +119,88 @@ describe('recipes', () => {
       cropPadding: 2,
       horizontalFlip: true,
     });
+  });
+});
+
+/** A folder root/<class>/<k>.png of 4x4 grey PNGs, `counts[class]` images per class. */
+function imageFolder(root: string, counts: Record<string, number>): string {
+  for (const [name, count] of Object.entries(counts)) {
+    mkdirSync(join(root, name), { recursive: true });
+    for (let k = 0; k < count; k++) {
+      const png = new PNG({ width: 4, height: 4 });
+      png.data.fill(10 * k);
+      writeFileSync(join(root, name, `${k}.png`), PNG.sync.write(png));
+    }
+  }
+  return root;
+}
+
+describe('training data from an image folder', () => {
+  const base = mkdtempSync(join(tmpdir(), 'convnet-folder-data-'));
+  const folderConfig = {
+    dataDir: null,
+    imageSize: 4,
+    channels: 1,
+    limitTrain: null,
+    limitTest: null,
+  };
+
+  it('holds out valSplit of every class, and reports what it skipped', async () => {
+    const root = imageFolder(join(base, 'three'), { a: 60, b: 60, c: 60 });
+    mkdirSync(join(root, 'a', 'nested'));
+    writeFileSync(join(root, 'b', 'labels.csv'), 'x');
+    writeFileSync(join(root, 'README.md'), 'x');
+    const messages: string[] = [];
+    const data = await loadTrainingData({ ...folderConfig, dataset: root }, (m) =>
+      messages.push(m),
+    );
+    const perClass = (labels: Int32Array): number[] =>
+      [0, 1, 2].map((k) => labels.filter((l) => l === k).length);
+    assert.deepEqual(perClass(data.test.labels), [12, 12, 12]);
+    assert.deepEqual(perClass(data.train.labels), [48, 48, 48]);
+    const quarter = await loadTrainingData({ ...folderConfig, dataset: root, valSplit: 0.25 });
+    assert.deepEqual(perClass(quarter.test.labels), [15, 15, 15]);
+    assert.deepEqual(messages, [
+      `skipped 1 folder nested in class folders (only <folder>/<class>/* is read): ${join(root, 'a', 'nested')}`,
+      `skipped 2 files that are not .png, .jpg or .jpeg in a class folder: ${join(root, 'README.md')}, ${join(root, 'b', 'labels.csv')}`,
+    ]);
+  });
+
+  it('refuses a folder of one class, a huge image size, and a data directory it would not read', async () => {
+    const one = imageFolder(join(base, 'one'), { cats: 5 });
+    await assert.rejects(
+      loadTrainingData({ ...folderConfig, dataset: one }),
+      new RegExp(
+        `^Error: ${one}: only one class folder \\('cats'\\): a classifier needs at least 2 classes`,
+      ),
+    );
+    const two = imageFolder(join(base, 'two'), { a: 3, b: 3 });
+    await assert.rejects(
+      loadTrainingData({ ...folderConfig, dataset: two, imageSize: 100000 }),
+      /^RangeError: image size 100000 \(--image-size\) is not an integer in \[1, 1024\]/,
+    );
+    const dataDir = join(base, 'fashion');
+    for (const dataset of ['mnist', two]) {
+      await assert.rejects(
+        loadTrainingData({ ...folderConfig, dataset, dataDir }),
+        new RegExp(
+          `data directory ${dataDir} \\(--data-dir\\) holds Fashion-MNIST's files, but the dataset is ${dataset}, which does not read it`,
+        ),
+      );
+    }
+    await assert.rejects(
+      loadTrainingData({ ...folderConfig, dataset: 'fashion-mnist', dataDir }),
+      new RegExp(`Fashion-MNIST directory ${dataDir}: no such directory`),
+    );
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('warns when a run takes too few optimizer steps to learn, with settings that give enough', () => {
+    assert.equal(fewStepsWarning(8000, 5, 64), null);
+    assert.equal(
+      fewStepsWarning(144, 5, 64),
+      'warning: 15 optimizer steps in all (5 epochs of 3 batches of up to 64 images) is too few to learn much from 144 training images; try --batch-size 16 --epochs 23 (207 steps)',
+    );
   });
 });
 

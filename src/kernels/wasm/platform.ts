@@ -16,3 +16,16 @@ export function sharedMemoryAvailable(): boolean {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   return isolated !== false;
 }
+
+/**
+ * The most threads a backend may start: THREADS_PER_CORE per core. More only wait for a core,
+ * and each worker is a JavaScript engine of its own (tens of MB), so a typo such as 999 would
+ * exhaust memory before the first kernel runs.
+ */
+export const THREADS_PER_CORE = 4;
+
+/** The thread limit for `cores` cores, and a phrase saying where it comes from. */
+export function threadLimit(cores: number): { max: number; reason: string } {
+  const max = THREADS_PER_CORE * Math.max(1, cores);
+  return { max, reason: `${THREADS_PER_CORE} x the ${cores} core${cores === 1 ? '' : 's'}` };
+}

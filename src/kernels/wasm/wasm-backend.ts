@@ -16,12 +16,15 @@ import { KernelExports } from './exports.js';
 import * as hostKernelsByOp from './kernels.js';
 import { bindHostKernels, CallMarshal } from './marshal.js';
 import { compileKernels, detectSimd, type SimdLevel } from './module.js';
-import { defaultThreads, sharedMemoryAvailable } from './platform.js';
+import { defaultThreads, sharedMemoryAvailable, threadLimit } from './platform.js';
 import { StepMemory } from './step-memory.js';
 import { ThreadPool } from './thread-pool.js';
 
 export interface WasmBackendOptions {
-  /** Threads to use; default: all cores (1 where shared memory is unavailable). */
+  /**
+   * Threads to use; default: all cores (1 where shared memory is unavailable). At most
+   * THREADS_PER_CORE per core (src/kernels/wasm/platform.ts); more is a RangeError.
+   */
   threads?: number;
   /** 'auto' (default) takes relaxed SIMD where the engine has it. */
   simd?: 'auto' | SimdLevel;
@@ -146,6 +149,14 @@ export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const { simd = 'auto' } = options;
+  const cores = await defaultThreads();
+  const requested = options.threads ?? cores;
+  const limit = threadLimit(cores);
+  if (!Number.isInteger(requested) || requested < 1 || requested > limit.max) {
+    throw new RangeError(
+      `createWasmBackend: threads must be an integer in [1, ${limit.max}] (at most ${limit.reason}), got ${requested}`,
+    );
+  }
   const detected = await detectSimd();
   if (detected === null) return referenceFallback();
   if (simd === 'relaxed-simd' && detected !== 'relaxed-simd') {
@@ -155,10 +166,6 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   }
   const level: SimdLevel = simd === 'auto' ? detected : simd;
   const shared = (options.sharedMemory ?? true) && sharedMemoryAvailable();
-  const requested = options.threads ?? (await defaultThreads());
-  if (!Number.isInteger(requested) || requested < 1) {
-    throw new RangeError(`createWasmBackend: threads must be a positive integer, got ${requested}`);
-  }
   const threads = shared ? requested : 1;
   const module = await compileKernels(level, shared);
   const memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared });

@@ -4,12 +4,14 @@
  * kernel that trusts them runs.
  */
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { compareArrays, formatComparison } from '../../../src/check/compare.js';
 import { Rng } from '../../../src/rng.js';
 import { crossEntropyGeometry } from '../../..//src/shape/cross-entropy.js';
 import { linearGeometry } from '../../..//src/shape/linear.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
+import { THREADS_PER_CORE } from '../../../src/kernels/wasm/platform.js';
 
 let backend: WasmBackend;
 
@@ -81,5 +83,22 @@ describe('fast backend: path, SGEMM and guards', () => {
         ),
       /label 1.5 at position 1/,
     );
+  });
+});
+
+describe('fast backend: thread count', () => {
+  it('refuses more threads than THREADS_PER_CORE per core, naming the limit, before starting any', async () => {
+    const cores = availableParallelism();
+    const max = THREADS_PER_CORE * cores;
+    for (const threads of [0, 1.5, max + 1, 999]) {
+      await assert.rejects(createWasmBackend({ threads }), (error: unknown) => {
+        assert.ok(error instanceof RangeError);
+        assert.equal(
+          error.message,
+          `createWasmBackend: threads must be an integer in [1, ${max}] (at most ${THREADS_PER_CORE} x the ${cores} core${cores === 1 ? '' : 's'}), got ${threads}`,
+        );
+        return true;
+      });
+    }
   });
 });
