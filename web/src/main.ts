@@ -5,8 +5,8 @@
  * Query parameters: ?threads=N runs the wasm backend on N threads (default: all cores when the
  * page is cross-origin isolated, else 1); ?seed=S seeds the initial model (default 1).
  */
+import { data } from 'convnet-ts/browser';
 import { drawLineChart } from './charts.js';
-import { mnistDigitFromDrawing, FIELD_SIZE } from './digit-image.js';
 import { DrawPad } from './draw-pad.js';
 import { drawActivations, drawDigit, drawFeatureMaps, drawFilters } from './pictures.js';
 import type {
@@ -18,6 +18,9 @@ import type {
   TrainPoint,
 } from './protocol.js';
 import './style.css';
+
+/** The side of the digits the network sees (28). */
+const FIELD_SIZE = data.MNIST_FIELD_SIZE;
 
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
   const found = document.getElementById(id);
@@ -287,7 +290,10 @@ const drawPad = new DrawPad(ui.drawPad, () => {
 function requestPrediction(): void {
   if (!state.ready || state.predictionInFlight) return;
   const version = state.drawVersion;
-  const pixels = mnistDigitFromDrawing(drawPad.read());
+  // The same MNIST-style preprocessing as `convnet predict` (src/data/digit-preprocess.ts); the
+  // pad is white on black, so its polarity is taken as it is.
+  const digit = data.prepareDigit(drawPad.read(), { polarity: 'as-is' });
+  const pixels = digit.empty ? null : digit.pixels;
   state.hasDrawing = pixels !== null;
   if (pixels === null) {
     state.predictedVersion = version;
