@@ -2,16 +2,20 @@
  * `convnet visualize --model DIR --image FILE --out DIR`: writes PNG files of what a trained
  * model sees in one image (feature maps, first-layer filters, class probabilities).
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { formatVisualization, visualizeCheckpoint } from '../viz/cli-visualize.js';
-import { INVERT_HELP, TRAINED_MODEL_HELP, withBackendOptions, type CliOutput } from './options.js';
+import type { InputPreparation } from '../train/predict.js';
+import { TRAINED_MODEL_HELP, withBackendOptions, type CliOutput } from './options.js';
+import { AUTO_INVERT_HELP, RESIZE_CHOICES, RESIZE_HELP } from './predict.js';
 
 interface VisualizeFlags {
   model: string;
   image: string;
   out: string;
-  invert: boolean;
+  /** Undefined: automatic. */
+  invert?: boolean;
+  resize?: InputPreparation;
   threads?: number;
   backend: BackendChoice;
 }
@@ -26,7 +30,9 @@ export function visualizeCommand(output: CliOutput): Command {
       .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
       .requiredOption('--image <file>', 'a PNG or JPEG image')
       .requiredOption('--out <dir>', 'where to write the PNG files (created if needed)')
-      .option('--invert', INVERT_HELP, false),
+      .option('--invert', AUTO_INVERT_HELP)
+      .option('--no-invert', 'never invert')
+      .addOption(new Option('--resize <how>', RESIZE_HELP).choices(RESIZE_CHOICES)),
   ).action(async function (this: Command) {
     const flags = this.opts<VisualizeFlags>();
     const backend = await selectBackend(flags.backend, flags.threads);
@@ -35,7 +41,8 @@ export function visualizeCommand(output: CliOutput): Command {
         model: flags.model,
         image: flags.image,
         out: flags.out,
-        invert: flags.invert,
+        invert: flags.invert ?? 'auto',
+        preparation: flags.resize,
       });
       output.stdout.write(`${formatVisualization(result)}\n`);
     } finally {
