@@ -253,7 +253,7 @@ describe('convnet train, eval, predict and summary', () => {
       pictures,
     ]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /wrote 12 files/);
+    assert.match(result.stdout, /wrote 11 files/);
     for (const file of ['filters.png', 'probabilities.png', 'feature-maps-features.0.png']) {
       const png = PNG.sync.read(readFileSync(join(pictures, file)));
       assert.ok(png.width > 28 && png.height > 28, `${file} is ${png.width}x${png.height}`);
