@@ -101,6 +101,22 @@ export async function writeTrainRunReport(run: TrainRunResult): Promise<WrittenF
       counts: run.fit.test.confusion.toJson().counts,
       classNames: run.spec.classNames,
     },
-    settings: run.config,
+    settings: trainRunSettings(run),
   });
+}
+
+/**
+ * The run's settings as the report shows them: its TrainConfig, with `channels` and `imageSize`
+ * those of the model's input (the config's `channels` applies to image folders only, so an
+ * MNIST run's config says 3 for a model that takes 1).
+ */
+export function trainRunSettings(
+  run: Pick<TrainRunResult, 'config' | 'spec'>,
+): TrainRunResult['config'] {
+  const [H, W] = run.spec.options.imageSize;
+  return {
+    ...run.config,
+    channels: run.spec.options.inChannels,
+    imageSize: H === W ? H : run.config.imageSize,
+  };
 }

@@ -185,6 +185,9 @@ describe('visualizeCheckpoint and writeTrainRunReport', () => {
     const html = readFileSync(join(out, REPORT_FILES.html), 'utf8');
     assert.match(html, /<h1>Training report: lenet5 on mnist<\/h1>/);
     assert.match(html, /<tr><th>limitTrain<\/th><td>64<\/td><\/tr>/);
+    // MNIST is one channel, whatever the config's folder-only `channels` default says.
+    assert.equal(run.config.channels, 3);
+    assert.match(html, /<tr><th>channels<\/th><td>1<\/td><\/tr>/);
     assert.match(html, /After epoch 2:/);
 
     // An image file as a user would give it: an 8-bit grayscale PNG of a digit.
