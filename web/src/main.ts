@@ -187,7 +187,9 @@ function onTrainPoint(point: TrainPoint): void {
 
 function onTestPoint(point: TestPoint): void {
   state.testPoints.push(point);
-  ui.testAccuracy.textContent = `${percent(point.accuracy, 2)} (loss ${point.loss.toFixed(4)}, step ${point.step})`;
+  // A loaded model is evaluated before any step here: no "step 0".
+  const when = point.step === 0 ? '' : `, step ${point.step}`;
+  ui.testAccuracy.textContent = `${percent(point.accuracy, 2)} (loss ${point.loss.toFixed(4)}${when})`;
   ui.testAccuracy.dataset.value = String(point.accuracy);
   drawCurves();
 }
@@ -332,13 +334,17 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'ready':
       state.ready = true;
-      state.testSize = message.testSize;
       ui.backend.textContent = message.backend;
       ui.backend.dataset.threads = String(message.threads);
       ui.backend.dataset.sharedMemory = String(message.sharedMemory);
-      ui.testIndex.max = String(message.testSize - 1);
+      if (state.model === null) ui.modelStatus.textContent = 'Loading the 10,000 digits…';
       document.body.dataset.ready = 'true';
       updateButtons();
+      return;
+    case 'data':
+      state.testSize = message.testSize;
+      ui.testIndex.max = String(message.testSize - 1);
+      document.body.dataset.data = 'loaded';
       return;
     case 'model':
       onModel(message.model);
@@ -395,7 +401,7 @@ ui.load.addEventListener('change', async () => {
 });
 
 function inspect(index: number): void {
-  if (!state.ready) return;
+  if (!state.ready || state.testSize === 0) return;
   const clamped = Math.min(Math.max(0, Math.round(index)), state.testSize - 1);
   if (Number.isFinite(clamped)) send({ type: 'inspect', testIndex: clamped });
 }
