@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { InputPreparation } from '../train/predict.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { threadLimit } from '../kernels/wasm/platform.js';
 import { PRESET_NAMES, isPresetName } from '../nn/preset-table.js';
@@ -137,9 +138,15 @@ export function withBackendOptions(command: Command): Command {
 export const TRAINED_MODEL_HELP =
   'checkpoint directory written by convnet train --out, or a model file (model.safetensors)';
 
-/** The help line of --invert. */
-export const INVERT_HELP =
-  'use 1 - pixel: dark drawings on a light background for a model trained on light-on-dark digits (MNIST)';
+/** The help of --invert / --no-invert */
+export const AUTO_INVERT_HELP =
+  'use 1 - pixel (--no-invert: never). By default a model trained on light-on-dark images (MNIST, Fashion-MNIST) gets dark-on-light images (a bright border) inverted, and the output says so';
+
+/** The help of --resize */
+export const RESIZE_HELP =
+  "how an image is brought to the model's input: mnist-digit (crop to the ink, fit 20x20, centre by mass in 28x28), fit (keep the aspect ratio, pad with the background), stretch (as image-folder training resizes). Default: mnist-digit for MNIST models, fit for Fashion-MNIST, stretch for image-folder models";
+
+export const RESIZE_CHOICES: readonly InputPreparation[] = ['mnist-digit', 'fit', 'stretch'];
 
 export function percent(fraction: number): string {
   return `${(100 * fraction).toFixed(2)}%`;

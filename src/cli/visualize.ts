@@ -4,16 +4,26 @@
  * into visualize-<image name> in the current directory.
  */
 import { basename, extname } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { formatVisualization, visualizeCheckpoint } from '../viz/cli-visualize.js';
-import { INVERT_HELP, TRAINED_MODEL_HELP, withBackendOptions, type CliOutput } from './options.js';
+import type { InputPreparation } from '../train/predict.js';
+import {
+  AUTO_INVERT_HELP,
+  RESIZE_CHOICES,
+  RESIZE_HELP,
+  TRAINED_MODEL_HELP,
+  withBackendOptions,
+  type CliOutput,
+} from './options.js';
 
 interface VisualizeFlags {
   model: string;
   image: string;
   out?: string;
-  invert: boolean;
+  /** Undefined: automatic. */
+  invert?: boolean;
+  resize?: InputPreparation;
   threads?: number;
   backend: BackendChoice;
 }
@@ -31,7 +41,9 @@ export function visualizeCommand(output: CliOutput): Command {
         '--out <dir>',
         'where to write the PNG files, created if needed (default: visualize-<image name without extension>)',
       )
-      .option('--invert', INVERT_HELP, false),
+      .option('--invert', AUTO_INVERT_HELP)
+      .option('--no-invert', 'never invert')
+      .addOption(new Option('--resize <how>', RESIZE_HELP).choices(RESIZE_CHOICES)),
   ).action(async function (this: Command) {
     const flags = this.opts<VisualizeFlags>();
     const backend = await selectBackend(flags.backend, flags.threads);
@@ -40,7 +52,8 @@ export function visualizeCommand(output: CliOutput): Command {
         model: flags.model,
         image: flags.image,
         out: flags.out ?? defaultOut(flags.image),
-        invert: flags.invert,
+        invert: flags.invert ?? 'auto',
+        preparation: flags.resize,
       });
       output.stdout.write(`${formatVisualization(result)}\n`);
     } finally {

@@ -1,6 +1,6 @@
 /**
  * Data in a browser (`data` in convnet-ts/browser): in-memory datasets, the DataLoader with its
- * augmentation and normalisation, resizing, and the embedded digits' constants and seeded split
+ * augmentation and normalisation, resizing, MNIST-style digit preprocessing and polarity, and the embedded digits' constants and seeded split
  * (the page fetches the digit files itself). Nothing here imports Node; the readers of files
  * and downloads are in index.ts, the Node namespace.
  */
@@ -10,6 +10,22 @@ export { DataLoader, channelStats, epochSeed } from './loader.js';
 export type { AugmentOptions, DataLoaderOptions, NormalizeOptions } from './loader.js';
 export { resizeBilinear, resizeImage } from './resize.js';
 export type { ResizeOptions } from './resize.js';
+export {
+  MNIST_BOX_SIZE,
+  MNIST_FIELD_SIZE,
+  backgroundLevels,
+  detectPolarity,
+  fitImage,
+  mnistDigitFromImage,
+  prepareDigit,
+} from './digit-preprocess.js';
+export type {
+  FitImageOptions,
+  GrayImage,
+  Polarity,
+  PrepareDigitOptions,
+  PreparedDigit,
+} from './digit-preprocess.js';
 export {
   MNIST_IMAGE_SIZE,
   MNIST_CLASS_NAMES,

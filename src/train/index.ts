@@ -44,18 +44,22 @@ export {
 export type { OptimizerName, ScheduleName, TrainConfig, TrainingData } from './recipe.js';
 export { selectBackend, trainRun } from './run.js';
 export type { BackendChoice, SelectedBackend, TrainRunOptions, TrainRunResult } from './run.js';
-export {
-  evaluateTrained,
-  loadTrainedModel,
-  predictFiles,
-  summarizeModel,
-} from './trained-model.js';
+export { evaluateTrained, loadTrainedModel, summarizeModel } from './trained-model.js';
+export { inputStyleOf, isPredictionFailure, predictFiles, prepareImageFile } from './predict.js';
 export type {
   ClassProbability,
-  EvaluateTrainedOptions,
-  LoadTrainedModelOptions,
+  FilePrediction,
+  InputPreparation,
+  InputStyle,
   PredictOptions,
   Prediction,
+  PredictionFailure,
+  PrepareImageOptions,
+  PreparedImage,
+} from './predict.js';
+export type {
+  EvaluateTrainedOptions,
+  LoadTrainedModelOptions,
   PresetSummaryOptions,
   SummaryTarget,
   TrainedEvaluation,

@@ -1,23 +1,16 @@
 /**
- * Using a trained model: load it from a checkpoint directory, evaluate it on a dataset,
- * classify image files, and summarise a preset or a checkpoint's model. What `convnet eval`,
- * `convnet predict` and `convnet summary` call.
- *
- * Inputs are prepared as in training: images are decoded (PNG or JPEG), converted to the
- * model's channels, resized to its input size, scaled to [0,1] and normalised with the mean and
- * std saved in the spec.
+ * Using a trained model: load it from a checkpoint directory, evaluate it on a dataset, and
+ * summarise a preset or a checkpoint's model. What `convnet eval` and `convnet summary` call;
+ * classifying image files (`convnet predict`) is in predict.ts.
  */
 import { residentTensors } from '../kernels/backend.js';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { noGrad } from '../autograd.js';
-import { loadImage } from '../data/image-folder.js';
 import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
 import { modelFromFile } from '../io/model-file.js';
 import type { Sequential } from '../nn/sequential.js';
 import { summary, type ModelSummary } from '../nn/summary.js';
-import { Tensor } from '../tensor.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
 import {
   COMMON_PRESET_DEFAULTS,
@@ -142,79 +135,6 @@ export async function evaluateTrained(
   }
   const result = await evaluate(trained.model, test, { batchSize, normalize: spec.normalize });
   return { ...result, dataset: data.name, classNames: [...spec.classNames] };
-}
-
-export interface ClassProbability {
-  classIndex: number;
-  className: string;
-  probability: number;
-}
-
-export interface Prediction {
-  file: string;
-  /** The topK classes, most probable first. */
-  top: ClassProbability[];
-}
-
-export interface PredictOptions {
-  /** How many classes to list per image; default 3. */
-  topK?: number;
-  /** Use 1 - pixel (dark drawings on white, for a model trained on white-on-black digits). */
-  invert?: boolean;
-}
-
-/** softmax of one row of logits, in float64. */
-function softmaxRow(logits: ArrayLike<number>, offset: number, K: number): number[] {
-  let max = -Infinity;
-  for (let k = 0; k < K; k++) max = Math.max(max, logits[offset + k]);
-  const exps = Array.from({ length: K }, (_, k) => Math.exp(logits[offset + k] - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
-}
-
-/** Classifies image files (PNG or JPEG); an unreadable file is an error that names it. */
-export function predictFiles(
-  trained: TrainedModel,
-  files: readonly string[],
-  { topK = 3, invert = false }: PredictOptions = {},
-): Prediction[] {
-  const { spec, model } = trained;
-  const { inChannels: C, imageSize } = spec.options;
-  const [H, W] = imageSize;
-  const K = spec.classNames.length;
-  if (files.length === 0) throw new Error('predict: no image files given');
-  if (C !== 1 && C !== 3)
-    throw new Error(`predict: the model takes ${C} channels; image files give 1 or 3`);
-  if (!Number.isInteger(topK) || topK < 1)
-    throw new RangeError(`predict: top-k must be a positive integer, got ${topK}`);
-  const plane = H * W;
-  const pixels = new Float32Array(files.length * C * plane);
-  files.forEach((file, n) => {
-    const image = loadImage(file, { channels: C, size: [H, W] });
-    for (let c = 0; c < C; c++) {
-      const scale = 1 / spec.normalize.std[c];
-      const shift = spec.normalize.mean[c];
-      const base = (n * C + c) * plane;
-      for (let p = 0; p < plane; p++) {
-        const x = image.pixels[c * plane + p];
-        pixels[base + p] = ((invert ? 1 - x : x) - shift) * scale;
-      }
-    }
-  });
-  const input = new Tensor(pixels, [files.length, C, H, W]);
-  const logits = noGrad(() => model.eval().forward(input));
-  return files.map((file, n) => {
-    const probabilities = softmaxRow(logits.data, n * K, K);
-    const top = probabilities
-      .map((probability, classIndex) => ({
-        classIndex,
-        className: spec.classNames[classIndex],
-        probability,
-      }))
-      .sort((a, b) => b.probability - a.probability || a.classIndex - b.classIndex)
-      .slice(0, Math.min(topK, K));
-    return { file, top };
-  });
 }
 
 export interface SummaryTarget {

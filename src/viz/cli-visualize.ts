@@ -5,12 +5,13 @@
  *                                                             formatVisualization(result)
  *   convnet train ... --out DIR (after training)           -> writeTrainRunReport(result)
  *
- * visualizeCheckpoint reads the image as `convnet predict` does (src/train/trained-model.ts):
- * decoded (PNG or JPEG), converted to the model's channels, resized to its input size, scaled to
- * [0,1], optionally inverted, and normalised with the mean and std saved in the checkpoint.
+ * visualizeCheckpoint reads the image as `convnet predict` does (prepareImageFile in
+ * src/train/predict.ts): decoded (PNG or JPEG), converted to the model's channels, made an
+ * MNIST-style digit or resized to the input size as the model's training images were, inverted
+ * when it is dark on light for a light-on-dark model, and normalised with the saved mean and std.
  */
-import { loadImage } from '../data/image-folder.js';
 import { Tensor } from '../tensor.js';
+import { prepareImageFile, type InputPreparation } from '../train/predict.js';
 import type { TrainRunResult } from '../train/run.js';
 import { loadTrainedModel } from '../train/trained-model.js';
 import type { WrittenFile } from './output.js';
@@ -24,8 +25,10 @@ export interface VisualizeCheckpointOptions {
   image: string;
   /** Where the PNGs go (created if needed). */
   out: string;
-  /** Use 1 - pixel (dark drawings on white, for a model trained on white-on-black digits). */
-  invert?: boolean;
+  /** 1 - pixel: true always, false never, 'auto' (default) as `convnet predict` decides. */
+  invert?: boolean | 'auto';
+  /** How the image is resized; default as `convnet predict` (inputStyleOf). */
+  preparation?: InputPreparation;
 }
 
 export interface CheckpointVisualization extends ModelVisualization {
@@ -33,6 +36,8 @@ export interface CheckpointVisualization extends ModelVisualization {
   imageFile: string;
   /** The preset's name and the epochs it was trained, e.g. 'seed-net (epoch 3)'. */
   modelTitle: string;
+  /** What was done to the image (an automatic inversion), as `convnet predict` reports it. */
+  notes: string[];
 }
 
 /** Loads a checkpoint and an image file and writes the model's pictures for that image. */
@@ -40,7 +45,8 @@ export async function visualizeCheckpoint({
   model: modelDir,
   image: imageFile,
   out,
-  invert = false,
+  invert = 'auto',
+  preparation,
 }: VisualizeCheckpointOptions): Promise<CheckpointVisualization> {
   const trained = await loadTrainedModel(modelDir, { resident: true });
   const { spec } = trained;
@@ -49,25 +55,21 @@ export async function visualizeCheckpoint({
   if (C !== 1 && C !== 3) {
     throw new Error(`visualize: the model takes ${C} channels; image files give 1 or 3`);
   }
-  const loaded = loadImage(imageFile, { channels: C, size: [H, W] });
-  const plane = H * W;
-  const pixels = new Float32Array(C * plane);
-  for (let c = 0; c < C; c++) {
-    const scale = 1 / spec.normalize.std[c];
-    const shift = spec.normalize.mean[c];
-    for (let p = 0; p < plane; p++) {
-      const x = loaded.pixels[c * plane + p];
-      pixels[c * plane + p] = ((invert ? 1 - x : x) - shift) * scale;
-    }
-  }
+  const prepared = prepareImageFile(spec, imageFile, { invert, preparation });
   const result = await visualizeModel({
     model: trained.model,
-    image: new Tensor(pixels, [1, C, H, W]),
+    image: new Tensor(prepared.pixels, [1, C, H, W]),
     classNames: spec.classNames,
     outDir: out,
   });
   const epoch = trained.epoch === null ? '' : ` (epoch ${trained.epoch})`;
-  return { ...result, modelDir, imageFile, modelTitle: `${spec.preset}${epoch}` };
+  return {
+    ...result,
+    modelDir,
+    imageFile,
+    modelTitle: `${spec.preset}${epoch}`,
+    notes: prepared.notes,
+  };
 }
 
 function formatBytes(bytes: number): string {
@@ -78,7 +80,7 @@ function formatBytes(bytes: number): string {
 export function formatVisualization(result: CheckpointVisualization): string {
   const { prediction } = result;
   const lines = [
-    `${result.imageFile}: ${prediction.className} (${(100 * prediction.probability).toFixed(2)}%) by ${result.modelTitle} from ${result.modelDir}`,
+    `${result.imageFile}: ${prediction.className} (${(100 * prediction.probability).toFixed(2)}%) by ${result.modelTitle} from ${result.modelDir}${result.notes.length === 0 ? '' : ` (${result.notes.join('; ')})`}`,
     `wrote ${result.files.length} files:`,
     ...result.files.map((f) => `  ${f.path}  ${formatBytes(f.bytes)}`),
   ];
@@ -99,6 +101,22 @@ export async function writeTrainRunReport(run: TrainRunResult): Promise<WrittenF
       counts: run.fit.test.confusion.toJson().counts,
       classNames: run.spec.classNames,
     },
-    settings: run.config,
+    settings: trainRunSettings(run),
   });
+}
+
+/**
+ * The run's settings as the report shows them: its TrainConfig, with `channels` and `imageSize`
+ * those of the model's input (the config's `channels` applies to image folders only, so an
+ * MNIST run's config says 3 for a model that takes 1).
+ */
+export function trainRunSettings(
+  run: Pick<TrainRunResult, 'config' | 'spec'>,
+): TrainRunResult['config'] {
+  const [H, W] = run.spec.options.imageSize;
+  return {
+    ...run.config,
+    channels: run.spec.options.inChannels,
+    imageSize: H === W ? H : run.config.imageSize,
+  };
 }

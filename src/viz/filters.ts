@@ -8,13 +8,16 @@
  *
  * Each filter is normalised on its own, min-max over all its channels together (so a colour
  * filter keeps the balance between its channels): the most negative weight is black, the most
- * positive white, and a filter whose weights are all equal is mid-grey. See image-grid.ts.
+ * positive white, and a filter whose weights are all equal is mid-grey. See image-grid.ts. A
+ * legend under the label says so and gives the weights' range.
  */
 import { Conv2d } from '../nn/conv2d.js';
 import type { Layer } from '../nn/module.js';
 import { formatShape, type Tensor } from '../tensor.js';
 import { namedLayerSequence } from './feature-maps.js';
 import {
+  formatLegendValue,
+  finiteRange,
   normalizeToGrey,
   renderGrid,
   tileFromColors,
@@ -64,6 +67,12 @@ export function filterLabel(name: string, weight: Tensor): string {
   return `${name} Conv2d filters ${formatShape(weight.shape)}`;
 }
 
+/** "black = each filter's most negative weight, white = its most positive; weights from -0.61 to 0.58". */
+export function filterLegend(weight: Tensor): string {
+  const [min, max] = finiteRange(weight.data);
+  return `black = each filter's most negative weight, white = its most positive; weights from ${formatLegendValue(min)} to ${formatLegendValue(max)}`;
+}
+
 /**
  * The grid image of the first convolution's filters; columns default to C for grey filters of
  * C > 1 channels (one row per filter).
@@ -76,6 +85,7 @@ export async function filterGrid(model: Layer, options: GridOptions = {}): Promi
   const perRow = C === 1 || C === 3 ? {} : { columns: C };
   return renderGrid(filterTiles(weight), filterLabel(first.name, weight), {
     ...perRow,
+    legend: filterLegend(weight),
     ...options,
   });
 }

@@ -60,6 +60,10 @@ export interface GridOptions {
   margin?: number;
   /** The label's font size in pixels; default 14. */
   fontSize?: number;
+  /** A second header line under the label: what black and white mean, the values' range. */
+  legend?: string;
+  /** Text under each tile (one per tile), e.g. a class name and its score. */
+  tileLabels?: readonly string[];
 }
 
 /** Where everything in a grid image is, in pixels. */
@@ -74,8 +78,12 @@ export interface GridLayout {
   gap: number;
   margin: number;
   fontSize: number;
-  /** The label band at the top; the first row of tiles starts below it. */
+  /** The label band at the top (and the legend's line); the first row of tiles starts below it. */
   headerHeight: number;
+  /** The width a tile takes in its row: tileWidth, or its label's width when that is wider. */
+  cellWidth: number;
+  /** The band under each row of tiles for their labels (0 without tileLabels). */
+  labelHeight: number;
   /** The whole image. */
   width: number;
   height: number;
@@ -121,19 +129,31 @@ export function gridLayout(
     gap = 2,
     margin = 8,
     fontSize = 14,
+    legend,
+    tileLabels,
   } = options;
   checkPositiveInteger(columns, 'columns', 1);
   checkPositiveInteger(scale, 'scale', 1);
   checkPositiveInteger(gap, 'gap', 0);
   checkPositiveInteger(margin, 'margin', 0);
   checkPositiveInteger(fontSize, 'fontSize', 1);
+  if (tileLabels !== undefined && tileLabels.length !== count) {
+    throw new RangeError(`image grid: ${tileLabels.length} tile labels for ${count} tiles`);
+  }
   const usedColumns = Math.min(columns, count);
   const rows = Math.ceil(count / usedColumns);
   const tileWidth = tileSize.width * scale;
   const tileHeight = tileSize.height * scale;
-  const headerHeight = margin + Math.ceil(fontSize * 1.3);
-  const gridWidth = usedColumns * tileWidth + (usedColumns - 1) * gap;
-  const gridHeight = rows * tileHeight + (rows - 1) * gap;
+  const line = Math.ceil(fontSize * 1.3);
+  const headerHeight = margin + (legend === undefined ? line : 2 * line);
+  const labelSize = tileLabelFontSize(fontSize);
+  const labelHeight = tileLabels === undefined ? 0 : Math.ceil(labelSize * 1.4);
+  const cellWidth = Math.max(
+    tileWidth,
+    ...(tileLabels ?? []).map((text) => labelWidth(text, labelSize) + 4),
+  );
+  const gridWidth = usedColumns * cellWidth + (usedColumns - 1) * gap;
+  const gridHeight = rows * (tileHeight + labelHeight) + (rows - 1) * gap;
   return {
     count,
     columns: usedColumns,
@@ -145,7 +165,15 @@ export function gridLayout(
     margin,
     fontSize,
     headerHeight,
-    width: 2 * margin + Math.max(gridWidth, labelWidth(label, fontSize)),
+    cellWidth,
+    labelHeight,
+    width:
+      2 * margin +
+      Math.max(
+        gridWidth,
+        labelWidth(label, fontSize),
+        legend === undefined ? 0 : labelWidth(legend, fontSize),
+      ),
     height: headerHeight + margin + gridHeight + margin,
   };
 }
@@ -158,9 +186,41 @@ export function tileOrigin(layout: GridLayout, index: number): { x: number; y: n
   const row = Math.floor(index / layout.columns);
   const column = index % layout.columns;
   return {
-    x: layout.margin + column * (layout.tileWidth + layout.gap),
-    y: layout.headerHeight + layout.margin + row * (layout.tileHeight + layout.gap),
+    x:
+      layout.margin +
+      column * (layout.cellWidth + layout.gap) +
+      Math.floor((layout.cellWidth - layout.tileWidth) / 2),
+    y:
+      layout.headerHeight +
+      layout.margin +
+      row * (layout.tileHeight + layout.labelHeight + layout.gap),
   };
+}
+
+/** The font size of the text under tiles. */
+function tileLabelFontSize(fontSize: number): number {
+  return Math.max(8, fontSize - 3);
+}
+
+/** A value for a legend: 3 significant digits, exponent only when very small or large. */
+export function formatLegendValue(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
+    ? String(Number(v.toPrecision(3)))
+    : v.toExponential(2);
+}
+
+/** The smallest and largest finite values (NaN, NaN when there are none). */
+export function finiteRange(values: ArrayLike<number>): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? [min, max] : [NaN, NaN];
 }
 
 /** The grey of each value by min-max over values[start, start + length) (see the top). */
@@ -279,10 +339,36 @@ export async function renderGrid(
   for (let index = 0; index < tiles.length; index++) drawFrame(canvas, layout, index);
   tiles.forEach((tile, index) => drawTile(canvas, layout, index, tile));
   const baseline = layout.margin + layout.fontSize;
+  const text = (x: number, y: number, size: number, content: string, anchor = 'start') =>
+    `<text x="${x}" y="${y}" font-family="${MONO_FONT}" font-size="${size}" text-anchor="${anchor}" fill="rgb(${BLACK.join(',')})">${escapeXml(content)}</text>`;
+  const legendLine =
+    options.legend === undefined
+      ? []
+      : [
+          text(
+            layout.margin,
+            baseline + Math.ceil(layout.fontSize * 1.3),
+            layout.fontSize,
+            options.legend,
+          ),
+        ];
+  const labelSize = tileLabelFontSize(layout.fontSize);
+  const tileLabelLines = (options.tileLabels ?? []).map((content, index) => {
+    const { x, y } = tileOrigin(layout, index);
+    return text(
+      x + layout.tileWidth / 2,
+      y + layout.tileHeight + labelSize + 2,
+      labelSize,
+      content,
+      'middle',
+    );
+  });
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">`,
     `<image x="0" y="0" width="${layout.width}" height="${layout.height}" xlink:href="${pngDataUri(encodePng(canvas))}"/>`,
-    `<text x="${layout.margin}" y="${baseline}" font-family="${MONO_FONT}" font-size="${layout.fontSize}" fill="rgb(${BLACK.join(',')})">${escapeXml(label)}</text>`,
+    text(layout.margin, baseline, layout.fontSize, label),
+    ...legendLine,
+    ...tileLabelLines,
     '</svg>',
   ].join('');
   const rendered = await svgToPng(svg);
@@ -294,24 +380,53 @@ export function featureMapLabel(map: Pick<FeatureMap, 'name' | 'type' | 'shape'>
   return `${map.name} ${map.type} ${formatShape(map.shape.slice(1))}`;
 }
 
+/** The legend of a grid of maps each normalised on its own: what black and white are, the range. */
+export function mapLegend(values: ArrayLike<number>, what: string): string {
+  const [min, max] = finiteRange(values);
+  const range = Number.isNaN(min)
+    ? 'no finite values'
+    : `values from ${formatLegendValue(min)} to ${formatLegendValue(max)}${min >= 0 ? ' (all >= 0)' : max <= 0 ? ' (all <= 0)' : ''}`;
+  return `black = ${what} lowest, white = highest; ${range}`;
+}
+
 /**
  * The grid image of one layer's output: a (1,C,H,W) output as C tiles, a (1,K) output as one
- * tile of rows of up to VECTOR_COLUMNS values (enlarged to cells of at least 2 pixels).
+ * tile of rows of up to VECTOR_COLUMNS values (enlarged to cells of at least 2 pixels). With
+ * `classNames` (one per value of a (1,K) output: the model's scores), the K values are K tiles
+ * normalised together, each labelled with its class name and score. A legend line under the
+ * label says what black and white mean and gives the range of the values.
  */
 export async function featureMapGrid(
   map: FeatureMap,
   options: GridOptions = {},
+  classNames?: readonly string[],
 ): Promise<GridImage> {
   const { shape, output } = map;
   const label = featureMapLabel(map);
   if (shape.length === 4 && shape[0] === 1) {
     const [, C, H, W] = shape;
-    return renderGrid(channelTiles(output.data, C, H, W), label, options);
+    const legend = mapLegend(output.data, "each map's");
+    return renderGrid(channelTiles(output.data, C, H, W), label, { legend, ...options });
   }
   if (shape.length === 2 && shape[0] === 1) {
+    const K = shape[1];
+    if (classNames !== undefined && classNames.length === K) {
+      const colors = normalizeToGrey(output.data);
+      const tiles = colors.map((color) => tileFromColors([color], 1, 1));
+      const tileLabels = classNames.map(
+        (name, k) => `${name} ${formatLegendValue(output.data[k])}`,
+      );
+      return renderGrid(tiles, `${label} class scores`, {
+        legend: mapLegend(output.data, 'the'),
+        tileLabels,
+        scale: 28,
+        columns: Math.min(K, 10),
+        ...options,
+      });
+    }
     const tile = vectorTile(output.data);
     const scale = Math.min(24, Math.max(2, Math.floor(512 / tile.width)));
-    return renderGrid([tile], label, { scale, ...options });
+    return renderGrid([tile], label, { scale, legend: mapLegend(output.data, 'the'), ...options });
   }
   throw new RangeError(
     `featureMapGrid: ${map.name} (${map.type}) outputs ${formatShape(shape)}; only (1,C,H,W) maps and (1,K) vectors can be drawn`,

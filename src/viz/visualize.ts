@@ -4,8 +4,11 @@
  *
  *   feature-maps-<layer>.png   one per layer, in the order they run ('feature-maps-features.0.png'):
  *                              a (1,C,H,W) output as a grid of its C maps, a (1,K) output
- *                              (flatten, linear) as one tile of its K values; each labelled
- *                              "<layer> <type> <shape>" (image-grid.ts)
+ *                              (linear) as one tile of its K values, and the model's output as
+ *                              K tiles labelled with the class names and scores; each labelled
+ *                              "<layer> <type> <shape>" with a legend (what black and white
+ *                              mean, the values' range) (image-grid.ts). Not for Flatten, whose
+ *                              output is the previous layer's maps in a row.
  *   filters.png                the first Conv2d's filters (filters.ts); not written for a
  *                              model without a Conv2d
  *   probabilities.png          softmax of the model's output as a bar chart with the class
@@ -68,8 +71,11 @@ export function featureMapFileName(layerName: string): string {
 export const FILTERS_FILE = 'filters.png';
 export const PROBABILITIES_FILE = 'probabilities.png';
 
-function isDrawable(shape: Shape): boolean {
-  return (shape.length === 4 || shape.length === 2) && shape[0] === 1;
+/** Layers whose output is their input rearranged: nothing new to see. */
+const NOT_DRAWN = new Set(['Flatten']);
+
+function isDrawable(shape: Shape, type: string): boolean {
+  return (shape.length === 4 || shape.length === 2) && shape[0] === 1 && !NOT_DRAWN.has(type);
 }
 
 /** Writes the feature maps, filters and probabilities of `model` on `image` (see the top). */
@@ -94,13 +100,14 @@ export async function visualizeModel({
   const files: WrittenFile[] = [];
   const layers: VisualizedLayer[] = [];
   const usedNames = new Set<string>();
-  for (const map of maps) {
+  for (const [index, map] of maps.entries()) {
     let file: string | null = null;
-    if (isDrawable(map.shape)) {
+    if (isDrawable(map.shape, map.type)) {
       let name = featureMapFileName(map.name);
       for (let k = 2; usedNames.has(name); k++) name = featureMapFileName(`${map.name}_${k}`);
       usedNames.add(name);
-      const picture = await featureMapGrid(map, grid);
+      const last = index === maps.length - 1;
+      const picture = await featureMapGrid(map, grid, last ? classNames : undefined);
       const written = await writeOutputFile(outDir, name, picture.png);
       files.push(written);
       file = written.path;

@@ -275,9 +275,52 @@ describe('convnet train, eval, predict and summary', () => {
 
     const bad = join(work, 'notes.png');
     writeFileSync(bad, 'not an image');
-    const failed = await convnet(['predict', '--model', out, files[0], bad]);
+    // One unreadable file: the good ones are still answered, then the exit status is 1.
+    const failed = await convnet(['predict', '--model', out, files[0], bad, files[1]]);
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, new RegExp(`^convnet: error: .*${bad}`));
+    assert.match(failed.stderr, /1 of 3 image files could not be classified/);
+    assert.deepEqual(failed.stdout, result.stdout);
+    const failedJson = await convnet(['predict', '--model', out, '--json', bad, files[0]]);
+    assert.equal(failedJson.code, 1);
+    const answers = JSON.parse(failedJson.stdout);
+    assert.match(answers[0].error, /not a readable image/);
+    assert.equal(answers[1].file, files[0]);
+  });
+
+  it('predict prepares ordinary pictures as MNIST digits: dark on light, large, not square', async () => {
+    // Test digits the model gets right as they are, drawn black on white at 3x on a wide canvas.
+    const { test } = mnistDataset();
+    const checked: string[] = [];
+    for (let i = 0; checked.length < 3 && i < 40; i++) {
+      const digit = test.images.data.subarray(i * 784, (i + 1) * 784);
+      const plain = join(work, `plain-${i}.png`);
+      writePng(plain, digit, 28, 28);
+      const answer = JSON.parse(
+        (await convnet(['predict', '--model', out, '--json', plain])).stdout,
+      );
+      if (answer[0].top[0].className !== String(test.labels[i])) continue;
+      const width = 140;
+      const height = 84;
+      const paper = new Float32Array(width * height).fill(1);
+      for (let y = 0; y < 84; y++) {
+        for (let x = 0; x < 84; x++) {
+          paper[y * width + 20 + x] = 1 - digit[Math.floor(y / 3) * 28 + Math.floor(x / 3)];
+        }
+      }
+      const photo = join(work, `paper-${i}.png`);
+      writePng(photo, paper, width, height);
+      const result = await convnet(['predict', '--model', out, photo]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `^${photo}: ${test.labels[i]} [\\d.]+%.*\\(inverted: the image is dark on light`,
+        ),
+      );
+      checked.push(photo);
+    }
+    assert.equal(checked.length, 3);
   });
 
   it('train leaves curves, confusion matrix and report; visualize draws what the model sees', async () => {
@@ -298,7 +341,7 @@ describe('convnet train, eval, predict and summary', () => {
       pictures,
     ]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /wrote 12 files/);
+    assert.match(result.stdout, /wrote 11 files/);
     for (const file of ['filters.png', 'probabilities.png', 'feature-maps-features.0.png']) {
       const png = PNG.sync.read(readFileSync(join(pictures, file)));
       assert.ok(png.width > 28 && png.height > 28, `${file} is ${png.width}x${png.height}`);

@@ -9,7 +9,9 @@
  * page, and that the model trained in Node predicts on the page what it predicts in Node
  * (top-1 and every probability within 1e-4). Then it serves the page without COOP/COEP and
  * checks the single-thread path. It prints the throughput of both and writes a screenshot to
- * test/e2e/artifacts/playground.png.
+ * test/e2e/artifacts/playground.png. It also checks that Train is enabled within 2 s (the
+ * digits load in the background), that the page fits a 390 px screen, and that a file that is
+ * not a model gets a message saying what to open.
  *
  * Without /usr/bin/chromium (or the binary CONVNET_CHROMIUM names) it skips, saying so; with
  * CI=true it fails instead.
@@ -119,15 +121,32 @@ async function serve(
   }
 }
 
-/** Opens the page, forwarding its errors, and waits until the worker has started. */
-async function open(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+/** Seconds from navigation until Train is enabled, per page opened (the last one last). */
+const readySeconds: number[] = [];
+/** Train must be ready this soon: the digits load in the background. */
+const READY_LIMIT_S = 2;
+
+/**
+ * Opens the page, forwarding its errors, and waits until the worker has started (Train enabled,
+ * timed into readySeconds) and then until the digits have loaded.
+ */
+async function open(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1400, height: 1000 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') console.log(`page console: ${message.text()}`);
   });
+  const started = Date.now();
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { timeout: 60_000 });
+  await page.waitForSelector('#train-button:not([disabled]), #error:not([hidden])', {
+    timeout: 60_000,
+  });
+  readySeconds.push((Date.now() - started) / 1000);
+  await page.waitForSelector('body[data-data="loaded"], #error:not([hidden])', { timeout: 60_000 });
   const error = page.locator('#error');
   assert.equal(
     await error.isHidden(),
@@ -268,6 +287,23 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     assert.match(description, /^wasm (relaxed-simd|simd), \d+ threads? \(shared memory\)$/);
     assert.equal(await page.getAttribute('#backend', 'data-shared-memory'), 'true');
     assert.equal(Number(await page.getAttribute('#backend', 'data-threads')), cores);
+    const ready = readySeconds[readySeconds.length - 1];
+    console.log(`Train enabled ${ready.toFixed(2)} s after navigation (the digits load after)`);
+    assert.ok(ready < READY_LIMIT_S, `Train was ready after ${ready} s (limit ${READY_LIMIT_S} s)`);
+  });
+
+  it('fits a 390 px wide screen without horizontal scrolling', async () => {
+    const narrow = await open(browser, isolatedServer.url, { width: 390, height: 844 });
+    await narrow.waitForSelector('#inspect-panel[data-model-id="0"] #layers figure');
+    const widths = await narrow.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    assert.ok(
+      widths.page <= widths.viewport,
+      `the page is ${widths.page} px wide in a ${widths.viewport} px screen`,
+    );
+    await narrow.close();
   });
 
   it('passes 90% test accuracy', { timeout: 240_000 }, async () => {
@@ -340,8 +376,23 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
   });
 
   it('loads a model trained in Node and predicts what Node predicts', async () => {
+    // A file that is not a model: a message that says what to open instead.
+    await page.setInputFiles('#load-input', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a model'),
+    });
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(
+      (await page.textContent('#error')) ?? '',
+      /^notes\.txt is not a model file the playground can open\. Open a \.safetensors file/,
+    );
     await page.setInputFiles('#load-input', nodeModelPath);
     await page.waitForSelector(`#model-status[data-description="${NODE_MODEL_FILE}"]`);
+    assert.equal(await page.locator('#error').isHidden(), true);
+    await page.waitForSelector('#stat-test-accuracy[data-value]');
+    const accuracy = (await page.textContent('#stat-test-accuracy')) ?? '';
+    assert.doesNotMatch(accuracy, /step 0/, `a loaded model shows: ${accuracy}`);
     const modelId = (await page.getAttribute('#model-status', 'data-model-id')) ?? '';
     assert.notEqual(modelId, '0');
     let worst = 0;

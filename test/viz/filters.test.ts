@@ -7,8 +7,8 @@ import { Linear } from '../../src/nn/linear.js';
 import { seedNet } from '../../src/nn/presets.js';
 import { ReLU } from '../../src/nn/relu.js';
 import { Sequential } from '../../src/nn/sequential.js';
-import { filterGrid, filterTiles, firstConvLayer } from '../../src/viz/filters.js';
-import { tileOrigin } from '../../src/viz/image-grid.js';
+import { filterGrid, filterLegend, filterTiles, firstConvLayer } from '../../src/viz/filters.js';
+import { formatLegendValue, tileOrigin } from '../../src/viz/image-grid.js';
 import { decodePng, getPixel } from '../../src/viz/png.js';
 import { distinctColors } from './helpers.js';
 
@@ -46,6 +46,13 @@ describe('filterGrid', () => {
   it("draws seedNet's 32 first-layer 3x3 filters as a labelled 8x4 grid", async () => {
     const grid = await filterGrid(seedNet());
     assert.equal(grid.label, 'features.0 Conv2d filters (32,1,3,3)');
+    const model = seedNet();
+    const weights = Array.from(model.parameters()[0].data);
+    assert.equal(
+      filterLegend(model.parameters()[0]),
+      `black = each filter's most negative weight, white = its most positive; weights from ${formatLegendValue(Math.min(...weights))} to ${formatLegendValue(Math.max(...weights))}`,
+    );
+    assert.ok(grid.layout.headerHeight > grid.layout.margin + 14 * 1.3, 'the legend has a line');
     const decoded = decodePng(grid.png);
     assert.equal(decoded.width, grid.layout.width);
     assert.equal(decoded.height, grid.layout.height);

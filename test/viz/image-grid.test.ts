@@ -11,6 +11,7 @@ import {
   FRAME_COLOR,
   defaultColumns,
   featureMapGrid,
+  mapLegend,
   gridLayout,
   normalizeToGrey,
   renderGrid,
@@ -171,9 +172,10 @@ describe('featureMapGrid', () => {
     assert.equal(grid.label, 'features.1 ReLU (11,4,5)');
     assert.equal(decoded.width, layout.width);
     assert.equal(decoded.height, layout.height);
-    // The number of tiles follows from the image's size.
-    const columns =
-      (decoded.width - 2 * layout.margin + layout.gap) / (layout.tileWidth + layout.gap);
+    // The number of tiles follows from the image's size (its width is the legend's).
+    assert.equal(layout.cellWidth, layout.tileWidth);
+    const columns = layout.columns;
+    assert.ok(decoded.width >= 2 * layout.margin + 8 * layout.tileWidth + 7 * layout.gap);
     const rows =
       (decoded.height - layout.headerHeight - 2 * layout.margin + layout.gap) /
       (layout.tileHeight + layout.gap);
@@ -212,6 +214,73 @@ describe('featureMapGrid', () => {
     const s = grid.layout.scale;
     assert.deepEqual(getPixel(decoded, x, y), [0, 0, 0]);
     assert.deepEqual(getPixel(decoded, x + s, y + 2 * s), [255, 255, 255]);
+  });
+
+  it('gives maps a legend: what black and white are, and the range with its sign', async () => {
+    assert.equal(
+      mapLegend([0, 0.5, 2], "each map's"),
+      "black = each map's lowest, white = highest; values from 0 to 2 (all >= 0)",
+    );
+    assert.equal(
+      mapLegend([-1.234567, 3], 'the'),
+      'black = the lowest, white = highest; values from -1.23 to 3',
+    );
+    const maps = Tensor.from([-2, 1, 0, 5], [1, 1, 2, 2]);
+    const grid = await featureMapGrid({
+      name: 'f',
+      type: 'Conv2d',
+      shape: maps.shape,
+      output: maps,
+    });
+    const plain = await renderGrid(
+      [tileFromColors(normalizeToGrey(maps.data), 2, 2)],
+      'f Conv2d (1,2,2)',
+      { scale: grid.layout.scale },
+    );
+    assert.ok(grid.layout.headerHeight > plain.layout.headerHeight, 'a second header line');
+    assert.ok(grid.width > plain.width, 'as wide as the legend');
+  });
+
+  it("labels the model's output with the class names and their scores", async () => {
+    const scores = Tensor.from([-1, 4, 0.5], [1, 3]);
+    const grid = await featureMapGrid(
+      { name: 'classifier.3', type: 'Linear', shape: scores.shape, output: scores },
+      {},
+      ['cat', 'dog', 'wide class name'],
+    );
+    assert.equal(grid.layout.count, 3, 'one tile per class');
+    assert.ok(grid.layout.labelHeight > 0);
+    assert.ok(grid.layout.cellWidth > grid.layout.tileWidth, 'cells as wide as the longest name');
+    assert.equal(grid.label, 'classifier.3 Linear (3) class scores');
+    const decoded = decodePng(grid.png);
+    const centre = (k: number) => {
+      const { x, y } = tileOrigin(grid.layout, k);
+      return getPixel(decoded, x + grid.layout.tileWidth / 2, y + grid.layout.tileHeight / 2);
+    };
+    assert.deepEqual(
+      [centre(0), centre(1)],
+      [
+        [0, 0, 0],
+        [255, 255, 255],
+      ],
+    );
+    // Text was drawn under the tiles: dark pixels in the label band below tile 2.
+    const { x, y } = tileOrigin(grid.layout, 2);
+    let dark = 0;
+    for (
+      let py = y + grid.layout.tileHeight + 1;
+      py < y + grid.layout.tileHeight + grid.layout.labelHeight;
+      py++
+    ) {
+      for (let px = x - 30; px < x + grid.layout.tileWidth + 30; px++) {
+        if (px >= 0 && px < decoded.width && getPixel(decoded, px, py)[0] < 100) dark++;
+      }
+    }
+    assert.ok(dark > 10, `${dark} dark pixels of text under the tile`);
+    await assert.rejects(
+      renderGrid([tileFromColors([MID_GREY], 1, 1)], 'x', { tileLabels: ['a', 'b'] }),
+      /2 tile labels for 1 tiles/,
+    );
   });
 
   it('refuses outputs it cannot draw', async () => {

@@ -49,7 +49,7 @@ describe('visualizeModel', () => {
       'feature-maps-features.3.png',
       'feature-maps-features.4.png',
       'feature-maps-features.5.png',
-      'feature-maps-classifier.0.png',
+      // classifier.0 is Flatten: its output is features.5's maps in a row, not drawn again.
       'feature-maps-classifier.1.png',
       'feature-maps-classifier.2.png',
       'feature-maps-classifier.3.png',
@@ -71,6 +71,12 @@ describe('visualizeModel', () => {
     assert.equal(pool.height - conv.height, 4 * 86, 'twice the rows of the first layer');
 
     assert.equal(result.layers.length, 10);
+    assert.deepEqual(result.layers[6], {
+      name: 'classifier.0',
+      type: 'Flatten',
+      shape: [1, 64 * 7 * 7],
+      file: null,
+    });
     assert.deepEqual(result.layers[2], {
       name: 'features.2',
       type: 'MaxPool2d',
@@ -131,7 +137,7 @@ describe('visualizeModel', () => {
     });
     assert.deepEqual(
       result.files.map((f) => f.path.slice(dir.length + 1)),
-      ['feature-maps-0.png', 'feature-maps-1.png', PROBABILITIES_FILE],
+      ['feature-maps-1.png', PROBABILITIES_FILE],
     );
   });
 
@@ -150,7 +156,7 @@ describe('visualizeModel', () => {
         filters.data[4 * p + 1] !== filters.data[4 * p + 2],
     );
     assert.ok(coloured, 'colour filters');
-    assert.equal(result.files.length, 5);
+    assert.equal(result.files.length, 4, 'conv maps, scores (no Flatten), filters, probabilities');
   });
 });
 
@@ -179,6 +185,9 @@ describe('visualizeCheckpoint and writeTrainRunReport', () => {
     const html = readFileSync(join(out, REPORT_FILES.html), 'utf8');
     assert.match(html, /<h1>Training report: lenet5 on mnist<\/h1>/);
     assert.match(html, /<tr><th>limitTrain<\/th><td>64<\/td><\/tr>/);
+    // MNIST is one channel, whatever the config's folder-only `channels` default says.
+    assert.equal(run.config.channels, 3);
+    assert.match(html, /<tr><th>channels<\/th><td>1<\/td><\/tr>/);
     assert.match(html, /After epoch 2:/);
 
     // An image file as a user would give it: an 8-bit grayscale PNG of a digit.

@@ -21,7 +21,7 @@ export interface ChartOptions {
 const MARGIN = { left: 48, right: 12, top: 22, bottom: 30 };
 
 /** About `count` round numbers spanning [lo, hi]. */
-function ticks(lo: number, hi: number, count: number): number[] {
+export function ticks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
   const raw = span / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
@@ -47,6 +47,16 @@ function prepare(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
   return context;
 }
 
+/**
+ * The x axis's extent: the largest x, or 1 when there are no points yet (an empty chart shows
+ * 0 to 1, not ticks of 2e-10).
+ */
+export function xAxisMax(series: readonly Series[]): number {
+  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  const max = Math.max(...xs.filter(Number.isFinite));
+  return xs.length === 0 || !(max > 0) ? 1 : max;
+}
+
 export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], options: ChartOptions) {
   const c = prepare(canvas);
   if (c === null) return;
@@ -54,7 +64,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], optio
   const height = canvas.clientHeight;
   c.clearRect(0, 0, width, height);
   const all = series.flatMap((s) => s.points);
-  const xMax = Math.max(1e-9, ...all.map((p) => p.x));
+  const xMax = xAxisMax(series);
   const dataMin = Math.min(...all.map((p) => p.y));
   const dataMax = Math.max(...all.map((p) => p.y));
   const yMin = options.yMin ?? (all.length === 0 || dataMin >= 0 ? 0 : dataMin);

@@ -2,7 +2,9 @@
  * A canvas to draw a digit on with a mouse, a finger or a pen (pointer events): white strokes on
  * black, as in MNIST. read() gives the drawing as intensities in [0,1].
  */
-import type { GrayImage } from './digit-image.js';
+import type { data } from 'convnet-ts/browser';
+
+type GrayImage = data.GrayImage;
 
 /** Stroke width in canvas pixels: a digit drawn across most of a 280-pixel canvas is scaled by
  * about 0.1, so strokes come out about 2 pixels wide, like MNIST's. */

@@ -5,8 +5,8 @@
  * Query parameters: ?threads=N runs the wasm backend on N threads (default: all cores when the
  * page is cross-origin isolated, else 1); ?seed=S seeds the initial model (default 1).
  */
+import { data } from 'convnet-ts/browser';
 import { drawLineChart } from './charts.js';
-import { mnistDigitFromDrawing, FIELD_SIZE } from './digit-image.js';
 import { DrawPad } from './draw-pad.js';
 import { drawActivations, drawDigit, drawFeatureMaps, drawFilters } from './pictures.js';
 import type {
@@ -18,6 +18,9 @@ import type {
   TrainPoint,
 } from './protocol.js';
 import './style.css';
+
+/** The side of the digits the network sees (28). */
+const FIELD_SIZE = data.MNIST_FIELD_SIZE;
 
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
   const found = document.getElementById(id);
@@ -184,7 +187,9 @@ function onTrainPoint(point: TrainPoint): void {
 
 function onTestPoint(point: TestPoint): void {
   state.testPoints.push(point);
-  ui.testAccuracy.textContent = `${percent(point.accuracy, 2)} (loss ${point.loss.toFixed(4)}, step ${point.step})`;
+  // A loaded model is evaluated before any step here: no "step 0".
+  const when = point.step === 0 ? '' : `, step ${point.step}`;
+  ui.testAccuracy.textContent = `${percent(point.accuracy, 2)} (loss ${point.loss.toFixed(4)}${when})`;
   ui.testAccuracy.dataset.value = String(point.accuracy);
   drawCurves();
 }
@@ -287,7 +292,10 @@ const drawPad = new DrawPad(ui.drawPad, () => {
 function requestPrediction(): void {
   if (!state.ready || state.predictionInFlight) return;
   const version = state.drawVersion;
-  const pixels = mnistDigitFromDrawing(drawPad.read());
+  // The same MNIST-style preprocessing as `convnet predict` (src/data/digit-preprocess.ts); the
+  // pad is white on black, so its polarity is taken as it is.
+  const digit = data.prepareDigit(drawPad.read(), { polarity: 'as-is' });
+  const pixels = digit.empty ? null : digit.pixels;
   state.hasDrawing = pixels !== null;
   if (pixels === null) {
     state.predictedVersion = version;
@@ -326,13 +334,17 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'ready':
       state.ready = true;
-      state.testSize = message.testSize;
       ui.backend.textContent = message.backend;
       ui.backend.dataset.threads = String(message.threads);
       ui.backend.dataset.sharedMemory = String(message.sharedMemory);
-      ui.testIndex.max = String(message.testSize - 1);
+      if (state.model === null) ui.modelStatus.textContent = 'Loading the 10,000 digits…';
       document.body.dataset.ready = 'true';
       updateButtons();
+      return;
+    case 'data':
+      state.testSize = message.testSize;
+      ui.testIndex.max = String(message.testSize - 1);
+      document.body.dataset.data = 'loaded';
       return;
     case 'model':
       onModel(message.model);
@@ -389,7 +401,7 @@ ui.load.addEventListener('change', async () => {
 });
 
 function inspect(index: number): void {
-  if (!state.ready) return;
+  if (!state.ready || state.testSize === 0) return;
   const clamped = Math.min(Math.max(0, Math.round(index)), state.testSize - 1);
   if (Number.isFinite(clamped)) send({ type: 'inspect', testIndex: clamped });
 }

@@ -83,9 +83,9 @@ export type FromWorker =
       backend: string;
       threads: number;
       sharedMemory: boolean;
-      trainSize: number;
-      testSize: number;
     }
+  /** The digits have arrived (they load in the background after 'ready'). */
+  | { type: 'data'; trainSize: number; testSize: number }
   | { type: 'model'; model: ModelInfo }
   | { type: 'training'; running: boolean }
   | { type: 'train-point'; point: TrainPoint }

@@ -1,5 +1,6 @@
 /**
- * The training worker: loads the embedded MNIST digits, runs the wasm backend (all cores when
+ * The training worker: loads the embedded MNIST digits (in the background, after 'ready'), runs
+ * the wasm backend (all cores when
  * the page is cross-origin isolated, one thread otherwise) and trains, evaluates, predicts,
  * inspects, saves and loads the model, so the page never waits on a kernel.
  *
@@ -59,6 +60,12 @@ function layerOutputs(
   };
   walk(model, '', x);
   return outputs;
+}
+
+/** What the page says when a file cannot be opened as a model; the details come last. */
+function notAModelMessage(name: string, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `${name} is not a model file the playground can open. Open a .safetensors file saved with "Save model" or written by \`convnet train\` (model.safetensors in its --out directory). Details: ${reason}`;
 }
 
 function firstConv(model: nn.Sequential): nn.Conv2d | null {
@@ -164,7 +171,13 @@ class Trainer {
   }
 
   load(name: string, bytes: Uint8Array): void {
-    const { spec, model } = modelFromFile(bytes, { source: name });
+    let opened: io.LoadedModelFile;
+    try {
+      opened = modelFromFile(bytes, { source: name });
+    } catch (error) {
+      throw new Error(notAModelMessage(name, error), { cause: error });
+    }
+    const { spec, model } = opened;
     const { inChannels, imageSize } = spec.options;
     if (
       inChannels !== 1 ||
@@ -404,52 +417,60 @@ class Trainer {
   }
 }
 
-let trainer: Trainer | null = null;
+/** Set as soon as the backend is ready; resolves once the digits are loaded. */
+let trainer: Promise<Trainer> | null = null;
 
+/**
+ * Starts the backend and says 'ready' (the page enables its buttons), then loads the 21 MB of
+ * digits in the background: messages that need the trainer wait for them ('data' says when).
+ */
 async function start(threads: number | null, seed: number): Promise<void> {
-  const [backend, data] = await Promise.all([
-    createWasmBackend(threads === null ? {} : { threads }),
-    loadDigits(),
-  ]);
+  const digits = loadDigits();
+  digits.catch(() => {}); // reported through `trainer` below
+  const backend = await createWasmBackend(threads === null ? {} : { threads });
   setBackend(backend);
+  trainer = digits.then((data) => {
+    const created = new Trainer(backend, data.train, data.test, seed);
+    post({ type: 'data', trainSize: data.train.length, testSize: data.test.length });
+    created.announceModel();
+    created.inspect(0);
+    return created;
+  });
   post({
     type: 'ready',
     backend: backend.path.description,
     threads: backend.path.threads,
     sharedMemory: backend.path.sharedMemory,
-    trainSize: data.train.length,
-    testSize: data.test.length,
   });
-  trainer = new Trainer(backend, data.train, data.test, seed);
-  trainer.announceModel();
-  trainer.inspect(0);
+  await trainer;
 }
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'start') return start(message.threads, message.seed);
   if (trainer === null) throw new Error(`'${message.type}' before the worker started`);
+  const ready = await trainer;
   switch (message.type) {
     case 'train':
-      trainer.configure(message.settings);
-      return trainer.run();
+      ready.configure(message.settings);
+      return ready.run();
     case 'pause':
-      return trainer.pause();
+      return ready.pause();
     case 'reset':
-      return trainer.reset(message.seed);
+      return ready.reset(message.seed);
     case 'predict':
-      return trainer.predict(message.id, message.pixels);
+      return ready.predict(message.id, message.pixels);
     case 'inspect':
-      return trainer.inspect(message.testIndex);
+      return ready.inspect(message.testIndex);
     case 'save':
-      return trainer.save();
+      return ready.save();
     case 'load':
-      return trainer.load(message.name, message.bytes);
+      return ready.load(message.name, message.bytes);
   }
 }
 
 self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
   handle(event.data).catch((error: unknown) => {
-    trainer?.pause();
+    void trainer?.then((ready) => ready.pause()).catch(() => {});
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   });
 });
