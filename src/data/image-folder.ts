@@ -102,7 +102,14 @@ export function decodeImage(
     decoded =
       format === 'PNG'
         ? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-        : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false });
+        : jpeg.decode(bytes, {
+            useTArray: true,
+            formatAsRGBA: true,
+            tolerantDecoding: false,
+            // The same budget inside the decoder, for frames the header scan did not see.
+            maxResolutionInMP: maxPixels / 1e6,
+            maxMemoryUsageInMB: Math.ceil((maxPixels * 4) / 2 ** 20) + 64,
+          });
   } catch (error) {
     throw new ImageError(
       `${name}: not a readable image: corrupt or truncated ${format} (${reasonOf(error)})`,

@@ -18,7 +18,7 @@
  *   dataset      optional: what it was trained on ('mnist', 'fashion-mnist' or an image
  *                folder's path), which `convnet eval` evaluates on when not told otherwise
  *
- * Limits (MODEL_FILE_LIMITS): imageSize at most 1024 per side, inChannels at most 64,
+ * Limits (PRESET_INPUT_LIMITS, nn/preset-table.ts): imageSize at most 1024 per side, inChannels at most 64,
  * numClasses at most 100000, so a hostile spec cannot make the reader build a huge model.
  *
  * The digest: "__metadata__" also holds "sha256", the SHA-256 (64 lower-case hex digits) of
@@ -43,6 +43,7 @@ import { residentTensors } from '../kernels/backend.js';
 import { ShapeError } from '../shape/shape-error.js';
 import {
   COMMON_PRESET_DEFAULTS,
+  PRESET_INPUT_LIMITS,
   PRESET_NAMES,
   isPresetName,
   presetEntry,
@@ -61,13 +62,6 @@ import { sha256Hex } from './sha256.js';
 
 /** The "format" value in the metadata of every model file. */
 export const MODEL_FILE_FORMAT = 'convnet-ts-model';
-
-/** The largest values a spec may give (see the top of this file). */
-export const MODEL_FILE_LIMITS = Object.freeze({
-  imageSize: 1024,
-  inChannels: 64,
-  numClasses: 100_000,
-});
 
 /** The "__metadata__" keys of a model file. */
 const METADATA_KEYS = ['format', 'spec', 'sha256'];
@@ -238,7 +232,7 @@ function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
     return fail(`options.seed must be an integer, got ${JSON.stringify(seed)}`);
   }
   const defaults = COMMON_PRESET_DEFAULTS;
-  const limits = MODEL_FILE_LIMITS;
+  const limits = PRESET_INPUT_LIMITS;
   const inChannels = positiveInteger(
     given.inChannels ?? defaults.inChannels,
     'options.inChannels',

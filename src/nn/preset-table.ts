@@ -66,6 +66,16 @@ export const COMMON_PRESET_DEFAULTS = Object.freeze({
   imageSize: 28,
 });
 
+/**
+ * The largest inputs and outputs a preset is built for, wherever a spec comes from (a model file,
+ * a checkpoint, the CLI): a hostile or mistyped spec cannot make a reader build a huge model.
+ */
+export const PRESET_INPUT_LIMITS = Object.freeze({
+  imageSize: 1024,
+  inChannels: 64,
+  numClasses: 100_000,
+});
+
 function oneOf<T extends string>(choices: readonly T[], defaultValue: T): PresetOptionRule<T> {
   return {
     defaultValue,

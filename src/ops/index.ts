@@ -1,9 +1,7 @@
 /**
- * The differentiable ops: each builds its output from kernels of the current backend and
- * records its backward for autograd. Importing this module registers the reference backend
- * as the default (a backend chosen with setBackend is kept).
+ * The differentiable ops: each builds its output from the current backend's kernels
+ * (getBackend(): the reference until another is chosen) and records its backward for autograd.
  */
-import '../kernels/reference/index.js';
 
 // The option types of the ops whose geometry lives in src/shape, so that nn.functional's
 // users name them from the same namespace as the op.

@@ -14,7 +14,13 @@
  */
 import type { NormalizeOptions } from '../data/loader.js';
 import type { JsonObject, JsonValue } from '../io/json.js';
-import { buildPreset, isPresetName, PRESET_NAMES, type PresetName } from '../nn/preset-table.js';
+import {
+  buildPreset,
+  isPresetName,
+  PRESET_INPUT_LIMITS,
+  PRESET_NAMES,
+  type PresetName,
+} from '../nn/preset-table.js';
 import type { Sequential } from '../nn/sequential.js';
 
 export interface ModelOptions {
@@ -96,14 +102,21 @@ export function parseModelSpec(json: JsonValue, source: string): ModelSpec {
   const { seed, inChannels, numClasses } = options;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
     return fail(`options.seed must be an integer, got ${JSON.stringify(seed)}`);
-  if (!positiveInteger(inChannels))
-    return fail(`options.inChannels must be a positive integer, got ${JSON.stringify(inChannels)}`);
-  if (!positiveInteger(numClasses))
-    return fail(`options.numClasses must be a positive integer, got ${JSON.stringify(numClasses)}`);
-  const imageSize = numbers(options.imageSize, 2);
-  if (imageSize === null || !imageSize.every((d) => Number.isSafeInteger(d) && d > 0)) {
+  const limits = PRESET_INPUT_LIMITS;
+  if (!positiveInteger(inChannels) || inChannels > limits.inChannels) {
     return fail(
-      `options.imageSize must be [height, width], got ${JSON.stringify(options.imageSize)}`,
+      `options.inChannels must be an integer in [1, ${limits.inChannels}], got ${JSON.stringify(inChannels)}`,
+    );
+  }
+  if (!positiveInteger(numClasses) || numClasses > limits.numClasses) {
+    return fail(
+      `options.numClasses must be an integer in [1, ${limits.numClasses}], got ${JSON.stringify(numClasses)}`,
+    );
+  }
+  const imageSize = numbers(options.imageSize, 2);
+  if (imageSize === null || !imageSize.every((d) => positiveInteger(d) && d <= limits.imageSize)) {
+    return fail(
+      `options.imageSize must be [height, width], each an integer in [1, ${limits.imageSize}], got ${JSON.stringify(options.imageSize)}`,
     );
   }
   const classNames = json.classNames;

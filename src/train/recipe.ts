@@ -44,7 +44,12 @@ import { SGD } from '../optim/sgd.js';
 import { StepLR } from '../optim/step-lr.js';
 import type { Tensor } from '../tensor.js';
 import type { TrainableOptimizer } from './fit.js';
-import { PRESET_NAMES, isPresetName, type PresetName } from '../nn/preset-table.js';
+import {
+  PRESET_INPUT_LIMITS,
+  PRESET_NAMES,
+  isPresetName,
+  type PresetName,
+} from '../nn/preset-table.js';
 import type { Schedule } from './train-step.js';
 
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist'] as const;
@@ -57,8 +62,8 @@ export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 export const FOLDER_SPLIT_SEED = 1;
 /** The default fraction of each class an image folder holds out to test on (valSplit). */
 export const FOLDER_TEST_FRACTION = 0.2;
-/** The largest side images are resized to (--image-size): 1024 x 1024 x 3 floats are 12 MB. */
-export const MAX_IMAGE_SIZE = 1024;
+/** The largest side images are resized to (--image-size): the presets' limit (1024 x 1024 x 3 floats are 12 MB). */
+export const MAX_IMAGE_SIZE = PRESET_INPUT_LIMITS.imageSize;
 
 export interface TrainConfig {
   [key: string]: JsonValue;

@@ -11,7 +11,7 @@
  *     (finite weights, consistent IDX images and labels).
  *
  * Bounded: a fixed seed (fast-check's), a fixed number of inputs per format, a few seconds each;
- * limits (the safetensors header cap, the spec's MODEL_FILE_LIMITS, IDX maxBytes) keep every
+ * limits (the safetensors header cap, the presets' PRESET_INPUT_LIMITS, IDX maxBytes) keep every
  * allocation small. Not covered: a file without a digest (written before digests) whose spec
  * asks for a large model within the limits is built before its weights are found not to fit.
  */
@@ -39,7 +39,6 @@ import {
   type ModelFileSpec,
 } from '../../src/io/model-file.js';
 import { SafetensorsError } from '../../src/io/safetensors.js';
-import '../../src/ops/index.js'; // registers the reference kernels
 import { Adam } from '../../src/optim/adam.js';
 import { buildModelFromSpec } from '../../src/io/model-file.js';
 import { Tensor } from '../../src/tensor.js';

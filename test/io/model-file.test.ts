@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { noGrad } from '../../src/autograd.js';
-import '../../src/ops/index.js'; // registers the reference kernels
 import {
   MODEL_FILE_FORMAT,
   ModelFileError,

@@ -13,6 +13,7 @@ import { Adam } from '../../src/optim/adam.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
+import type { JsonValue } from '../../src/io/json.js';
 import { modelSpecToJson, parseModelSpec, type ModelSpec } from '../../src/train/model-spec.js';
 import {
   captureRngStates,
@@ -130,6 +131,19 @@ describe('model spec', () => {
     assert.deepEqual(
       parseModelSpec(parseJson(JSON.stringify(modelSpecToJson(spec))), 'm.json'),
       spec,
+    );
+  });
+
+  it("refuses sizes beyond the presets' limits, naming the file and the field", () => {
+    const json = modelSpecToJson(spec);
+    const options = json.options as Record<string, JsonValue>;
+    assert.throws(
+      () => parseModelSpec({ ...json, options: { ...options, imageSize: [100000, 32] } }, 'm.json'),
+      /m\.json: options\.imageSize must be \[height, width\], each an integer in \[1, 1024\], got \[100000,32\]/,
+    );
+    assert.throws(
+      () => parseModelSpec({ ...json, options: { ...options, inChannels: 1000 } }, 'm.json'),
+      /m\.json: options\.inChannels must be an integer in \[1, 64\], got 1000/,
     );
   });
 
