@@ -15,15 +15,9 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../train/history.js';
-import type { RenderedPng } from './svg.js';
+import type { ChartSize, RenderedPng } from './svg.js';
 import { svgToPng } from './svg.js';
-import {
-  CHART_CONFIG,
-  placeSvg,
-  renderVegaLite,
-  vegaLiteToSvg,
-  type ChartSize,
-} from './vega-render.js';
+import { CHART_CONFIG, placeSvg, renderVegaLite, vegaLiteToSvg } from './vega-render.js';
 
 /** What the curves read of each epoch's record. */
 export type CurveRecord = Pick<

@@ -65,6 +65,12 @@ export interface SvgToPngOptions {
   background?: string;
 }
 
+/** The size a chart is drawn at, in SVG units (before scale). */
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+
 /** A rendered PNG and its size in pixels. */
 export interface RenderedPng {
   png: Uint8Array;

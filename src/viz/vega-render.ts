@@ -10,12 +10,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { SANS_FONT, svgToPng, type RenderedPng } from './svg.js';
 
-/** The size a chart is drawn at, in SVG units (before scale). */
-export interface ChartSize {
-  width: number;
-  height: number;
-}
-
 /** The look shared by every chart: DejaVu Sans, white background. */
 export const CHART_CONFIG = {
   font: SANS_FONT,

@@ -12,15 +12,10 @@
  * largest step's, whatever the run's length. Views stay valid when the memory grows because a
  * shared memory's buffer is never detached; tensors are therefore offered only on shared memory.
  */
+import type { CopyStats } from './copy-stats.js';
+
 const PAGE = 65536;
 const ALIGN = 64; // a cache line; also keeps every f32x4 access 16-byte aligned
-
-/** What the copies into and out of the kernels' memory have cost so far. */
-export interface CopyStats {
-  bytesIn: number;
-  bytesOut: number;
-  milliseconds: number;
-}
 
 export class Arena {
   readonly memory: WebAssembly.Memory;

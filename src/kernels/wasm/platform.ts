@@ -1,8 +1,11 @@
 /** What the engine offers the fast backend: cores, and whether threads can share memory. */
 
+/** Running in Node (worker_threads, files) rather than a browser (Worker, fetch). */
+export const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+
 /** All cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser. */
 export async function defaultThreads(): Promise<number> {
-  if (typeof process !== 'undefined' && process.versions?.node !== undefined) {
+  if (isNode) {
     const os = await import('node:os');
     return Math.max(1, os.availableParallelism());
   }

@@ -9,6 +9,7 @@
  * interface.
  */
 import { exportedFunctionNames, type KernelExports } from './exports.js';
+import { isNode } from './platform.js';
 
 const GENERATION = 0;
 const PENDING = 1;
@@ -119,7 +120,6 @@ export class ThreadPool {
     );
     const workers: WorkerHandle[] = [];
     const ready: Promise<void>[] = [];
-    const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
     let pool: ThreadPool | null = null;
     for (let tid = 1; tid < size; tid++) {
       const init = { module, memory, control: control.buffer, tid, names };

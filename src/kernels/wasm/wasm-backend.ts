@@ -11,11 +11,13 @@
  */
 import { referenceBackend, setBackend, withReferenceFallback, type Backend } from '../backend.js';
 import type { Tensor } from '../../tensor.js';
-import { Arena, type CopyStats } from './arena.js';
+import { Arena } from './arena.js';
+import type { CopyStats } from './copy-stats.js';
 import { KernelExports } from './exports.js';
 import * as hostKernelsByOp from './kernels.js';
 import { bindHostKernels, CallMarshal } from './marshal.js';
-import { compileKernels, detectSimd, type SimdLevel } from './module.js';
+import { compileKernels } from './module.js';
+import { detectSimd, type SimdLevel } from './simd.js';
 import { defaultThreads, sharedMemoryAvailable, threadLimit } from './platform.js';
 import { StepMemory } from './step-memory.js';
 import { ThreadPool } from './thread-pool.js';
