@@ -47,10 +47,3 @@ export {
   loadImageFolder,
 } from './image-folder.js';
 export type { ImageChannels, ImageReadOptions, LoadedImage, RgbaImage } from './image-folder.js';
-export {
-  ImageTooLargeError,
-  MAX_IMAGE_PIXELS,
-  checkImageSize,
-  readImageHeader,
-} from './image-size.js';
-export type { ImageHeader } from './image-size.js';
