@@ -1,6 +1,7 @@
 /**
- * `convnet summary [--model PRESET|DIR]`: prints a model's layers, output shapes and parameter
- * counts, for a preset of the table (built with the given input) or a trained model.
+ * `convnet summary [--model PRESET|FILE|DIR]`: prints a model's layers, output shapes and
+ * parameter counts (and, for a graph that is not a chain, what each node takes), for a preset of
+ * the table (built with the given input), a graph file or a trained model.
  */
 import { Command, Option } from 'commander';
 import { COMMON_PRESET_DEFAULTS, PRESET_NAMES } from '../nn/preset-table.js';
@@ -20,8 +21,8 @@ export function summaryCommand(output: CliOutput): Command {
     .description("print a model's layers, output shapes and parameter counts")
     .addOption(
       new Option(
-        '--model <preset-or-dir>',
-        `a preset (${PRESET_NAMES.join(', ')}) or a checkpoint directory`,
+        '--model <preset-file-or-dir>',
+        `a preset (${PRESET_NAMES.join(', ')}), a graph file (.json) or a checkpoint directory`,
       ).default('seed-net'),
     )
     .addOption(

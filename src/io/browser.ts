@@ -19,3 +19,4 @@ export type {
 export { JsonParseError, parseJson, stringifyJson } from './json.js';
 export type { JsonObject, JsonValue, ParseJsonOptions } from './json.js';
 export * from './model-file.js';
+export * from './model-spec.js';

@@ -70,11 +70,7 @@ interface ClassProbability {
 }
 
 /** One-row softmax of the model's logits for test image i, in Node. */
-function nodeProbabilities(
-  model: nn.Sequential,
-  test: data.InMemoryDataset,
-  i: number,
-): Float32Array {
+function nodeProbabilities(model: nn.Layer, test: data.InMemoryDataset, i: number): Float32Array {
   return noGrad(() => {
     const logits = model.forward(test.getBatch([i]).images);
     return Float32Array.from(softmax(logits, 1).data);
@@ -245,7 +241,7 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
   let isolatedServer: { server: PreviewServer; url: string };
   let page: Page;
   let nodeModelPath = '';
-  let nodeModel: nn.Sequential;
+  let nodeModel: nn.Layer;
   let test: data.InMemoryDataset;
   const figures: string[] = [];
 
@@ -363,8 +359,8 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     const path = await download.path();
     const bytes = new Uint8Array(readFileSync(path));
     const { spec, tensors } = decodeModelFile(bytes, { source: download.suggestedFilename() });
-    assert.equal(spec.preset, 'seed-net');
-    assert.equal(spec.options.seed, 1);
+    assert.equal(spec.name, 'seed-net');
+    assert.equal(spec.seed, 1);
     assert.ok(tensors.has('features.0.weight'));
     const { model } = modelFromFile(bytes);
     await inspectTestDigit(page, 2, '0');
