@@ -8,7 +8,8 @@
  *
  *   architecture-boxes.ts   which boxes (one per input and node; activations, dropout and batch
  *                           norm fold into the box before them), their shapes and labels
- *   architecture-layout.ts  the scales, where each box goes, how each edge runs
+ *   architecture-layout.ts  the scales, where each box goes, its label
+ *   architecture-edges.ts   how each edge runs (lines along rows, arcs for skips)
  *   architecture.ts         the SVG (this file); architecture-png.ts renders it in Node
  *
  * The SVG is self-contained and browser-safe (the playground shows it as is); its text is set
@@ -18,13 +19,17 @@
  *   const svg = viz.architectureSvg(graphFromSequential(seedNet(), [1, 28, 28]), { title: 'seed-net' });
  */
 import type { Graph } from '../nn/graph/graph.js';
-import { graphBoxes, isChain, type BoxOptions } from './architecture-boxes.js';
+import { graphBoxes, isChain, type ArchBox, type BoxOptions } from './architecture-boxes.js';
+import { routeEdges, type PlacedEdge } from './architecture-edges.js';
 import {
-  layoutArchitecture,
+  labelRect,
   lineHeight,
-  type ArchitectureLayout,
+  placeBoxes,
+  scalesOf,
+  silhouette,
   type PlacedBox,
-  type PlacedEdge,
+  type Rect,
+  type Scales,
 } from './architecture-layout.js';
 import { MONO_FONT, escapeXml, labelWidth } from './svg-text.js';
 
@@ -33,6 +38,32 @@ export interface ArchitectureOptions extends BoxOptions {
   title?: string;
   /** Each box's node name above its label; default: when the graph is not a chain. */
   names?: boolean;
+}
+
+/** The boxes placed, their edges, the scales, and the extent of all that is drawn. */
+export interface ArchitectureLayout {
+  boxes: PlacedBox[];
+  edges: PlacedEdge[];
+  scales: Scales;
+  bounds: Rect;
+}
+
+/** Lays out the boxes of a graph (architecture-boxes.ts) with their labels and edges. */
+export function layoutArchitecture(
+  boxes: readonly ArchBox[],
+  { names = false }: { names?: boolean } = {},
+): ArchitectureLayout {
+  const scales = scalesOf(boxes);
+  const placed = placeBoxes(boxes, scales, names);
+  const { edges, top } = routeEdges(placed);
+  const rects = placed.flatMap((b) => [silhouette(b), labelRect(b)]);
+  const bounds: Rect = {
+    x0: Math.min(...rects.map((r) => r.x0)),
+    y0: Math.min(top, ...rects.map((r) => r.y0)),
+    x1: Math.max(...rects.map((r) => r.x1)),
+    y1: Math.max(...rects.map((r) => r.y1)),
+  };
+  return { boxes: placed, edges, scales, bounds };
 }
 
 const MARGIN = 16;
@@ -159,11 +190,13 @@ function legendSvg(
     width = Math.max(width, x);
   }
   y += row;
-  const { unit, kC, kD } = layout.scales;
+  const { spatial, unit, kC, kD } = layout.scales;
   const lines: string[] = [];
   if (layout.boxes.some((b) => b.extent.kind === 'volume')) {
     lines.push(
-      `box: an output of C maps of H x W; height H and depth W linear (${n(unit)} px each),`,
+      spatial === 'linear'
+        ? `box: an output of C maps of H x W; height H and depth W linear (${n(unit)} px each),`
+        : `box: an output of C maps of H x W; height and depth ${n(unit)}·√H and ${n(unit)}·√W px,`,
       `     thickness on a square-root scale (${n(kC)}·√C px)`,
     );
   }
