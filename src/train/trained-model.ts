@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
 import { modelFromFile } from '../io/model-file.js';
+import type { Layer } from '../nn/module.js';
 import type { Sequential } from '../nn/sequential.js';
 import { summary, type ModelSummary } from '../nn/summary.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
@@ -141,6 +142,8 @@ export interface SummaryTarget {
   /** The model's name: the preset, or '<preset> from <dir>'. */
   title: string;
   summary: ModelSummary;
+  /** The model summarized (summary.inputShape is the input it was given). */
+  model: Layer;
 }
 
 export interface PresetSummaryOptions {
@@ -160,7 +163,7 @@ export async function summarizeModel(
 ): Promise<SummaryTarget> {
   if (isPresetName(target)) {
     const model = buildPreset(target, { inChannels: channels, numClasses: classes, imageSize });
-    return { title: target, summary: summary(model, [1, channels, imageSize, imageSize]) };
+    return { title: target, summary: summary(model, [1, channels, imageSize, imageSize]), model };
   }
   if (!existsSync(target)) {
     throw new Error(
@@ -175,6 +178,7 @@ export async function summarizeModel(
   return {
     title: `${trained.spec.preset} from ${target}${trained.epoch === null ? '' : ` (epoch ${trained.epoch})`}`,
     summary: summary(trained.model, [1, inChannels, H, W]),
+    model: trained.model,
   };
 }
 
