@@ -40,7 +40,7 @@ const SHARED: Record<string, string[]> = {
   data: ['InMemoryDataset', 'DataLoader', 'channelStats', 'MNIST_CLASS_NAMES', 'gatherBatch'],
   train: ['createTrainStep', 'RunningMetrics', 'evaluate', 'ConfusionMatrix', 'NonFiniteError'],
   io: ['encodeSafetensors', 'decodeSafetensors', 'encodeModelFile', 'modelFromFile', 'parseJson'],
-  viz: ['captureFeatureMaps'],
+  viz: ['captureFeatureMaps', 'architectureSvg'],
   check: ['compareArrays', 'assertClose', 'checkGradient', 'assertGradient'],
 };
 
@@ -55,7 +55,7 @@ const NODE_ONLY: Record<string, string[]> = {
   ],
   train: ['fit', 'trainRun', 'loadTrainedModel', 'consoleReporter'],
   io: ['readSafetensors', 'writeSafetensors', 'saveCheckpoint', 'loadCheckpoint'],
-  viz: ['visualizeModel', 'writeTrainingReport', 'encodePng'],
+  viz: ['visualizeModel', 'writeTrainingReport', 'encodePng', 'architecturePng'],
 };
 
 const FUNCTIONAL = ['conv2d', 'maxPool2d', 'linear', 'relu', 'softmax', 'crossEntropy', 'mseLoss'];
@@ -121,12 +121,17 @@ describe('browser entry (convnet-ts/browser)', () => {
     assert.deepEqual(missing(browser.nn.functional, FUNCTIONAL), []);
   });
 
-  it('imports no other package at load time but @noble/hashes, and Node only lazily in the wasm backend', () => {
+  it('imports no other package at load time but @noble/hashes and zod, and Node only lazily in the wasm backend', () => {
     const { files, outside, lazy } = moduleGraph('browser.ts');
     assert.ok(files.length > 50, `walked ${files.length} files`);
-    // @noble/hashes (model-file digests) is plain ES modules written for browsers and Node alike.
+    // @noble/hashes (model-file digests) is plain ES modules written for browsers and Node alike;
+    // zod checks graph descriptions (nn.Graph, which the playground draws and runs).
     assert.deepEqual(
-      outside.filter((line) => !/ imports @noble\/hashes\/[\w-]+\.js$/.test(line)),
+      outside.filter(
+        (line) =>
+          !/ imports @noble\/hashes\/[\w-]+\.js$/.test(line) &&
+          !/^nn\/graph\/[\w-]+\.ts imports zod$/.test(line),
+      ),
       [],
     );
     // The wasm backend's Node paths (reading build/*.wasm, os, worker_threads) load their

@@ -34,6 +34,8 @@ export { Flatten } from './flatten.js';
 export { Upsample, type UpsampleLayerOptions, type UpsampleMode } from './upsample.js';
 export { Sequential } from './sequential.js';
 export { summary, type ModelSummary, type SummaryRow } from './summary.js';
+export { Graph } from './graph/graph.js';
+export { GraphBuilder, graphFromSequential } from './graph/graph-builder.js';
 export {
   seedNet,
   lenet5,

@@ -17,6 +17,7 @@ import {
   optim,
   setBackend,
   train,
+  viz,
   type WasmBackend,
 } from 'convnet-ts/browser';
 import { PIXELS, loadDigits } from './load-digits.js';
@@ -160,8 +161,16 @@ class Trainer {
         description: this.description,
         classNames: this.classNames,
         spec: JSON.stringify(this.spec),
+        architecture: this.architecture(),
       },
     });
+  }
+
+  /** The model's architecture picture, from shape inference over its graph. */
+  private architecture(): string {
+    const { inChannels, imageSize } = this.spec.options;
+    const graph = nn.graphFromSequential(this.model, [inChannels, ...imageSize]);
+    return viz.architectureSvg(graph, { title: this.description });
   }
 
   reset(seed: number): void {
