@@ -153,6 +153,8 @@ export interface SummaryTarget {
   /** The model's name: the preset, or '<preset> from <dir>'. */
   title: string;
   summary: ModelSummary;
+  /** The model summarized (summary.inputShape is the input it was given). */
+  model: Graph;
 }
 
 export interface PresetSummaryOptions {
@@ -172,12 +174,12 @@ export async function summarizeModel(
 ): Promise<SummaryTarget> {
   if (isPresetName(target)) {
     const model = buildPreset(target, { inChannels: channels, numClasses: classes, imageSize });
-    return { title: target, summary: summary(model, [1, channels, imageSize, imageSize]) };
+    return { title: target, summary: summary(model, [1, channels, imageSize, imageSize]), model };
   }
   if (isGraphFile(target) && target.endsWith('.json')) {
     const graph = Graph.fromSpec(await readGraphFile(target), { source: target });
     const [input] = graph.inputs;
-    return { title: modelName(target), summary: summary(graph, [1, ...input.shape]) };
+    return { title: modelName(target), summary: summary(graph, [1, ...input.shape]), model: graph };
   }
   if (!existsSync(target)) {
     throw new Error(
@@ -192,6 +194,7 @@ export async function summarizeModel(
   return {
     title: `${trained.spec.name} from ${target}${trained.epoch === null ? '' : ` (epoch ${trained.epoch})`}`,
     summary: summary(trained.model, [1, inChannels, H, W]),
+    model: trained.model,
   };
 }
 

@@ -288,6 +288,23 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     assert.ok(ready < READY_LIMIT_S, `Train was ready after ${ready} s (limit ${READY_LIMIT_S} s)`);
   });
 
+  it("draws the model's architecture", async () => {
+    await page.waitForSelector('#architecture svg g.box');
+    const boxes = await page.$$eval('#architecture svg g.box', (groups) =>
+      groups.map((g) => `${g.getAttribute('data-op')} ${g.getAttribute('data-shape')}`),
+    );
+    assert.deepEqual(boxes, [
+      'Input 1x28x28',
+      'Conv2d 32x28x28',
+      'MaxPool2d 32x14x14',
+      'Conv2d 64x14x14',
+      'MaxPool2d 64x7x7',
+      'Flatten 3136',
+      'Linear 128',
+      'Linear 10',
+    ]);
+  });
+
   it('fits a 390 px wide screen without horizontal scrolling', async () => {
     const narrow = await open(browser, isolatedServer.url, { width: 390, height: 844 });
     await narrow.waitForSelector('#inspect-panel[data-model-id="0"] #layers figure');

@@ -17,6 +17,7 @@ import {
   optim,
   setBackend,
   train,
+  viz,
   type WasmBackend,
 } from 'convnet-ts/browser';
 import { PIXELS, loadDigits } from './load-digits.js';
@@ -149,8 +150,14 @@ class Trainer {
         description: this.description,
         classNames: this.classNames,
         spec: JSON.stringify(this.spec),
+        architecture: this.architecture(),
       },
     });
+  }
+
+  /** The model's architecture picture, from shape inference over its graph. */
+  private architecture(): string {
+    return viz.architectureSvg(this.model, { title: this.description });
   }
 
   reset(seed: number): void {
