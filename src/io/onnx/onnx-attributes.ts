@@ -3,7 +3,12 @@
  * asks for (its type, its value) and, at the end, that the node holds no attribute the
  * converter does not know, so that nothing a file says is silently ignored.
  */
-import { ONNX_ATTRIBUTE_TYPE, type OnnxAttribute, type OnnxNode } from './onnx-proto.js';
+import {
+  ONNX_ATTRIBUTE_TYPE,
+  type OnnxAttribute,
+  type OnnxNode,
+  type OnnxTensor,
+} from './onnx-proto.js';
 
 export const attribute = {
   int: (name: string, i: number): OnnxAttribute => ({ name, type: ONNX_ATTRIBUTE_TYPE.INT, i }),
@@ -56,6 +61,15 @@ export class AttributeReader {
   ints(name: string, fallback: readonly number[]): number[] {
     const a = this.take(name, ONNX_ATTRIBUTE_TYPE.INTS, 'a list of ints');
     return a === undefined ? [...fallback] : [...(a.ints ?? [])];
+  }
+
+  floats(name: string, fallback: readonly number[]): number[] {
+    const a = this.take(name, ONNX_ATTRIBUTE_TYPE.FLOATS, 'a list of floats');
+    return a === undefined ? [...fallback] : [...(a.floats ?? [])];
+  }
+
+  tensor(name: string): OnnxTensor | undefined {
+    return this.take(name, ONNX_ATTRIBUTE_TYPE.TENSOR, 'a tensor')?.t;
   }
 
   float(name: string, fallback: number): number {
