@@ -17,6 +17,9 @@ batch-norm statistics away from their initial values, and writes into fixtures/o
   little-endian data), since Debian has no python3-safetensors.
 - torch-small.json: an input batch and PyTorch's output for it, float64 values of the float32
   tensors ({"shape", "data"}, row-major).
+- torch-layers.onnx and torch-layers.json: a second small model with the other layers as
+  PyTorch exports them (GELU, SiLU, nearest and bilinear Upsample, ConvTranspose2d, AvgPool2d,
+  global pooling, softmax, F.normalize; two outputs), its input and its outputs.
 
 Needs PyTorch (made with Debian's python3-torch 1.13; torch.onnx.export needs no onnx package).
 """
@@ -56,6 +59,30 @@ class SmallNet(nn.Module):
         x = self.pool(self.relu1(self.bn1(self.conv1(x))))
         x = x + self.relu2(self.conv2(x))
         return self.fc(self.flatten(x))
+
+
+class LayersNet(nn.Module):
+    """(N,1,8,8) -> probabilities (N,3) and an embedding (N,3): the other layers as PyTorch
+    exports them (GELU as Div/Erf/Add/Mul/Mul, SiLU as Sigmoid*Mul, nearest and bilinear
+    Upsample as Resize, AvgPool2d behind a zero Pad, F.normalize as ReduceL2/Clip/Expand/Div)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.gelu = nn.GELU()
+        self.silu = nn.SiLU()
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.upb = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True)
+        self.deconv = nn.ConvTranspose2d(4, 4, 2, stride=2)
+        self.avg = nn.AvgPool2d(2)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        y = self.silu(self.gelu(self.conv(x)))
+        y = self.avg(self.deconv(self.up(y))) + self.upb(y)
+        z = self.fc(torch.flatten(self.gap(y), 1))
+        return torch.softmax(z, dim=1), nn.functional.normalize(z, dim=1)
 
 
 SAFETENSORS_DTYPES = {torch.float32: ("F32", "<f"), torch.int64: ("I64", "<q")}
@@ -116,6 +143,25 @@ def main():
     write_safetensors(os.path.join(OUT_DIR, "torch-small.safetensors"), model.state_dict())
     with open(os.path.join(OUT_DIR, "torch-small.json"), "w") as f:
         json.dump({"torch": torch.__version__, "input": arr(x), "output": arr(y)}, f)
+        f.write("\n")
+    layers = LayersNet().eval()
+    x2 = torch.rand(2, 1, 8, 8)
+    with torch.no_grad():
+        probs, embedding = layers(x2)
+    buffer2 = io.BytesIO()
+    torch.onnx.export(
+        layers,
+        x2,
+        buffer2,
+        opset_version=17,
+        input_names=["x"],
+        output_names=["probs", "embedding"],
+        dynamic_axes={"x": {0: "N"}, "probs": {0: "N"}, "embedding": {0: "N"}},
+    )
+    with open(os.path.join(OUT_DIR, "torch-layers.onnx"), "wb") as f:
+        f.write(buffer2.getvalue())
+    with open(os.path.join(OUT_DIR, "torch-layers.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "input": arr(x2), "probs": arr(probs), "embedding": arr(embedding)}, f)
         f.write("\n")
     print(f"wrote {OUT_DIR}: torch-small.onnx ({len(buffer.getvalue())} bytes), .safetensors, .json")
 

@@ -24,7 +24,8 @@ import type { GraphLayer } from '../../nn/graph/layer-type.js';
 import { MergeLayer } from '../../nn/merge-layer.js';
 import { formatShape, type Shape } from '../../tensor.js';
 import { CLASS_NAMES_KEY } from './export-onnx.js';
-import { IMPORTERS, type Conversion, type DynamicValue, type ImportNode } from './import-ops.js';
+import type { Conversion, DynamicValue, ImportNode } from './import-context.js';
+import { IMPORTERS } from './import-ops.js';
 import { NameTable, nameCandidates } from './import-names.js';
 import { STATIC_OPS, evaluateStatic, type StaticValue } from './import-static.js';
 import { AttributeReader } from './onnx-attributes.js';
@@ -34,6 +35,9 @@ import { dtypeName, readTensorProto } from './onnx-tensor.js';
 
 /** The default domain's opset versions whose ops import (their semantics are the same here). */
 export const ONNX_IMPORT_OPSETS = Object.freeze({ min: 13, max: 18 });
+
+/** How many nodes deep a constant may be computed (Identity of Identity of ...). */
+const MAX_CONSTANT_DEPTH = 256;
 
 export interface ImportOnnxOptions {
   /** Names the model in errors (a file path); default 'ONNX model'. */
@@ -177,41 +181,80 @@ export function importOnnx(
   const rng = new Rng(0);
   let normalize: ImportedOnnx['normalize'];
 
-  onnxNodes.forEach((node, index) => {
-    if (consumed.has(node)) return;
+  const producer = new Map<string, OnnxNode>();
+  for (const node of onnxNodes) for (const o of node.output ?? []) producer.set(o, node);
+  const labelOf = (node: OnnxNode): string =>
+    node.name === undefined || node.name === '' ? `#${onnxNodes.indexOf(node)}` : `'${node.name}'`;
+  const failAt =
+    (node: OnnxNode) =>
+    (problem: string): never =>
+      fail(`node ${labelOf(node)} (${node.opType ?? ''}): ${problem}`);
+  const evaluated = new Set<OnnxNode>();
+  const inProgress = new Set<OnnxNode>();
+
+  /**
+   * Evaluates a node of constants (STATIC_OPS) once its inputs are known, even ahead of its
+   * place in the file, so that a pattern can read a constant written after its first node.
+   * False when the node is not static.
+   */
+  const evaluate = (node: OnnxNode, depth: number): boolean => {
+    if (evaluated.has(node)) return true;
     const opType = node.opType ?? '';
-    const label = node.name === undefined || node.name === '' ? `#${index}` : `'${node.name}'`;
-    const nodeFail = (problem: string): never => fail(`node ${label} (${opType}): ${problem}`);
+    if (!(STATIC_OPS as readonly string[]).includes(opType) || inProgress.has(node)) return false;
+    if (depth > MAX_CONSTANT_DEPTH) {
+      failAt(node)(`constants are computed through more than ${MAX_CONSTANT_DEPTH} nodes`);
+    }
+    const inputNames = node.input ?? [];
+    inProgress.add(node);
+    const ready =
+      opType === 'Shape'
+        ? dynamics.has(inputNames[0] ?? '')
+        : (opType === 'Constant' || inputNames.length > 0) &&
+          inputNames.every((name) => name === '' || resolve(name, depth + 1) !== undefined);
+    inProgress.delete(node);
+    if (!ready) return false;
+    const nodeFail = failAt(node);
+    const attributes = new AttributeReader(node, nodeFail);
+    const value = evaluateStatic({
+      node,
+      attributes,
+      inputs: inputNames.map((name) => (name === '' ? '' : (statics.get(name) ?? ''))),
+      dynamicShape: opType === 'Shape' ? (dynamics.get(inputNames[0])?.shape ?? null) : null,
+      fail: nodeFail,
+    });
+    attributes.done();
+    statics.set(node.output?.[0] ?? '', value);
+    evaluated.add(node);
+    return true;
+  };
+  const resolve = (name: string, depth = 0): StaticValue | undefined => {
+    const value = statics.get(name);
+    if (value !== undefined) return value;
+    const node = producer.get(name);
+    if (node === undefined || consumed.has(node)) return undefined;
+    return evaluate(node, depth) ? statics.get(name) : undefined;
+  };
+
+  onnxNodes.forEach((node) => {
+    if (consumed.has(node) || evaluated.has(node)) return;
+    const opType = node.opType ?? '';
+    const nodeFail = failAt(node);
     if ((node.domain ?? '') !== '' && node.domain !== 'ai.onnx') {
       nodeFail(`domain '${node.domain}' is not supported (supported: the default ONNX domain)`);
     }
     const outputs = node.output ?? [];
     if (outputs.length === 0 || outputs[0] === '') nodeFail('has no output');
-    const attributes = new AttributeReader(node, nodeFail);
     const inputNames = node.input ?? [];
-    const known = (name: string) => name === '' || statics.has(name);
-    const unknown = inputNames.find((name) => !known(name) && !dynamics.has(name));
-    if (unknown !== undefined)
+    const unknown = inputNames.find(
+      (name) => name !== '' && !dynamics.has(name) && resolve(name) === undefined,
+    );
+    if (unknown !== undefined) {
       nodeFail(
         `input '${unknown}' is not an initializer, a graph input or an earlier node's output`,
       );
-
-    const isStatic =
-      opType === 'Shape' ||
-      (inputNames.length > 0 && inputNames.every(known)) ||
-      opType === 'Constant';
-    if (isStatic && (STATIC_OPS as readonly string[]).includes(opType)) {
-      const value = evaluateStatic({
-        node,
-        attributes,
-        inputs: inputNames.map((name) => (name === '' ? '' : (statics.get(name) ?? ''))),
-        dynamicShape: opType === 'Shape' ? (dynamics.get(inputNames[0])?.shape ?? null) : null,
-        fail: nodeFail,
-      });
-      attributes.done();
-      statics.set(outputs[0], value);
-      return;
     }
+    if (evaluate(node, 0)) return;
+    const attributes = new AttributeReader(node, nodeFail);
     const convert = IMPORTERS[opType];
     if (convert === undefined) {
       nodeFail(
@@ -223,7 +266,7 @@ export function importOnnx(
       attributes,
       opset,
       dynamicOf: (name) => dynamics.get(name),
-      staticOf: (name) => statics.get(name),
+      staticOf: (name) => resolve(name),
       soleConsumer: (value) => {
         const list = consumers.get(value) ?? [];
         return list.length === 1 && !graphOutputs.has(value) ? list[0] : null;

@@ -7,133 +7,29 @@
  *   GELU         Div(x, sqrt 2) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5)     (ours and PyTorch's)
  *   SiLU         Mul(x, Sigmoid(x))
  *   L2Normalize  Div(x, Max(ReduceL2(x), eps)) or with Clip(min eps) [-> Expand] (PyTorch's)
- *   Linear       Gemm(x, W, b), or MatMul(x, W^T) [-> Add(b)]
+ *   Linear       Gemm(x, W, b), or MatMul(x, W^T) [-> Add(b)]   (import-linear.ts)
  *   normalize    Sub(input, mean) -> Div(std) right after a graph input
  *
+ * (the patterns in import-patterns.ts, their shared helpers in import-context.ts).
  * Anything else is an error that names the node, the op and what is supported.
  */
-import type { Shape } from '../../tensor.js';
-import type { LayerTypeName } from '../../nn/graph/layer-table.js';
-import type { AttributeReader } from './onnx-attributes.js';
-import type { OnnxNode } from './onnx-proto.js';
+import {
+  dynamic,
+  floats,
+  inputName,
+  layer,
+  only,
+  pair,
+  present,
+  symmetricPads,
+  type Conversion,
+  type Converter,
+  type ImportNode,
+  type Weight,
+} from './import-context.js';
+import { gemm, matMul } from './import-linear.js';
+import { l2Normalize, normalize, tryGelu, trySilu } from './import-patterns.js';
 import { shortestFloat32 } from './onnx-tensor.js';
-import type { StaticValue } from './import-static.js';
-
-/** A value computed from the input: the name of our node (or input) and its shape at batch 1. */
-export interface DynamicValue {
-  name: string;
-  shape: Shape;
-}
-
-export interface Weight {
-  dims: number[];
-  data: Float32Array;
-}
-
-export type Conversion =
-  | {
-      kind: 'layer';
-      op: LayerTypeName;
-      config: Record<string, unknown>;
-      inputs: DynamicValue[];
-      /** Parameters and buffers by their name in the layer (weight, bias, runningMean, ...). */
-      weights?: Record<string, Weight>;
-      /** The node that writes the layer's output (the last of a pattern). */
-      last: OnnxNode;
-    }
-  | { kind: 'alias'; value: DynamicValue; last: OnnxNode }
-  | { kind: 'normalize'; input: DynamicValue; mean: number[]; std: number[]; last: OnnxNode };
-
-/** What a converter sees of the graph being imported (import-onnx.ts implements it). */
-export interface ImportNode {
-  node: OnnxNode;
-  attributes: AttributeReader;
-  /** The default domain's opset version. */
-  opset: number;
-  dynamicOf(name: string): DynamicValue | undefined;
-  staticOf(name: string): StaticValue | undefined;
-  /** The one node that takes the value, or null (none, several, or a graph output). */
-  soleConsumer(value: string): OnnxNode | null;
-  /** Marks a later node as part of this one's pattern; returns its attributes' reader. */
-  consume(node: OnnxNode): AttributeReader;
-  isGraphInput(value: DynamicValue): boolean;
-  fail(problem: string): never;
-}
-
-type Converter = (n: ImportNode) => Conversion;
-
-const inputName = (node: OnnxNode, i: number): string => node.input?.[i] ?? '';
-const outputName = (node: OnnxNode): string => node.output?.[0] ?? '';
-
-function dynamic(n: ImportNode, i: number, rank?: number): DynamicValue {
-  const name = inputName(n.node, i);
-  const value = n.dynamicOf(name);
-  if (value === undefined) {
-    return n.fail(`input ${i} ('${name}') must be computed from the model's input, not a constant`);
-  }
-  if (rank !== undefined && value.shape.length !== rank) {
-    n.fail(`input ${i} has rank ${value.shape.length}, expected ${rank}`);
-  }
-  return value;
-}
-
-function floats(n: ImportNode, i: number, what: string): Weight {
-  const value = n.staticOf(inputName(n.node, i));
-  if (value === undefined || value.kind !== 'float') {
-    return n.fail(`input ${i} (${what}) must be a float constant (an initializer or Constant)`);
-  }
-  return { dims: value.dims, data: value.data };
-}
-
-const present = (n: ImportNode, i: number): boolean => inputName(n.node, i) !== '';
-
-function scalar(n: ImportNode, name: string): number | undefined {
-  const value = n.staticOf(name);
-  return value?.kind === 'float' && value.data.length === 1 ? value.data[0] : undefined;
-}
-
-/** The other input of a two-input node, given one. */
-function other(node: OnnxNode, one: string): string | undefined {
-  const inputs = node.input ?? [];
-  if (inputs.length !== 2) return undefined;
-  return inputs[0] === one ? inputs[1] : inputs[1] === one ? inputs[0] : undefined;
-}
-
-function only(n: ImportNode, outputs: number): void {
-  const used = (n.node.output ?? []).filter((o) => o !== '');
-  if (used.length > outputs) {
-    n.fail(`has ${used.length} outputs; only the first is supported (inference form)`);
-  }
-}
-
-/** [ph, pw] from ONNX pads [top, left, bottom, right], which must be symmetric. */
-function symmetricPads(n: ImportNode): [number, number] {
-  const autoPad = n.attributes.stringOneOf('auto_pad', 'NOTSET', ['NOTSET', 'VALID']);
-  const pads = n.attributes.ints('pads', [0, 0, 0, 0]);
-  if (autoPad === 'VALID') return [0, 0];
-  if (pads.length !== 4 || pads[0] !== pads[2] || pads[1] !== pads[3]) {
-    n.fail(`pads [${pads}] are not supported (supported: 2-D, the same before and after)`);
-  }
-  return [pads[0], pads[1]];
-}
-
-function pair(n: ImportNode, name: string, fallback: [number, number]): [number, number] {
-  const values = n.attributes.ints(name, fallback);
-  if (values.length !== 2) n.fail(`attribute ${name} [${values}] must have 2 values (2-D)`);
-  return [values[0], values[1]];
-}
-
-function layer(
-  n: ImportNode,
-  op: LayerTypeName,
-  config: Record<string, unknown>,
-  inputs: DynamicValue[],
-  weights?: Record<string, Weight>,
-  last: OnnxNode = n.node,
-): Conversion {
-  n.attributes.done();
-  return { kind: 'layer', op, config, inputs, weights, last };
-}
 
 function conv(n: ImportNode, transpose: boolean): Conversion {
   const x = dynamic(n, 0, 4);
@@ -176,66 +72,6 @@ function pool(n: ImportNode, average: boolean): Conversion {
   if (average) config.countIncludePad = n.attributes.intOneOf('count_include_pad', 0, [0, 1]) === 1;
   else n.attributes.intOneOf('storage_order', 0, [0]);
   return layer(n, average ? 'AvgPool2d' : 'MaxPool2d', config, [x]);
-}
-
-/** Linear from W (out, in) and an optional bias of `out` values. */
-function linear(
-  n: ImportNode,
-  x: DynamicValue,
-  weight: Weight,
-  bias: Weight | null,
-  last: OnnxNode,
-): Conversion {
-  const [outFeatures, inFeatures] = weight.dims;
-  if (bias !== null && bias.data.length !== outFeatures) {
-    n.fail(`bias has dims [${bias.dims}], expected ${outFeatures} values`);
-  }
-  const weights: Record<string, Weight> = { weight };
-  if (bias !== null) weights.bias = { dims: [outFeatures], data: bias.data };
-  return layer(n, 'Linear', { inFeatures, outFeatures, bias: bias !== null }, [x], weights, last);
-}
-
-function transposed({ dims: [rows, cols], data }: Weight): Weight {
-  const t = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) t[c * rows + r] = data[r * cols + c];
-  return { dims: [cols, rows], data: t };
-}
-
-function gemm(n: ImportNode): Conversion {
-  const x = dynamic(n, 0, 2);
-  n.attributes.intOneOf('transA', 0, [0]);
-  const transB = n.attributes.intOneOf('transB', 0, [0, 1]);
-  const alpha = n.attributes.float('alpha', 1);
-  const beta = n.attributes.float('beta', 1);
-  if (alpha !== 1 || (present(n, 2) && beta !== 1)) {
-    n.fail(
-      `alpha=${alpha}, beta=${beta} are not supported (supported: 1, as a Linear layer computes)`,
-    );
-  }
-  const b = floats(n, 1, 'the weight');
-  if (b.dims.length !== 2) n.fail(`weight has dims [${b.dims}], expected 2`);
-  return linear(
-    n,
-    x,
-    transB === 1 ? b : transposed(b),
-    present(n, 2) ? floats(n, 2, 'the bias') : null,
-    n.node,
-  );
-}
-
-function matMul(n: ImportNode): Conversion {
-  const x = dynamic(n, 0, 2);
-  const b = floats(n, 1, 'the weight');
-  if (b.dims.length !== 2) n.fail(`weight has dims [${b.dims}], expected 2`);
-  const add = n.soleConsumer(outputName(n.node));
-  const biasName = add?.opType === 'Add' ? other(add, outputName(n.node)) : undefined;
-  const bias = biasName === undefined ? undefined : n.staticOf(biasName);
-  if (add !== null && bias?.kind === 'float') {
-    n.consume(add).done();
-    return linear(n, x, transposed(b), { dims: bias.dims, data: bias.data }, add);
-  }
-  return linear(n, x, transposed(b), null, n.node);
 }
 
 function batchNorm(n: ImportNode): Conversion {
@@ -368,105 +204,6 @@ function resize(n: ImportNode): Conversion {
   return layer(n, 'Upsample', config, [x]);
 }
 
-function tryGelu(n: ImportNode): Conversion | null {
-  const [xName, divisor] = n.node.input ?? [];
-  const x = n.dynamicOf(xName);
-  const d = scalar(n, divisor);
-  if (x === undefined || (d !== Math.fround(Math.SQRT2) && d !== Math.SQRT2)) return null;
-  const erf = n.soleConsumer(outputName(n.node));
-  if (erf?.opType !== 'Erf') return null;
-  const add = n.soleConsumer(outputName(erf));
-  if (add?.opType !== 'Add' || scalar(n, other(add, outputName(erf)) ?? '') !== 1) return null;
-  const mul = n.soleConsumer(outputName(add));
-  if (mul?.opType !== 'Mul' || other(mul, outputName(add)) !== xName) return null;
-  const half = n.soleConsumer(outputName(mul));
-  if (half?.opType !== 'Mul' || scalar(n, other(half, outputName(mul)) ?? '') !== 0.5) return null;
-  for (const node of [erf, add, mul, half]) n.consume(node).done();
-  return layer(n, 'GELU', {}, [x], undefined, half);
-}
-
-function trySilu(n: ImportNode, x: DynamicValue): Conversion | null {
-  const mul = n.soleConsumer(outputName(n.node));
-  if (mul?.opType !== 'Mul' || other(mul, outputName(n.node)) !== inputName(n.node, 0)) return null;
-  n.consume(mul).done();
-  return layer(n, 'SiLU', {}, [x], undefined, mul);
-}
-
-function l2Normalize(n: ImportNode): Conversion {
-  const x = dynamic(n, 0);
-  const axes =
-    n.opset >= 18 && present(n, 1)
-      ? (n.staticOf(inputName(n.node, 1))?.data ?? [])
-      : n.attributes.ints('axes', []);
-  n.attributes.intOneOf('keepdims', 1, [1]);
-  if (n.opset >= 18) n.attributes.intOneOf('noop_with_empty_axes', 0, [0]);
-  const unsupported = (): never =>
-    n.fail(
-      'is supported as L2 normalisation only: Div(x, Max(ReduceL2(x, one axis), eps)) or with Clip(min eps)',
-    );
-  if (axes.length !== 1 || typeof axes[0] !== 'number') return unsupported();
-  const norm = outputName(n.node);
-  const clamp = n.soleConsumer(norm);
-  let eps: number | undefined;
-  if (clamp?.opType === 'Max') eps = scalar(n, other(clamp, norm) ?? '');
-  if (clamp?.opType === 'Clip' && (clamp.input ?? [])[0] === norm && inputName(clamp, 2) === '') {
-    eps = scalar(n, inputName(clamp, 1));
-  }
-  if (clamp === null || eps === undefined) return unsupported();
-  let divisor = outputName(clamp);
-  const nodes = [clamp];
-  const expand = n.soleConsumer(divisor);
-  if (expand?.opType === 'Expand') {
-    const shape = n.staticOf(inputName(expand, 1))?.data ?? [];
-    const full = ['N', ...x.shape.slice(1)];
-    if (shape.length !== full.length || shape.some((d, i) => d !== full[i] && d !== 1))
-      return unsupported();
-    nodes.push(expand);
-    divisor = outputName(expand);
-  }
-  const div = n.soleConsumer(divisor);
-  if (
-    div?.opType !== 'Div' ||
-    inputName(div, 0) !== inputName(n.node, 0) ||
-    inputName(div, 1) !== divisor
-  ) {
-    return unsupported();
-  }
-  for (const node of [...nodes, div]) n.consume(node).done();
-  return layer(n, 'L2Normalize', { axis: axes[0], eps: shortestFloat32(eps) }, [x], undefined, div);
-}
-
-function perChannel(
-  n: ImportNode,
-  value: StaticValue | undefined,
-  C: number,
-): number[] | undefined {
-  if (value?.kind !== 'float' || value.data.length !== C) return undefined;
-  const dims = value.dims.filter((d) => d !== 1);
-  const rank = value.dims.length;
-  if (C > 1 && (dims.length !== 1 || !(rank === 3 || rank === 4) || value.dims[rank - 3] !== C))
-    return undefined;
-  return Array.from(value.data, shortestFloat32);
-}
-
-function normalize(n: ImportNode): Conversion {
-  const x = dynamic(n, 0, 4);
-  const unsupported = (): never =>
-    n.fail(
-      'is supported only as the input normalisation Div(Sub(input, mean), std), per channel, right after a graph input',
-    );
-  if (!n.isGraphInput(x) || n.soleConsumer(inputName(n.node, 0)) !== n.node) return unsupported();
-  const mean = perChannel(n, n.staticOf(inputName(n.node, 1)), x.shape[1]);
-  const div = n.soleConsumer(outputName(n.node));
-  if (mean === undefined || div?.opType !== 'Div' || inputName(div, 0) !== outputName(n.node))
-    return unsupported();
-  const std = perChannel(n, n.staticOf(inputName(div, 1)), x.shape[1]);
-  if (std === undefined) return unsupported();
-  n.consume(div).done();
-  n.attributes.done();
-  return { kind: 'normalize', input: x, mean, std, last: div };
-}
-
 function passThrough(n: ImportNode): Conversion {
   n.attributes.done();
   return { kind: 'alias', value: dynamic(n, 0), last: n.node };
@@ -481,6 +218,16 @@ function dropout(n: ImportNode): Conversion {
   }
   if ((n.node.output ?? []).filter((o) => o !== '').length > 1) {
     n.fail('the mask output is not supported (inference form)');
+  }
+  return passThrough(n);
+}
+
+/** Pad with zero pads (PyTorch writes one before AveragePool): the identity. */
+function pad(n: ImportNode): Conversion {
+  n.attributes.stringOneOf('mode', 'constant', ['constant']);
+  const pads = n.staticOf(inputName(n.node, 1));
+  if (pads?.kind !== 'int' || pads.data.some((p) => p !== 0)) {
+    n.fail('is supported with zero pads only (padding belongs to the Conv or pool that follows)');
   }
   return passThrough(n);
 }
@@ -545,5 +292,6 @@ export const IMPORTERS: Readonly<Record<string, Converter>> = {
   Sum: (n) => merge(n, 'Add'),
   Concat: (n) => merge(n, 'Concat'),
   Identity: passThrough,
+  Pad: pad,
   Dropout: dropout,
 };

@@ -1,8 +1,8 @@
 /**
- * A model PyTorch exported (scripts/make-onnx-fixture.py: conv-bn-relu, max pool, a residual
- * add, flatten, linear; torch.onnx.export, opset 17) imports and computes PyTorch's output
- * within 1e-5 of its scale; the same state dict, saved as safetensors, loads into the same
- * architecture built here and gives the same output.
+ * Models PyTorch exported (scripts/make-onnx-fixture.py: conv-bn-relu, max pool, a residual
+ * add, flatten, linear; and one of the other layers; torch.onnx.export, opset 17) import and
+ * compute PyTorch's outputs within 1e-5 of their scale; the first one's state dict, saved as
+ * safetensors, loads into the same architecture built here and gives the same output.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -76,6 +76,40 @@ describe('a PyTorch model', () => {
     const ort = (await runOrt(await ortSession(bytes), { image: x })).get('logits');
     assert.ok(ort !== undefined);
     assertWithinScale(ort, fixture.output.data, 'ONNX Runtime vs PyTorch');
+  });
+
+  it('the other layers as PyTorch exports them import and match PyTorch within 1e-5', async () => {
+    const bytes = read('torch-layers.onnx');
+    const layers = JSON.parse(new TextDecoder().decode(read('torch-layers.json'))) as {
+      input: Fixture['input'];
+      probs: Fixture['output'];
+      embedding: Fixture['output'];
+    };
+    const { graph } = importOnnx(bytes, { source: 'torch-layers.onnx' });
+    assert.deepEqual(
+      graph.nodes().map((n) => n.op),
+      [
+        'Conv2d',
+        'GELU',
+        'SiLU',
+        'Upsample',
+        'ConvTranspose2d',
+        'AvgPool2d',
+        'Upsample',
+        'Add',
+        'GlobalAvgPool2d',
+        'Flatten',
+        'Linear',
+        'Softmax',
+        'L2Normalize',
+      ],
+    );
+    const input = Tensor.from(layers.input.data, layers.input.shape);
+    const [probs, embedding] = ours(graph.eval(), { x: input }).values();
+    assertWithinScale(probs.data, layers.probs.data, 'softmax vs PyTorch');
+    assertWithinScale(embedding.data, layers.embedding.data, 'F.normalize vs PyTorch');
+    const ort = await runOrt(await ortSession(bytes), { x: input });
+    assertWithinScale(ort.get('probs') ?? [], layers.probs.data, 'ONNX Runtime vs PyTorch');
   });
 
   it('its state dict as safetensors loads into the same architecture built here', () => {
