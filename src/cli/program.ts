@@ -10,10 +10,14 @@
  *   convnet predict    --model DIR IMAGE...                                    (predict.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
+ *   convnet export     --model DIR --out model.onnx                            (export.ts)
+ *   convnet import     model.onnx --out DIR                                    (import.ts)
  */
 import { readFileSync } from 'node:fs';
 import { Command, type OutputConfiguration } from 'commander';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
@@ -29,6 +33,8 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   predictCommand,
   visualizeCommand,
   summaryCommand,
+  exportCommand,
+  importCommand,
 ];
 
 /** The package's version, from package.json (two levels up from src/cli and from dist/cli). */
