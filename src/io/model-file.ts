@@ -50,6 +50,9 @@ import { sha256Hex } from './sha256.js';
 /** The "format" value in the metadata of every model file. */
 export const MODEL_FILE_FORMAT = 'convnet-ts-model';
 
+/** The model file a training run (and `convnet import`) leaves in its directory. */
+export const MODEL_FILE_NAME = 'model.safetensors';
+
 /** The "__metadata__" keys of a model file. */
 const METADATA_KEYS = ['format', 'spec', 'sha256'];
 

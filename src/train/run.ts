@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelStats } from '../data/loader.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { encodeModelFile } from '../io/model-file.js';
+import { MODEL_FILE_NAME, encodeModelFile } from '../io/model-file.js';
 import {
   buildModel,
   completeModelSpec,
@@ -217,6 +217,3 @@ export function fewStepsWarning(images: number, epochs: number, batchSize: numbe
   const needed = Math.ceil(FEW_STEPS / Math.ceil(images / batch));
   return `warning: ${steps} optimizer step${steps === 1 ? '' : 's'} in all (${epochs} epoch${epochs === 1 ? '' : 's'} of ${batches} batch${batches === 1 ? '' : 'es'} of up to ${batchSize} images) is too few to learn much from ${images} training images; try --batch-size ${batch} --epochs ${needed} (${needed * Math.ceil(images / batch)} steps)`;
 }
-
-/** The one-file model (src/io/model-file.ts) that the browser playground opens. */
-export const MODEL_FILE_NAME = 'model.safetensors';

@@ -7,8 +7,8 @@ import { residentTensors } from '../kernels/backend.js';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
-import { modelFromFile } from '../io/model-file.js';
+import { CHECKPOINT_MANIFEST, CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
+import { MODEL_FILE_NAME, modelFromFile } from '../io/model-file.js';
 import { Graph } from '../nn/graph/graph.js';
 import { summary, type ModelSummary } from '../nn/summary.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
@@ -63,6 +63,11 @@ export async function loadTrainedModel(
       );
     }
     return loadModelFile(dir, resident);
+  }
+  // A directory with a model file and no checkpoint (convnet import writes one).
+  const modelFile = join(dir, MODEL_FILE_NAME);
+  if (!existsSync(join(dir, CHECKPOINT_MANIFEST)) && existsSync(modelFile)) {
+    return loadModelFile(modelFile, resident);
   }
   let checkpoint;
   try {

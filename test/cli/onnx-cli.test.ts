@@ -11,9 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { noGrad } from '../../src/autograd.js';
-import { encodeModelFile } from '../../src/io/model-file.js';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
-import { Graph } from '../../src/nn/graph/graph.js';
+import { encodeModelFile, modelFromFile } from '../../src/io/model-file.js';
 import { seedNet } from '../../src/nn/presets.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
@@ -68,13 +66,14 @@ describe('convnet export / import', () => {
     const imported = convnet(['import', onnx, '--out', dir]);
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, /10 layers, its input normalisation and 10 class names/);
-    const graph = Graph.fromSpec(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')));
-    const weights = decodeSafetensors(readFileSync(join(dir, 'weights.safetensors')));
-    graph.loadStateDict(weights.tensors);
-    assert.deepEqual(JSON.parse(weights.metadata.classNames ?? ''), classNames);
-    assert.deepEqual(JSON.parse(weights.metadata.normalize ?? ''), normalize);
-    const y = noGrad(() => graph.eval().forward(normalized));
+    const { spec, model: graph } = modelFromFile(readFileSync(join(dir, 'model.safetensors')));
+    assert.deepEqual(spec.classNames, classNames);
+    assert.deepEqual(spec.normalize, normalize);
+    const y = noGrad(() => graph.forward(normalized));
     assert.deepEqual(y.data, expected.data);
+    // The imported model is a model like any other: export it again, from its directory.
+    const again = convnet(['export', '--model', dir, '--out', join(work, 'again.onnx')]);
+    assert.equal(again.code, 0, again.stderr);
   });
 
   it('import of a file that is not ONNX fails naming the file', () => {
