@@ -40,6 +40,25 @@ export class PoolGeometry {
   OW: i32;
 }
 
+/**
+ * A convolution whose im2col is its input itself: a 1x1 kernel, stride 1, no padding, and an
+ * output the size of the input (a transposed convolution seen as a conv, whose output padding
+ * can make the sizes differ, is not one).
+ */
+@inline
+export function isDirect(g: ConvGeometry): bool {
+  return (
+    g.KH == 1 &&
+    g.KW == 1 &&
+    g.strideH == 1 &&
+    g.strideW == 1 &&
+    g.padH == 0 &&
+    g.padW == 0 &&
+    g.OH == g.H &&
+    g.OW == g.W
+  );
+}
+
 /** The range [start, end) of `count` items that thread `tid` of `threads` owns. */
 @inline
 export function shareStart(count: i32, tid: i32, threads: i32): i32 {
