@@ -21,3 +21,5 @@ export * from './sigmoid.js';
 export * from './silu.js';
 export * from './sub.js';
 export * from './tanh.js';
+export * from './upsample-bilinear2d.js';
+export * from './upsample-nearest2d.js';

@@ -1,7 +1,7 @@
 /**
  * Geometry records written by the host (field order: src/kernels/wasm/geometry-records.ts) into wasm memory as
  * consecutive i32 fields, in exactly this order. They mirror Conv2dGeometry, Pool2dGeometry and
- * LinearGeometry of src/shape.ts, where every size was computed and checked.
+ * Upsample2dGeometry (its sizes) of src/shape/, where every size was computed and checked.
  */
 
 @unmanaged
@@ -36,6 +36,16 @@ export class PoolGeometry {
   strideW: i32;
   padH: i32;
   padW: i32;
+  OH: i32;
+  OW: i32;
+}
+
+@unmanaged
+export class UpsampleGeometry {
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
   OH: i32;
   OW: i32;
 }
