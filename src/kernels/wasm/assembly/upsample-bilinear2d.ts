@@ -7,17 +7,22 @@
  *   y[i, :]   = rw0[i] * row(r0[i]) + rw1[i] * row(r1[i])             (down the rows)
  *
  * with the taps (first, second) and their weights (1 - l, l) of each axis computed by the host
- * (src/shape/upsample-taps.ts). The backward pass is the transpose, per plane:
+ * (src/shape/upsample-taps.ts). The backward pass is the transpose, per plane, down the rows
+ * first (so that the scalar part runs on H rows, not OH):
  *
- *   t_i[w]       = sum_{j: c0[j] = w} cw0[j] dy[i,j] + sum_{j: c1[j] = w} cw1[j] dy[i,j]
- *   dx[r0[i], :] += rw0[i] * t_i,   dx[r1[i], :] += rw1[i] * t_i       (i = 0 .. OH-1, in order)
+ *   u[r0[i], :] += rw0[i] * dy[i, :],   u[r1[i], :] += rw1[i] * dy[i, :]   (i = 0 .. OH-1)
+ *   dx[r, w]     = sum_{(j, v) in cols(w)} v * u[r, j]
+ *
+ * where cols(w) lists the output columns that read input column w with their weights, in
+ * order of j (the taps transposed by the host: colStarts[w] .. colStarts[w+1] index colEntries
+ * and colEntryWeights).
  *
  * The forward splits output rows among threads (each row is computed on its own, keeping the
  * last two input rows it interpolated across); the backward gives each thread whole planes,
  * added in the same order whatever the thread count.
  *
  * A tap table is (first[out], second[out]) as i32 and a weight table (w0[out], w1[out]) as f32.
- * Scratch per thread: two rows of OW floats (forward), one row of W floats (backward).
+ * Scratch per thread: two rows of OW floats (forward), u, H rows of OW floats (backward).
  */
 import { shareStart, UpsampleGeometry } from './lib/geometry';
 
@@ -109,18 +114,18 @@ export function upsampleBilinear2dForward(
   }
 }
 
-/** dx[row, :] += weight * t, over W floats. */
+/** row[:] += weight * src[:], over `count` floats. */
 @inline
-function addScaledRow(row: usize, t: usize, weight: f32, W: i32): void {
+function addScaledRow(row: usize, src: usize, weight: f32, count: i32): void {
   const v = f32x4.splat(weight);
-  let w = 0;
-  for (; w + 4 <= W; w += 4) {
-    const at = <usize>w * 4;
-    v128.store(row + at, f32x4.add(v128.load(row + at), f32x4.mul(v, v128.load(t + at))));
+  let j = 0;
+  for (; j + 4 <= count; j += 4) {
+    const at = <usize>j * 4;
+    v128.store(row + at, f32x4.add(v128.load(row + at), f32x4.mul(v, v128.load(src + at))));
   }
-  for (; w < W; w++) {
-    const at = <usize>w * 4;
-    store<f32>(row + at, load<f32>(row + at) + weight * load<f32>(t + at));
+  for (; j < count; j++) {
+    const at = <usize>j * 4;
+    store<f32>(row + at, load<f32>(row + at) + weight * load<f32>(src + at));
   }
 }
 
@@ -132,8 +137,9 @@ export function upsampleBilinear2dBackward(
   dy: usize,
   rows: usize,
   rowWeights: usize,
-  cols: usize,
-  colWeights: usize,
+  colStarts: usize,
+  colEntries: usize,
+  colEntryWeights: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
@@ -142,26 +148,30 @@ export function upsampleBilinear2dBackward(
     W = g.W,
     OH = g.OH,
     OW = g.OW;
-  const t = scratch + <usize>(tid * scratchStride);
+  const u = scratch + <usize>(tid * scratchStride);
   const planes = g.N * g.C;
   const end = shareStart(planes, tid + 1, threads);
   for (let plane = shareStart(planes, tid, threads); plane < end; plane++) {
-    const dxPlane = dx + <usize>(plane * H * W) * 4;
-    memory.fill(dxPlane, 0, <usize>(H * W) * 4);
+    memory.fill(u, 0, <usize>(H * OW) * 4);
     for (let i = 0; i < OH; i++) {
-      memory.fill(t, 0, <usize>W * 4);
       const dyRow = dy + <usize>((plane * OH + i) * OW) * 4;
-      for (let j = 0; j < OW; j++) {
-        const d = load<f32>(dyRow + <usize>j * 4);
-        const at0 = t + <usize>tap(cols, j) * 4;
-        store<f32>(at0, load<f32>(at0) + weight(colWeights, j) * d);
-        const at1 = t + <usize>tap(cols + <usize>OW * 4, j) * 4;
-        store<f32>(at1, load<f32>(at1) + weight(colWeights + <usize>OW * 4, j) * d);
-      }
       const r0 = tap(rows, i);
       const r1 = tap(rows + <usize>OH * 4, i);
-      addScaledRow(dxPlane + <usize>(r0 * W) * 4, t, weight(rowWeights, i), W);
-      addScaledRow(dxPlane + <usize>(r1 * W) * 4, t, weight(rowWeights + <usize>OH * 4, i), W);
+      addScaledRow(u + <usize>(r0 * OW) * 4, dyRow, weight(rowWeights, i), OW);
+      addScaledRow(u + <usize>(r1 * OW) * 4, dyRow, weight(rowWeights + <usize>OH * 4, i), OW);
+    }
+    const dxPlane = dx + <usize>(plane * H * W) * 4;
+    for (let r = 0; r < H; r++) {
+      const uRow = u + <usize>(r * OW) * 4;
+      const out = dxPlane + <usize>(r * W) * 4;
+      for (let w = 0; w < W; w++) {
+        let sum: f32 = 0;
+        const e1 = tap(colStarts, w + 1);
+        for (let e = tap(colStarts, w); e < e1; e++) {
+          sum += weight(colEntryWeights, e) * load<f32>(uRow + <usize>tap(colEntries, e) * 4);
+        }
+        store<f32>(out + <usize>w * 4, sum);
+      }
     }
   }
 }
