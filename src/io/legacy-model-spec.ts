@@ -192,5 +192,5 @@ export function legacyModelSpec(json: JsonValue | object, source: string): Model
     if (!(error instanceof RangeError)) throw error;
     return fail(error.message);
   }
-  return { name: preset, graph, seed, classNames, normalize, dataset };
+  return { name: preset, task: 'classification', graph, seed, classNames, normalize, dataset };
 }

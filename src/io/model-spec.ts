@@ -5,6 +5,7 @@
  *
  *   { "format": "convnet-ts model", "version": 2,
  *     "name": "seed-net",                          the preset's name, or the graph file's
+ *     "task": "classification",                    what its outputs mean (MODEL_TASKS)
  *     "seed": 0,                                   the initial weights' seed
  *     "classNames": ["0", "1", ...],               one per output, in order
  *     "normalize": { "mean": [0.13], "std": [0.31] },   per input channel, for pixels in [0,1]
@@ -32,9 +33,21 @@ export interface ModelNormalize {
   std: readonly number[];
 }
 
+/**
+ * What a model's outputs mean, which decides how it is trained, evaluated and used:
+ *
+ *   classification  one output (N, K): a score per class (classNames has K names)
+ *   embedding       one output (N, D): a vector per image (classNames: the training labels)
+ *   detection       heads over a grid of the image (classNames: the object classes)
+ *   segmentation    one output (N, K, H, W): a score per class per pixel
+ */
+export const MODEL_TASKS = ['classification', 'embedding', 'detection', 'segmentation'] as const;
+export type ModelTask = (typeof MODEL_TASKS)[number];
+
 export interface ModelSpec {
   /** The preset's name, or the graph file's ('my-net'): titles and file names use it. */
   name: string;
+  task: ModelTask;
   graph: GraphSpec;
   seed: number;
   /** One per output class. */
@@ -47,6 +60,8 @@ export interface ModelSpec {
 /** A spec as code gives it: everything but the graph may be left out. */
 export interface ModelSpecInput {
   name?: string;
+  /** Default 'classification'. */
+  task?: ModelTask;
   /** A checked graph or graph JSON data. */
   graph: unknown;
   seed?: number;
@@ -72,6 +87,7 @@ const specSchema = z.strictObject({
   format: z.literal(MODEL_SPEC_FORMAT, { error: `expected "${MODEL_SPEC_FORMAT}"` }).optional(),
   version: z.literal(MODEL_SPEC_VERSION, { error: `expected ${MODEL_SPEC_VERSION}` }).optional(),
   name: z.string().min(1, { error: 'expected a non-empty name' }).max(200).optional(),
+  task: z.enum(MODEL_TASKS, { error: `expected one of ${MODEL_TASKS.join(', ')}` }).optional(),
   seed: z
     .number()
     .int({ error: 'expected an integer' })
@@ -166,13 +182,16 @@ export function completeModelSpec(
       `normalize must hold ${channels} mean(s) and std(s), one per input channel, got ${normalize.mean.length} and ${normalize.std.length}`,
     );
   }
+  const task = given.task ?? 'classification';
   let classNames = given.classNames;
+  if (classNames === undefined && task !== 'classification') classNames = [];
   if (classNames === undefined) {
     const K = classCount(Graph.fromSpec(graph));
     classNames = K === null ? [] : Array.from({ length: K }, (_, k) => String(k));
   }
   return {
     name: given.name ?? 'model',
+    task,
     graph,
     seed: given.seed ?? 0,
     classNames: [...classNames],
@@ -187,6 +206,7 @@ export function modelSpecToJson(spec: ModelSpec): JsonObject {
     format: MODEL_SPEC_FORMAT,
     version: MODEL_SPEC_VERSION,
     name: spec.name,
+    task: spec.task,
     seed: spec.seed,
     classNames: [...spec.classNames],
     normalize: { mean: [...spec.normalize.mean], std: [...spec.normalize.std] },
@@ -201,7 +221,7 @@ export function modelSpecToJson(spec: ModelSpec): JsonObject {
  */
 export function buildModel(spec: ModelSpec, source = 'model spec'): Graph {
   const graph = Graph.fromSpec(spec.graph, { seed: spec.seed, source: `${source}: graph` });
-  const K = classCount(graph);
+  const K = spec.task === 'classification' ? classCount(graph) : null;
   if (K !== null && spec.classNames.length !== 0 && spec.classNames.length !== K) {
     throw new ModelSpecError(
       source,

@@ -160,6 +160,7 @@ export async function trainRun({
   const classNames = [...data.train.classNames];
   const spec: ModelSpec = resumedSpec ?? {
     name: modelName(config.model),
+    task: 'classification',
     graph: await graphFor(config.model, [C, H, W], classNames.length),
     seed: config.seed,
     classNames,

@@ -53,6 +53,7 @@ describe('model file', () => {
       format: 'convnet-ts model',
       version: 2,
       name: 'seed-net',
+      task: 'classification',
       seed: 3,
       classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
       normalize: { mean: [0], std: [1] },
@@ -137,6 +138,7 @@ describe('model file', () => {
     const lenetFile = modelFromFile(encodeModelFile(lenetSpec, lenet));
     assert.deepEqual(lenetFile.spec, {
       name: 'lenet5',
+      task: 'classification',
       graph: presetGraph('lenet5', {
         activation: 'tanh',
         pooling: 'avg',
