@@ -388,6 +388,27 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     );
   });
 
+  it('opens a model file of any graph and draws its nodes, skip and feature maps', async () => {
+    const graph = JSON.parse(
+      readFileSync(new URL('../../examples/graphs/residual-net.json', import.meta.url), 'utf8'),
+    );
+    const model = nn.Graph.fromSpec(graph, { seed: 3 });
+    const file = join(workDir, 'residual-net.safetensors');
+    writeFileSync(file, encodeModelFile({ name: 'residual-net', graph, seed: 3 }, model));
+    await page.setInputFiles('#load-input', file);
+    await page.waitForSelector('#model-status[data-description="residual-net.safetensors"]');
+    await page.waitForSelector('#architecture svg g.edge.skip');
+    const boxes = await page.$$eval('#architecture svg g.box', (groups) =>
+      groups.map((g) => g.getAttribute('data-name')),
+    );
+    assert.ok(boxes.includes('block.add'), `boxes: ${boxes.join(', ')}`);
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#layers figcaption')).some((c) =>
+        (c.textContent ?? '').startsWith('block.add Add 16×28×28'),
+      ),
+    );
+  });
+
   it('loads a model trained in Node and predicts what Node predicts', async () => {
     // A file that is not a model: a message that says what to open instead.
     await page.setInputFiles('#load-input', {
