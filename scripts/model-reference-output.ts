@@ -17,6 +17,7 @@
  * and "inputs" / "outputs" (JSON arrays of names, in the graph's order).
  */
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import type { ModelSpec } from '../src/io/model-spec.js';
@@ -46,42 +47,47 @@ function normalized(pixels: Tensor, spec: ModelSpec): Tensor {
   return new Tensor(x, pixels.shape);
 }
 
-function positiveInt(value: string, flag: string): number {
+function nonNegativeInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0)
     throw new Error(`${flag} must be an integer >= 0, got ${value}`);
   return n;
 }
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      image: { type: 'string' },
-      seed: { type: 'string', default: '0' },
-      batch: { type: 'string', default: '4' },
-    },
-  });
-  if (positionals.length !== 1 || values.out === undefined) throw new Error(usage);
-  const modelPath = positionals[0];
+export interface ReferenceInputOptions {
+  /** An image file, prepared as `convnet predict` prepares it; else seeded pixels. */
+  image?: string;
+  seed?: number;
+  batch?: number;
+}
+
+export interface ReferenceOutput {
+  /** pixels.<input>, input.<input>, output.<output>, as described at the top of this file. */
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** What convnet-ts computes for the model at `modelPath` (directory or model file). */
+export async function referenceOutput(
+  modelPath: string,
+  { image, seed = 0, batch = 4 }: ReferenceInputOptions = {},
+): Promise<ReferenceOutput> {
   const { model, spec } = await loadTrainedModel(modelPath);
   const inputs = model.inputs;
   const tensors = new Map<string, Tensor>();
   let made: string;
-  if (values.image !== undefined) {
-    if (inputs.length !== 1)
+  if (image !== undefined) {
+    if (inputs.length !== 1) {
       throw new Error(`--image needs a model of one input, not ${inputs.length}`);
+    }
     const identity = {
       ...spec,
       normalize: { mean: spec.normalize.mean.map(() => 0), std: spec.normalize.std.map(() => 1) },
     };
-    const { pixels } = prepareImageFile(identity, values.image);
+    const { pixels } = prepareImageFile(identity, image);
     tensors.set(`pixels.${inputs[0].name}`, new Tensor(pixels, [1, ...inputs[0].shape]));
-    made = `image ${values.image}, prepared as convnet predict prepares it`;
+    made = `image ${image}, prepared as convnet predict prepares it`;
   } else {
-    const seed = positiveInt(values.seed, '--seed');
-    const batch = Math.max(1, positiveInt(values.batch, '--batch'));
     const rng = new Rng(seed);
     for (const input of inputs) {
       tensors.set(`pixels.${input.name}`, Tensor.uniform([batch, ...input.shape], rng));
@@ -100,21 +106,41 @@ async function main(): Promise<void> {
   }
   const outputs = noGrad(() => model.run(graphInputs));
   for (const [name, y] of outputs) tensors.set(`output.${name}`, y.clone('float32'));
-  const bytes = encodeSafetensors(tensors, {
+  const metadata = {
     format: REFERENCE_OUTPUT_FORMAT,
     model: resolve(modelPath),
     input: made,
     inputs: JSON.stringify(inputs.map((i) => i.name)),
     outputs: JSON.stringify(model.outputs),
-  });
-  await writeFileAtomic(values.out, bytes);
-  const shapes = [...tensors].map(([name, t]) => `${name} (${t.shape.join(',')})`).join(', ');
-  console.log(`wrote ${values.out}: ${shapes}; ${made}`);
+  };
+  return { tensors, metadata };
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    `model-reference-output: ${error instanceof Error ? error.message : String(error)}`,
-  );
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      image: { type: 'string' },
+      seed: { type: 'string', default: '0' },
+      batch: { type: 'string', default: '4' },
+    },
+  });
+  if (positionals.length !== 1 || values.out === undefined) throw new Error(usage);
+  const { tensors, metadata } = await referenceOutput(positionals[0], {
+    image: values.image,
+    seed: nonNegativeInt(values.seed, '--seed'),
+    batch: Math.max(1, nonNegativeInt(values.batch, '--batch')),
+  });
+  await writeFileAtomic(values.out, encodeSafetensors(tensors, metadata));
+  const shapes = [...tensors].map(([name, t]) => `${name} (${t.shape.join(',')})`).join(', ');
+  console.log(`wrote ${values.out}: ${shapes}; ${metadata.input}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`model-reference-output: ${message}`);
+    process.exitCode = 1;
+  });
+}
