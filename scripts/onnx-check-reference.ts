@@ -11,6 +11,7 @@
  * difference exceeds tolerance x scale.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { decodeSafetensors } from '../src/io/safetensors.js';
@@ -86,7 +87,10 @@ async function main(): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(`onnx-check-reference: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`onnx-check-reference: ${message}`);
+    process.exitCode = 1;
+  });
+}
