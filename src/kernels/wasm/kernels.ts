@@ -20,3 +20,4 @@ export * from './sigmoid.js';
 export * from './silu.js';
 export * from './sub.js';
 export * from './tanh.js';
+export * from './top-k.js';
