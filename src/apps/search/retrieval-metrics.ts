@@ -62,7 +62,7 @@ export class RetrievalMetrics {
       this.skipped++;
       return;
     }
-    if (ranked.length < Math.min(R, this.needed(R)) || ranked.length === 0) {
+    if (ranked.length < R) {
       throw new RangeError(
         `RetrievalMetrics.add: ${ranked.length} neighbours ranked, but R is ${R}: MAP@R needs the first R`,
       );
