@@ -10,12 +10,16 @@
  *   convnet predict    --model DIR IMAGE...                                    (predict.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
+ *   convnet index      --model DIR [--store DB]                                (index-gallery.ts)
+ *   convnet search     --model DIR [--store DB | --hnsw] IMAGE [--k N]         (search.ts)
  */
 import { readFileSync } from 'node:fs';
 import { Command, type OutputConfiguration } from 'commander';
 import { evalCommand } from './eval.js';
+import { indexCommand } from './index-gallery.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
+import { searchCommand } from './search.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 import { visualizeCommand } from './visualize.js';
@@ -29,6 +33,8 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   predictCommand,
   visualizeCommand,
   summaryCommand,
+  indexCommand,
+  searchCommand,
 ];
 
 /** The package's version, from package.json (two levels up from src/cli and from dist/cli). */
