@@ -74,7 +74,7 @@ export async function evalRetrievalCommand(command: Command, output: CliOutput):
       const hidden = hiddenLayerOf(trained.model);
       const cn = trained.spec.normalize;
       score(
-        `classifier hidden layer (${trained.spec.preset}), cosine`,
+        `classifier hidden layer (${trained.spec.name}), cosine`,
         normalizeRows(await embedDataset(hidden, test, { normalize: cn })),
         normalizeRows(await embedDataset(hidden, train, { normalize: cn })),
         start,

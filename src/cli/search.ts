@@ -20,7 +20,7 @@ import {
 import { VectorStore } from '../apps/search/vector-store.js';
 import { Tensor } from '../tensor.js';
 import { prepareImageFile } from '../train/predict.js';
-import type { ModelSpec } from '../train/model-spec.js';
+import type { ModelSpec } from '../io/model-spec.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { parseInteger, withBackendOptions, type CliOutput } from './options.js';
 
@@ -79,14 +79,12 @@ export function searchCommand(output: CliOutput): Command {
             `--label ${flags.label} is not one of the model's classes: ${spec.classNames.join(', ')}`,
           );
         // prepareImageFile reads a classifier's spec; these are the fields it uses.
+
         const asModelSpec: ModelSpec = {
-          preset: 'seed-net',
-          options: {
-            seed: spec.options.seed,
-            inChannels: spec.options.inChannels,
-            numClasses: spec.classNames.length,
-            imageSize: spec.options.imageSize,
-          },
+          name: 'embedding-net',
+          task: 'embedding',
+          graph: m.model.spec(),
+          seed: spec.options.seed,
           classNames: spec.classNames,
           normalize: spec.normalize,
           dataset: spec.dataset,

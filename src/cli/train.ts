@@ -22,6 +22,7 @@ import {
   type TrainConfig,
 } from '../train/recipe.js';
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
+import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
 import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
 import {
@@ -124,8 +125,8 @@ export function trainCommand(output: CliOutput): Command {
       )
       .addOption(
         new Option(
-          '--model <preset>',
-          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
+          '--model <preset-or-file>',
+          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
         )
           .argParser(parseModelPreset)
           .default(d.model),
@@ -296,7 +297,7 @@ export function trainCommand(output: CliOutput): Command {
         valSplit: flags.valSplit,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
-        model: isPresetName(flags.model) ? flags.model : d.model,
+        model: flags.model,
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         optimizer:
@@ -314,7 +315,7 @@ export function trainCommand(output: CliOutput): Command {
       const datasetLabel = isBuiltinDataset(dataset)
         ? dataset
         : (dataset.split('/').pop() ?? 'folder');
-      out = flags.out ?? `runs/${datasetLabel}-${config.model}`;
+      out = flags.out ?? `runs/${datasetLabel}-${modelName(config.model)}`;
     }
     const backend = await selectBackend(flags.backend, flags.threads);
     const reporter = consoleReporter({ stream: output.stdout });

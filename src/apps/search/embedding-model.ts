@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { residentTensors } from '../../kernels/backend.js';
-import type { Sequential } from '../../nn/sequential.js';
+import type { Graph } from '../../nn/graph/graph.js';
 import { decodeSafetensors, encodeSafetensors } from '../../io/safetensors.js';
 import { embeddingNet } from './embedding-net.js';
 
@@ -44,13 +44,13 @@ const specSchema = z.strictObject({
 export type EmbeddingSpec = z.infer<typeof specSchema>;
 
 /** Builds the spec's network (untrained), optionally in the backend's resident memory. */
-export function buildEmbeddingModel(spec: EmbeddingSpec, resident = false): Sequential {
-  const build = (): Sequential => embeddingNet(spec.options);
+export function buildEmbeddingModel(spec: EmbeddingSpec, resident = false): Graph {
+  const build = (): Graph => embeddingNet(spec.options);
   return resident ? residentTensors(build) : build();
 }
 
 /** The model file's bytes. */
-export function encodeEmbeddingModel(spec: EmbeddingSpec, model: Sequential): Uint8Array {
+export function encodeEmbeddingModel(spec: EmbeddingSpec, model: Graph): Uint8Array {
   return encodeSafetensors(model.stateDict(), {
     format: EMBEDDING_FORMAT,
     spec: JSON.stringify(specSchema.parse(spec)),
@@ -61,7 +61,7 @@ export function encodeEmbeddingModel(spec: EmbeddingSpec, model: Sequential): Ui
 export function decodeEmbeddingModel(
   bytes: Uint8Array,
   { source = 'embedding model', resident = false }: { source?: string; resident?: boolean } = {},
-): { spec: EmbeddingSpec; model: Sequential } {
+): { spec: EmbeddingSpec; model: Graph } {
   const { tensors, metadata } = decodeSafetensors(bytes, { source });
   if (metadata.format !== EMBEDDING_FORMAT) {
     throw new Error(

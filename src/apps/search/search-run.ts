@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { channelStats } from '../../data/loader.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { readSafetensors, writeSafetensors } from '../../io/safetensors-file.js';
-import type { Sequential } from '../../nn/sequential.js';
+import type { Graph } from '../../nn/graph/graph.js';
 import { Tensor } from '../../tensor.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
 import { loadTrainingData, type TrainingData } from '../../train/recipe.js';
@@ -116,7 +116,7 @@ async function loadData(
 
 export interface SearchModel {
   spec: EmbeddingSpec;
-  model: Sequential;
+  model: Graph;
   dir: string;
 }
 

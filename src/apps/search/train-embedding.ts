@@ -13,7 +13,7 @@
  */
 import type { Dataset } from '../../data/dataset.js';
 import { DataLoader, type NormalizeOptions } from '../../data/loader.js';
-import type { Sequential } from '../../nn/sequential.js';
+import type { Graph } from '../../nn/graph/graph.js';
 import { Adam } from '../../optim/adam.js';
 import { OneCycleLR } from '../../optim/one-cycle-lr.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
@@ -44,7 +44,7 @@ export function defaultLoss(name: LossName): EmbeddingLossConfig {
 
 export interface TrainEmbeddingOptions {
   /** Takes (B,C,H,W) images, gives (B,D) unit vectors (embeddingNet). */
-  model: Sequential;
+  model: Graph;
   train: Dataset;
   test: Dataset;
   loss: EmbeddingLossConfig;
