@@ -6,7 +6,10 @@
  * hidden layer by cosine. eval.ts parses the options and calls this.
  */
 import type { Command } from 'commander';
-import type { InMemoryDataset } from '../data/dataset.js';
+import type { Dataset, InMemoryDataset } from '../data/dataset.js';
+import type { NormalizeOptions } from '../data/loader.js';
+import type { Layer } from '../nn/module.js';
+import { countProgress } from '../train/progress.js';
 import { embedDataset } from '../apps/search/embed.js';
 import { hiddenLayerOf } from '../apps/search/embedding-net.js';
 import { normalizeRows, withL2Column, type Vectors } from '../apps/search/exact-search.js';
@@ -14,16 +17,18 @@ import { evaluateRetrieval } from '../apps/search/retrieval-eval.js';
 import type { RetrievalScores } from '../apps/search/retrieval-metrics.js';
 import { loadModelData, loadSearchModel } from '../apps/search/search-run.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
-import { loadTrainedModel } from '../train/trained-model.js';
+import { loadTrainedModel, requireClassifier } from '../train/trained-model.js';
 import { count, type CliOutput } from './options.js';
 
 interface RetrievalFlags {
   model: string;
   classifier?: string;
+  dataset?: string;
   threads?: number;
   backend: BackendChoice;
   limitTest?: number;
   limitTrain?: number;
+  dataDir?: string;
   json: boolean;
 }
 
@@ -44,6 +49,10 @@ export async function evalRetrievalCommand(command: Command, output: CliOutput):
   const backend = await selectBackend(flags.backend, flags.threads);
   try {
     const m = await loadSearchModel(flags.model);
+    if (flags.dataset !== undefined)
+      throw new Error(
+        `--dataset does not apply to --task retrieval: the queries and the gallery come from the dataset the model was trained on (${m.spec.dataset ?? 'not recorded'})`,
+      );
     const data = await loadModelData(m, flags);
     const { train, test } = data;
     const rows: Row[] = [];
@@ -53,12 +62,28 @@ export async function evalRetrievalCommand(command: Command, output: CliOutput):
       });
       rows.push({ embedding, scores, seconds: (performance.now() - start) / 1000 });
     };
+    const embed = async (
+      model: Layer,
+      dataset: Dataset,
+      normalize: NormalizeOptions,
+      label: string,
+    ): Promise<Vectors> => {
+      const bar = countProgress(label, dataset.length, {
+        stream: output.stdout,
+        interactive: !flags.json && output.stdout.isTTY === true,
+      });
+      try {
+        return await embedDataset(model, dataset, { normalize, onProgress: (d) => bar.update(d) });
+      } finally {
+        bar.stop();
+      }
+    };
     let start = performance.now();
     const normalize = m.spec.normalize;
     score(
-      `ours: ${m.spec.loss.name} ${m.spec.options.dim}-d, cosine`,
-      await embedDataset(m.model, test, { normalize }),
-      await embedDataset(m.model, train, { normalize }),
+      `ours: ${m.spec.name}, ${m.dim}-d, cosine`,
+      await embed(m.model, test, normalize, 'embedding the queries'),
+      await embed(m.model, train, normalize, 'embedding the gallery'),
       start,
     );
     start = performance.now();
@@ -71,12 +96,13 @@ export async function evalRetrievalCommand(command: Command, output: CliOutput):
     if (flags.classifier !== undefined) {
       start = performance.now();
       const trained = await loadTrainedModel(flags.classifier, { resident: true });
+      requireClassifier(trained);
       const hidden = hiddenLayerOf(trained.model);
       const cn = trained.spec.normalize;
       score(
         `classifier hidden layer (${trained.spec.name}), cosine`,
-        normalizeRows(await embedDataset(hidden, test, { normalize: cn })),
-        normalizeRows(await embedDataset(hidden, train, { normalize: cn })),
+        normalizeRows(await embed(hidden, test, cn, 'classifier: the queries')),
+        normalizeRows(await embed(hidden, train, cn, 'classifier: the gallery')),
         start,
       );
     }

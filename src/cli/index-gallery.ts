@@ -12,6 +12,7 @@ import { topK, type Vectors } from '../apps/search/exact-search.js';
 import { neighborRecall } from '../apps/search/retrieval-metrics.js';
 import { buildGallery, loadModelData, loadSearchModel } from '../apps/search/search-run.js';
 import { VectorStore } from '../apps/search/vector-store.js';
+import { countProgress } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { count, parseInteger, withBackendOptions, type CliOutput } from './options.js';
 
@@ -19,6 +20,7 @@ interface IndexFlags {
   model: string;
   store?: string;
   table: string;
+  dataDir?: string;
   queries: number;
   threads?: number;
   backend: BackendChoice;
@@ -49,6 +51,7 @@ export function indexCommand(output: CliOutput): Command {
         'also write the vectors to PostgreSQL: a folder (embedded PGlite) or a postgres:// URL',
       )
       .option('--table <name>', 'the store table', 'convnet_embeddings')
+      .option('--data-dir <dir>', 'where the Fashion-MNIST files are (fashion-mnist only)')
       .addOption(
         new Option('--queries <n>', 'test images used to measure search')
           .argParser(parseInteger(1))
@@ -68,7 +71,13 @@ export function indexCommand(output: CliOutput): Command {
         log(`kernels: ${backend.description}`);
         const m = await loadSearchModel(flags.model);
         const data = await loadModelData(m, flags);
-        const built = await buildGallery(m, data);
+        const bar = countProgress('embedding the gallery', data.train.length, {
+          stream: output.stdout,
+          interactive: !flags.json && output.stdout.isTTY === true,
+        });
+        const built = await buildGallery(m, data, (done) => bar.update(done)).finally(() =>
+          bar.stop(),
+        );
         const { vectors, labels } = built.gallery;
         const report: Record<string, unknown> = {
           gallery: vectors.count,

@@ -20,7 +20,7 @@ import {
 import { VectorStore } from '../apps/search/vector-store.js';
 import { Tensor } from '../tensor.js';
 import { prepareImageFile } from '../train/predict.js';
-import type { ModelSpec } from '../io/model-spec.js';
+import { modelInput } from '../io/model-spec.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { parseInteger, withBackendOptions, type CliOutput } from './options.js';
 
@@ -30,6 +30,7 @@ interface SearchFlags {
   hnsw: boolean;
   store?: string;
   table: string;
+  dataDir?: string;
   out?: string;
   label?: string;
   threads?: number;
@@ -63,6 +64,10 @@ export function searchCommand(output: CliOutput): Command {
       )
       .option('--table <name>', 'the store table', 'convnet_embeddings')
       .option('--out <file>', 'write a PNG of the query beside its results')
+      .option(
+        '--data-dir <dir>',
+        'where the Fashion-MNIST files are, for --out (fashion-mnist only)',
+      )
       .option('--label <class>', "the query's class, to frame each result by whether it matches"),
   )
     .option('--json', 'print the results as JSON', false)
@@ -78,22 +83,14 @@ export function searchCommand(output: CliOutput): Command {
           throw new Error(
             `--label ${flags.label} is not one of the model's classes: ${spec.classNames.join(', ')}`,
           );
-        // prepareImageFile reads a classifier's spec; these are the fields it uses.
-
-        const asModelSpec: ModelSpec = {
-          name: 'embedding-net',
-          task: 'embedding',
-          graph: m.model.spec(),
-          seed: spec.options.seed,
-          classNames: spec.classNames,
-          normalize: spec.normalize,
-          dataset: spec.dataset,
-        };
-        const prepared = prepareImageFile(asModelSpec, image);
-        const [H, W] = spec.options.imageSize;
-        const shape = [1, spec.options.inChannels, H, W];
+        const prepared = prepareImageFile(spec, image);
+        const {
+          inChannels,
+          imageSize: [H, W],
+        } = modelInput(spec);
+        const shape = [1, inChannels, H, W];
         const query = noGrad(() => m.model.forward(new Tensor(prepared.pixels, shape)));
-        const q = { data: Float32Array.from(query.data), count: 1, dim: spec.options.dim };
+        const q = { data: Float32Array.from(query.data), count: 1, dim: m.dim };
         let hits: Hit[];
         let how: string;
         if (flags.store !== undefined) {
@@ -129,7 +126,7 @@ export function searchCommand(output: CliOutput): Command {
           }));
         }
         if (flags.out !== undefined) {
-          const data = await loadModelData(m);
+          const data = await loadModelData(m, flags);
           const [C] = data.train.imageShape;
           const tileOf = (id: number) =>
             imageTile(data.train.images.data.subarray(id * C * H * W, (id + 1) * C * H * W), [

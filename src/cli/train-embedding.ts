@@ -1,11 +1,11 @@
 /**
  * `convnet train --task embedding [--loss arcface|triplet] [--dim D] [--margin M] [--scale S]`:
  * the similar-image search half of train.ts, which parses the options and calls this; trains
- * the embedding preset (src/apps/search/) and saves DIR/embedding.safetensors.
+ * the embedding preset (src/apps/search/) and saves DIR/model.safetensors (task 'embedding') and DIR/embedding-run.json.
  */
 import type { Command } from 'commander';
 import { consoleReporter } from '../train/progress.js';
-import { resolveDatasetName } from '../train/recipe.js';
+import { isBuiltinDataset, resolveDatasetName } from '../train/recipe.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { trainEmbeddingRun } from '../apps/search/search-run.js';
 import { LOSS_NAMES, defaultLoss, type LossName } from '../apps/search/train-embedding.js';
@@ -26,14 +26,14 @@ const CLASSIFICATION_ONLY = [
   'gamma',
   'clipGradNorm',
   'stopAfter',
-  'imageSize',
-  'channels',
   'valSplit',
 ];
 
 export interface EmbeddingTrainFlags {
   dataset: string;
   dataDir?: string;
+  imageSize: number;
+  channels: number;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -62,6 +62,14 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
   }
   noteDatasetName(flags.dataset, output);
   const dataset = resolveDatasetName(flags.dataset);
+  const folderOnly = ['imageSize', 'channels'].filter(
+    (n) => command.getOptionValueSource(n) === 'cli',
+  );
+  if (isBuiltinDataset(dataset) && folderOnly.length > 0) {
+    throw new Error(
+      `${folderOnly.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size and channels`,
+    );
+  }
   const name = LOSS_NAMES.find((l) => l === flags.loss) ?? 'arcface';
   const loss = defaultLoss(name satisfies LossName);
   if (flags.margin !== undefined) loss.margin = flags.margin;
@@ -79,6 +87,8 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
       {
         dataset,
         dataDir: flags.dataDir ?? null,
+        imageSize: flags.imageSize,
+        channels: flags.channels,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
         dim: flags.dim,

@@ -218,7 +218,7 @@ export function trainCommand(output: CliOutput): Command {
     .addOption(
       new Option(
         '--margin <x>',
-        'embedding: the angular margin in radians (arcface, default 0.2) or the distance margin (triplet, default 0.2)',
+        'embedding: the angular margin in radians (arcface, default 0.2), or a hinge on the distance gap (triplet; default: the soft margin, softplus of the gap)',
       ).argParser(parseNonNegativeNumber),
     )
     .addOption(

@@ -1,7 +1,9 @@
 /**
  * The search application on disk (Node): a model directory holds
  *
- *   embedding.safetensors   the trained embedding model (embedding-model.ts)
+ *   model.safetensors       the trained embedding model: an ordinary model file (src/io/), its
+ *                           spec's task 'embedding', its graph ending in L2 normalisation
+ *   embedding-run.json      how it was trained (loss, data, schedule) and each epoch's scores
  *   gallery.safetensors     the gallery: vectors (N,D) and labels (N) of the training split,
  *                           with the dataset it came from in its metadata
  *   gallery.usearch         the HNSW index of the same vectors (hnsw-index.ts)
@@ -12,37 +14,40 @@
  * reads it.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { channelStats } from '../../data/loader.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { MODEL_FILE_NAME, decodeModelFile, encodeModelFile } from '../../io/model-file.js';
+import { modelInput, type ModelSpec } from '../../io/model-spec.js';
 import { readSafetensors, writeSafetensors } from '../../io/safetensors-file.js';
+import { residentTensors } from '../../kernels/backend.js';
 import type { Graph } from '../../nn/graph/graph.js';
 import { Tensor } from '../../tensor.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
 import { loadTrainingData, type TrainingData } from '../../train/recipe.js';
+import { loadTrainedModel } from '../../train/trained-model.js';
 import { embedDataset } from './embed.js';
-import {
-  buildEmbeddingModel,
-  decodeEmbeddingModel,
-  encodeEmbeddingModel,
-  type EmbeddingSpec,
-} from './embedding-model.js';
+import { EMBEDDING_NET, embeddingDim, embeddingNet } from './embedding-net.js';
 import type { Vectors } from './exact-search.js';
 import { HnswIndex } from './hnsw-index.js';
+import { datasetLabels } from './pk-batches.js';
 import {
   trainEmbedding,
   type EmbeddingEpoch,
   type EmbeddingLossConfig,
 } from './train-embedding.js';
 
-export const MODEL_FILE = 'embedding.safetensors';
+export const RUN_FILE = 'embedding-run.json';
 export const GALLERY_FILE = 'gallery.safetensors';
 export const HNSW_FILE = 'gallery.usearch';
 
 export interface EmbeddingRunConfig {
   dataset: string;
   dataDir: string | null;
+  /** Image folders: the side images are resized to, and 1 or 3 channels. */
+  imageSize: number;
+  channels: number;
   limitTrain: number | null;
   limitTest: number | null;
   dim: number;
@@ -59,25 +64,15 @@ export async function trainEmbeddingRun(
   config: EmbeddingRunConfig,
   out: string,
   reporter: ProgressReporter = silentReporter,
-): Promise<{ spec: EmbeddingSpec; history: EmbeddingEpoch[]; modelFile: string }> {
-  const data = await loadData(
-    config.dataset,
-    config.dataDir,
-    config.limitTrain,
-    config.limitTest,
-    reporter,
-  );
+): Promise<{ spec: ModelSpec; history: EmbeddingEpoch[]; modelFile: string }> {
+  const data = await loadData(config, reporter);
   const [C, H, W] = data.train.imageShape;
   const stats = channelStats(data.train);
-  const spec: EmbeddingSpec = {
-    options: { seed: config.seed, inChannels: C, imageSize: [H, W], dim: config.dim },
-    classNames: [...data.train.classNames],
-    normalize: { mean: [...stats.mean], std: [...stats.std] },
-    dataset: data.name,
-    dataDir: config.dataDir,
-    loss: config.loss,
-  };
-  const model = buildEmbeddingModel(spec, true);
+  const normalize = { mean: [...stats.mean], std: [...stats.std] };
+  const { seed, dim } = config;
+  const model = residentTensors(() =>
+    embeddingNet({ seed, inChannels: C, imageSize: [H, W], dim }),
+  );
   const history = await trainEmbedding({
     model,
     train: data.train,
@@ -87,27 +82,36 @@ export async function trainEmbeddingRun(
     batchSize: config.batchSize,
     lr: config.lr,
     weightDecay: config.weightDecay,
-    seed: config.seed,
-    normalize: spec.normalize,
+    seed,
+    normalize,
     reporter,
   });
-  const modelFile = join(out, MODEL_FILE);
+  const bytes = encodeModelFile(
+    {
+      name: EMBEDDING_NET,
+      task: 'embedding',
+      seed,
+      classNames: [...data.train.classNames],
+      normalize,
+      dataset: data.name,
+    },
+    model,
+  );
+  const modelFile = join(out, MODEL_FILE_NAME);
   await mkdir(out, { recursive: true });
-  await writeFileAtomic(modelFile, encodeEmbeddingModel(spec, model));
-  return { spec, history, modelFile };
+  await writeFileAtomic(modelFile, bytes);
+  const record = { config, history };
+  await writeFileAtomic(join(out, RUN_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  return { spec: decodeModelFile(bytes).spec, history, modelFile };
 }
 
-async function loadData(
-  dataset: string,
-  dataDir: string | null,
-  limitTrain: number | null,
-  limitTest: number | null,
-  reporter: ProgressReporter,
-): Promise<TrainingData> {
-  const data = await loadTrainingData(
-    { dataset, dataDir, imageSize: 28, channels: 3, limitTrain, limitTest },
-    (m) => reporter.message(m),
-  );
+type DataConfig = Pick<
+  EmbeddingRunConfig,
+  'dataset' | 'dataDir' | 'imageSize' | 'channels' | 'limitTrain' | 'limitTest'
+>;
+
+async function loadData(config: DataConfig, reporter: ProgressReporter): Promise<TrainingData> {
+  const data = await loadTrainingData(config, (m) => reporter.message(m));
   reporter.message(
     `dataset ${data.name}: ${data.train.length.toLocaleString('en-US')} training (gallery) and ${data.test.length.toLocaleString('en-US')} test (query) images (read in ${data.seconds.toFixed(2)} s)`,
   );
@@ -115,38 +119,54 @@ async function loadData(
 }
 
 export interface SearchModel {
-  spec: EmbeddingSpec;
+  spec: ModelSpec;
+  /** In evaluation mode, resident in the backend; gives (N, D) unit vectors. */
   model: Graph;
+  /** D. */
+  dim: number;
+  /** The directory the gallery and index go in (the model file's). */
   dir: string;
 }
 
-/** Reads a model directory's (or a model file's) embedding model, resident in the backend. */
+/**
+ * Reads a model directory's (or a model file's) embedding model, resident in the backend; a
+ * model of another task is refused, naming it.
+ */
 export async function loadSearchModel(path: string): Promise<SearchModel> {
-  const isFile = existsSync(path) && statSync(path).isFile();
-  const file = isFile ? path : join(path, MODEL_FILE);
-  if (!existsSync(file)) {
+  const trained = await loadTrainedModel(path, { resident: true });
+  const { spec, model } = trained;
+  if (spec.task !== 'embedding') {
     throw new Error(
-      `${file} does not exist: --model takes the directory that convnet train --task embedding --out DIR wrote`,
+      `${path} holds a ${spec.task} model (${spec.name}), not an embedding model: convnet index, convnet search and convnet eval --task retrieval take one that convnet train --task embedding wrote`,
     );
   }
-  const { spec, model } = decodeEmbeddingModel(await readFile(file), {
-    source: file,
-    resident: true,
-  });
-  return { spec, model, dir: isFile ? join(path, '..') : path };
+  const isFile = existsSync(path) && statSync(path).isFile();
+  return { spec, model, dim: embeddingDim(model), dir: isFile ? dirname(path) : path };
 }
 
-/** The model's datasets (with the limits given), as it was trained. */
+export interface DataOptions {
+  limitTrain?: number | null;
+  limitTest?: number | null;
+  /** Fashion-MNIST's files, when not in the usual places. */
+  dataDir?: string | null;
+}
+
+/** The model's datasets (with the limits given), read as it was trained. */
 export function loadModelData(
   m: SearchModel,
-  limits: { limitTrain?: number | null; limitTest?: number | null } = {},
+  { limitTrain = null, limitTest = null, dataDir = null }: DataOptions = {},
   reporter: ProgressReporter = silentReporter,
 ): Promise<TrainingData> {
+  const dataset = m.spec.dataset;
+  if (dataset === null) {
+    throw new Error(`${m.dir}: the model does not say which dataset it was trained on`);
+  }
+  const {
+    inChannels,
+    imageSize: [H],
+  } = modelInput(m.spec);
   return loadData(
-    m.spec.dataset,
-    m.spec.dataDir,
-    limits.limitTrain ?? null,
-    limits.limitTest ?? null,
+    { dataset, dataDir, imageSize: H, channels: inChannels, limitTrain, limitTest },
     reporter,
   );
 }
@@ -170,7 +190,7 @@ export async function buildGallery(
     onProgress,
   });
   const embedSeconds = (performance.now() - start) / 1000;
-  const labels = labelsOf(data);
+  const labels = datasetLabels(data.train);
   const gallery = { vectors, labels, source: `${data.name}:train` };
   await writeSafetensors(
     join(m.dir, GALLERY_FILE),
@@ -187,16 +207,6 @@ export async function buildGallery(
   return { gallery, embedSeconds, hnsw, hnswSeconds };
 }
 
-function labelsOf(data: TrainingData): Int32Array {
-  const labels = new Int32Array(data.train.length);
-  const chunk = 4096;
-  for (let i = 0; i < labels.length; i += chunk) {
-    const ids = Array.from({ length: Math.min(chunk, labels.length - i) }, (_, j) => i + j);
-    labels.set(data.train.getBatch(ids).labels, i);
-  }
-  return labels;
-}
-
 /** Reads the gallery beside the model; fails, saying how to make it, when there is none. */
 export async function loadGallery(m: SearchModel): Promise<Gallery> {
   const file = join(m.dir, GALLERY_FILE);
@@ -209,9 +219,9 @@ export async function loadGallery(m: SearchModel): Promise<Gallery> {
   const l = tensors.get('labels');
   if (v === undefined || l === undefined || v.rank !== 2 || l.size !== v.shape[0])
     throw new Error(`${file}: not a gallery (vectors (N,D) and labels (N) expected)`);
-  if (v.shape[1] !== m.spec.options.dim) {
+  if (v.shape[1] !== m.dim) {
     throw new Error(
-      `${file} holds ${v.shape[1]}-d vectors, but the model makes ${m.spec.options.dim}-d ones; rebuild it with convnet index --model ${m.dir}`,
+      `${file} holds ${v.shape[1]}-d vectors, but the model makes ${m.dim}-d ones; rebuild it with convnet index --model ${m.dir}`,
     );
   }
   return {
@@ -223,5 +233,5 @@ export async function loadGallery(m: SearchModel): Promise<Gallery> {
 
 /** The HNSW index beside the model. */
 export function loadHnsw(m: SearchModel): Promise<HnswIndex> {
-  return HnswIndex.load(join(m.dir, HNSW_FILE), m.spec.options.dim);
+  return HnswIndex.load(join(m.dir, HNSW_FILE), m.dim);
 }

@@ -4,7 +4,8 @@
  *   for each batch of the seeded DataLoader:
  *     in the backend's memory (runStep): zero grads, e = model(images) (unit vectors),
  *     loss = ProxyLoss(e, labels) for 'arcface' (margin m, scale s, proxies trained too)
- *          | tripletLoss(e, labels) for 'triplet' (batch-hard, margin m),
+ *          | tripletLoss(e, labels) for 'triplet' (batch-hard; soft margin, or a hinge of
+ *            margin m), over class-balanced P x K batches (pk-batches.ts),
  *     backward, stop on a non-finite loss, Adam step; then the one-cycle schedule's step
  *   evaluate: P@1 and MAP@R of the test split against itself (at most evalImages of it)
  *
@@ -24,6 +25,7 @@ import { embedDataset } from './embed.js';
 import { ProxyLoss } from './proxy-loss.js';
 import { evaluateRetrieval } from './retrieval-eval.js';
 import type { RetrievalScores } from './retrieval-metrics.js';
+import { datasetLabels, orderedView, pkOrder, pkShape } from './pk-batches.js';
 import { tripletLoss } from './triplet-loss.js';
 
 export const LOSS_NAMES = ['arcface', 'triplet'] as const;
@@ -31,15 +33,17 @@ export type LossName = (typeof LOSS_NAMES)[number];
 
 export interface EmbeddingLossConfig {
   name: LossName;
-  /** ArcFace's angular margin (radians) or the triplet margin. */
-  margin: number;
+  /** ArcFace's angular margin (radians), or the triplet hinge's margin (null: soft margin). */
+  margin: number | null;
   /** ArcFace's scale; null for triplet. */
   scale: number | null;
 }
 
-/** Defaults per loss: ArcFace m = 0.2, s = 16; triplet m = 0.2. */
+/** Defaults per loss: ArcFace m = 0.2, s = 16; triplet with the soft margin. */
 export function defaultLoss(name: LossName): EmbeddingLossConfig {
-  return name === 'arcface' ? { name, margin: 0.2, scale: 16 } : { name, margin: 0.2, scale: null };
+  return name === 'arcface'
+    ? { name, margin: 0.2, scale: 16 }
+    : { name, margin: null, scale: null };
 }
 
 export interface TrainEmbeddingOptions {
@@ -94,12 +98,26 @@ export async function trainEmbedding(options: TrainEmbeddingOptions): Promise<Em
   const dim = model.outputShape([1, ...train.imageShape])[1];
   const proxyLoss =
     loss.name === 'arcface'
-      ? new ProxyLoss(classes, dim, { margin: loss.margin, scale: loss.scale ?? 16, seed })
+      ? new ProxyLoss(classes, dim, { margin: loss.margin ?? 0.2, scale: loss.scale ?? 16, seed })
       : null;
   const params = [...model.parameters(), ...(proxyLoss?.parameters() ?? [])];
   const optimizer = new Adam(params, { lr, weightDecay });
-  const loader = new DataLoader(train, { batchSize, seed, normalize });
-  const batches = loader.batchesPerEpoch;
+  const pk = proxyLoss === null ? pkShape(batchSize, classes) : null;
+  const labels = pk === null ? null : datasetLabels(train);
+  const loaderOf = (epoch: number): DataLoader =>
+    pk === null || labels === null
+      ? new DataLoader(train, { batchSize, seed, normalize })
+      : new DataLoader(orderedView(train, pkOrder(labels, pk, seed, epoch)), {
+          batchSize: pk.classes * pk.perClass,
+          shuffle: false,
+          normalize,
+        });
+  const batches = loaderOf(0).batchesPerEpoch;
+  if (pk !== null) {
+    reporter.message(
+      `triplet batches: ${pk.classes} classes x ${pk.perClass} images (${pk.classes * pk.perClass} per batch), ${batches} per epoch`,
+    );
+  }
   const schedule = new OneCycleLR(optimizer, { maxLr: lr, totalSteps: epochs * batches });
   const runner = currentStepRunner();
   const evalSet = subsetOf(test, Math.min(evalImages, test.length));
@@ -113,7 +131,7 @@ export async function trainEmbedding(options: TrainEmbeddingOptions): Promise<Em
       let hitSum = 0;
       let seen = 0;
       let batch = 0;
-      for (const { images, labels } of loader.epoch(epoch)) {
+      for (const { images, labels } of loaderOf(epoch).epoch(epoch)) {
         const B = labels.length;
         const [value, p1] = runner.runStep(params, () => {
           optimizer.zeroGrad();

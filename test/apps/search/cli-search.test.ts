@@ -1,15 +1,21 @@
 /**
- * The search commands end to end, in process on a subset of the embedded digits: train
- * --task embedding, eval --task retrieval (with a classifier baseline), index (with an embedded
- * pgvector store), search (exact, --hnsw, --store, a picture), and errors that say what to do.
+ * The search commands end to end, in process on a small subset of the embedded digits (the
+ * library pieces have tests of their own): train --task embedding, eval --task retrieval (with
+ * an untrained classifier's hidden layer as the baseline, written as a model file: no second
+ * training), index (with an embedded pgvector store), search (exact, --hnsw, --store, a
+ * picture), and errors that say what to do, among them each task's model refused by the other's
+ * commands.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Writable } from 'node:stream';
 import { createProgram } from '../../../src/cli/program.js';
+import { MODEL_FILE_NAME, encodeModelFile } from '../../../src/io/model-file.js';
+import { buildPreset } from '../../../src/nn/preset-table.js';
+import { loadTrainedModel } from '../../../src/train/trained-model.js';
 import { decodePng } from '../../../src/viz/png.js';
 
 const work = mkdtempSync(join(tmpdir(), 'convnet-search-cli-'));
@@ -29,7 +35,7 @@ async function convnet(...args: string[]): Promise<string> {
   return text;
 }
 
-const limits = ['--limit-train', '400', '--limit-test', '100'];
+const limits = ['--limit-train', '200', '--limit-test', '40'];
 const model = join(work, 'emb');
 const image = join(import.meta.dirname, '../../../examples/images/digit-3.png');
 
@@ -42,19 +48,26 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
       '--loss',
       'triplet',
       '--dim',
-      '16',
+      '8',
       '--epochs',
       '1',
       '--batch-size',
-      '50',
+      '40',
       '--out',
       model,
       ...limits,
     );
     assert.match(trained, /test P@1 [\d.]+%, MAP@R [\d.]+%/);
-    assert.ok(existsSync(join(model, 'embedding.safetensors')));
-    const classifier = join(work, 'cls');
-    await convnet('train', '--epochs', '1', '--out', classifier, ...limits);
+    const saved = await loadTrainedModel(model);
+    assert.equal(saved.spec.task, 'embedding');
+    assert.equal(saved.spec.dataset, 'mnist');
+    assert.deepEqual(saved.model.outputShape([3, 1, 28, 28]), [3, 8]);
+    assert.ok(existsSync(join(model, 'embedding-run.json')));
+    const classifier = join(work, 'cls.safetensors');
+    writeFileSync(
+      classifier,
+      encodeModelFile({ name: 'seed-net', dataset: 'mnist' }, buildPreset('seed-net')),
+    );
     const evaluated = JSON.parse(
       await convnet(
         'eval',
@@ -74,7 +87,7 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
       evaluated.results.map((r) => r.embedding.split(':')[0].split(' (')[0]),
       ['ours', 'raw pixels, L2', 'classifier hidden layer'],
     );
-    for (const r of evaluated.results) assert.equal(r.scores.queries, 100);
+    for (const r of evaluated.results) assert.equal(r.scores.queries, 40);
     const indexed = JSON.parse(
       await convnet(
         'index',
@@ -83,12 +96,12 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
         '--store',
         join(model, 'pg'),
         '--queries',
-        '50',
+        '20',
         '--json',
         ...limits,
       ),
     ) as Record<string, number>;
-    assert.equal(indexed.gallery, 400);
+    assert.equal(indexed.gallery, 200);
     assert.ok(indexed.hnswRecallAt10 >= 0.95, `HNSW recall ${indexed.hnswRecallAt10}`);
     assert.ok(indexed.storeRecallAt10 >= 0.9, `store recall ${indexed.storeRecallAt10}`);
     const exact = JSON.parse(
@@ -143,7 +156,28 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
     await assert.rejects(convnet('train', '--dim', '8'), /--dim apply to --task embedding only/);
     await assert.rejects(
       convnet('search', '--model', join(work, 'nothing'), image),
-      /embedding\.safetensors does not exist: --model takes the directory that convnet train --task embedding/,
+      /Pass the directory that `convnet train --out DIR` wrote/,
+    );
+    // Each task's model refused by the other's commands, saying which to use.
+    const classifier = join(work, 'refused-cls');
+    mkdirSync(classifier);
+    writeFileSync(join(classifier, MODEL_FILE_NAME), encodeModelFile({}, buildPreset('seed-net')));
+    await assert.rejects(
+      convnet('search', '--model', classifier, image),
+      /holds a classification model \(model\), not an embedding model: convnet index, convnet search and convnet eval --task retrieval take one that convnet train --task embedding wrote/,
+    );
+    await assert.rejects(convnet('index', '--model', classifier), /not an embedding model/);
+    await assert.rejects(
+      convnet('eval', '--model', model),
+      /holds an embedding model \(embedding-net\), not a classifier: use convnet search/,
+    );
+    await assert.rejects(
+      convnet('predict', '--model', model, image),
+      /holds an embedding model \(embedding-net\), not a classifier/,
+    );
+    await assert.rejects(
+      convnet('train', '--task', 'embedding', '--image-size', '32'),
+      /--image-size applies to image folders only/,
     );
   });
 });

@@ -83,44 +83,69 @@ describe('ProxyLoss (normalized softmax / ArcFace)', () => {
 });
 
 describe('tripletLoss (batch hard)', () => {
-  it('picks the hardest positive and negative per anchor (hand-computed)', () => {
-    // Angles 0, 0.5 (class 0), 1.0, 3.0 (class 1); d = 2 - 2 cos(difference).
-    const angles = [0, 0.5, 1.0, 3.0];
+  // Angles 0, 0.5 (class 0), 1.0, 3.0 (class 1); the distance of unit vectors is 2 sin(|a-b|/2).
+  const angles = [0, 0.5, 1.0, 3.0];
+  const dist = (i: number, j: number): number => 2 * Math.sin(Math.abs(angles[i] - angles[j]) / 2);
+  // Anchor: [hardest positive, hardest negative].
+  const hardest = [
+    [1, 2],
+    [0, 2],
+    [3, 1],
+    [2, 1],
+  ];
+
+  it('picks the hardest positive and negative per anchor, hinge (hand-computed)', () => {
     const x = Tensor.from(angles.flatMap(at), [4, 2], 'float64');
-    const d = (i: number, j: number): number => 2 - 2 * Math.cos(angles[i] - angles[j]);
     const margin = 0.2;
-    const hinge = (v: number): number => Math.max(0, v + margin);
     const expected =
-      (hinge(d(0, 1) - d(0, 2)) +
-        hinge(d(1, 0) - d(1, 2)) +
-        hinge(d(2, 3) - d(2, 1)) +
-        hinge(d(3, 2) - d(3, 1))) /
-      4;
+      hardest.reduce((s, [p, n], i) => s + Math.max(0, dist(i, p) - dist(i, n) + margin), 0) / 4;
     assertClose(
       [tripletLoss(x, [0, 0, 1, 1], { margin }).item()],
       [expected],
-      { rtol: 1e-13 },
+      { rtol: 1e-12 },
       'loss',
     );
   });
 
+  it('soft margin by default: the mean of softplus(d(a,p) - d(a,n)) (hand-computed)', () => {
+    const x = Tensor.from(angles.flatMap(at), [4, 2], 'float64');
+    const softplus = (z: number): number => Math.log(1 + Math.exp(z));
+    const expected = hardest.reduce((s, [p, n], i) => s + softplus(dist(i, p) - dist(i, n)), 0) / 4;
+    assertClose([tripletLoss(x, [0, 0, 1, 1]).item()], [expected], { rtol: 1e-12 }, 'loss');
+  });
+
   it('leaves out anchors without a positive or a negative; 0 when none has both', () => {
     const x = Tensor.from([...at(0), ...at(1), ...at(2)], [3, 2], 'float64');
-    const only = 2 - 2 * Math.cos(2) - (2 - 2 * Math.cos(1)) + 0.2; // anchor 2: positive 0, negative 1
-    const anchorZero = 2 - 2 * Math.cos(2) - (2 - 2 * Math.cos(1)) + 0.2;
+    const d = (a: number): number => 2 * Math.sin(a / 2);
+    // Anchors 0 and 2 (class 0): positive each other at angle 2, negative 1 at angle 1.
+    const each = d(2) - d(1) + 0.2;
     assertClose(
-      [tripletLoss(x, [0, 1, 0]).item()],
-      [(only + anchorZero) / 2],
-      { rtol: 1e-13 },
+      [tripletLoss(x, [0, 1, 0], { margin: 0.2 }).item()],
+      [each],
+      { rtol: 1e-12 },
       'two anchors',
     );
     assert.equal(tripletLoss(x, [0, 1, 2]).item(), 0);
   });
 
-  it('gradient check', () => {
+  it('still has a gradient when the embeddings have nearly collapsed (squared distances had none)', () => {
+    const rng = new Rng(3);
+    const x = Tensor.from(
+      Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? 1 : 0) + 1e-4 * rng.normal()),
+      [4, 4],
+      'float64',
+    );
+    x.requiresGrad = true;
+    tripletLoss(x, [0, 0, 1, 1]).backward();
+    const norm = Math.hypot(...(x.grad?.data ?? []));
+    assert.ok(norm > 1e-2, `gradient norm ${norm}`);
+  });
+
+  it('gradient check, soft margin and hinge', () => {
     const rng = new Rng(9);
     const x = leaf(rng, [8, 4]);
     const labels = [0, 1, 2, 0, 1, 2, 0, 1];
+    checkOpGradients('tripletLoss', () => tripletLoss(x, labels), { x }, rng);
     checkOpGradients('tripletLoss', () => tripletLoss(x, labels, { margin: 0.5 }), { x }, rng);
   });
 });
