@@ -11,7 +11,7 @@ import { embedDataset } from '../apps/search/embed.js';
 import { topK, type Vectors } from '../apps/search/exact-search.js';
 import { neighborRecall } from '../apps/search/retrieval-metrics.js';
 import { buildGallery, loadModelData, loadSearchModel } from '../apps/search/search-run.js';
-import { VectorStore } from '../apps/search/vector-store.js';
+import { VectorStore, galleryRows, searchEach } from '../apps/search/vector-store.js';
 import { countProgress } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { count, parseInteger, withBackendOptions, type CliOutput } from './options.js';
@@ -116,25 +116,10 @@ export function indexCommand(output: CliOutput): Command {
           try {
             start = performance.now();
             const name = data.name.includes('/') ? 'folder' : data.name;
-            await store.replace(
-              Array.from({ length: vectors.count }, (_, i) => ({
-                id: i,
-                path: `${name}:train:${i}`,
-                label: labels[i],
-                embedding: vectors.data.subarray(i * vectors.dim, (i + 1) * vectors.dim),
-              })),
-              vectors.dim,
-            );
+            await store.replace(galleryRows(vectors, labels, `${name}:train`), vectors.dim);
             const storeSeconds = (performance.now() - start) / 1000;
             start = performance.now();
-            const found: number[] = [];
-            for (let q = 0; q < Q; q++) {
-              const matches = await store.search(rows(queries, q, 1).data, k);
-              found.push(
-                ...matches.map((x) => x.id),
-                ...new Array<number>(k - matches.length).fill(-1),
-              );
-            }
+            const found = await searchEach(store, queries, k);
             const qps = Q / ((performance.now() - start) / 1000);
             const recall = neighborRecall(found, exact.indices, k);
             Object.assign(report, {

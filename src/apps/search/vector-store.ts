@@ -236,3 +236,37 @@ export class VectorStore {
     await this.db.close();
   }
 }
+
+/** A gallery's rows for a store: row i has id i, path `<source>:<i>`, its label and vector. */
+export function galleryRows(
+  vectors: { data: Float32Array; count: number; dim: number },
+  labels: ArrayLike<number>,
+  source: string,
+): StoredVector[] {
+  return Array.from({ length: vectors.count }, (_, i) => ({
+    id: i,
+    path: `${source}:${i}`,
+    label: labels[i],
+    embedding: vectors.data.subarray(i * vectors.dim, (i + 1) * vectors.dim),
+  }));
+}
+
+/**
+ * Each query's k nearest stored ids, one SQL query at a time, in the row-major layout of
+ * topK's indices (-1 where the store gave fewer than k): what recall against exact search takes.
+ */
+export async function searchEach(
+  store: VectorStore,
+  queries: { data: Float32Array; count: number; dim: number },
+  k: number,
+): Promise<number[]> {
+  const found: number[] = [];
+  for (let q = 0; q < queries.count; q++) {
+    const matches = await store.search(
+      queries.data.subarray(q * queries.dim, (q + 1) * queries.dim),
+      k,
+    );
+    found.push(...matches.map((x) => x.id), ...new Array<number>(k - matches.length).fill(-1));
+  }
+  return found;
+}

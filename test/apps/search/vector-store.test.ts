@@ -9,7 +9,12 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { normalizeRows, topK, type Vectors } from '../../../src/apps/search/exact-search.js';
 import { neighborRecall } from '../../../src/apps/search/retrieval-metrics.js';
-import { VectorStore, type StoredVector } from '../../../src/apps/search/vector-store.js';
+import {
+  VectorStore,
+  galleryRows,
+  searchEach,
+  type StoredVector,
+} from '../../../src/apps/search/vector-store.js';
 import { Rng } from '../../../src/rng.js';
 
 const dirs: string[] = [];
@@ -39,30 +44,22 @@ function unitVectors(count: number, dim: number, seed: number): Vectors {
 }
 
 function rowsOf(v: Vectors): StoredVector[] {
-  return Array.from({ length: v.count }, (_, i) => ({
-    id: i,
-    path: `synthetic:${i}`,
-    label: i % 5,
-    embedding: v.data.subarray(i * v.dim, (i + 1) * v.dim),
-  }));
+  return galleryRows(
+    v,
+    Int32Array.from({ length: v.count }, (_, i) => i % 5),
+    'synthetic',
+  );
 }
 
-/** The store's recall@k of HNSW search against exact search, over the first queries. */
+/** The store's recall@k of HNSW search against exact search (searchEach: what convnet index runs). */
 async function storeRecall(
   store: VectorStore,
   gallery: Vectors,
   queries: Vectors,
   k: number,
 ): Promise<number> {
-  const found: number[] = [];
-  for (let q = 0; q < queries.count; q++) {
-    const matches = await store.search(
-      queries.data.subarray(q * queries.dim, (q + 1) * queries.dim),
-      k,
-    );
-    assert.equal(matches.length, k);
-    found.push(...matches.map((m) => m.id));
-  }
+  const found = await searchEach(store, queries, k);
+  assert.ok(found.every((id) => id >= 0));
   return neighborRecall(found, topK(queries, gallery, k).indices, k);
 }
 
