@@ -10,6 +10,8 @@
  *   convnet predict    --model DIR IMAGE...                                    (predict.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
+ *   convnet index      --model DIR [--store DB]                                (index-gallery.ts)
+ *   convnet search     --model DIR [--store DB | --hnsw] IMAGE [--k N]         (search.ts)
  *   convnet export     --model DIR --out model.onnx                            (export.ts)
  *   convnet import     model.onnx --out DIR                                    (import.ts)
  */
@@ -18,8 +20,10 @@ import { Command, type OutputConfiguration } from 'commander';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { indexCommand } from './index-gallery.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
+import { searchCommand } from './search.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 import { visualizeCommand } from './visualize.js';
@@ -33,6 +37,8 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   predictCommand,
   visualizeCommand,
   summaryCommand,
+  indexCommand,
+  searchCommand,
   exportCommand,
   importCommand,
 ];

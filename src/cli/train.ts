@@ -24,6 +24,7 @@ import {
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
+import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
 import {
   count,
   parseChannels,
@@ -66,10 +67,19 @@ interface TrainFlags {
   limitTrain?: number;
   limitTest?: number;
   stopAfter?: number;
+  task: string;
 }
 
 /** Train options that may be given with --resume (the rest come from the checkpoint). */
-const RESUME_OPTIONS = new Set(['resume', 'out', 'epochs', 'threads', 'backend', 'stopAfter']);
+const RESUME_OPTIONS = new Set([
+  'resume',
+  'out',
+  'epochs',
+  'threads',
+  'backend',
+  'stopAfter',
+  'task',
+]);
 
 /** An option's flag from its attribute name: valSplit -> --val-split. */
 function optionFlag(name: string): string {
@@ -184,6 +194,38 @@ export function trainCommand(output: CliOutput): Command {
           .default(d.seed),
       ),
   )
+    .addOption(
+      new Option(
+        '--task <name>',
+        'classification, or embedding: a network of unit vectors for similar-image search (src/apps/search)',
+      )
+        .choices(TASK_NAMES)
+        .default('classification'),
+    )
+    .addOption(
+      new Option(
+        '--loss <name>',
+        'embedding: arcface (learnable class proxies) or triplet (batch hard)',
+      )
+        .choices(LOSS_NAMES)
+        .default('arcface'),
+    )
+    .addOption(
+      new Option('--dim <n>', 'embedding: the size of the embedding vectors')
+        .argParser(parseIntegerIn(1, 4096, 'the largest embedding size'))
+        .default(64),
+    )
+    .addOption(
+      new Option(
+        '--margin <x>',
+        'embedding: the angular margin in radians (arcface, default 0.2), or a hinge on the distance gap (triplet; default: the soft margin, softplus of the gap)',
+      ).argParser(parseNonNegativeNumber),
+    )
+    .addOption(
+      new Option('--scale <x>', 'embedding: arcface scale of the cosines (default 16)').argParser(
+        parsePositiveNumber,
+      ),
+    )
     .option('--out <dir>', 'checkpoint directory (default: runs/<dataset>-<model>)')
     .option(
       '--resume <dir>',
@@ -210,6 +252,12 @@ export function trainCommand(output: CliOutput): Command {
     );
   return command.action(async function (this: Command) {
     const flags = this.opts<TrainFlags>();
+    if (flags.task === 'embedding') return trainEmbeddingCommand(this, output);
+    const embeddingOnly = ['loss', 'dim', 'margin', 'scale'].filter(
+      (name) => this.getOptionValueSource(name) === 'cli',
+    );
+    if (embeddingOnly.length > 0)
+      throw new Error(`${embeddingOnly.map(optionFlag).join(', ')} apply to --task embedding only`);
     let out: string;
     let config: TrainConfig | undefined;
     if (flags.resume !== undefined) {

@@ -36,7 +36,7 @@ import { loadImage } from '../data/image-folder.js';
 import { resizeImage } from '../data/resize.js';
 import { Tensor } from '../tensor.js';
 import { modelInput, type ModelSpec } from '../io/model-spec.js';
-import type { TrainedModel } from './trained-model.js';
+import { requireClassifier, type TrainedModel } from './trained-model.js';
 
 /** How an image file is brought to the model's input (see the top of this file). */
 export type InputPreparation = 'mnist-digit' | 'fit' | 'stretch';
@@ -202,6 +202,7 @@ export function predictFiles(
   files: readonly string[],
   { topK = 3, ...prepare }: PredictOptions = {},
 ): FilePrediction[] {
+  requireClassifier(trained);
   const { spec, model } = trained;
   const { inChannels: C, imageSize } = modelInput(spec);
   const [H, W] = imageSize;

@@ -94,6 +94,22 @@ export async function loadTrainedModel(
   return { model, spec, dir, config, epoch };
 }
 
+/**
+ * Refuses a model that is not a classifier (what evaluate and predict need), saying which
+ * command takes it: an embedding model goes to convnet search / eval --task retrieval.
+ */
+export function requireClassifier(trained: Pick<TrainedModel, 'spec' | 'dir'>): void {
+  const { task, name } = trained.spec;
+  if (task === 'classification') return;
+  const instead =
+    task === 'embedding'
+      ? 'use convnet search --model DIR IMAGE (after convnet index) or convnet eval --task retrieval'
+      : `this command takes classifiers only`;
+  throw new Error(
+    `${trained.dir} holds a${task === 'embedding' ? 'n' : ''} ${task} model (${name}), not a classifier: ${instead}`,
+  );
+}
+
 export interface EvaluateTrainedOptions {
   /** 'mnist', 'fashion-mnist' or an image folder; default: the one it was trained on. */
   dataset?: string;
@@ -114,6 +130,7 @@ export async function evaluateTrained(
   trained: TrainedModel,
   { dataset, dataDir, limitTest = null, batchSize = 256 }: EvaluateTrainedOptions = {},
 ): Promise<TrainedEvaluation> {
+  requireClassifier(trained);
   const { spec } = trained;
   const {
     inChannels,

@@ -21,5 +21,6 @@ export * from './sigmoid.js';
 export * from './silu.js';
 export * from './sub.js';
 export * from './tanh.js';
+export * from './top-k.js';
 export * from './upsample-bilinear2d.js';
 export * from './upsample-nearest2d.js';
