@@ -124,6 +124,25 @@ describe('pgvector stores', () => {
     }
   });
 
+  // A real PostgreSQL server without pgvector: Debian's postgresql 15 has no pgvector package.
+  // .ci/run installs and starts it and names it in CONVNET_POSTGRES_URL.
+  const debianServer = process.env.CONVNET_POSTGRES_URL;
+  it(
+    "says so on Debian's PostgreSQL server, which has no pgvector",
+    {
+      skip:
+        debianServer === undefined
+          ? 'CONVNET_POSTGRES_URL is not set (.ci/run starts Debian postgresql 15 and sets it)'
+          : false,
+    },
+    async () => {
+      await assert.rejects(
+        VectorStore.open(debianServer ?? ''),
+        /has no pgvector extension \("vector"\).*Install pgvector/s,
+      );
+    },
+  );
+
   it('says so when the server cannot be reached, hiding the password', async () => {
     const port = await freePort();
     await assert.rejects(
