@@ -6,9 +6,11 @@
  * evaluates only the first N test images.
  */
 import { Command, Option } from 'commander';
+import { isSegmenter } from '../apps/segmentation/segmenter-file.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
+import { runSegmentationEval } from './eval-segmentation.js';
 import {
   count,
   noteDatasetName,
@@ -40,7 +42,7 @@ export function evalCommand(output: CliOutput): Command {
       .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
       .option(
         '--dataset <name>',
-        'mnist, fashion-mnist or an image folder (default: the one it was trained on; a model file that does not say needs it); its test split is used',
+        'mnist, fashion-mnist or an image folder (default: the one it was trained on; a model file that does not say needs it); its test split is used. For a segmenter: digit-masks or a folder of image/mask pairs',
       )
       .option('--data-dir <dir>', 'where the Fashion-MNIST files are (fashion-mnist only)')
       .addOption(
@@ -57,6 +59,10 @@ export function evalCommand(output: CliOutput): Command {
     )
     .action(async function (this: Command) {
       const flags = this.opts<EvalFlags>();
+      if (isSegmenter(flags.model)) {
+        await runSegmentationEval(flags, output);
+        return;
+      }
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
         const trained = await loadTrainedModel(flags.model, { resident: true });

@@ -8,6 +8,7 @@
  *                      [--out DIR] [--resume DIR]                              (train.ts)
  *   convnet eval       --model DIR [--dataset ...]                             (eval.ts)
  *   convnet predict    --model DIR IMAGE...                                    (predict.ts)
+ *   convnet segment    --model DIR IMAGE --out FILE [--raw] [--json]          (segment.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
  */
@@ -16,6 +17,7 @@ import { Command, type OutputConfiguration } from 'commander';
 import { evalCommand } from './eval.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
+import { segmentCommand } from './segment.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 import { visualizeCommand } from './visualize.js';
@@ -27,6 +29,7 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   trainCommand,
   evalCommand,
   predictCommand,
+  segmentCommand,
   visualizeCommand,
   summaryCommand,
 ];

@@ -24,13 +24,18 @@ import {
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
 import {
+  checkClassificationFlags,
+  parseTrainModel,
+  runSegmentationTraining,
+  withSegmentationTrainOptions,
+} from './train-segmentation.js';
+import {
   count,
   parseChannels,
   parseFraction,
   noteDatasetName,
   parseInteger,
   parseIntegerIn,
-  parseModelPreset,
   parseOpenFraction,
   parseNonNegativeNumber,
   parsePositiveNumber,
@@ -84,7 +89,7 @@ export function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--dataset <name>',
-          'mnist (the embedded 8k/2k digits), fashion-mnist, or an image folder <folder>/<class>/*.png|jpg',
+          'mnist (the embedded 8k/2k digits), fashion-mnist, or an image folder <folder>/<class>/*.png|jpg; with --task segmentation: digit-masks (the default) or <folder> with train/ and test/ image/mask pairs',
         ).default(d.dataset),
       )
       .option(
@@ -115,9 +120,9 @@ export function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--model <preset>',
-          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
+          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation)`,
         )
-          .argParser(parseModelPreset)
+          .argParser(parseTrainModel)
           .default(d.model),
       )
       .addOption(
@@ -207,7 +212,13 @@ export function trainCommand(output: CliOutput): Command {
       'after',
       '\nExamples:\n  convnet train                                   seed net on the embedded MNIST digits\n  convnet train --dataset fashion-mnist --model seed-net --epochs 5 --out runs/fmnist\n  convnet train --dataset ./photos --channels 3 --image-size 32 --augment\n  convnet train --resume runs/fmnist --epochs 10   continue a run',
     );
+  withSegmentationTrainOptions(command);
   return command.action(async function (this: Command) {
+    if (this.getOptionValue('task') === 'segmentation') {
+      await runSegmentationTraining(this, output);
+      return;
+    }
+    checkClassificationFlags(this);
     const flags = this.opts<TrainFlags>();
     let out: string;
     let config: TrainConfig | undefined;
