@@ -40,8 +40,9 @@ export const SEGMENTATION_TRAIN_DEFAULTS = {
   trainSize: 6000,
   testSize: 1000,
   base: 8,
+  depth: 3,
   warmup: 50,
-  loss: 'ce' as SegmentationLossName,
+  loss: 'ce+dice' as SegmentationLossName,
 };
 
 /** --model for train: a classification preset or a segmentation model. */
@@ -72,6 +73,12 @@ export function withSegmentationTrainOptions(command: Command): Command {
       new Option(
         '--base <n>',
         `segmentation: U-Net-lite's first-level channels (default ${d.base})`,
+      ).argParser(parseInteger(1)),
+    )
+    .addOption(
+      new Option(
+        '--depth <n>',
+        `segmentation: U-Net-lite's pooling levels; sides are padded to multiples of 2^depth (default ${d.depth})`,
       ).argParser(parseInteger(1)),
     )
     .addOption(
@@ -111,6 +118,7 @@ interface SegmentationTrainFlags {
   limitTest?: number;
   loss?: SegmentationLossName;
   base?: number;
+  depth?: number;
   trainSize?: number;
   testSize?: number;
   warmup?: number;
@@ -129,7 +137,7 @@ const CLASSIFICATION_ONLY = [
   'resume',
   'stopAfter',
 ];
-const SEGMENTATION_ONLY = ['loss', 'base', 'trainSize', 'testSize', 'warmup'];
+const SEGMENTATION_ONLY = ['loss', 'base', 'depth', 'trainSize', 'testSize', 'warmup'];
 
 const flagOf = (name: string): string =>
   `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -141,7 +149,11 @@ function givenOptions(command: Command, names: readonly string[]): string[] {
 /** Refuses segmentation options in a classification run (called by train.ts). */
 export function checkClassificationFlags(command: Command): void {
   const given = givenOptions(command, SEGMENTATION_ONLY);
-  if (given.length > 0) throw new Error(`${given.join(', ')} apply to --task segmentation only`);
+  if (given.length > 0) {
+    throw new Error(
+      `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --task segmentation only`,
+    );
+  }
   const model = command.getOptionValue('model') as string;
   if (!isPresetName(model)) {
     throw new Error(`--model ${model} is a segmentation model: add --task segmentation`);
@@ -213,14 +225,15 @@ export async function runSegmentationTraining(command: Command, output: CliOutpu
     reporter.message(
       `data: ${dataset}, ${train.length} training and ${test.length} test images of ${W}x${H}, ${train.classNames.length} classes (${((performance.now() - loadStart) / 1000).toFixed(1)} s)`,
     );
-    const depth = 2;
+    const depth = flags.depth ?? d.depth;
+    const stride = unetLiteStride(depth);
     const net = unetLite({
       numClasses: train.classNames.length,
       inChannels: C,
       base: flags.base ?? d.base,
       depth,
       seed: flags.seed,
-      imageSize: [H, W],
+      imageSize: [Math.ceil(H / stride) * stride, Math.ceil(W / stride) * stride],
     });
     const result = await trainSegmentation({
       model: net,
@@ -232,7 +245,7 @@ export async function runSegmentationTraining(command: Command, output: CliOutpu
       weightDecay: flags.weightDecay,
       warmupSteps: flags.warmup ?? d.warmup,
       loss: flags.loss ?? d.loss,
-      stride: unetLiteStride(depth),
+      stride,
       seed: flags.seed,
       clipGradNorm: flags.clipGradNorm ?? null,
       out,

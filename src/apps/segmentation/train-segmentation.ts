@@ -1,7 +1,8 @@
 /**
  * Training a segmenter. Each epoch:
  *
- *   for each batch of a seeded shuffle of the training set (order from (seed, epoch)):
+ *   for each batch of a seeded shuffle of the training set (order from (seed, epoch)), padded on
+ *   the bottom and right to multiples of the stride (images with 0, masks with IGNORE_INDEX):
  *     inside the backend's runStep (step-runner.ts): zero grads, forward to (B,K,H,W) logits,
  *       the loss (dice-loss.ts: 'ce', 'dice' or 'ce+dice'), backward, stop if the loss or a
  *       gradient is not finite (NonFiniteError, nothing applied), clip the gradients' global
@@ -14,11 +15,13 @@
  * Adam and the schedule (src/optim), the progress bar, history files and non-finite checks are
  * the classification loop's own pieces; only the step's loss and the metrics differ.
  */
+import { mkdirSync } from 'node:fs';
 import type { Graph } from '../../nn/graph/graph.js';
 import { clipGradNorm } from '../../optim/clip-grad.js';
 import { Adam } from '../../optim/adam.js';
 import { CosineWarmupLR } from '../../optim/cosine-warmup-lr.js';
 import { Rng } from '../../rng.js';
+import { Tensor } from '../../tensor.js';
 import { writeHistory, type EpochRecord } from '../../train/history.js';
 import { NonFiniteError, findNonFinite } from '../../train/non-finite.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
@@ -28,7 +31,8 @@ import { segmentationLoss, type SegmentationLossName } from './dice-loss.js';
 import { evaluateSegmentation, type SegmentationEvaluation } from './evaluate-segmentation.js';
 import { saveSegmenter } from './segmenter-file.js';
 import { argmaxPixels } from './segmentation-metrics.js';
-import { IGNORE_INDEX, type SegmentationSet } from './segmentation-set.js';
+import { padImages } from './segment.js';
+import { IGNORE_INDEX, type SegmentationBatch, type SegmentationSet } from './segmentation-set.js';
 
 export interface SegmentationEpochRecord extends EpochRecord {
   /** The test set's mean IoU after the epoch (background included). */
@@ -76,6 +80,22 @@ function epochOrder(n: number, seed: number, epoch: number): number[] {
   return new Rng(seed * 1_000_003 + epoch).shuffle(Array.from({ length: n }, (_, i) => i));
 }
 
+/** Pads a batch's images (with 0) and labels (with IGNORE_INDEX) to (PH,PW). */
+function padBatch(
+  { images, labels }: SegmentationBatch,
+  [PH, PW]: readonly [number, number],
+): SegmentationBatch {
+  const [B, C, H, W] = images.shape;
+  if (PH === H && PW === W) return { images, labels };
+  const padded = new Int32Array(B * PH * PW).fill(IGNORE_INDEX);
+  for (let row = 0; row < B * H; row++) {
+    const n = Math.floor(row / H);
+    padded.set(labels.subarray(row * W, (row + 1) * W), (n * PH + (row % H)) * PW);
+  }
+  const x = padImages(images.data as Float32Array, [B, C, H, W], [PH, PW]);
+  return { images: new Tensor(x, [B, C, PH, PW]), labels: padded };
+}
+
 /** Trains model on train, evaluating test after every epoch (see the top of this file). */
 export async function trainSegmentation({
   model,
@@ -106,8 +126,11 @@ export async function trainSegmentation({
   if (train.length === 0 || test.length === 0) {
     throw new RangeError('trainSegmentation: the training and test sets must not be empty');
   }
+  if (out !== null) mkdirSync(out, { recursive: true });
   const K = train.classNames.length;
-  const [, H, W] = train.imageShape;
+  const [, H0, W0] = train.imageShape;
+  const H = Math.ceil(H0 / stride) * stride;
+  const W = Math.ceil(W0 / stride) * stride;
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
   const optimizer = new Adam(params, { lr, weightDecay });
@@ -137,8 +160,9 @@ export async function trainSegmentation({
       let pixels = 0;
       for (let batch = 0; batch < batches; batch++) {
         const dataStart = performance.now();
-        const { images, labels } = train.getBatch(
-          order.slice(batch * batchSize, (batch + 1) * batchSize),
+        const { images, labels } = padBatch(
+          train.getBatch(order.slice(batch * batchSize, (batch + 1) * batchSize)),
+          [H, W],
         );
         dataSeconds += (performance.now() - dataStart) / 1000;
         const B = images.shape[0];
@@ -238,7 +262,7 @@ export async function trainSegmentation({
           classNames: [...train.classNames],
           stride,
           dataset,
-          imageSize: [H, W],
+          imageSize: [H0, W0],
         });
   return { history, test: evaluation, modelFile, trainSeconds: trainTotal };
 }

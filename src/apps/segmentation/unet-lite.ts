@@ -3,7 +3,9 @@
  *
  *   encoder level l (l = 0..depth-1):  [conv3x3-BN-ReLU] x2 with base*2^l channels, then 2x2 max pool
  *   bottleneck:                       [conv3x3-BN-ReLU] x2 with base*2^depth channels
- *   decoder level l (l = depth-1..0): ConvTranspose2d(2x2, stride 2) to base*2^l channels,
+ *   decoder level l (l = depth-1..0): up to base*2^l channels at twice the size, either
+ *                                     ConvTranspose2d(2x2, stride 2) (up: 'transpose') or
+ *                                     nearest Upsample(x2) + conv3x3 (up: 'upsample'),
  *                                     Concat with encoder level l's output (the skip),
  *                                     [conv3x3-BN-ReLU] x2 with base*2^l channels
  *   head:                             conv1x1 to numClasses logits
@@ -23,6 +25,7 @@ import type { Graph } from '../../nn/graph/graph.js';
 import { GraphBuilder, type GraphValue } from '../../nn/graph/graph-builder.js';
 import { MaxPool2d } from '../../nn/max-pool2d.js';
 import { ReLU } from '../../nn/relu.js';
+import { Upsample } from '../../nn/upsample.js';
 import { Rng } from '../../rng.js';
 
 export interface UnetLiteOptions {
@@ -38,7 +41,11 @@ export interface UnetLiteOptions {
   depth?: number;
   /** [H, W] the graph's description gives its input (any multiple of the stride runs); default [64, 84]. */
   imageSize?: readonly [number, number];
+  /** How the decoder doubles the size (see the top of this file); default 'upsample'. */
+  up?: UnetUpMode;
 }
+
+export type UnetUpMode = 'transpose' | 'upsample';
 
 export const UNET_LITE_DEFAULTS = {
   numClasses: 11,
@@ -47,6 +54,7 @@ export const UNET_LITE_DEFAULTS = {
   base: 16,
   depth: 2,
   imageSize: [64, 84] as const,
+  up: 'upsample' as UnetUpMode,
 };
 
 /** The factor H and W must be multiples of: 2^depth. */
@@ -62,7 +70,7 @@ function checkCount(value: number, name: string, min: number, max: number): void
 
 /** The U-Net-lite graph (see the top of this file). */
 export function unetLite(options: UnetLiteOptions = {}): Graph {
-  const { numClasses, seed, inChannels, base, depth, imageSize } = {
+  const { numClasses, seed, inChannels, base, depth, imageSize, up } = {
     ...UNET_LITE_DEFAULTS,
     ...options,
   };
@@ -70,6 +78,15 @@ export function unetLite(options: UnetLiteOptions = {}): Graph {
   checkCount(inChannels, 'inChannels', 1, 64);
   checkCount(base, 'base', 1, 256);
   checkCount(depth, 'depth', 1, 5);
+  const stride = unetLiteStride(depth);
+  if (imageSize[0] % stride !== 0 || imageSize[1] % stride !== 0) {
+    throw new RangeError(
+      `unetLite: imageSize ${imageSize[0]}x${imageSize[1]} must be multiples of the stride ${stride} (2^depth); segment.ts pads other sizes`,
+    );
+  }
+  if (up !== 'transpose' && up !== 'upsample') {
+    throw new RangeError(`unetLite: up must be 'transpose' or 'upsample', got '${String(up)}'`);
+  }
   const rng = new Rng(seed);
   const b = new GraphBuilder({
     description: `U-Net-lite: ${depth} levels from ${base} channels, ${numClasses} classes per pixel`,
@@ -102,11 +119,24 @@ export function unetLite(options: UnetLiteOptions = {}): Graph {
   channels = base * 2 ** depth;
   for (let level = depth - 1; level >= 0; level--) {
     const width = base * 2 ** level;
-    value = b.layer(
-      `up${level}`,
-      new ConvTranspose2d(channels, width, 2, { stride: 2, rng }),
-      value,
-    );
+    if (up === 'transpose') {
+      value = b.layer(
+        `up${level}`,
+        new ConvTranspose2d(channels, width, 2, { stride: 2, rng }),
+        value,
+      );
+    } else {
+      value = b.layer(
+        `up${level}.resize`,
+        new Upsample({ scaleFactor: 2, mode: 'nearest' }),
+        value,
+      );
+      value = b.layer(
+        `up${level}.conv`,
+        new Conv2d(channels, width, 3, { padding: 1, rng }),
+        value,
+      );
+    }
     value = b.layer(`skip${level}`, new Concat(1), skips[level], value);
     value = block(`dec${level}`, value, 2 * width, width);
     channels = width;

@@ -1,0 +1,197 @@
+/**
+ * The segmentation commands, spawned as a user runs them: convnet train --task segmentation on a
+ * few digit-masks scenes (reference kernels, a 2-channel U-Net-lite), convnet eval of the saved
+ * segmenter (digit-masks and a folder of pairs of another size), convnet segment (overlay, raw
+ * mask, JSON) on an image of another size, and the errors that say which option is wrong.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { generateDigitMasks } from '../../src/apps/segmentation/digit-masks.js';
+import { decodeMaskPng, encodeImagePng } from '../../src/apps/segmentation/mask-png.js';
+import { writeSegmentationFolder } from '../../src/apps/segmentation/pair-folder.js';
+import { mnistDataset } from '../../src/data/load-mnist-digits.js';
+import { decodePng } from '../../src/viz/png.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'convnet-seg-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const tsx = import.meta.resolve('tsx');
+const main = join(root, 'src', 'cli', 'main.ts');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function convnet(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`convnet ${args.join(' ')} did not end in 90 s\n${stdout}\n${stderr}`));
+    }, 90_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const model = join(work, 'seg');
+const TRAIN = ['train', '--task', 'segmentation', '--backend', 'reference', '--base', '2'];
+
+describe('convnet segmentation commands', () => {
+  let trained: Run;
+  before(async () => {
+    trained = await convnet([
+      ...TRAIN,
+      '--train-size',
+      '16',
+      '--test-size',
+      '4',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--out',
+      model,
+    ]);
+  });
+
+  it('train --task segmentation saves a segmenter and prints mIoU and per-class IoU', () => {
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(
+      trained.stdout,
+      /data: digit-masks, 16 training and 4 test images of 84x64, 11 classes/,
+    );
+    assert.match(trained.stdout, /epoch 1\/1 .* img\/s/);
+    assert.match(trained.stdout, /^background +[\d.]+%/m);
+    assert.match(
+      trained.stdout,
+      /test mIoU [\d.]+% after 1 epoch: .* images\/s; segmenter saved in /,
+    );
+    const history = JSON.parse(readFileSync(join(model, 'history.json'), 'utf8')) as object[];
+    assert.equal(history.length, 1);
+  });
+
+  it('eval prints mIoU and per-class IoU on digit-masks and on a folder of pairs', async () => {
+    const run = await convnet([
+      'eval',
+      '--model',
+      model,
+      '--backend',
+      'reference',
+      '--limit-test',
+      '3',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /dataset: digit-masks, 3 test scenes/);
+    assert.match(run.stdout, /mean IoU [\d.]+%, pixel accuracy [\d.]+%/);
+    assert.match(run.stdout, /^9 +([\d.]+%|-)/m);
+    const digits = mnistDataset().test;
+    const odd = generateDigitMasks(digits, { count: 2, height: 37, width: 45, seed: 9 });
+    const folder = join(work, 'pairs');
+    writeSegmentationFolder(folder, odd);
+    const json = await convnet([
+      'eval',
+      '--model',
+      model,
+      '--backend',
+      'reference',
+      '--dataset',
+      folder,
+      '--json',
+    ]);
+    assert.equal(json.code, 0, json.stderr);
+    const result = JSON.parse(json.stdout) as { meanIoU: number; iou: unknown[]; pixels: number };
+    assert.equal(result.iou.length, 11);
+    assert.equal(result.pixels, 2 * 37 * 45);
+  });
+
+  it('segment writes an overlay with a legend, a raw mask or JSON for an image of another size', async () => {
+    const scene = generateDigitMasks(mnistDataset().test, {
+      count: 1,
+      height: 50,
+      width: 70,
+      seed: 4,
+    });
+    const image = join(work, 'scene.png');
+    writeFileSync(image, encodeImagePng(scene.images, [1, 50, 70]));
+    const overlay = join(work, 'overlay.png');
+    const run = await convnet([
+      'segment',
+      '--model',
+      model,
+      '--backend',
+      'reference',
+      image,
+      '--out',
+      overlay,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /scene\.png: 70x50, .*%; wrote /);
+    const picture = decodePng(readFileSync(overlay));
+    assert.ok(picture.width > 70 && picture.height >= 50);
+    const raw = join(work, 'mask.png');
+    assert.equal(
+      (
+        await convnet([
+          'segment',
+          '--model',
+          model,
+          '--backend',
+          'reference',
+          image,
+          '--raw',
+          '--out',
+          raw,
+        ])
+      ).code,
+      0,
+    );
+    const mask = decodeMaskPng(readFileSync(raw), raw, 11);
+    assert.deepEqual([mask.width, mask.height], [70, 50]);
+    const json = await convnet([
+      'segment',
+      '--model',
+      model,
+      '--backend',
+      'reference',
+      image,
+      '--json',
+    ]);
+    const parsed = JSON.parse(json.stdout) as { mask: number[][]; pixels: number[] };
+    assert.equal(parsed.mask.length, 50);
+    assert.deepEqual(parsed.mask.flat(), [...mask.mask]);
+    assert.equal(
+      parsed.pixels.reduce((s, v) => s + v, 0),
+      3500,
+    );
+  });
+
+  it('refuses options of the other task, by name', async () => {
+    const sgd = await convnet([...TRAIN, '--optimizer', 'sgd', '--out', join(work, 'x')]);
+    assert.notEqual(sgd.code, 0);
+    assert.match(sgd.stderr, /--optimizer applies to classification only, not --task segmentation/);
+    const unet = await convnet(['train', '--model', 'unet-lite', '--out', join(work, 'y')]);
+    assert.match(unet.stderr, /--model unet-lite is a segmentation model: add --task segmentation/);
+    const loss = await convnet(['train', '--loss', 'dice', '--out', join(work, 'z')]);
+    assert.match(loss.stderr, /--loss applies to --task segmentation only/);
+    const noOut = await convnet(['segment', '--model', model, 'x.png']);
+    assert.match(noOut.stderr, /give --out FILE/);
+  });
+});
