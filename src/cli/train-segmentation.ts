@@ -22,7 +22,7 @@ import {
 import type { SegmentationSet } from '../apps/segmentation/segmentation-set.js';
 import { trainSegmentation } from '../apps/segmentation/train-segmentation.js';
 import { unetLite, unetLiteStride } from '../apps/segmentation/unet-lite.js';
-import { isPresetName } from '../nn/preset-table.js';
+import { isPresetName, PRESET_NAMES } from '../nn/preset-table.js';
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { parseInteger, percent, type CliOutput } from './options.js';
@@ -51,7 +51,7 @@ export function parseTrainModel(value: string): string {
     return value;
   }
   throw new InvalidArgumentError(
-    `unknown model '${value}'; classification presets are listed by convnet summary, segmentation models are ${SEGMENTATION_MODELS.join(', ')}`,
+    `unknown model '${value}'; the presets are ${PRESET_NAMES.join(', ')} (convnet summary --model NAME shows one), and for --task segmentation ${SEGMENTATION_MODELS.join(', ')}`,
   );
 }
 
