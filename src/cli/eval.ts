@@ -10,6 +10,7 @@ import { isSegmenter } from '../apps/segmentation/segmenter-file.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
+import { evalRetrievalCommand } from './eval-retrieval.js';
 import { runSegmentationEval } from './eval-segmentation.js';
 import {
   count,
@@ -30,6 +31,7 @@ interface EvalFlags {
   backend: BackendChoice;
   limitTest?: number;
   json: boolean;
+  task: string;
 }
 
 /** `convnet eval`. */
@@ -51,14 +53,32 @@ export function evalCommand(output: CliOutput): Command {
           .default(256),
       ),
   )
+    .addOption(
+      new Option(
+        '--task <name>',
+        'classification, or retrieval: an embedding model (convnet train --task embedding) scored by P@1, R-precision and MAP@R, queries = test split, gallery = training split',
+      )
+        .choices(['classification', 'retrieval'])
+        .default('classification'),
+    )
+    .option(
+      '--classifier <dir>',
+      'retrieval: a seed-net classifier (convnet train) whose 128-d hidden layer is scored as a baseline',
+    )
     .option('--json', 'print the result as JSON', false)
     .addOption(
       new Option('--limit-test <n>', 'testing: evaluate only the first n test images')
         .argParser(parseInteger(1))
         .hideHelp(),
     )
+    .addOption(
+      new Option('--limit-train <n>', 'testing (retrieval): use only the first n training images')
+        .argParser(parseInteger(1))
+        .hideHelp(),
+    )
     .action(async function (this: Command) {
       const flags = this.opts<EvalFlags>();
+      if (flags.task === 'retrieval') return evalRetrievalCommand(this, output);
       if (isSegmenter(flags.model)) {
         await runSegmentationEval(flags, output);
         return;
@@ -91,7 +111,7 @@ export function evalCommand(output: CliOutput): Command {
         const epochText = trained.epoch === null ? '' : `, epoch ${trained.epoch}`;
         output.stdout.write(
           [
-            `model: ${trained.spec.preset} from ${flags.model}${epochText}`,
+            `model: ${trained.spec.name} from ${flags.model}${epochText}`,
             `dataset: ${result.dataset}, ${count(result.images)} test images`,
             `accuracy ${percent(result.accuracy)} (${count(result.confusion.correct)}/${count(result.images)}), loss ${result.loss.toFixed(4)}`,
             '',

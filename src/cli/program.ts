@@ -11,12 +11,20 @@
  *   convnet segment    --model DIR IMAGE --out FILE [--raw] [--json]          (segment.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
+ *   convnet index      --model DIR [--store DB]                                (index-gallery.ts)
+ *   convnet search     --model DIR [--store DB | --hnsw] IMAGE [--k N]         (search.ts)
+ *   convnet export     --model DIR --out model.onnx                            (export.ts)
+ *   convnet import     model.onnx --out DIR                                    (import.ts)
  */
 import { readFileSync } from 'node:fs';
 import { Command, type OutputConfiguration } from 'commander';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
+import { indexCommand } from './index-gallery.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
+import { searchCommand } from './search.js';
 import { segmentCommand } from './segment.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
@@ -32,6 +40,10 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   segmentCommand,
   visualizeCommand,
   summaryCommand,
+  indexCommand,
+  searchCommand,
+  exportCommand,
+  importCommand,
 ];
 
 /** The package's version, from package.json (two levels up from src/cli and from dist/cli). */

@@ -22,12 +22,10 @@ import {
 import type { SegmentationSet } from '../apps/segmentation/segmentation-set.js';
 import { trainSegmentation } from '../apps/segmentation/train-segmentation.js';
 import { unetLite, unetLiteStride } from '../apps/segmentation/unet-lite.js';
-import { isPresetName, PRESET_NAMES } from '../nn/preset-table.js';
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
-import { parseInteger, percent, type CliOutput } from './options.js';
+import { parseInteger, parseModelPreset, percent, type CliOutput } from './options.js';
 
-export const TASKS = ['classification', 'segmentation'] as const;
 export const SEGMENTATION_MODELS = ['unet-lite'] as const;
 export const DIGIT_MASKS = 'digit-masks';
 
@@ -45,30 +43,23 @@ export const SEGMENTATION_TRAIN_DEFAULTS = {
   loss: 'ce+dice' as SegmentationLossName,
 };
 
-/** --model for train: a classification preset or a segmentation model. */
+/** --model for train: a classification preset or graph file, or a segmentation model. */
 export function parseTrainModel(value: string): string {
-  if (isPresetName(value) || (SEGMENTATION_MODELS as readonly string[]).includes(value)) {
-    return value;
+  if ((SEGMENTATION_MODELS as readonly string[]).includes(value)) return value;
+  try {
+    return parseModelPreset(value);
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    throw new InvalidArgumentError(
+      `${error.message}; for --task segmentation: ${SEGMENTATION_MODELS.join(', ')}`,
+    );
   }
-  throw new InvalidArgumentError(
-    `unknown model '${value}'; the presets are ${PRESET_NAMES.join(', ')} (convnet summary --model NAME shows one), and for --task segmentation ${SEGMENTATION_MODELS.join(', ')}`,
-  );
 }
 
-/** Adds the segmentation options (and --task) to `convnet train`. */
+/** Adds the segmentation options to `convnet train` (train.ts has --task and --loss). */
 export function withSegmentationTrainOptions(command: Command): Command {
   const d = SEGMENTATION_TRAIN_DEFAULTS;
   return command
-    .addOption(
-      new Option('--task <task>', 'what to train: an image classifier or a per-pixel segmenter')
-        .choices(TASKS)
-        .default('classification'),
-    )
-    .addOption(
-      new Option('--loss <name>', `segmentation: the loss (default ${d.loss})`).choices(
-        SEGMENTATION_LOSSES,
-      ),
-    )
     .addOption(
       new Option(
         '--base <n>',
@@ -116,7 +107,7 @@ interface SegmentationTrainFlags {
   out?: string;
   limitTrain?: number;
   limitTest?: number;
-  loss?: SegmentationLossName;
+  loss?: string;
   base?: number;
   depth?: number;
   trainSize?: number;
@@ -137,7 +128,8 @@ const CLASSIFICATION_ONLY = [
   'resume',
   'stopAfter',
 ];
-const SEGMENTATION_ONLY = ['loss', 'base', 'depth', 'trainSize', 'testSize', 'warmup'];
+const SEGMENTATION_ONLY = ['base', 'depth', 'trainSize', 'testSize', 'warmup'];
+const EMBEDDING_ONLY = ['dim', 'margin', 'scale'];
 
 const flagOf = (name: string): string =>
   `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -146,8 +138,8 @@ function givenOptions(command: Command, names: readonly string[]): string[] {
   return names.filter((name) => command.getOptionValueSource(name) === 'cli').map(flagOf);
 }
 
-/** Refuses segmentation options in a classification run (called by train.ts). */
-export function checkClassificationFlags(command: Command): void {
+/** Refuses segmentation options and models in a classification or embedding run (train.ts). */
+export function checkNotSegmentationFlags(command: Command, task: string): void {
   const given = givenOptions(command, SEGMENTATION_ONLY);
   if (given.length > 0) {
     throw new Error(
@@ -155,8 +147,10 @@ export function checkClassificationFlags(command: Command): void {
     );
   }
   const model = command.getOptionValue('model') as string;
-  if (!isPresetName(model)) {
-    throw new Error(`--model ${model} is a segmentation model: add --task segmentation`);
+  if ((SEGMENTATION_MODELS as readonly string[]).includes(model)) {
+    throw new Error(
+      `--model ${model} is a segmentation model: use --task segmentation (not ${task})`,
+    );
   }
 }
 
@@ -194,6 +188,19 @@ export async function runSegmentationTraining(command: Command, output: CliOutpu
   if (refused.length > 0) {
     throw new Error(
       `${refused.join(', ')} ${refused.length === 1 ? 'applies' : 'apply'} to classification only, not --task segmentation`,
+    );
+  }
+  const embedding = givenOptions(command, EMBEDDING_ONLY);
+  if (embedding.length > 0) {
+    throw new Error(
+      `${embedding.join(', ')} ${embedding.length === 1 ? 'applies' : 'apply'} to --task embedding only, not --task segmentation`,
+    );
+  }
+  const lossName = flags.loss ?? d.loss;
+  const loss = SEGMENTATION_LOSSES.find((l) => l === lossName);
+  if (loss === undefined) {
+    throw new Error(
+      `--loss ${lossName} is an embedding loss; --task segmentation takes ${SEGMENTATION_LOSSES.join(', ')}`,
     );
   }
   const fromCli = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
@@ -244,7 +251,7 @@ export async function runSegmentationTraining(command: Command, output: CliOutpu
       lr,
       weightDecay: flags.weightDecay,
       warmupSteps: flags.warmup ?? d.warmup,
-      loss: flags.loss ?? d.loss,
+      loss,
       stride,
       seed: flags.seed,
       clipGradNorm: flags.clipGradNorm ?? null,

@@ -22,10 +22,14 @@ import {
   type TrainConfig,
 } from '../train/recipe.js';
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
+import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
+import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
+import { SEGMENTATION_LOSSES } from '../apps/segmentation/dice-loss.js';
 import {
-  checkClassificationFlags,
+  checkNotSegmentationFlags,
   parseTrainModel,
+  SEGMENTATION_TRAIN_DEFAULTS,
   runSegmentationTraining,
   withSegmentationTrainOptions,
 } from './train-segmentation.js';
@@ -70,10 +74,20 @@ interface TrainFlags {
   limitTrain?: number;
   limitTest?: number;
   stopAfter?: number;
+  task: string;
+  loss?: string;
 }
 
 /** Train options that may be given with --resume (the rest come from the checkpoint). */
-const RESUME_OPTIONS = new Set(['resume', 'out', 'epochs', 'threads', 'backend', 'stopAfter']);
+const RESUME_OPTIONS = new Set([
+  'resume',
+  'out',
+  'epochs',
+  'threads',
+  'backend',
+  'stopAfter',
+  'task',
+]);
 
 /** An option's flag from its attribute name: valSplit -> --val-split. */
 function optionFlag(name: string): string {
@@ -119,8 +133,8 @@ export function trainCommand(output: CliOutput): Command {
       )
       .addOption(
         new Option(
-          '--model <preset>',
-          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation)`,
+          '--model <preset-or-file>',
+          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation)`,
         )
           .argParser(parseTrainModel)
           .default(d.model),
@@ -188,6 +202,36 @@ export function trainCommand(output: CliOutput): Command {
           .default(d.seed),
       ),
   )
+    .addOption(
+      new Option(
+        '--task <name>',
+        'classification; embedding: a network of unit vectors for similar-image search (src/apps/search); segmentation: a class for every pixel (src/apps/segmentation)',
+      )
+        .choices([...TASK_NAMES, 'segmentation'])
+        .default('classification'),
+    )
+    .addOption(
+      new Option(
+        '--loss <name>',
+        `embedding: arcface (learnable class proxies, the default) or triplet (batch hard); segmentation: ${SEGMENTATION_LOSSES.join(', ')} (default ${SEGMENTATION_TRAIN_DEFAULTS.loss})`,
+      ).choices([...LOSS_NAMES, ...SEGMENTATION_LOSSES]),
+    )
+    .addOption(
+      new Option('--dim <n>', 'embedding: the size of the embedding vectors')
+        .argParser(parseIntegerIn(1, 4096, 'the largest embedding size'))
+        .default(64),
+    )
+    .addOption(
+      new Option(
+        '--margin <x>',
+        'embedding: the angular margin in radians (arcface, default 0.2), or a hinge on the distance gap (triplet; default: the soft margin, softplus of the gap)',
+      ).argParser(parseNonNegativeNumber),
+    )
+    .addOption(
+      new Option('--scale <x>', 'embedding: arcface scale of the cosines (default 16)').argParser(
+        parsePositiveNumber,
+      ),
+    )
     .option('--out <dir>', 'checkpoint directory (default: runs/<dataset>-<model>)')
     .option(
       '--resume <dir>',
@@ -214,12 +258,21 @@ export function trainCommand(output: CliOutput): Command {
     );
   withSegmentationTrainOptions(command);
   return command.action(async function (this: Command) {
-    if (this.getOptionValue('task') === 'segmentation') {
-      await runSegmentationTraining(this, output);
-      return;
-    }
-    checkClassificationFlags(this);
     const flags = this.opts<TrainFlags>();
+    if (flags.task === 'segmentation') return runSegmentationTraining(this, output);
+    checkNotSegmentationFlags(this, flags.task);
+    if (flags.task === 'embedding') {
+      if (flags.loss !== undefined && !(LOSS_NAMES as readonly string[]).includes(flags.loss))
+        throw new Error(`--loss ${flags.loss} applies to --task segmentation only`);
+      return trainEmbeddingCommand(this, output);
+    }
+    if (this.getOptionValueSource('loss') === 'cli')
+      throw new Error('--loss applies to --task embedding or --task segmentation only');
+    const embeddingOnly = ['dim', 'margin', 'scale'].filter(
+      (name) => this.getOptionValueSource(name) === 'cli',
+    );
+    if (embeddingOnly.length > 0)
+      throw new Error(`${embeddingOnly.map(optionFlag).join(', ')} apply to --task embedding only`);
     let out: string;
     let config: TrainConfig | undefined;
     if (flags.resume !== undefined) {
@@ -259,7 +312,7 @@ export function trainCommand(output: CliOutput): Command {
         valSplit: flags.valSplit,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
-        model: isPresetName(flags.model) ? flags.model : d.model,
+        model: flags.model,
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         optimizer:
@@ -277,7 +330,7 @@ export function trainCommand(output: CliOutput): Command {
       const datasetLabel = isBuiltinDataset(dataset)
         ? dataset
         : (dataset.split('/').pop() ?? 'folder');
-      out = flags.out ?? `runs/${datasetLabel}-${config.model}`;
+      out = flags.out ?? `runs/${datasetLabel}-${modelName(config.model)}`;
     }
     const backend = await selectBackend(flags.backend, flags.threads);
     const reporter = consoleReporter({ stream: output.stdout });

@@ -127,3 +127,44 @@ export function consoleReporter({
     },
   };
 }
+
+/** A bar over a count of images (embedding a dataset, indexing): update(done), then stop(). */
+export interface CountProgress {
+  update(done: number): void;
+  stop(): void;
+}
+
+/**
+ * A progress bar of `total` images labelled `label` on a terminal (the training bar's look:
+ * count, images/s, ETA); nothing when the stream is not a terminal.
+ */
+export function countProgress(
+  label: string,
+  total: number,
+  { stream = process.stdout, interactive = stream.isTTY === true }: ConsoleReporterOptions = {},
+): CountProgress {
+  if (!interactive) return { update: () => undefined, stop: () => undefined };
+  const start = performance.now();
+  const bar = new SingleBar(
+    {
+      format: `${label} [{bar}] {value}/{total} | {speed} img/s | ETA {eta_formatted}`,
+      stream,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+      fps: 10,
+    },
+    Presets.shades_classic,
+  );
+  bar.start(total, 0, { speed: '0' });
+  return {
+    update(done) {
+      bar.update(done, {
+        speed: formatRate(done / Math.max(1e-9, (performance.now() - start) / 1000)),
+      });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

@@ -188,9 +188,15 @@ describe('convnet segmentation commands', () => {
     assert.notEqual(sgd.code, 0);
     assert.match(sgd.stderr, /--optimizer applies to classification only, not --task segmentation/);
     const unet = await convnet(['train', '--model', 'unet-lite', '--out', join(work, 'y')]);
-    assert.match(unet.stderr, /--model unet-lite is a segmentation model: add --task segmentation/);
+    assert.match(unet.stderr, /--model unet-lite is a segmentation model: use --task segmentation/);
     const loss = await convnet(['train', '--loss', 'dice', '--out', join(work, 'z')]);
-    assert.match(loss.stderr, /--loss applies to --task segmentation only/);
+    assert.match(loss.stderr, /--loss applies to --task embedding or --task segmentation only/);
+    const dice = await convnet(['train', '--task', 'embedding', '--loss', 'dice']);
+    assert.match(dice.stderr, /--loss dice applies to --task segmentation only/);
+    const arcface = await convnet([...TRAIN, '--loss', 'arcface', '--out', join(work, 'w')]);
+    assert.match(arcface.stderr, /--loss arcface is an embedding loss/);
+    const dim = await convnet([...TRAIN, '--dim', '8', '--out', join(work, 'v')]);
+    assert.match(dim.stderr, /--dim applies to --task embedding only/);
     const noOut = await convnet(['segment', '--model', model, 'x.png']);
     assert.match(noOut.stderr, /give --out FILE/);
   });

@@ -4,7 +4,8 @@
  * and compared with the reference run in float64 on the same float32-rounded inputs: every
  * array argument must agree to 1e-4 of its scale (bitwise, for kernels marked exact), and the
  * result too. The same cases must give bitwise the same float32 results on 1, 2 and 3 threads
- * and on plain memory. A registered kernel without a case fails the suite. Failures name the
+ * and on plain memory. Int32 arrays (top-k's indices) must agree exactly. A registered kernel
+ * without a case fails the suite. Failures name the
  * kernel, the case, the argument, the max difference and the first bad index.
  */
 import assert from 'node:assert/strict';
@@ -64,6 +65,13 @@ function floatArrays(
   });
 }
 
+/** Pairs of (name, array) for every int32 array argument (outputs such as top-k indices). */
+function int32Arrays(args: readonly unknown[]): [string, Int32Array][] {
+  return args.flatMap((value, i): [string, Int32Array][] =>
+    value instanceof Int32Array ? [[`argument ${i}`, value]] : [],
+  );
+}
+
 /** Runs a case on the fast kernel and on the reference; returns the fast float32 results. */
 function checkCase(backend: WasmBackend, c: KernelCase): Float32Array[] {
   const fastArgs = c.args().map(toFloat32);
@@ -78,6 +86,15 @@ function checkCase(backend: WasmBackend, c: KernelCase): Float32Array[] {
       Math.abs((got as number) - want) <= tolerance,
       `${where}: result ${String(got)}, expected ${want}`,
     );
+  }
+  const referenceInts = int32Arrays(referenceArgs);
+  for (const [k, [name, actual]] of int32Arrays(fastArgs).entries()) {
+    const expected = referenceInts[k][1];
+    const i = actual.findIndex((v, j) => v !== expected[j]);
+    if (i >= 0)
+      assert.fail(
+        `${where}, ${name}: first difference at index ${i}: got ${actual[i]}, expected ${expected[i]}`,
+      );
   }
   const fast = floatArrays(fastArgs);
   const reference = floatArrays(referenceArgs);

@@ -33,5 +33,6 @@ export * from './softmax.js';
 export * from './sub.js';
 export * from './sum.js';
 export * from './tanh.js';
+export * from './top-k.js';
 export * from './upsample-bilinear2d.js';
 export * from './upsample-nearest2d.js';

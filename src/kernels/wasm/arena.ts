@@ -160,6 +160,12 @@ export class Arena {
     this.copies.bytesOut += out.byteLength;
   }
 
+  /** Copies `out.length` i32 values from `at` into `out`. */
+  takeInt32(at: number, out: Int32Array): void {
+    out.set(this.i32.subarray(at / 4, at / 4 + out.length));
+    this.copies.bytesOut += out.byteLength;
+  }
+
   /** Bytes in use by the memory (its current size). */
   get byteLength(): number {
     return this.memory.buffer.byteLength;

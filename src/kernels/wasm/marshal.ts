@@ -24,12 +24,16 @@ export interface Marshal {
   input(values: FloatArray | null): number;
   /** A pointer where the kernel writes `out`, copied back when the call ends (0 for null). */
   output(out: FloatArray | null): number;
+  /** A pointer where the kernel writes i32 values `out`, copied back when the call ends. */
+  int32Output(out: Int32Array): number;
   /** A pointer to i32 values (geometry records, labels). */
   int32(values: ArrayLike<number>): number;
   /** A pointer to f64 values (scalars the kernels read at full precision, such as eps). */
   float64(...values: number[]): number;
   /** Per-thread scratch: [first byte, bytes per thread], one slice per thread of this call. */
   scratch(bytesPerThread: number): [number, number];
+  /** A block of this call's memory that every thread shares (e.g. intermediate results). */
+  block(bytes: number): number;
   /** Runs the threaded kernel `name(tid, threads, ...args)` on this call's threads and waits. */
   run(name: string, args: readonly number[]): void;
   /** Calls a single-threaded export and returns its result. */
@@ -60,7 +64,7 @@ function usesFloat64(args: readonly unknown[]): boolean {
 /** The per-call state behind Marshal; one per backend, reused by every call. */
 export class CallMarshal implements Marshal {
   threads: number;
-  private readonly pending: [Float32Array, number][] = [];
+  private readonly pending: [Float32Array | Int32Array, number][] = [];
 
   constructor(
     private readonly arena: Arena,
@@ -93,7 +97,10 @@ export class CallMarshal implements Marshal {
 
   /** Copies the outputs written to scratch back to their arrays; passes the kernel's result on. */
   private end<T>(result: T): T {
-    for (const [out, at] of this.pending) this.arena.take(at, out);
+    for (const [out, at] of this.pending) {
+      if (out instanceof Int32Array) this.arena.takeInt32(at, out);
+      else this.arena.take(at, out);
+    }
     this.pending.length = 0;
     return result;
   }
@@ -113,6 +120,12 @@ export class CallMarshal implements Marshal {
     return at;
   }
 
+  int32Output(out: Int32Array): number {
+    const at = this.arena.alloc(out.byteLength);
+    this.pending.push([out, at]);
+    return at;
+  }
+
   int32(values: ArrayLike<number>): number {
     return this.arena.putInt32(values);
   }
@@ -124,6 +137,10 @@ export class CallMarshal implements Marshal {
   scratch(bytesPerThread: number): [number, number] {
     const stride = Math.ceil(bytesPerThread / 64) * 64;
     return [this.arena.alloc(stride * this.threads), stride];
+  }
+
+  block(bytes: number): number {
+    return this.arena.alloc(bytes);
   }
 
   run(name: string, args: readonly number[]): void {

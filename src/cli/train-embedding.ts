@@ -1,0 +1,112 @@
+/**
+ * `convnet train --task embedding [--loss arcface|triplet] [--dim D] [--margin M] [--scale S]`:
+ * the similar-image search half of train.ts, which parses the options and calls this; trains
+ * the embedding preset (src/apps/search/) and saves DIR/model.safetensors (task 'embedding') and DIR/embedding-run.json.
+ */
+import type { Command } from 'commander';
+import { consoleReporter } from '../train/progress.js';
+import { isBuiltinDataset, resolveDatasetName } from '../train/recipe.js';
+import { selectBackend, type BackendChoice } from '../train/run.js';
+import { trainEmbeddingRun } from '../apps/search/search-run.js';
+import { LOSS_NAMES, defaultLoss, type LossName } from '../apps/search/train-embedding.js';
+import { noteDatasetName, percent, type CliOutput } from './options.js';
+
+export const TASK_NAMES = ['classification', 'embedding'] as const;
+export { LOSS_NAMES };
+
+/** The train options that only classification uses: refused with --task embedding. */
+const CLASSIFICATION_ONLY = [
+  'model',
+  'resume',
+  'augment',
+  'optimizer',
+  'momentum',
+  'schedule',
+  'stepSize',
+  'gamma',
+  'clipGradNorm',
+  'stopAfter',
+  'valSplit',
+];
+
+export interface EmbeddingTrainFlags {
+  dataset: string;
+  dataDir?: string;
+  imageSize: number;
+  channels: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  seed: number;
+  threads?: number;
+  backend: BackendChoice;
+  out?: string;
+  limitTrain?: number;
+  limitTest?: number;
+  loss: string;
+  dim: number;
+  margin?: number;
+  scale?: number;
+}
+
+/** Runs `convnet train --task embedding` for the parsed command. */
+export async function trainEmbeddingCommand(command: Command, output: CliOutput): Promise<void> {
+  const flags = command.opts<EmbeddingTrainFlags>();
+  const given = CLASSIFICATION_ONLY.filter((name) => command.getOptionValueSource(name) === 'cli');
+  if (given.length > 0) {
+    const names = given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new Error(
+      `${names.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --task classification only; --task embedding trains the embedding net with Adam under a one-cycle schedule`,
+    );
+  }
+  noteDatasetName(flags.dataset, output);
+  const dataset = resolveDatasetName(flags.dataset);
+  const folderOnly = ['imageSize', 'channels'].filter(
+    (n) => command.getOptionValueSource(n) === 'cli',
+  );
+  if (isBuiltinDataset(dataset) && folderOnly.length > 0) {
+    throw new Error(
+      `${folderOnly.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size and channels`,
+    );
+  }
+  const name = LOSS_NAMES.find((l) => l === flags.loss) ?? 'arcface';
+  const loss = defaultLoss(name satisfies LossName);
+  if (flags.margin !== undefined) loss.margin = flags.margin;
+  if (flags.scale !== undefined) {
+    if (name !== 'arcface') throw new Error('--scale applies to --loss arcface only');
+    loss.scale = flags.scale;
+  }
+  const label = dataset.split('/').pop() ?? 'folder';
+  const out = flags.out ?? `runs/${label}-embedding-${name}`;
+  const backend = await selectBackend(flags.backend, flags.threads);
+  const reporter = consoleReporter({ stream: output.stdout });
+  try {
+    reporter.message(`kernels: ${backend.description}`);
+    const run = await trainEmbeddingRun(
+      {
+        dataset,
+        dataDir: flags.dataDir ?? null,
+        imageSize: flags.imageSize,
+        channels: flags.channels,
+        limitTrain: flags.limitTrain ?? null,
+        limitTest: flags.limitTest ?? null,
+        dim: flags.dim,
+        loss,
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        lr: flags.lr,
+        weightDecay: flags.weightDecay,
+        seed: flags.seed,
+      },
+      out,
+      reporter,
+    );
+    const last = run.history[run.history.length - 1];
+    output.stdout.write(
+      `test P@1 ${percent(last.test.precisionAt1)}, MAP@R ${percent(last.test.mapAtR)} (test images against each other); model saved in ${run.modelFile}\nnext: convnet eval --task retrieval --model ${out}; convnet index --model ${out}\n`,
+    );
+  } finally {
+    backend.dispose();
+  }
+}
