@@ -6,7 +6,7 @@
  * evaluates only the first N test images.
  */
 import { Command, Option } from 'commander';
-import { isSegmenter } from '../apps/segmentation/segmenter-file.js';
+import { asSegmenter } from '../apps/segmentation/segmenter-model.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
@@ -79,13 +79,13 @@ export function evalCommand(output: CliOutput): Command {
     .action(async function (this: Command) {
       const flags = this.opts<EvalFlags>();
       if (flags.task === 'retrieval') return evalRetrievalCommand(this, output);
-      if (isSegmenter(flags.model)) {
-        await runSegmentationEval(flags, output);
-        return;
-      }
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
         const trained = await loadTrainedModel(flags.model, { resident: true });
+        if (trained.spec.task === 'segmentation') {
+          await runSegmentationEval(asSegmenter(trained), flags, output);
+          return;
+        }
         if (flags.dataset !== undefined) {
           noteDatasetName(flags.dataset, output);
           const trainedOn = trained.spec.dataset;

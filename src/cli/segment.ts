@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { encodeMaskPng } from '../apps/segmentation/mask-png.js';
 import { renderOverlayPng } from '../apps/segmentation/overlay.js';
 import { segmentImage } from '../apps/segmentation/segment.js';
-import { loadSegmenter } from '../apps/segmentation/segmenter-file.js';
+import { loadSegmenter } from '../apps/segmentation/segmenter-model.js';
 import { loadImage } from '../data/image-folder.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { withBackendOptions, type CliOutput } from './options.js';
@@ -35,7 +35,7 @@ export function segmentCommand(output: CliOutput): Command {
       .argument('<image>', 'a PNG or JPEG file, any size')
       .requiredOption(
         '--model <dir>',
-        'a segmenter: the directory written by convnet train --task segmentation, or its segmenter.safetensors',
+        'a segmenter: the directory written by convnet train --task segmentation, or its model.safetensors',
       )
       .option('--out <file>', 'the PNG to write (an overlay with a legend, or with --raw the mask)')
       .option('--raw', 'write the class mask itself: 8-bit grayscale, pixel value = class', false)
@@ -52,20 +52,20 @@ export function segmentCommand(output: CliOutput): Command {
       }
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
-        const { model, info, path } = await loadSegmenter(flags.model);
+        const { model, spec, stride, dir: path } = await loadSegmenter(flags.model);
         const channels = model.inputs[0].shape[0];
         if (channels !== 1 && channels !== 3) {
           throw new Error(`${path}: the model takes ${channels} channels; images have 1 or 3`);
         }
         const { pixels, shape } = loadImage(image, { channels });
         const [, H, W] = shape;
-        const { mask } = segmentImage(model, pixels, [channels, H, W], { stride: info.stride });
-        const counts = info.classNames.map(() => 0);
+        const { mask } = segmentImage(model, pixels, [channels, H, W], { stride });
+        const counts = spec.classNames.map(() => 0);
         for (const k of mask) counts[k]++;
         if (flags.out !== undefined) {
           const bytes = flags.raw
             ? encodeMaskPng(mask, W, H)
-            : await renderOverlayPng(pixels, [channels, H, W], mask, info.classNames);
+            : await renderOverlayPng(pixels, [channels, H, W], mask, spec.classNames);
           writeFileSync(flags.out, bytes);
         }
         if (flags.json) {
@@ -73,12 +73,12 @@ export function segmentCommand(output: CliOutput): Command {
             Array.from(mask.subarray(r * W, (r + 1) * W)),
           );
           output.stdout.write(
-            `${JSON.stringify({ image, width: W, height: H, classNames: info.classNames, pixels: counts, mask: rows })}\n`,
+            `${JSON.stringify({ image, width: W, height: H, classNames: spec.classNames, pixels: counts, mask: rows })}\n`,
           );
           return;
         }
         const present = counts
-          .map((n, k) => [info.classNames[k], n] as const)
+          .map((n, k) => [spec.classNames[k], n] as const)
           .filter(([, n]) => n > 0)
           .map(([name, n]) => `${name} ${((100 * n) / mask.length).toFixed(1)}%`);
         output.stdout.write(`${image}: ${W}x${H}, ${present.join(', ')}; wrote ${flags.out}\n`);

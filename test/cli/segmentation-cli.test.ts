@@ -197,6 +197,12 @@ describe('convnet segmentation commands', () => {
     assert.match(arcface.stderr, /--loss arcface is an embedding loss/);
     const dim = await convnet([...TRAIN, '--dim', '8', '--out', join(work, 'v')]);
     assert.match(dim.stderr, /--dim applies to --task embedding only/);
+    const predict = await convnet(['predict', '--model', model, join(work, 'scene.png')]);
+    assert.notEqual(predict.code, 0);
+    assert.match(
+      predict.stderr,
+      /holds a segmentation model \(unet-lite\), not a classifier: use convnet segment/,
+    );
     const noOut = await convnet(['segment', '--model', model, 'x.png']);
     assert.match(noOut.stderr, /give --out FILE/);
   });

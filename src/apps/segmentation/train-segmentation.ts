@@ -11,7 +11,7 @@
  *   report the epoch (the classification progress bar, src/train/progress.ts; its "acc" is the
  *   pixel accuracy) and write history.json / history.csv
  *
- * After the last epoch the model is saved as a segmenter (segmenter-file.ts) in `out`.
+ * After the last epoch the model is saved as a segmenter (segmenter-model.ts: model.safetensors, task 'segmentation') in `out`.
  * Adam and the schedule (src/optim), the progress bar, history files and non-finite checks are
  * the classification loop's own pieces; only the step's loss and the metrics differ.
  */
@@ -29,7 +29,7 @@ import { currentStepRunner, type StepRunner } from '../../train/step-runner.js';
 import { yieldToEvents } from '../../train/yield-to-events.js';
 import { segmentationLoss, type SegmentationLossName } from './dice-loss.js';
 import { evaluateSegmentation, type SegmentationEvaluation } from './evaluate-segmentation.js';
-import { saveSegmenter } from './segmenter-file.js';
+import { saveSegmenter } from './segmenter-model.js';
 import { argmaxPixels } from './segmentation-metrics.js';
 import { padImages } from './segment.js';
 import { IGNORE_INDEX, type SegmentationBatch, type SegmentationSet } from './segmentation-set.js';
@@ -258,11 +258,6 @@ export async function trainSegmentation({
   const modelFile =
     out === null
       ? null
-      : await saveSegmenter(out, model, {
-          classNames: [...train.classNames],
-          stride,
-          dataset,
-          imageSize: [H0, W0],
-        });
+      : await saveSegmenter(out, model, { classNames: train.classNames, dataset, seed });
   return { history, test: evaluation, modelFile, trainSeconds: trainTotal };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { evaluateSegmentation } from '../../../src/apps/segmentation/evaluate-segmentation.js';
 import { generateDigitMasks } from '../../../src/apps/segmentation/digit-masks.js';
-import { loadSegmenter } from '../../../src/apps/segmentation/segmenter-file.js';
+import { loadSegmenter } from '../../../src/apps/segmentation/segmenter-model.js';
 import { trainSegmentation } from '../../../src/apps/segmentation/train-segmentation.js';
 import { unetLite } from '../../../src/apps/segmentation/unet-lite.js';
 import { InMemoryDataset } from '../../../src/data/dataset.js';
@@ -80,12 +80,10 @@ describe('trainSegmentation', () => {
     }[];
     assert.equal(saved[2].testMeanIoU, last.testMeanIoU);
     const loaded = await loadSegmenter(out);
-    assert.deepEqual(loaded.info, {
-      classNames: [...train.classNames],
-      stride: 4,
-      dataset: 'fake',
-      imageSize: [22, 30],
-    });
+    assert.equal(loaded.spec.task, 'segmentation');
+    assert.deepEqual(loaded.spec.classNames, [...train.classNames]);
+    assert.equal(loaded.spec.dataset, 'fake');
+    assert.equal(loaded.stride, 4);
   });
 
   it('refuses bad counts', async () => {

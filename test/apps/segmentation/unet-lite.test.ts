@@ -11,13 +11,14 @@ import {
   segmentLogits,
 } from '../../../src/apps/segmentation/segment.js';
 import {
-  isSegmenter,
   loadSegmenter,
   saveSegmenter,
-  SEGMENTER_FILE,
-} from '../../../src/apps/segmentation/segmenter-file.js';
+  segmenterStride,
+} from '../../../src/apps/segmentation/segmenter-model.js';
 import { unetLite, unetLiteStride } from '../../../src/apps/segmentation/unet-lite.js';
-import { encodeSafetensors } from '../../../src/io/safetensors.js';
+import { encodeModelFile, MODEL_FILE_NAME } from '../../../src/io/model-file.js';
+import { buildPreset } from '../../../src/nn/preset-table.js';
+import { loadTrainedModel, requireClassifier } from '../../../src/train/trained-model.js';
 import { Graph } from '../../../src/nn/graph/graph.js';
 import { Rng } from '../../../src/rng.js';
 import { Tensor } from '../../../src/tensor.js';
@@ -102,25 +103,39 @@ describe('segmenting images of any size', () => {
   });
 });
 
-describe('segmenter files', () => {
-  it('save and load the graph, weights and class names', async () => {
+describe('segmenter model files', () => {
+  it('save and load the graph, weights, task and class names as model.safetensors', async () => {
     const model = unetLite({ numClasses: 3, base: 2, seed: 3 });
     // Running statistics move in training mode, so the buffers must round-trip too.
     noGrad(() => model.forward(Tensor.uniform([2, 1, 8, 8], new Rng(4))));
     const dir = join(work, 'saved');
-    const info = {
+    const path = await saveSegmenter(dir, model, {
       classNames: ['bg', 'a', 'b'],
-      stride: 4,
       dataset: 'digit-masks',
-      imageSize: [64, 84] as [number, number],
-    };
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(dir);
-    await saveSegmenter(dir, model, info);
-    assert.ok(isSegmenter(dir) && isSegmenter(join(dir, SEGMENTER_FILE)) && !isSegmenter(work));
+      seed: 3,
+    });
+    assert.equal(path, join(dir, MODEL_FILE_NAME));
     const loaded = await loadSegmenter(dir);
-    assert.deepEqual(loaded.info, info);
-    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')), model.spec());
+    assert.equal(loaded.stride, unetLiteStride());
+    assert.deepEqual(
+      {
+        name: loaded.spec.name,
+        task: loaded.spec.task,
+        classNames: loaded.spec.classNames,
+        dataset: loaded.spec.dataset,
+        seed: loaded.spec.seed,
+        normalize: loaded.spec.normalize,
+      },
+      {
+        name: 'unet-lite',
+        task: 'segmentation',
+        classNames: ['bg', 'a', 'b'],
+        dataset: 'digit-masks',
+        seed: 3,
+        normalize: { mean: [0], std: [1] },
+      },
+    );
+    assert.deepEqual(loaded.spec.graph, model.spec());
     for (const [name, t] of model.stateDict())
       assert.deepEqual(loaded.model.stateDict().get(name)?.data, t.data, name);
     model.eval();
@@ -129,32 +144,38 @@ describe('segmenter files', () => {
       noGrad(() => loaded.model.forward(x)).data,
       noGrad(() => model.forward(x)).data,
     );
+    // Classification commands refuse it, pointing to convnet segment.
+    const trained = await loadTrainedModel(dir);
+    assert.throws(
+      () => requireClassifier(trained),
+      /holds a segmentation model \(unet-lite\), not a classifier: use convnet segment/,
+    );
   });
 
-  it('refuse files that are not segmenters or miss weights, naming the file', async () => {
-    const plain = join(work, 'plain.safetensors');
-    writeFileSync(plain, encodeSafetensors({ w: Tensor.zeros([1]) }, { format: 'something' }));
-    await assert.rejects(loadSegmenter(plain), new RegExp(`${plain}: not a segmenter`));
-    const model = unetLite({ numClasses: 2, base: 2 });
-    const partial = join(work, 'partial.safetensors');
-    const state = model.stateDict();
-    state.delete('head.bias');
+  it('read the stride off the graph: 2^depth, by upsampling or transposed convolution', () => {
+    for (const depth of [1, 2, 3]) {
+      for (const up of ['upsample', 'transpose'] as const) {
+        const graph = unetLite({ numClasses: 2, base: 2, depth, up, imageSize: [16, 16] }).spec();
+        assert.equal(segmenterStride(graph), unetLiteStride(depth), `depth ${depth}, ${up}`);
+      }
+    }
+    assert.equal(segmenterStride(buildPreset('seed-net').spec()), 4);
+  });
+
+  it('refuse a model of another task, naming the directory and the command to use', async () => {
+    const dir = join(work, 'classifier');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir);
+    const net = buildPreset('seed-net');
     writeFileSync(
-      partial,
-      encodeSafetensors(state, {
-        format: 'convnet-ts-segmenter',
-        graph: JSON.stringify(model.spec()),
-        segmentation: JSON.stringify({
-          classNames: ['a', 'b'],
-          stride: 4,
-          dataset: null,
-          imageSize: [8, 8],
-        }),
-      }),
+      join(dir, MODEL_FILE_NAME),
+      encodeModelFile({ name: 'seed-net', task: 'classification' }, net),
     );
     await assert.rejects(
-      loadSegmenter(partial),
-      new RegExp(`${partial}: loadStateDict: missing key head.bias`),
+      loadSegmenter(dir),
+      new RegExp(
+        `${join(dir, MODEL_FILE_NAME)} holds a classification model \\(seed-net\\), not a segmenter.*convnet predict`,
+      ),
     );
   });
 });
