@@ -1,54 +1,64 @@
 /**
- * The segmentation commands, spawned as a user runs them: convnet train --task segmentation on a
+ * The segmentation commands, run in process as a user runs them (the program of main.ts): convnet train --task segmentation on a
  * few digit-masks scenes (reference kernels, a 2-channel U-Net-lite), convnet eval of the saved
  * segmenter (digit-masks and a folder of pairs of another size), convnet segment (overlay, raw
  * mask, JSON) on an image of another size, and the errors that say which option is wrong.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { CommanderError } from 'commander';
+import { createProgram } from '../../src/cli/program.js';
 import { generateDigitMasks } from '../../src/apps/segmentation/digit-masks.js';
 import { decodeMaskPng, encodeImagePng } from '../../src/apps/segmentation/mask-png.js';
 import { writeSegmentationFolder } from '../../src/apps/segmentation/pair-folder.js';
 import { mnistDataset } from '../../src/data/load-mnist-digits.js';
 import { decodePng } from '../../src/viz/png.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'convnet-seg-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-const tsx = import.meta.resolve('tsx');
-const main = join(root, 'src', 'cli', 'main.ts');
-
 interface Run {
-  code: number | null;
+  code: number;
   stdout: string;
   stderr: string;
 }
 
-function convnet(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`convnet ${args.join(' ')} did not end in 90 s\n${stdout}\n${stderr}`));
-    }, 90_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Text written to a stream that is not a terminal. */
+function sink(append: (text: string) => void): NodeJS.WriteStream {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      append(chunk.toString());
+      done();
+    },
+  }) as NodeJS.WriteStream;
+}
+
+/**
+ * Runs the program of main.ts in this process (spawning tsx costs ~1.5 s a command; cli.test.ts
+ * spawns the executable itself): an error becomes one line on stderr and status 1, as main.ts
+ * writes it; commander's own errors keep their status.
+ */
+async function convnet(args: string[]): Promise<Run> {
+  const run: Run = { code: 0, stdout: '', stderr: '' };
+  const program = createProgram({
+    stdout: sink((text) => (run.stdout += text)),
+    stderr: sink((text) => (run.stderr += text)),
+  }).exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(['node', 'convnet', ...args]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      run.code = error.exitCode;
+    } else {
+      run.stderr += `convnet: error: ${error instanceof Error ? error.message : String(error)}\n`;
+      run.code = 1;
+    }
+  }
+  return run;
 }
 
 const model = join(work, 'seg');
