@@ -6,10 +6,12 @@
  * evaluates only the first N test images.
  */
 import { Command, Option } from 'commander';
+import { asSegmenter } from '../apps/segmentation/segmenter-model.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
 import { evalRetrievalCommand } from './eval-retrieval.js';
+import { runSegmentationEval } from './eval-segmentation.js';
 import {
   count,
   noteDatasetName,
@@ -42,7 +44,7 @@ export function evalCommand(output: CliOutput): Command {
       .requiredOption('--model <dir>', TRAINED_MODEL_HELP)
       .option(
         '--dataset <name>',
-        'mnist, fashion-mnist or an image folder (default: the one it was trained on; a model file that does not say needs it); its test split is used',
+        'mnist, fashion-mnist or an image folder (default: the one it was trained on; a model file that does not say needs it); its test split is used. For a segmenter: digit-masks or a folder of image/mask pairs',
       )
       .option('--data-dir <dir>', 'where the Fashion-MNIST files are (fashion-mnist only)')
       .addOption(
@@ -80,6 +82,10 @@ export function evalCommand(output: CliOutput): Command {
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
         const trained = await loadTrainedModel(flags.model, { resident: true });
+        if (trained.spec.task === 'segmentation') {
+          await runSegmentationEval(asSegmenter(trained), flags, output);
+          return;
+        }
         if (flags.dataset !== undefined) {
           noteDatasetName(flags.dataset, output);
           const trainedOn = trained.spec.dataset;

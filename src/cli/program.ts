@@ -8,6 +8,7 @@
  *                      [--out DIR] [--resume DIR]                              (train.ts)
  *   convnet eval       --model DIR [--dataset ...]                             (eval.ts)
  *   convnet predict    --model DIR IMAGE...                                    (predict.ts)
+ *   convnet segment    --model DIR IMAGE --out FILE [--raw] [--json]          (segment.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
  *   convnet index      --model DIR [--store DB]                                (index-gallery.ts)
@@ -24,6 +25,7 @@ import { indexCommand } from './index-gallery.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
 import { searchCommand } from './search.js';
+import { segmentCommand } from './segment.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 import { visualizeCommand } from './visualize.js';
@@ -35,6 +37,7 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   trainCommand,
   evalCommand,
   predictCommand,
+  segmentCommand,
   visualizeCommand,
   summaryCommand,
   indexCommand,

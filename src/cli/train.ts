@@ -25,6 +25,14 @@ import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
 import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
+import { SEGMENTATION_LOSSES } from '../apps/segmentation/dice-loss.js';
+import {
+  checkNotSegmentationFlags,
+  parseTrainModel,
+  SEGMENTATION_TRAIN_DEFAULTS,
+  runSegmentationTraining,
+  withSegmentationTrainOptions,
+} from './train-segmentation.js';
 import {
   count,
   parseChannels,
@@ -32,7 +40,6 @@ import {
   noteDatasetName,
   parseInteger,
   parseIntegerIn,
-  parseModelPreset,
   parseOpenFraction,
   parseNonNegativeNumber,
   parsePositiveNumber,
@@ -68,6 +75,7 @@ interface TrainFlags {
   limitTest?: number;
   stopAfter?: number;
   task: string;
+  loss?: string;
 }
 
 /** Train options that may be given with --resume (the rest come from the checkpoint). */
@@ -95,7 +103,7 @@ export function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--dataset <name>',
-          'mnist (the embedded 8k/2k digits), fashion-mnist, or an image folder <folder>/<class>/*.png|jpg',
+          'mnist (the embedded 8k/2k digits), fashion-mnist, or an image folder <folder>/<class>/*.png|jpg; with --task segmentation: digit-masks (the default) or <folder> with train/ and test/ image/mask pairs',
         ).default(d.dataset),
       )
       .option(
@@ -126,9 +134,9 @@ export function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--model <preset-or-file>',
-          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
+          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation)`,
         )
-          .argParser(parseModelPreset)
+          .argParser(parseTrainModel)
           .default(d.model),
       )
       .addOption(
@@ -197,18 +205,16 @@ export function trainCommand(output: CliOutput): Command {
     .addOption(
       new Option(
         '--task <name>',
-        'classification, or embedding: a network of unit vectors for similar-image search (src/apps/search)',
+        'classification; embedding: a network of unit vectors for similar-image search (src/apps/search); segmentation: a class for every pixel (src/apps/segmentation)',
       )
-        .choices(TASK_NAMES)
+        .choices([...TASK_NAMES, 'segmentation'])
         .default('classification'),
     )
     .addOption(
       new Option(
         '--loss <name>',
-        'embedding: arcface (learnable class proxies) or triplet (batch hard)',
-      )
-        .choices(LOSS_NAMES)
-        .default('arcface'),
+        `embedding: arcface (learnable class proxies, the default) or triplet (batch hard); segmentation: ${SEGMENTATION_LOSSES.join(', ')} (default ${SEGMENTATION_TRAIN_DEFAULTS.loss})`,
+      ).choices([...LOSS_NAMES, ...SEGMENTATION_LOSSES]),
     )
     .addOption(
       new Option('--dim <n>', 'embedding: the size of the embedding vectors')
@@ -250,10 +256,19 @@ export function trainCommand(output: CliOutput): Command {
       'after',
       '\nExamples:\n  convnet train                                   seed net on the embedded MNIST digits\n  convnet train --dataset fashion-mnist --model seed-net --epochs 5 --out runs/fmnist\n  convnet train --dataset ./photos --channels 3 --image-size 32 --augment\n  convnet train --resume runs/fmnist --epochs 10   continue a run',
     );
+  withSegmentationTrainOptions(command);
   return command.action(async function (this: Command) {
     const flags = this.opts<TrainFlags>();
-    if (flags.task === 'embedding') return trainEmbeddingCommand(this, output);
-    const embeddingOnly = ['loss', 'dim', 'margin', 'scale'].filter(
+    if (flags.task === 'segmentation') return runSegmentationTraining(this, output);
+    checkNotSegmentationFlags(this, flags.task);
+    if (flags.task === 'embedding') {
+      if (flags.loss !== undefined && !(LOSS_NAMES as readonly string[]).includes(flags.loss))
+        throw new Error(`--loss ${flags.loss} applies to --task segmentation only`);
+      return trainEmbeddingCommand(this, output);
+    }
+    if (this.getOptionValueSource('loss') === 'cli')
+      throw new Error('--loss applies to --task embedding or --task segmentation only');
+    const embeddingOnly = ['dim', 'margin', 'scale'].filter(
       (name) => this.getOptionValueSource(name) === 'cli',
     );
     if (embeddingOnly.length > 0)

@@ -104,7 +104,9 @@ export function requireClassifier(trained: Pick<TrainedModel, 'spec' | 'dir'>): 
   const instead =
     task === 'embedding'
       ? 'use convnet search --model DIR IMAGE (after convnet index) or convnet eval --task retrieval'
-      : `this command takes classifiers only`;
+      : task === 'segmentation'
+        ? 'use convnet segment --model DIR IMAGE --out mask.png, or convnet eval --model DIR (which evaluates segmenters: mean IoU)'
+        : `this command takes classifiers only`;
   throw new Error(
     `${trained.dir} holds a${task === 'embedding' ? 'n' : ''} ${task} model (${name}), not a classifier: ${instead}`,
   );
