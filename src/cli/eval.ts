@@ -5,7 +5,10 @@
  * An option for tests, hidden from --help (documented in the README): --limit-test N
  * evaluates only the first N test images.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { evalDetection } from './detect.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
@@ -59,6 +62,10 @@ export function evalCommand(output: CliOutput): Command {
       const flags = this.opts<EvalFlags>();
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
+        if (existsSync(join(flags.model, 'detector.json'))) {
+          await evalDetection(flags.model, flags, output);
+          return;
+        }
         const trained = await loadTrainedModel(flags.model, { resident: true });
         if (flags.dataset !== undefined) {
           noteDatasetName(flags.dataset, output);

@@ -10,9 +10,11 @@
  *   convnet predict    --model DIR IMAGE...                                    (predict.ts)
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
+ *   convnet detect     --model DIR IMAGE [--out boxes.png] [--json]            (detect.ts)
  */
 import { readFileSync } from 'node:fs';
 import { Command, type OutputConfiguration } from 'commander';
+import { detectCommand } from './detect.js';
 import { evalCommand } from './eval.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
@@ -29,6 +31,7 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   predictCommand,
   visualizeCommand,
   summaryCommand,
+  detectCommand,
 ];
 
 /** The package's version, from package.json (two levels up from src/cli and from dist/cli). */

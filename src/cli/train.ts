@@ -23,6 +23,7 @@ import {
 } from '../train/recipe.js';
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
+import { DETECTION_MODEL, trainDetectionTask } from './detect.js';
 import {
   count,
   parseChannels,
@@ -40,6 +41,7 @@ import {
 } from './options.js';
 
 interface TrainFlags {
+  task: 'classification' | 'detection';
   dataset: string;
   dataDir?: string;
   imageSize: number;
@@ -117,7 +119,9 @@ export function trainCommand(output: CliOutput): Command {
           '--model <preset>',
           `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
         )
-          .argParser(parseModelPreset)
+          .argParser((value: string) =>
+            value === DETECTION_MODEL ? value : parseModelPreset(value),
+          )
           .default(d.model),
       )
       .addOption(
@@ -183,6 +187,14 @@ export function trainCommand(output: CliOutput): Command {
           .default(d.seed),
       ),
   )
+    .addOption(
+      new Option(
+        '--task <task>',
+        'classification, or detection (--dataset digit-scenes --model digit-detector: boxes and names the digits in a scene)',
+      )
+        .choices(['classification', 'detection'])
+        .default('classification'),
+    )
     .option('--out <dir>', 'checkpoint directory (default: runs/<dataset>-<model>)')
     .option(
       '--resume <dir>',
@@ -209,6 +221,13 @@ export function trainCommand(output: CliOutput): Command {
     );
   return command.action(async function (this: Command) {
     const flags = this.opts<TrainFlags>();
+    if (flags.task === 'detection') {
+      await trainDetectionTask(flags, output);
+      return;
+    }
+    if (flags.model === DETECTION_MODEL) {
+      throw new Error(`--model ${DETECTION_MODEL} is a detector: train it with --task detection`);
+    }
     let out: string;
     let config: TrainConfig | undefined;
     if (flags.resume !== undefined) {

@@ -20,14 +20,19 @@ const TEST_SEED_OFFSET = 1;
 
 let cached: { train: InMemoryDataset; test: InMemoryDataset } | null = null;
 
+/** The digits a split's scenes are made from (the embedded split, loaded once). */
+export function digitSceneDigits(split: DigitScenesSplit): InMemoryDataset {
+  cached ??= mnistDataset();
+  return cached[split];
+}
+
 /** `count` scenes of one split (default 8,000 train / 2,000 test). */
 export function digitScenes(
   split: DigitScenesSplit,
   count = DIGIT_SCENES_DEFAULT_COUNT[split],
   options: DigitScenesOptions = {},
 ): Scene[] {
-  cached ??= mnistDataset();
-  const digits = cached[split];
+  const digits = digitSceneDigits(split);
   const seed = (options.seed ?? 0) + (split === 'test' ? TEST_SEED_OFFSET : 0);
   return makeScenes(digits, count, { ...options, seed });
 }

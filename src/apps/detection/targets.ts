@@ -32,6 +32,9 @@ export interface DetectionTargets {
   mask: Float32Array;
   /** How many centres are marked (the losses' normaliser). */
   numObjects: number;
+  /** The maps' height and width, ceil(H / stride) and ceil(W / stride). */
+  OH: number;
+  OW: number;
 }
 
 /** CenterNet's gaussian_radius (a box of this height and width, in cells; min_overlap 0.7). */
@@ -115,5 +118,5 @@ export function detectionTargets(
       offset[(n * 2 + 1) * plane + at] = py - qy;
     }
   });
-  return { heatmap, size, offset, mask, numObjects };
+  return { heatmap, size, offset, mask, numObjects, OH, OW };
 }
