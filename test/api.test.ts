@@ -121,12 +121,15 @@ describe('browser entry (convnet-ts/browser)', () => {
     assert.deepEqual(missing(browser.nn.functional, FUNCTIONAL), []);
   });
 
-  it('imports no other package at load time but @noble/hashes, and Node only lazily in the wasm backend', () => {
+  it('imports no other package at load time but @noble/hashes, zod and protobufjs, and Node only lazily in the wasm backend', () => {
     const { files, outside, lazy } = moduleGraph('browser.ts');
     assert.ok(files.length > 50, `walked ${files.length} files`);
-    // @noble/hashes (model-file digests) is plain ES modules written for browsers and Node alike.
+    // @noble/hashes (model-file digests), zod (the graph and model-spec schemas) and protobufjs
+    // (ONNX files) are written for browsers and Node alike.
     assert.deepEqual(
-      outside.filter((line) => !/ imports @noble\/hashes\/[\w-]+\.js$/.test(line)),
+      outside.filter(
+        (line) => !/ imports (@noble\/hashes\/[\w-]+\.js|zod|protobufjs\/light\.js)$/.test(line),
+      ),
       [],
     );
     // The wasm backend's Node paths (reading build/*.wasm, os, worker_threads) load their

@@ -3,6 +3,7 @@ import type { Contestant } from './contestant.js';
 import { convnetjs } from './convnetjs.js';
 import { convnetWasm } from './convnet-wasm.js';
 import { jaxJs } from './jax-js.js';
+import { onnxruntime } from './onnxruntime.js';
 import { reference } from './reference.js';
 import { tfjsCpu } from './tfjs-cpu.js';
 import { tfjsWasm } from './tfjs-wasm.js';
@@ -14,4 +15,5 @@ export const CONTESTANTS: readonly Contestant[] = [
   jaxJs,
   tfjsCpu,
   convnetjs,
+  onnxruntime,
 ];

@@ -92,7 +92,7 @@ export function evalCommand(output: CliOutput): Command {
         const epochText = trained.epoch === null ? '' : `, epoch ${trained.epoch}`;
         output.stdout.write(
           [
-            `model: ${trained.spec.preset} from ${flags.model}${epochText}`,
+            `model: ${trained.spec.name} from ${flags.model}${epochText}`,
             `dataset: ${result.dataset}, ${count(result.images)} test images`,
             `accuracy ${percent(result.accuracy)} (${count(result.confusion.correct)}/${count(result.images)}), loss ${result.loss.toFixed(4)}`,
             '',

@@ -95,9 +95,9 @@ export function parseChannels(value: string): number {
 }
 
 export function parseModelPreset(value: string): string {
-  if (!isPresetName(value)) {
+  if (!isPresetName(value) && !value.endsWith('.json')) {
     throw new InvalidArgumentError(
-      `unknown model '${value}'; the presets are ${PRESET_NAMES.join(', ')} (convnet summary --model NAME shows one)`,
+      `unknown model '${value}'; give a preset (${PRESET_NAMES.join(', ')}) or a graph file (.json, see docs/graphs.md)`,
     );
   }
   return value;

@@ -11,11 +11,15 @@
  *   convnet visualize  --model DIR --image FILE --out DIR                      (visualize.ts)
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
  *   convnet detect     --model DIR IMAGE [--out boxes.png] [--json]            (detect.ts)
+ *   convnet export     --model DIR --out model.onnx                            (export.ts)
+ *   convnet import     model.onnx --out DIR                                    (import.ts)
  */
 import { readFileSync } from 'node:fs';
 import { Command, type OutputConfiguration } from 'commander';
 import { detectCommand } from './detect.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import type { CliOutput, SubcommandFactory } from './options.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
@@ -32,6 +36,8 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   visualizeCommand,
   summaryCommand,
   detectCommand,
+  exportCommand,
+  importCommand,
 ];
 
 /** The package's version, from package.json (two levels up from src/cli and from dist/cli). */

@@ -22,6 +22,7 @@ import {
   type TrainConfig,
 } from '../train/recipe.js';
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
+import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
 import { DETECTION_MODEL, trainDetectionTask } from './detect.js';
 import {
@@ -116,8 +117,8 @@ export function trainCommand(output: CliOutput): Command {
       )
       .addOption(
         new Option(
-          '--model <preset>',
-          `the network: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
+          '--model <preset-or-file>',
+          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}`,
         )
           .argParser((value: string) =>
             value === DETECTION_MODEL ? value : parseModelPreset(value),
@@ -267,7 +268,7 @@ export function trainCommand(output: CliOutput): Command {
         valSplit: flags.valSplit,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
-        model: isPresetName(flags.model) ? flags.model : d.model,
+        model: flags.model,
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         optimizer:
@@ -285,7 +286,7 @@ export function trainCommand(output: CliOutput): Command {
       const datasetLabel = isBuiltinDataset(dataset)
         ? dataset
         : (dataset.split('/').pop() ?? 'folder');
-      out = flags.out ?? `runs/${datasetLabel}-${config.model}`;
+      out = flags.out ?? `runs/${datasetLabel}-${modelName(config.model)}`;
     }
     const backend = await selectBackend(flags.backend, flags.threads);
     const reporter = consoleReporter({ stream: output.stdout });

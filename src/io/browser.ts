@@ -19,3 +19,5 @@ export type {
 export { JsonParseError, parseJson, stringifyJson } from './json.js';
 export type { JsonObject, JsonValue, ParseJsonOptions } from './json.js';
 export * from './model-file.js';
+export * from './model-spec.js';
+export * from './onnx/index.js';

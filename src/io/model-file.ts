@@ -1,25 +1,13 @@
 /**
- * A model in one file: a safetensors file whose tensors are a preset model's stateDict and whose
+ * A model in one file: a safetensors file whose tensors are a model's stateDict and whose
  * "__metadata__" says how to rebuild the model,
  *
  *   { "format": "convnet-ts-model",
- *     "spec": "{\"preset\":\"seed-net\",\"options\":{\"seed\":1,\"inChannels\":1,\"numClasses\":10,\"imageSize\":[28,28]}}" }
+ *     "spec": "{\"format\":\"convnet-ts model\",\"version\":2,\"name\":\"seed-net\",\"graph\":{...},...}" }
  *
- * The spec is JSON inside a string (safetensors metadata values are strings):
- *
- *   preset       a name in the preset table, PRESETS (src/nn/preset-table.ts)
- *   options      seed, inChannels, numClasses, imageSize [height, width], and the preset's own
- *                options as its table entry lists them (lenet5: activation and pooling,
- *                fashion-net: dropout). Written with every default filled in, so a file never
- *                depends on defaults.
- *   classNames   optional, one per output
- *   normalize    optional { mean, std }, one per input channel: the model expects
- *                (x - mean) / std of pixels in [0,1]; absent means it takes the pixels as they are
- *   dataset      optional: what it was trained on ('mnist', 'fashion-mnist' or an image
- *                folder's path), which `convnet eval` evaluates on when not told otherwise
- *
- * Limits (PRESET_INPUT_LIMITS, nn/preset-table.ts): imageSize at most 1024 per side, inChannels at most 64,
- * numClasses at most 100000, so a hostile spec cannot make the reader build a huge model.
+ * The spec (src/io/model-spec.ts) is JSON inside a string (safetensors metadata values are
+ * strings): the model's graph, the seed, class names, input normalisation and dataset. Files
+ * written before graphs existed hold a version-1 spec that names a preset; they still load.
  *
  * The digest: "__metadata__" also holds "sha256", the SHA-256 (64 lower-case hex digits) of
  *
@@ -36,80 +24,40 @@
  * Pure encoding and decoding of bytes, no file system, so the same file is written and read by
  * Node and by a browser page (the playground in web/):
  *
- *   const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 1 } }, model);
+ *   const bytes = encodeModelFile(spec, model);
  *   const { spec, model } = modelFromFile(bytes, { source: 'digits.safetensors' });
  */
 import { residentTensors } from '../kernels/backend.js';
+import { Graph } from '../nn/graph/graph.js';
+import { GraphSpecError } from '../nn/graph/graph-spec.js';
+import type { Module, StateDict } from '../nn/module.js';
 import { ShapeError } from '../shape/shape-error.js';
-import {
-  COMMON_PRESET_DEFAULTS,
-  PRESET_INPUT_LIMITS,
-  PRESET_NAMES,
-  isPresetName,
-  presetEntry,
-  presetOptionNames,
-  type PresetName,
-  type PresetOptionRules,
-  type PresetSpecificOptions,
-} from '../nn/preset-table.js';
-import type { Sequential } from '../nn/sequential.js';
-import type { StateDict } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
 import { nonFiniteTensorProblem } from './finite-tensors.js';
-import { JsonParseError, parseJson, type JsonObject, type JsonValue } from './json.js';
+import { JsonParseError, parseJson, type JsonValue } from './json.js';
+import {
+  ModelSpecError,
+  buildModel,
+  completeModelSpec,
+  modelSpecToJson,
+  type ModelSpec,
+  type ModelSpecInput,
+  type PresetModelSpec,
+} from './model-spec.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors } from './safetensors.js';
 import { sha256Hex } from './sha256.js';
 
 /** The "format" value in the metadata of every model file. */
 export const MODEL_FILE_FORMAT = 'convnet-ts-model';
 
+/** The model file a training run (and `convnet import`) leaves in its directory. */
+export const MODEL_FILE_NAME = 'model.safetensors';
+
 /** The "__metadata__" keys of a model file. */
 const METADATA_KEYS = ['format', 'spec', 'sha256'];
 
-/**
- * A preset's options as a spec gives them: the common ones (defaults in COMMON_PRESET_DEFAULTS)
- * and the preset's own (lenet5's activation and pooling, fashion-net's dropout; defaults in its
- * table entry).
- */
-export interface ModelFileOptions extends PresetSpecificOptions {
-  /** Default 0. */
-  seed?: number;
-  /** Default 1. */
-  inChannels?: number;
-  /** Default 10. */
-  numClasses?: number;
-  /** [height, width], or one number for square images; default 28. */
-  imageSize?: number | readonly [number, number];
-}
-
-export interface ModelFileNormalize {
-  mean: number[];
-  std: number[];
-}
-
-/** What a model file says about its model (see the top of this file). */
-export interface ModelFileSpec {
-  /** Any preset in the table (PRESET_NAMES). */
-  preset: PresetName;
-  options?: ModelFileOptions;
-  classNames?: readonly string[];
-  normalize?: { mean: readonly number[]; std: readonly number[] };
-  /** What it was trained on: 'mnist', 'fashion-mnist' or an image folder's path. */
-  dataset?: string;
-}
-
-/** A spec as decodeModelFile returns it: every option filled in. */
-export interface CompleteModelFileSpec extends ModelFileSpec {
-  options: Required<Pick<ModelFileOptions, 'seed' | 'inChannels' | 'numClasses'>> &
-    PresetSpecificOptions & {
-      imageSize: [number, number];
-    };
-  classNames?: string[];
-  normalize?: ModelFileNormalize;
-}
-
 export interface DecodedModelFile {
-  spec: CompleteModelFileSpec;
+  spec: ModelSpec;
   /** The weights, by the model's parameter and buffer names. */
   tensors: Map<string, Tensor>;
   /** The SHA-256 digest, checked; null for a file written before digests (not checked). */
@@ -117,9 +65,9 @@ export interface DecodedModelFile {
 }
 
 export interface LoadedModelFile {
-  spec: CompleteModelFileSpec;
-  /** The preset with the file's weights, in evaluation mode. */
-  model: Sequential;
+  spec: ModelSpec;
+  /** The model with the file's weights, in evaluation mode. */
+  model: Graph;
   /** As in DecodedModelFile: null when the file has no digest to check. */
   digest: string | null;
 }
@@ -151,212 +99,71 @@ export class ModelFileError extends Error {
   }
 }
 
-const COMMON_OPTIONS = Object.keys(COMMON_PRESET_DEFAULTS);
-const SPEC_KEYS = ['preset', 'options', 'classNames', 'normalize', 'dataset'];
-
-type Fail = (problem: string) => never;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isPreset(value: JsonValue | undefined): value is PresetName {
-  return typeof value === 'string' && isPresetName(value);
-}
-
-/** The preset's own options, in its table order: each given value checked, or its default. */
-function checkPresetSpecificOptions(
-  rules: PresetOptionRules,
-  given: JsonObject,
-  fail: Fail,
-): PresetSpecificOptions {
-  const checked: PresetSpecificOptions = {};
-  const take = <K extends keyof PresetSpecificOptions>(key: K): void => {
-    const rule = rules[key];
-    if (rule === undefined) return;
-    const value = given[key] ?? rule.defaultValue;
-    if (!rule.accepts(value)) {
-      fail(`options.${key} must be ${rule.expected}, got ${JSON.stringify(value)}`);
-    }
-    checked[key] = value;
-  };
-  for (const key of presetOptionNames(rules)) take(key);
-  return checked;
-}
-
-function checkKeys(object: JsonObject, allowed: readonly string[], where: string, fail: Fail) {
-  const unknown = Object.keys(object).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    fail(`${where} has unknown key(s) ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
-  }
-}
-
-function positiveInteger(
-  value: JsonValue | undefined,
-  name: string,
-  max: number,
-  fail: Fail,
-): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    return fail(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  }
-  if (value > max) return fail(`${name} must be at most ${max}, got ${value}`);
-  return value;
-}
-
-function finiteNumbers(value: JsonValue | undefined, length: number, name: string, fail: Fail) {
-  if (
-    !Array.isArray(value) ||
-    value.length !== length ||
-    !value.every((v) => typeof v === 'number' && Number.isFinite(v))
-  ) {
-    return fail(`${name} must be ${length} finite number(s), got ${JSON.stringify(value)}`);
-  }
-  return value.map(Number);
-}
-
-/** Checks a spec given as JSON data and fills in the defaults. */
-function checkSpec(json: JsonValue, fail: Fail): CompleteModelFileSpec {
-  if (!isObject(json)) return fail('the spec must be a JSON object');
-  checkKeys(json, SPEC_KEYS, 'the spec', fail);
-  const preset = json.preset;
-  if (!isPreset(preset)) {
-    return fail(`unknown preset ${JSON.stringify(preset)} (known: ${PRESET_NAMES.join(', ')})`);
-  }
-  const rules = presetEntry(preset).options;
-  const given = json.options ?? {};
-  if (!isObject(given)) return fail('options must be an object');
-  checkKeys(given, [...COMMON_OPTIONS, ...presetOptionNames(rules)], `options of ${preset}`, fail);
-  const seed = given.seed ?? COMMON_PRESET_DEFAULTS.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    return fail(`options.seed must be an integer, got ${JSON.stringify(seed)}`);
-  }
-  const defaults = COMMON_PRESET_DEFAULTS;
-  const limits = PRESET_INPUT_LIMITS;
-  const inChannels = positiveInteger(
-    given.inChannels ?? defaults.inChannels,
-    'options.inChannels',
-    limits.inChannels,
-    fail,
-  );
-  const numClasses = positiveInteger(
-    given.numClasses ?? defaults.numClasses,
-    'options.numClasses',
-    limits.numClasses,
-    fail,
-  );
-  const size = given.imageSize ?? defaults.imageSize;
-  const side = (value: JsonValue | undefined, name: string) =>
-    positiveInteger(value, name, limits.imageSize, fail);
-  const imageSize: [number, number] =
-    typeof size === 'number'
-      ? [side(size, 'options.imageSize'), size]
-      : Array.isArray(size) && size.length === 2
-        ? [side(size[0], 'options.imageSize[0]'), side(size[1], 'options.imageSize[1]')]
-        : fail(`options.imageSize must be [height, width], got ${JSON.stringify(size)}`);
-  const options: CompleteModelFileSpec['options'] = {
-    seed,
-    inChannels,
-    numClasses,
-    imageSize,
-    ...checkPresetSpecificOptions(rules, given, fail),
-  };
-  const spec: CompleteModelFileSpec = { preset, options };
-  if (json.classNames !== undefined) {
-    const names = json.classNames;
-    if (
-      !Array.isArray(names) ||
-      names.length !== numClasses ||
-      !names.every((n) => typeof n === 'string')
-    ) {
-      return fail(`classNames must be ${numClasses} strings, one per class`);
-    }
-    spec.classNames = names.map(String);
-  }
-  if (json.normalize !== undefined) {
-    const normalize = json.normalize;
-    if (!isObject(normalize)) return fail('normalize must be { mean, std }');
-    checkKeys(normalize, ['mean', 'std'], 'normalize', fail);
-    const mean = finiteNumbers(normalize.mean, inChannels, 'normalize.mean', fail);
-    const std = finiteNumbers(normalize.std, inChannels, 'normalize.std', fail);
-    if (!std.every((s) => s > 0)) return fail(`normalize.std must be positive, got [${std}]`);
-    spec.normalize = { mean, std };
-  }
-  if (json.dataset !== undefined) {
-    if (typeof json.dataset !== 'string' || json.dataset === '')
-      return fail(`dataset must be a non-empty string, got ${JSON.stringify(json.dataset)}`);
-    spec.dataset = json.dataset;
-  }
-  return spec;
-}
-
-/** The spec as plain JSON data (what goes into the file). */
-function specToJson(spec: CompleteModelFileSpec): JsonObject {
-  const { seed, inChannels, numClasses, imageSize, ...own } = spec.options;
-  const options: JsonObject = { seed, inChannels, numClasses, imageSize: [...imageSize] };
-  for (const [key, value] of Object.entries(own)) {
-    if (value !== undefined) options[key] = value;
-  }
-  const json: JsonObject = { preset: spec.preset, options };
-  if (spec.classNames !== undefined) json.classNames = [...spec.classNames];
-  if (spec.normalize !== undefined) {
-    json.normalize = { mean: [...spec.normalize.mean], std: [...spec.normalize.std] };
-  }
-  if (spec.dataset !== undefined) json.dataset = spec.dataset;
-  return json;
-}
-
-/**
- * Checks a spec and fills in its defaults (seed 0, one input channel, 10 classes, 28x28, and
- * the preset's own defaults); throws a ModelFileError naming the field at fault.
- */
-export function completeModelFileSpec(spec: ModelFileSpec): CompleteModelFileSpec {
-  const fail: Fail = (problem) => {
-    throw new ModelFileError('model file spec', problem);
-  };
-  // A round trip through JSON checks the spec exactly as a file's spec is checked.
-  let json: JsonValue;
+/** The spec checked, or a ModelFileError naming the source and the field. */
+function checkedSpec(
+  spec: ModelSpecInput | PresetModelSpec | JsonValue,
+  source: string,
+  prefix = '',
+): ModelSpec {
   try {
-    json = parseJson(JSON.stringify(spec));
+    return completeModelSpec(spec, source);
   } catch (error) {
-    if (!(error instanceof JsonParseError)) throw error;
-    return fail(`the spec is not JSON data: ${error.message}`);
+    if (!(error instanceof ModelSpecError)) throw error;
+    throw new ModelFileError(source, `${prefix}${error.problem}`, { cause: error });
   }
-  return checkSpec(json, fail);
 }
 
-/** Builds the spec's preset with its options (initial weights from its seed). */
-export function buildModelFromSpec(spec: ModelFileSpec): Sequential {
-  const { preset, options } = completeModelFileSpec(spec);
-  return presetEntry(preset).build(options);
+/** The spec's model with its initial weights, or a ModelFileError naming the source. */
+function checkedModel(spec: ModelSpec, source: string): Graph {
+  try {
+    return buildModel(spec, `${source}: spec`);
+  } catch (error) {
+    if (!(error instanceof RangeError || error instanceof ModelSpecError)) throw error;
+    throw new ModelFileError(source, error.message.replace(`${source}: `, ''), { cause: error });
+  }
 }
+
+/** What encodeModelFile takes: a spec, whose graph defaults to the model's own. */
+export type ModelFileSpecInput =
+  (Omit<ModelSpecInput, 'graph'> & { graph?: unknown }) | PresetModelSpec;
 
 /**
- * The model file for a model built from the spec's preset: its stateDict as float32 tensors and
- * the spec (defaults filled in) in the metadata. The model's parameter and buffer names and
- * shapes must be the preset's; a model of another shape is a ModelFileError.
+ * The model file of a model: its stateDict as float32 tensors and the spec (defaults filled in)
+ * in the metadata. The spec's graph defaults to the model's (a Graph's spec()); the model's
+ * parameter and buffer names and shapes must be the graph's, else a ModelFileError.
  */
-export function encodeModelFile(spec: ModelFileSpec, model: Sequential): Uint8Array {
-  const complete = completeModelFileSpec(spec);
+export function encodeModelFile(
+  spec: ModelFileSpecInput | ModelSpec,
+  model: Graph | Module<never, unknown>,
+): Uint8Array {
+  const where = 'encodeModelFile';
+  let complete: ModelSpec;
+  if ('preset' in spec) {
+    complete = checkedSpec(spec, where);
+  } else {
+    const graph = spec.graph ?? (model instanceof Graph ? model.spec() : undefined);
+    if (graph === undefined) {
+      throw new ModelFileError(where, 'the spec has no graph and the model is not a Graph');
+    }
+    complete = checkedSpec({ ...spec, graph }, where);
+  }
   const state: StateDict = model.stateDict();
   try {
-    buildModelFromSpec(complete).loadStateDict(state);
+    checkedModel(complete, where).loadStateDict(state);
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    throw new ModelFileError(
-      'encodeModelFile',
-      `the model is not the spec's ${complete.preset}: ${error.message}`,
-      { cause: error },
-    );
+    throw new ModelFileError(where, `the model does not fit the spec's graph: ${error.message}`, {
+      cause: error,
+    });
   }
   const nonFinite = nonFiniteTensorProblem(state);
   if (nonFinite !== null) {
     throw new ModelFileError(
-      'encodeModelFile',
+      where,
       `${nonFinite}: a model file holds finite weights only (the model has diverged?)`,
     );
   }
-  const metadata = { format: MODEL_FILE_FORMAT, spec: JSON.stringify(specToJson(complete)) };
+  const metadata = { format: MODEL_FILE_FORMAT, spec: JSON.stringify(modelSpecToJson(complete)) };
   // The digest covers the data as laid out in the file, so it is taken from an encoding.
   const unsigned = encodeSafetensors(state, metadata);
   const sha256 = modelFileDigest(metadata.spec, decodeSafetensors(unsigned), unsigned);
@@ -386,7 +193,7 @@ export function decodeModelFile(
   bytes: Uint8Array,
   { source = 'model file' }: ModelFileReadOptions = {},
 ): DecodedModelFile {
-  const fail: Fail = (problem) => {
+  const fail = (problem: string): never => {
     throw new ModelFileError(source, problem);
   };
   const decoded = decodeSafetensors(bytes, { source });
@@ -425,36 +232,27 @@ export function decodeModelFile(
     if (!(error instanceof JsonParseError)) throw error;
     return fail(`the spec in its __metadata__ is not valid JSON: ${error.message}`);
   }
-  const spec = checkSpec(json, (problem) => fail(`spec: ${problem}`));
+  const spec = checkedSpec(json, source, 'spec: ');
   const nonFinite = nonFiniteTensorProblem(tensors);
   if (nonFinite !== null) return fail(nonFinite);
   return { spec, tensors, digest: recorded ?? null };
 }
 
-/** Rebuilds a model file's model: the preset from its spec, with its weights, in eval mode. */
+/** Rebuilds a model file's model: the spec's graph with the file's weights, in eval mode. */
 export function modelFromFile(
   bytes: Uint8Array,
   { source = 'model file', resident = false }: ModelFromFileOptions = {},
 ): LoadedModelFile {
   const { spec, tensors, digest } = decodeModelFile(bytes, { source });
-  const build = () => buildModelFromSpec(spec);
-  let model: Sequential;
-  try {
-    model = resident ? residentTensors(build) : build();
-  } catch (error) {
-    // A spec within the limits that the preset cannot build (an image too small for its layers).
-    if (!(error instanceof ShapeError)) throw error;
-    throw new ModelFileError(source, `spec: ${error.message}`, { cause: error });
-  }
+  const build = () => checkedModel(spec, source);
+  const model = resident ? residentTensors(build) : build();
   try {
     model.loadStateDict(tensors);
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    throw new ModelFileError(
-      source,
-      `the weights do not fit the spec's ${spec.preset}: ${error.message}`,
-      { cause: error },
-    );
+    throw new ModelFileError(source, `the weights do not fit the spec's graph: ${error.message}`, {
+      cause: error,
+    });
   }
   model.eval();
   return { spec, model, digest };

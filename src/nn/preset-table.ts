@@ -1,8 +1,10 @@
 /**
  * The one table of model presets, by their command-line and file names. Everything that names a
  * preset reads it: the one-file model format (src/io/model-file.ts), the training recipe and
- * checkpoint spec (src/train/model-spec.ts, src/train/recipe.ts) and the CLI's --model. Adding
- * a preset is a builder in presets.ts and one entry here.
+ * checkpoint spec (src/io/model-spec.ts, src/train/recipe.ts) and the CLI's --model. Adding
+ * a preset is a builder in presets.ts and one entry here. Each preset is served as a graph
+ * (buildPreset, presetGraph): the builder's Sequential described node by node, so a model file
+ * holds the preset's architecture like any other graph.
  *
  * Each entry holds the builder, a line for --help, and the preset's own options beyond the
  * common ones (seed, inChannels, numClasses, imageSize): their defaults and the values they
@@ -17,6 +19,10 @@ import {
   type LeNet5Options,
   type PresetOptions,
 } from './presets.js';
+import { checkPair } from '../shape/shape-error.js';
+import { graphFromSequential } from './graph/graph-builder.js';
+import type { Graph } from './graph/graph.js';
+import type { GraphSpec } from './graph/graph-spec.js';
 import type { Sequential } from './sequential.js';
 
 /**
@@ -130,7 +136,25 @@ export function presetEntry(preset: PresetName): PresetEntry {
   return PRESETS[preset];
 }
 
-/** Builds a preset by name (initial weights from options.seed). */
-export function buildPreset(preset: PresetName, options: PresetBuildOptions = {}): Sequential {
-  return presetEntry(preset).build(options);
+/**
+ * Builds a preset by name as a graph (initial weights from options.seed): its Sequential, each
+ * node named by its layer's path (`features.0`), so the state dict has the preset's names.
+ */
+export function buildPreset(preset: PresetName, options: PresetBuildOptions = {}): Graph {
+  const {
+    inChannels = COMMON_PRESET_DEFAULTS.inChannels,
+    imageSize = COMMON_PRESET_DEFAULTS.imageSize,
+  } = options;
+  const [H, W] = checkPair(imageSize, 'imageSize', preset);
+  return graphFromSequential(presetEntry(preset).build(options), [inChannels, H, W], {
+    description: `${preset}: ${presetEntry(preset).description}`,
+  });
+}
+
+/**
+ * A preset as a graph description: what a model file or checkpoint of the preset holds.
+ * Graph.fromSpec(presetGraph(p, o), { seed: o.seed }) has the weights buildPreset(p, o) has.
+ */
+export function presetGraph(preset: PresetName, options: PresetBuildOptions = {}): GraphSpec {
+  return buildPreset(preset, options).spec();
 }

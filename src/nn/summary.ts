@@ -15,6 +15,7 @@
  */
 import { ShapeError } from '../shape/shape-error.js';
 import { formatShape, type Shape } from '../tensor.js';
+import { Graph } from './graph/graph.js';
 import type { Layer } from './module.js';
 import { Sequential } from './sequential.js';
 
@@ -28,6 +29,8 @@ export interface SummaryRow {
   parameters: number;
   /** Those of them that require grad. */
   trainableParameters: number;
+  /** For a graph's node: the names of the values it takes. */
+  inputs?: string[];
 }
 
 export interface ModelSummary {
@@ -42,7 +45,12 @@ export interface ModelSummary {
   table: string;
 }
 
-function countParameters(layer: Layer): { total: number; trainable: number } {
+function countParameters(layer: {
+  parameters(): readonly { size: number; requiresGrad: boolean }[];
+}): {
+  total: number;
+  trainable: number;
+} {
   let total = 0;
   let trainable = 0;
   for (const p of layer.parameters()) {
@@ -57,8 +65,34 @@ function withoutOpPrefix(message: string): string {
   return message.replace(/^[A-Za-z][A-Za-z0-9]*: /, '');
 }
 
-/** The rows of one layer (several for a Sequential), and its output shape. */
+/** A graph's rows, one per node with the names it takes, and its (first) output's shape. */
+function traceGraph(graph: Graph, name: string, inputShape: Shape, rows: SummaryRow[]): Shape {
+  let shapes: Map<string, Shape>;
+  try {
+    shapes = graph.shapes(graph.inputs.length === 1 ? { [graph.inputs[0].name]: inputShape } : {});
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    const message = `summary: ${error.message.replace(/^Graph: /, '')}`;
+    const ErrorType = error instanceof ShapeError ? ShapeError : Error;
+    throw new ErrorType(message, { cause: error });
+  }
+  for (const node of graph.nodes()) {
+    const { total, trainable } = countParameters(node.layer);
+    rows.push({
+      name: name === '' ? node.name : `${name}.${node.name}`,
+      type: node.op,
+      outputShape: shapes.get(node.name) ?? [],
+      parameters: total,
+      trainableParameters: trainable,
+      inputs: [...node.inputs],
+    });
+  }
+  return shapes.get(graph.outputs[0]) ?? [];
+}
+
+/** The rows of one layer (several for a Sequential or a Graph), and its output shape. */
 function traceLayer(layer: Layer, name: string, inputShape: Shape, rows: SummaryRow[]): Shape {
+  if (layer instanceof Graph) return traceGraph(layer, name, inputShape, rows);
   if (layer instanceof Sequential) {
     let shape = inputShape;
     for (const [childName, child] of layer.namedLayers()) {
@@ -96,19 +130,33 @@ function formatTable(
   rows: readonly SummaryRow[],
   totals: { total: number; trainable: number },
 ): string {
-  const header = ['Layer (type)', 'Output shape', 'Param #'];
+  // A graph that is not a chain gets a column of each node's inputs, as Keras prints one.
+  const chain = rows.every(
+    (r, i) =>
+      r.inputs === undefined ||
+      (r.inputs.length === 1 && (i === 0 || r.inputs[0] === rows[i - 1].name)),
+  );
+  const header = ['Layer (type)', 'Output shape', 'Param #', ...(chain ? [] : ['Connected to'])];
   const body = [
-    ['input', formatShape(inputShape), ''],
+    ['input', formatShape(inputShape), '', ...(chain ? [] : [''])],
     ...rows.map((r) => [
       r.name === '' ? r.type : `${r.name} (${r.type})`,
       formatShape(r.outputShape),
       formatCount(r.parameters),
+      ...(chain ? [] : [(r.inputs ?? []).join(', ')]),
     ]),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
   const line = (cells: readonly string[]) =>
-    `${cells[0].padEnd(widths[0])}   ${cells[1].padEnd(widths[1])}   ${cells[2].padStart(widths[2])}`;
-  const width = widths[0] + widths[1] + widths[2] + 6;
+    [
+      cells[0].padEnd(widths[0]),
+      cells[1].padEnd(widths[1]),
+      cells[2].padStart(widths[2]),
+      ...cells.slice(3),
+    ]
+      .join('   ')
+      .trimEnd();
+  const width = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1);
   return [
     line(header),
     '='.repeat(width),

@@ -154,3 +154,31 @@ export function convTranspose2dGeometry(
     outputPadW,
   };
 }
+
+/**
+ * The conv2d whose input gradient this transposed convolution is: its input is our output
+ * (C = F, H = OH, W = OW), its filters are our input channels (F = C), its output is our input
+ * (OH = H, OW = W), with the same weight (C,F/groups,KH,KW) read as (filters, channels per group,
+ * KH, KW) and the same stride, padding, dilation and groups. Output padding only decides the
+ * size of its input. Fast kernels run a transposed convolution as that conv2d's kernels.
+ */
+export function convTranspose2dAsConv(g: ConvTranspose2dGeometry): Conv2dGeometry {
+  return {
+    N: g.N,
+    C: g.F,
+    H: g.OH,
+    W: g.OW,
+    F: g.C,
+    KH: g.KH,
+    KW: g.KW,
+    strideH: g.strideH,
+    strideW: g.strideW,
+    padH: g.padH,
+    padW: g.padW,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    groups: g.groups,
+    OH: g.H,
+    OW: g.W,
+  };
+}

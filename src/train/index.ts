@@ -25,8 +25,6 @@ export type {
   EpochStartInfo,
   ProgressReporter,
 } from './progress.js';
-export { buildModel, modelSpecToJson, parseModelSpec } from './model-spec.js';
-export type { ModelOptions, ModelSpec } from './model-spec.js';
 export {
   BUILTIN_DATASETS,
   DEFAULT_TRAIN_CONFIG,

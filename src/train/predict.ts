@@ -35,7 +35,7 @@ import { FASHION_MNIST_CLASS_NAMES } from '../data/fashion-mnist.js';
 import { loadImage } from '../data/image-folder.js';
 import { resizeImage } from '../data/resize.js';
 import { Tensor } from '../tensor.js';
-import type { ModelSpec } from './model-spec.js';
+import { modelInput, type ModelSpec } from '../io/model-spec.js';
 import type { TrainedModel } from './trained-model.js';
 
 /** How an image file is brought to the model's input (see the top of this file). */
@@ -55,7 +55,7 @@ const DIGIT_NAMES = Array.from({ length: 10 }, (_, k) => String(k));
 
 /** How images are prepared for the model of this spec (see the top of this file). */
 export function inputStyleOf(spec: ModelSpec): InputStyle {
-  const { inChannels } = spec.options;
+  const { inChannels } = modelInput(spec);
   if (spec.dataset === 'mnist') return { preparation: 'mnist-digit', lightOnDark: true };
   if (spec.dataset === 'fashion-mnist') return { preparation: 'fit', lightOnDark: true };
   // An image folder is saved as its absolute path.
@@ -99,7 +99,7 @@ export function prepareImageFile(
   file: string,
   { invert = 'auto', preparation }: PrepareImageOptions = {},
 ): PreparedImage {
-  const { inChannels: C, imageSize } = spec.options;
+  const { inChannels: C, imageSize } = modelInput(spec);
   const [H, W] = imageSize;
   if (C !== 1 && C !== 3) {
     throw new Error(`the model takes ${C} channels; image files give 1 or 3`);
@@ -137,7 +137,7 @@ export function prepareImageFile(
 
 /** (x - mean[c]) / std[c] per channel, in place; returns x. */
 function normalize(x: Float32Array, spec: ModelSpec): Float32Array {
-  const { inChannels: C } = spec.options;
+  const { inChannels: C } = modelInput(spec);
   const plane = x.length / C;
   for (let c = 0; c < C; c++) {
     const scale = 1 / spec.normalize.std[c];
@@ -203,7 +203,7 @@ export function predictFiles(
   { topK = 3, ...prepare }: PredictOptions = {},
 ): FilePrediction[] {
   const { spec, model } = trained;
-  const { inChannels: C, imageSize } = spec.options;
+  const { inChannels: C, imageSize } = modelInput(spec);
   const [H, W] = imageSize;
   const K = spec.classNames.length;
   if (files.length === 0) throw new Error('predict: no image files given');

@@ -78,7 +78,8 @@ export interface TrainConfig {
   valSplit: number;
   limitTrain: number | null;
   limitTest: number | null;
-  model: PresetName;
+  /** A preset's name or a graph file's path. */
+  model: string;
   epochs: number;
   batchSize: number;
   optimizer: OptimizerName;
@@ -152,7 +153,7 @@ export function parseTrainConfig(json: JsonValue, source: string): TrainConfig {
   const dataDir = c.dataDir;
   if (dataDir !== null && typeof dataDir !== 'string') fail('dataDir must be a string or null');
   const model = text('model');
-  if (!isPresetName(model)) fail(`model must be one of ${PRESET_NAMES.join(', ')}, got '${model}'`);
+  if (model === '') fail(`model must be a preset (${PRESET_NAMES.join(', ')}) or a graph file`);
   const optimizer = text('optimizer');
   if (!includes(OPTIMIZER_NAMES, optimizer))
     fail(`optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${optimizer}'`);
@@ -176,7 +177,7 @@ export function parseTrainConfig(json: JsonValue, source: string): TrainConfig {
         : num('valSplit', (v) => v > 0 && v < 1, 'a number in (0, 1)'),
     limitTrain: orNull('limitTrain', positiveInt, 'a positive integer'),
     limitTest: orNull('limitTest', positiveInt, 'a positive integer'),
-    model: isPresetName(model) ? model : 'seed-net',
+    model,
     epochs: num('epochs', positiveInt, 'a positive integer'),
     batchSize: num('batchSize', positiveInt, 'a positive integer'),
     optimizer: includes(OPTIMIZER_NAMES, optimizer) ? optimizer : 'adam',

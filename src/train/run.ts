@@ -12,7 +12,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelStats } from '../data/loader.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { encodeModelFile, type ModelFileSpec } from '../io/model-file.js';
+import { MODEL_FILE_NAME, encodeModelFile } from '../io/model-file.js';
+import {
+  buildModel,
+  completeModelSpec,
+  modelSpecToJson,
+  type ModelSpec,
+} from '../io/model-spec.js';
 import {
   CHECKPOINT_MANIFEST,
   CheckpointError,
@@ -23,7 +29,7 @@ import { residentTensors, setBackend } from '../kernels/backend.js';
 import { referenceBackend } from '../kernels/backend.js';
 import { createWasmBackend } from '../kernels/wasm/wasm-backend.js';
 import { fit, type FitResult } from './fit.js';
-import { buildModel, modelSpecToJson, parseModelSpec, type ModelSpec } from './model-spec.js';
+import { graphFor, modelName } from './model-source.js';
 import { silentReporter, type ProgressReporter } from './progress.js';
 import {
   augmentFor,
@@ -107,14 +113,17 @@ export async function trainRun({
   reporter = silentReporter,
 }: TrainRunOptions): Promise<TrainRunResult> {
   const manifest = join(out, CHECKPOINT_MANIFEST);
-  let spec: ModelSpec | null = null;
+  let resumedSpec: ModelSpec | null = null;
   const checkpoint = resume ? await loadResumable(out) : null;
   let config: TrainConfig;
   if (checkpoint !== null) {
     const stateSource = join(out, checkpoint.manifest.files.state?.file ?? 'state');
     const state = parseTrainingState(checkpoint.state, stateSource);
     config = parseTrainConfig(state.config, `${stateSource}: config`);
-    spec = parseModelSpec(checkpoint.spec, join(out, checkpoint.manifest.files.spec.file));
+    resumedSpec = completeModelSpec(
+      checkpoint.spec,
+      join(out, checkpoint.manifest.files.spec.file),
+    );
     if (epochs !== undefined) {
       if (epochs < state.epoch) {
         throw new Error(
@@ -148,26 +157,23 @@ export async function trainRun({
   reporter.message(
     `dataset ${data.name}: ${data.train.length.toLocaleString('en-US')} training and ${data.test.length.toLocaleString('en-US')} test images of ${C}x${H}x${W}, ${data.train.classNames.length} classes (read in ${data.seconds.toFixed(2)} s)`,
   );
-  if (spec === null) {
-    spec = {
-      preset: config.model,
-      options: {
-        seed: config.seed,
-        inChannels: C,
-        numClasses: data.train.classNames.length,
-        imageSize: [H, W],
-      },
-      classNames: [...data.train.classNames],
-      normalize: channelStats(data.train),
-      dataset: data.name,
-    };
-  } else if (spec.classNames.length !== data.train.classNames.length) {
+  const classNames = [...data.train.classNames];
+  const spec: ModelSpec = resumedSpec ?? {
+    name: modelName(config.model),
+    task: 'classification',
+    graph: await graphFor(config.model, [C, H, W], classNames.length),
+    seed: config.seed,
+    classNames,
+    normalize: channelStats(data.train),
+    dataset: data.name,
+  };
+  if (spec.classNames.length !== data.train.classNames.length) {
     throw new Error(
       `${out}: the checkpoint's model has ${spec.classNames.length} classes, but ${data.name} now has ${data.train.classNames.length}`,
     );
   }
   // The parameters live in the kernels' memory, so no kernel call copies them.
-  const model = residentTensors(() => buildModel(spec));
+  const model = residentTensors(() => buildModel(spec, out));
   const optimizer = createOptimizer(config, model.parameters());
   const batchesPerEpoch = Math.ceil(data.train.length / config.batchSize);
   const advice = fewStepsWarning(data.train.length, config.epochs, config.batchSize);
@@ -193,7 +199,7 @@ export async function trainRun({
     reporter,
   });
   const modelFile = join(out, MODEL_FILE_NAME);
-  await writeFileAtomic(modelFile, encodeModelFile(toModelFileSpec(spec), model));
+  await writeFileAtomic(modelFile, encodeModelFile(spec, model));
   return { config, spec, fit: result, out, modelFile, loadSeconds: data.seconds };
 }
 
@@ -211,17 +217,4 @@ export function fewStepsWarning(images: number, epochs: number, batchSize: numbe
   const batch = Math.min(batchSize, Math.max(8, 2 ** Math.floor(Math.log2(images / 8))));
   const needed = Math.ceil(FEW_STEPS / Math.ceil(images / batch));
   return `warning: ${steps} optimizer step${steps === 1 ? '' : 's'} in all (${epochs} epoch${epochs === 1 ? '' : 's'} of ${batches} batch${batches === 1 ? '' : 'es'} of up to ${batchSize} images) is too few to learn much from ${images} training images; try --batch-size ${batch} --epochs ${needed} (${needed * Math.ceil(images / batch)} steps)`;
-}
-
-/** The one-file model (src/io/model-file.ts) that the browser playground opens. */
-export const MODEL_FILE_NAME = 'model.safetensors';
-
-function toModelFileSpec(spec: ModelSpec): ModelFileSpec {
-  return {
-    preset: spec.preset,
-    options: { ...spec.options },
-    classNames: spec.classNames,
-    normalize: spec.normalize,
-    ...(spec.dataset === null ? {} : { dataset: spec.dataset }),
-  };
 }

@@ -7,9 +7,9 @@ import { residentTensors } from '../kernels/backend.js';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
-import { modelFromFile } from '../io/model-file.js';
-import type { Sequential } from '../nn/sequential.js';
+import { CHECKPOINT_MANIFEST, CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
+import { MODEL_FILE_NAME, modelFromFile } from '../io/model-file.js';
+import { Graph } from '../nn/graph/graph.js';
 import { summary, type ModelSummary } from '../nn/summary.js';
 import { evaluate, type EvaluationResult } from './evaluate.js';
 import {
@@ -18,13 +18,14 @@ import {
   buildPreset,
   isPresetName,
 } from '../nn/preset-table.js';
-import { buildModel, parseModelSpec, type ModelSpec } from './model-spec.js';
+import { buildModel, completeModelSpec, modelInput, type ModelSpec } from '../io/model-spec.js';
+import { isGraphFile, modelName, readGraphFile } from './model-source.js';
 import { loadTrainingData, parseTrainConfig, type TrainConfig } from './recipe.js';
 import { parseTrainingState } from './training-state.js';
 
 export interface TrainedModel {
   /** In evaluation mode, with the checkpoint's weights. */
-  model: Sequential;
+  model: Graph;
   spec: ModelSpec;
   dir: string;
   /** The run's settings and epochs completed, when the checkpoint has a training state. */
@@ -55,7 +56,19 @@ export async function loadTrainedModel(
   dir: string,
   { resident = false }: LoadTrainedModelOptions = {},
 ): Promise<TrainedModel> {
-  if (existsSync(dir) && statSync(dir).isFile()) return loadModelFile(dir, resident);
+  if (existsSync(dir) && statSync(dir).isFile()) {
+    if (dir.endsWith('.json')) {
+      throw new Error(
+        `${dir} describes an architecture, without weights: train it first (convnet train --model ${dir} --out DIR), then pass DIR`,
+      );
+    }
+    return loadModelFile(dir, resident);
+  }
+  // A directory with a model file and no checkpoint (convnet import writes one).
+  const modelFile = join(dir, MODEL_FILE_NAME);
+  if (!existsSync(join(dir, CHECKPOINT_MANIFEST)) && existsSync(modelFile)) {
+    return loadModelFile(modelFile, resident);
+  }
   let checkpoint;
   try {
     checkpoint = await loadCheckpoint(dir, { parts: ['spec', 'weights', 'state'] });
@@ -65,8 +78,9 @@ export async function loadTrainedModel(
     }
     throw error;
   }
-  const spec = parseModelSpec(checkpoint.spec, join(dir, checkpoint.manifest.files.spec.file));
-  const model = resident ? residentTensors(() => buildModel(spec)) : buildModel(spec);
+  const spec = completeModelSpec(checkpoint.spec, join(dir, checkpoint.manifest.files.spec.file));
+  const build = () => buildModel(spec, dir);
+  const model = resident ? residentTensors(build) : build();
   model.loadStateDict(checkpoint.weights);
   model.eval();
   let config: TrainConfig | null = null;
@@ -101,7 +115,10 @@ export async function evaluateTrained(
   { dataset, dataDir, limitTest = null, batchSize = 256 }: EvaluateTrainedOptions = {},
 ): Promise<TrainedEvaluation> {
   const { spec } = trained;
-  const [H, W] = spec.options.imageSize;
+  const {
+    inChannels,
+    imageSize: [H, W],
+  } = modelInput(spec);
   const name = dataset ?? spec.dataset;
   if (name === null) {
     throw new Error(
@@ -113,7 +130,7 @@ export async function evaluateTrained(
     // The run's data directory goes with the run's dataset only.
     dataDir: dataDir ?? (name === spec.dataset ? (trained.config?.dataDir ?? null) : null),
     imageSize: H,
-    channels: spec.options.inChannels,
+    channels: inChannels,
     // An image folder's test split is the one the run held out.
     ...(name === spec.dataset && trained.config !== null
       ? { valSplit: trained.config.valSplit }
@@ -123,9 +140,9 @@ export async function evaluateTrained(
   });
   const test = data.test;
   const [C, h, w] = test.imageShape;
-  if (C !== spec.options.inChannels || h !== H || w !== W) {
+  if (C !== inChannels || h !== H || w !== W) {
     throw new Error(
-      `${data.name} has ${C}x${h}x${w} images, but the model in ${trained.dir} takes ${spec.options.inChannels}x${H}x${W}`,
+      `${data.name} has ${C}x${h}x${w} images, but the model in ${trained.dir} takes ${inChannels}x${H}x${W}`,
     );
   }
   if (test.classNames.length !== spec.classNames.length) {
@@ -141,6 +158,8 @@ export interface SummaryTarget {
   /** The model's name: the preset, or '<preset> from <dir>'. */
   title: string;
   summary: ModelSummary;
+  /** The model summarized (summary.inputShape is the input it was given). */
+  model: Graph;
 }
 
 export interface PresetSummaryOptions {
@@ -160,41 +179,35 @@ export async function summarizeModel(
 ): Promise<SummaryTarget> {
   if (isPresetName(target)) {
     const model = buildPreset(target, { inChannels: channels, numClasses: classes, imageSize });
-    return { title: target, summary: summary(model, [1, channels, imageSize, imageSize]) };
+    return { title: target, summary: summary(model, [1, channels, imageSize, imageSize]), model };
+  }
+  if (isGraphFile(target) && target.endsWith('.json')) {
+    const graph = Graph.fromSpec(await readGraphFile(target), { source: target });
+    const [input] = graph.inputs;
+    return { title: modelName(target), summary: summary(graph, [1, ...input.shape]), model: graph };
   }
   if (!existsSync(target)) {
     throw new Error(
-      `unknown model '${target}': give a preset (${PRESET_NAMES.join(', ')}) or a checkpoint directory written by convnet train --out`,
+      `unknown model '${target}': give a preset (${PRESET_NAMES.join(', ')}), a graph file (.json) or a checkpoint directory written by convnet train --out`,
     );
   }
   const trained = await loadTrainedModel(target);
   const {
     inChannels,
     imageSize: [H, W],
-  } = trained.spec.options;
+  } = modelInput(trained.spec);
   return {
-    title: `${trained.spec.preset} from ${target}${trained.epoch === null ? '' : ` (epoch ${trained.epoch})`}`,
+    title: `${trained.spec.name} from ${target}${trained.epoch === null ? '' : ` (epoch ${trained.epoch})`}`,
     summary: summary(trained.model, [1, inChannels, H, W]),
+    model: trained.model,
   };
 }
 
-/** A one-file model (src/io/model-file.ts): the preset, its options and weights, no training state. */
+/** A one-file model (src/io/model-file.ts): the graph, its spec and weights, no training state. */
 async function loadModelFile(file: string, resident: boolean): Promise<TrainedModel> {
-  const { spec: fileSpec, model } = modelFromFile(new Uint8Array(await readFile(file)), {
+  const { spec, model } = modelFromFile(new Uint8Array(await readFile(file)), {
     source: file,
     resident,
   });
-  const { seed, inChannels, numClasses, imageSize } = fileSpec.options;
-  const spec: ModelSpec = {
-    preset: fileSpec.preset,
-    options: { seed, inChannels, numClasses, imageSize },
-    classNames: fileSpec.classNames ?? Array.from({ length: numClasses }, (_, k) => String(k)),
-    normalize: fileSpec.normalize ?? {
-      mean: new Array<number>(inChannels).fill(0),
-      std: new Array<number>(inChannels).fill(1),
-    },
-    dataset: fileSpec.dataset ?? null,
-  };
-  model.eval();
   return { model, spec, dir: file, config: null, epoch: null };
 }

@@ -10,6 +10,7 @@
  * MNIST-style digit or resized to the input size as the model's training images were, inverted
  * when it is dark on light for a light-on-dark model, and normalised with the saved mean and std.
  */
+import { modelInput } from '../io/model-spec.js';
 import { Tensor } from '../tensor.js';
 import { prepareImageFile, type InputPreparation } from '../train/predict.js';
 import type { TrainRunResult } from '../train/run.js';
@@ -50,7 +51,7 @@ export async function visualizeCheckpoint({
 }: VisualizeCheckpointOptions): Promise<CheckpointVisualization> {
   const trained = await loadTrainedModel(modelDir, { resident: true });
   const { spec } = trained;
-  const { inChannels: C, imageSize } = spec.options;
+  const { inChannels: C, imageSize } = modelInput(spec);
   const [H, W] = imageSize;
   if (C !== 1 && C !== 3) {
     throw new Error(`visualize: the model takes ${C} channels; image files give 1 or 3`);
@@ -67,7 +68,7 @@ export async function visualizeCheckpoint({
     ...result,
     modelDir,
     imageFile,
-    modelTitle: `${spec.preset}${epoch}`,
+    modelTitle: `${spec.name}${epoch}`,
     notes: prepared.notes,
   };
 }
@@ -95,7 +96,7 @@ export function formatVisualization(result: CheckpointVisualization): string {
 export async function writeTrainRunReport(run: TrainRunResult): Promise<WrittenFile[]> {
   return writeTrainingReport({
     outDir: run.out,
-    title: `Training report: ${run.spec.preset} on ${run.spec.dataset}`,
+    title: `Training report: ${run.spec.name} on ${run.spec.dataset}`,
     history: run.fit.history,
     confusion: {
       counts: run.fit.test.confusion.toJson().counts,
@@ -113,10 +114,10 @@ export async function writeTrainRunReport(run: TrainRunResult): Promise<WrittenF
 export function trainRunSettings(
   run: Pick<TrainRunResult, 'config' | 'spec'>,
 ): TrainRunResult['config'] {
-  const [H, W] = run.spec.options.imageSize;
+  const [H, W] = modelInput(run.spec).imageSize;
   return {
     ...run.config,
-    channels: run.spec.options.inChannels,
+    channels: modelInput(run.spec).inChannels,
     imageSize: H === W ? H : run.config.imageSize,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * Feature maps: what every layer of a model outputs for one input.
  *
- * The model is opened up as summary() opens it (src/nn/summary.ts): a Sequential becomes its
- * layers, depth first, named by dotted path ('features.0', 'features.1', 'classifier.3'); any
- * other layer is one step. The input runs through those layers one by one, in evaluation mode
+ * The model is opened up as summary() opens it (src/nn/summary.ts): a Graph becomes its nodes
+ * (every node's output is kept as it runs), a Sequential its layers, depth first, named by
+ * dotted path ('features.0', 'features.1', 'classifier.3'); any other layer is one step. The input runs through those layers one by one, in evaluation mode
  * (dropout off, batch norm's running statistics) and without recording a graph (noGrad), and
  * each layer's output is kept. The model's training mode is restored afterwards.
  *
@@ -14,7 +14,8 @@
  *   input has 3 channels, conv weight expects 1
  */
 import { noGrad } from '../autograd.js';
-import type { Layer } from '../nn/module.js';
+import { Graph } from '../nn/graph/graph.js';
+import { Layer } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
 import { summary } from '../nn/summary.js';
 import { ShapeError } from '../shape/shape-error.js';
@@ -32,11 +33,16 @@ export interface FeatureMap {
   output: Tensor;
 }
 
-/** The layers of a model in the order they run, with their dotted names. */
+/** The layers of a model in the order they run, with their dotted names (a graph's joins left out). */
 export function namedLayerSequence(model: Layer): [name: string, layer: Layer][] {
   const result: [string, Layer][] = [];
   const visit = (layer: Layer, name: string): void => {
-    if (layer instanceof Sequential) {
+    if (layer instanceof Graph) {
+      for (const node of layer.nodes()) {
+        if (node.layer instanceof Layer)
+          visit(node.layer, name === '' ? node.name : `${name}.${node.name}`);
+      }
+    } else if (layer instanceof Sequential) {
       for (const [childName, child] of layer.namedLayers()) {
         visit(child, name === '' ? childName : `${name}.${childName}`);
       }
@@ -73,6 +79,16 @@ export function captureFeatureMaps(model: Layer, input: Tensor): FeatureMap[] {
   try {
     return noGrad(() => {
       const maps: FeatureMap[] = [];
+      if (model instanceof Graph) {
+        const values = model.run(input, { keep: 'all' });
+        for (const node of model.nodes()) {
+          const output = values.get(node.name);
+          if (output !== undefined) {
+            maps.push({ name: node.name, type: node.op, shape: output.shape, output });
+          }
+        }
+        return maps;
+      }
       let x = input;
       for (const [name, layer] of namedLayerSequence(model)) {
         x = layer.forward(x);

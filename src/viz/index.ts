@@ -1,9 +1,10 @@
 /**
  * Visualisation in Node (`viz` in convnet-ts; browser.ts is the part a page can use): feature
  * maps, filters and class probabilities of a model on one image, training curves, the
- * confusion matrix and a self-contained HTML report, all as files (PNG through pngjs and resvg,
- * charts through Vega-Lite, text in the DejaVu fonts). See docs/visualize.md. The helpers
- * behind these (colours, label widths, chart config) stay internal to src/viz.
+ * confusion matrix, a network's architecture and a self-contained HTML report, all as files
+ * (PNG through pngjs and resvg, charts through Vega-Lite, text in the DejaVu fonts). See
+ * docs/visualize.md. The helpers behind these (colours, label widths, chart config) stay
+ * internal to src/viz.
  */
 export * from './browser.js';
 export {
@@ -15,6 +16,8 @@ export {
 } from './image-grid.js';
 export type { GridImage, GridLayout, GridOptions } from './image-grid.js';
 export { filterGrid } from './filters.js';
+export { architecturePng } from './architecture-png.js';
+export type { ArchitecturePngOptions } from './architecture-png.js';
 export { decodePng, encodePng } from './png.js';
 export type { Raster, Rgb } from './png.js';
 export { svgToPng } from './svg.js';

@@ -8,7 +8,8 @@
  * Every image with text in src/viz goes through here: the labelled feature-map and filter grids
  * (an SVG of <text> and <image> elements) and the Vega-Lite charts (vega-render.ts).
  *
- * Two font families are loaded:
+ * Two font families are loaded (their names, and the text helpers that SVG writers in the
+ * browser use too, are in svg-text.ts, which imports nothing from Node):
  *   DejaVu Sans       proportional, for charts ('sans-serif' maps to it)
  *   DejaVu Sans Mono  every glyph 0.602 em wide, so a label's width is known before rendering
  *                     (labelWidth); 'monospace' maps to it
@@ -16,11 +17,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Resvg as ResvgInstance } from '@resvg/resvg-wasm';
+import { MONO_FONT, SANS_FONT } from './svg-text.js';
 
-export const SANS_FONT = 'DejaVu Sans';
-export const MONO_FONT = 'DejaVu Sans Mono';
-/** The advance width of every DejaVu Sans Mono glyph, in em. */
-export const MONO_ADVANCE_EM = 0.602;
+export { MONO_ADVANCE_EM, MONO_FONT, SANS_FONT, escapeXml, labelWidth } from './svg-text.js';
 
 const FONT_FILES = [
   'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
@@ -108,21 +107,6 @@ export async function svgToPng(
   } finally {
     resvg.free();
   }
-}
-
-/** Escapes text for an XML (SVG or HTML) text node or a double-quoted attribute. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** The width in pixels of a one-line label in DejaVu Sans Mono of this size. */
-export function labelWidth(text: string, fontSize: number): number {
-  return Math.ceil([...text].length * MONO_ADVANCE_EM * fontSize);
 }
 
 /** A PNG as a data: URI, for <image href> in SVG and <img src> in HTML. */

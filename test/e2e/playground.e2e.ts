@@ -70,11 +70,7 @@ interface ClassProbability {
 }
 
 /** One-row softmax of the model's logits for test image i, in Node. */
-function nodeProbabilities(
-  model: nn.Sequential,
-  test: data.InMemoryDataset,
-  i: number,
-): Float32Array {
+function nodeProbabilities(model: nn.Layer, test: data.InMemoryDataset, i: number): Float32Array {
   return noGrad(() => {
     const logits = model.forward(test.getBatch([i]).images);
     return Float32Array.from(softmax(logits, 1).data);
@@ -245,7 +241,7 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
   let isolatedServer: { server: PreviewServer; url: string };
   let page: Page;
   let nodeModelPath = '';
-  let nodeModel: nn.Sequential;
+  let nodeModel: nn.Layer;
   let test: data.InMemoryDataset;
   const figures: string[] = [];
 
@@ -290,6 +286,23 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     const ready = readySeconds[readySeconds.length - 1];
     console.log(`Train enabled ${ready.toFixed(2)} s after navigation (the digits load after)`);
     assert.ok(ready < READY_LIMIT_S, `Train was ready after ${ready} s (limit ${READY_LIMIT_S} s)`);
+  });
+
+  it("draws the model's architecture", async () => {
+    await page.waitForSelector('#architecture svg g.box');
+    const boxes = await page.$$eval('#architecture svg g.box', (groups) =>
+      groups.map((g) => `${g.getAttribute('data-op')} ${g.getAttribute('data-shape')}`),
+    );
+    assert.deepEqual(boxes, [
+      'Input 1x28x28',
+      'Conv2d 32x28x28',
+      'MaxPool2d 32x14x14',
+      'Conv2d 64x14x14',
+      'MaxPool2d 64x7x7',
+      'Flatten 3136',
+      'Linear 128',
+      'Linear 10',
+    ]);
   });
 
   it('fits a 390 px wide screen without horizontal scrolling', async () => {
@@ -363,8 +376,8 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     const path = await download.path();
     const bytes = new Uint8Array(readFileSync(path));
     const { spec, tensors } = decodeModelFile(bytes, { source: download.suggestedFilename() });
-    assert.equal(spec.preset, 'seed-net');
-    assert.equal(spec.options.seed, 1);
+    assert.equal(spec.name, 'seed-net');
+    assert.equal(spec.seed, 1);
     assert.ok(tensors.has('features.0.weight'));
     const { model } = modelFromFile(bytes);
     await inspectTestDigit(page, 2, '0');

@@ -36,13 +36,14 @@ import {
   decodeModelFile,
   encodeModelFile,
   modelFromFile,
-  type ModelFileSpec,
 } from '../../src/io/model-file.js';
 import { SafetensorsError } from '../../src/io/safetensors.js';
 import { Adam } from '../../src/optim/adam.js';
-import { buildModelFromSpec } from '../../src/io/model-file.js';
 import { Tensor } from '../../src/tensor.js';
 import { packOptimizerState, unpackOptimizerState } from '../../src/train/training-state.js';
+import { buildModel, completeModelSpec, type PresetModelSpec } from '../../src/io/model-spec.js';
+
+const buildModelOf = (spec: PresetModelSpec) => buildModel(completeModelSpec(spec));
 
 const SEED = 15;
 const work = mkdtempSync(join(tmpdir(), 'convnet-fuzz-'));
@@ -133,13 +134,13 @@ function fuzz<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, check: (value: T) 
 }
 
 describe('fuzz: model files', () => {
-  const spec: ModelFileSpec = {
+  const spec: PresetModelSpec = {
     preset: 'seed-net',
     options: { seed: 3, numClasses: 3, imageSize: [8, 8] },
     classNames: ['a', 'b', 'c'],
     normalize: { mean: [0.25], std: [0.5] },
   };
-  const signed = encodeModelFile(spec, buildModelFromSpec(spec));
+  const signed = encodeModelFile(spec, buildModelOf(spec));
   const original = decodeModelFile(signed);
   const source = 'fuzz/model.safetensors';
 
@@ -187,15 +188,19 @@ describe('fuzz: model files', () => {
         [28],
         [28, 28, 28],
       ];
-      json.options.imageSize = sizes[pick % sizes.length];
+      const size = sizes[pick % sizes.length];
+      json.graph.inputs[0].shape = Array.isArray(size) ? [1, ...size] : [1, size, size];
       h.__metadata__.spec = JSON.stringify(json);
       return { legacy: true };
     },
     (h, pick) => {
       delete h.__metadata__.sha256;
       const json = JSON.parse(String(h.__metadata__.spec));
-      const key = ['inChannels', 'numClasses', 'seed'][pick % 3];
-      json.options[key] = [0, 65, 100001, 2 ** 40, -3, 'x'][pick % 6];
+      const node = json.graph.nodes[pick % json.graph.nodes.length];
+      const keys = Object.keys(node.config);
+      const value = [0, 65, 100001, 2 ** 40, -3, 'x', null, [1, 2, 3]][pick % 8];
+      if (keys.length === 0) json.seed = value;
+      else node.config[keys[pick % keys.length]] = value;
       h.__metadata__.spec = JSON.stringify(json);
       return { legacy: true };
     },
@@ -303,7 +308,7 @@ describe('fuzz: model files', () => {
 });
 
 describe('fuzz: checkpoints', () => {
-  const model = buildModelFromSpec({
+  const model = buildModelOf({
     preset: 'seed-net',
     options: { numClasses: 2, imageSize: [4, 4] },
   });

@@ -4,8 +4,6 @@ import { noGrad } from '../../src/autograd.js';
 import {
   MODEL_FILE_FORMAT,
   ModelFileError,
-  buildModelFromSpec,
-  completeModelFileSpec,
   decodeModelFile,
   encodeModelFile,
   modelFromFile,
@@ -18,11 +16,13 @@ import {
 import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import { createWasmBackend } from '../../src/kernels/wasm/index.js';
 import { fashionNet, lenet5, seedNet } from '../../src/nn/presets.js';
-import type { Sequential } from '../../src/nn/sequential.js';
+import type { Layer } from '../../src/nn/module.js';
+import { buildModel, completeModelSpec } from '../../src/io/model-spec.js';
+import { presetGraph } from '../../src/nn/preset-table.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 
-function assertSameState(actual: Sequential, expected: Sequential): void {
+function assertSameState(actual: Layer, expected: Layer): void {
   const a = actual.stateDict();
   const e = expected.stateDict();
   assert.deepEqual([...a.keys()], [...e.keys()]);
@@ -50,8 +50,15 @@ describe('model file', () => {
     assert.match(metadata.sha256, /^[0-9a-f]{64}$/);
     assert.equal(metadata.format, 'convnet-ts-model');
     assert.deepEqual(JSON.parse(metadata.spec), {
-      preset: 'seed-net',
-      options: { seed: 3, inChannels: 1, numClasses: 10, imageSize: [28, 28] },
+      format: 'convnet-ts model',
+      version: 2,
+      name: 'seed-net',
+      task: 'classification',
+      seed: 3,
+      classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      normalize: { mean: [0], std: [1] },
+      dataset: null,
+      graph: JSON.parse(JSON.stringify(presetGraph('seed-net'))),
     });
     assert.deepEqual([...tensors.keys()].sort(), [...model.stateDict().keys()].sort());
   });
@@ -62,8 +69,8 @@ describe('model file', () => {
     for (const p of model.parameters()) p.data[0] += 0.5;
     const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 4 } }, model);
     const decoded = decodeModelFile(bytes, { source: 'digits.safetensors' });
-    assert.equal(decoded.spec.preset, 'seed-net');
-    assert.equal(decoded.spec.options.seed, 4);
+    assert.equal(decoded.spec.name, 'seed-net');
+    assert.equal(decoded.spec.seed, 4);
     const loaded = modelFromFile(bytes);
     assert.equal(loaded.model.training, false);
     assertSameState(loaded.model, model);
@@ -81,7 +88,7 @@ describe('model file', () => {
       setBackend(backend);
       const model = seedNet({ seed: 4 });
       const bytes = encodeModelFile({ preset: 'seed-net', options: { seed: 4 } }, model);
-      const inWasm = (m: Sequential) =>
+      const inWasm = (m: Layer) =>
         m.parameters().map((p) => p.data.buffer instanceof SharedArrayBuffer);
       const plain = modelFromFile(bytes).model;
       assert.ok(
@@ -130,18 +137,23 @@ describe('model file', () => {
     } as const;
     const lenetFile = modelFromFile(encodeModelFile(lenetSpec, lenet));
     assert.deepEqual(lenetFile.spec, {
-      preset: 'lenet5',
-      options: {
-        seed: 1,
-        inChannels: 1,
-        numClasses: 3,
-        imageSize: [32, 32],
+      name: 'lenet5',
+      task: 'classification',
+      graph: presetGraph('lenet5', {
         activation: 'tanh',
         pooling: 'avg',
-      },
+        numClasses: 3,
+        imageSize: 32,
+      }),
+      seed: 1,
       classNames: ['cat', 'dog', 'bird'],
       normalize: { mean: [0.5], std: [0.25] },
+      dataset: null,
     });
+    assert.deepEqual(
+      lenetFile.spec.graph.nodes.filter((n) => n.op === 'AvgPool2d' || n.op === 'Tanh').length,
+      6,
+    );
     assertSameState(lenetFile.model, lenet);
 
     const fashion = fashionNet({ seed: 2, dropout: 0.1, inChannels: 3 });
@@ -153,7 +165,11 @@ describe('model file', () => {
         fashion,
       ),
     );
-    assert.equal(fashionFile.spec.options.dropout, 0.1);
+    const dropouts = fashionFile.spec.graph.nodes.filter((node) => node.op === 'Dropout');
+    assert.deepEqual(
+      dropouts.map((node) => node.config),
+      [{ p: 0.1 }, { p: 0.1 }],
+    );
     assertSameState(fashionFile.model, fashion);
   });
 
@@ -162,7 +178,7 @@ describe('model file', () => {
       () => encodeModelFile({ preset: 'seed-net' }, lenet5()),
       (error: unknown) =>
         error instanceof ModelFileError &&
-        /encodeModelFile: the model is not the spec's seed-net: loadStateDict: features\.0\.weight has shape \(32,1,3,3\), the checkpoint has \(6,1,5,5\)/.test(
+        /encodeModelFile: the model does not fit the spec's graph: loadStateDict: features\.0\.weight has shape \(32,1,3,3\), the checkpoint has \(6,1,5,5\)/.test(
           error.message,
         ),
     );
@@ -235,8 +251,8 @@ describe('model file', () => {
       );
     }
     assert.throws(
-      () => completeModelFileSpec({ preset: 'seed-net', options: { numClasses: -1 } }),
-      /model file spec: options.numClasses must be a positive integer, got -1/,
+      () => completeModelSpec({ preset: 'seed-net', options: { numClasses: -1 } }),
+      /model spec: options.numClasses must be a positive integer, got -1/,
     );
   });
 
@@ -276,7 +292,7 @@ describe('model file', () => {
       () => modelFromFile(bytes, { source: 'five.safetensors' }),
       (error: unknown) =>
         error instanceof ModelFileError &&
-        /five.safetensors: the weights do not fit the spec's seed-net: .*classifier\.3\.bias has shape \(5\), the checkpoint has \(10\)/.test(
+        /five.safetensors: the weights do not fit the spec's graph: .*classifier\.3\.bias has shape \(5\), the checkpoint has \(10\)/.test(
           error.message,
         ),
     );
@@ -366,10 +382,9 @@ describe('model file', () => {
   });
 
   it('builds the spec’s preset with the preset’s own options', () => {
-    const model = buildModelFromSpec({
-      preset: 'lenet5',
-      options: { seed: 7, activation: 'tanh' },
-    });
+    const model = buildModel(
+      completeModelSpec({ preset: 'lenet5', options: { seed: 7, activation: 'tanh' } }),
+    );
     assert.match(model.toString(), /Tanh/);
     assertSameState(model, lenet5({ seed: 7, activation: 'tanh' }));
   });

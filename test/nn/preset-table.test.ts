@@ -1,22 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
-import { encodeModelFile, modelFromFile } from '../../src/io/model-file.js';
+import { encodeSafetensors } from '../../src/io/safetensors.js';
+import { Graph } from '../../src/nn/graph/graph.js';
+import { MODEL_FILE_FORMAT, modelFromFile } from '../../src/io/model-file.js';
 import {
   COMMON_PRESET_DEFAULTS,
   PRESET_NAMES,
   buildPreset,
   isPresetName,
   presetEntry,
+  presetGraph,
   presetOptionNames,
 } from '../../src/nn/preset-table.js';
-import type { Sequential } from '../../src/nn/sequential.js';
+import type { Layer } from '../../src/nn/module.js';
 
-function parameterCount(model: Sequential): number {
+function parameterCount(model: Layer): number {
   return model.parameters().reduce((sum, p) => sum + p.size, 0);
 }
 
-function assertSameState(a: Sequential, b: Sequential, what: string): void {
+function assertSameState(a: Layer, b: Layer, what: string): void {
   const stateA = a.stateDict();
   const stateB = b.stateDict();
   assert.deepEqual([...stateA.keys()], [...stateB.keys()], what);
@@ -57,7 +59,14 @@ describe('preset table', () => {
     }
   });
 
-  it('model files keep the spec they were written with, byte for byte', () => {
+  it('each preset is a graph description that rebuilds the same weights from the same seed', () => {
+    for (const name of PRESET_NAMES) {
+      const spec = JSON.parse(JSON.stringify(presetGraph(name, { seed: 5 })));
+      assertSameState(Graph.fromSpec(spec, { seed: 5 }), buildPreset(name, { seed: 5 }), name);
+    }
+  });
+
+  it('model files written before graphs (a preset spec) still load, with the same model', () => {
     const written: Record<string, string> = {
       'seed-net':
         '{"preset":"seed-net","options":{"seed":0,"inChannels":1,"numClasses":10,"imageSize":[28,28]}}',
@@ -69,9 +78,13 @@ describe('preset table', () => {
     assert.deepEqual(Object.keys(written), PRESET_NAMES);
     for (const name of PRESET_NAMES) {
       const model = buildPreset(name);
-      const bytes = encodeModelFile({ preset: name }, model);
-      assert.equal(decodeSafetensors(bytes).metadata.spec, written[name], name);
-      assertSameState(modelFromFile(bytes).model, model, name);
+      for (const p of model.parameters()) p.data[0] += 0.25;
+      const spec = written[name];
+      const bytes = encodeSafetensors(model.stateDict(), { format: MODEL_FILE_FORMAT, spec });
+      const loaded = modelFromFile(bytes);
+      assert.equal(loaded.spec.name, name);
+      assert.deepEqual(loaded.spec.graph, presetGraph(name));
+      assertSameState(loaded.model, model, name);
     }
   });
 });

@@ -25,7 +25,7 @@ import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 import { fit, type FitOptions } from '../../src/train/fit.js';
 import { HISTORY_COLUMNS } from '../../src/train/history.js';
-import { buildModel, modelSpecToJson, type ModelSpec } from '../../src/train/model-spec.js';
+import { buildModel, completeModelSpec, modelSpecToJson } from '../../src/io/model-spec.js';
 import { NonFiniteError } from '../../src/train/non-finite.js';
 import { directStepRunner } from '../../src/train/step-runner.js';
 import { parseTrainingState } from '../../src/train/training-state.js';
@@ -54,13 +54,14 @@ function barDataset(n: number, seed: number): InMemoryDataset {
   return InMemoryDataset.fromArrays(pixels, [n, 1, 4, 4], labels, ['top', 'middle', 'bottom']);
 }
 
-const SPEC: ModelSpec = {
+const SPEC_V1 = {
   preset: 'fashion-net',
   options: { seed: 3, inChannels: 1, numClasses: 3, imageSize: [4, 4] },
   classNames: ['top', 'middle', 'bottom'],
   normalize: { mean: [0.3], std: [0.3] },
   dataset: 'bars',
-};
+} as const;
+const SPEC = completeModelSpec(SPEC_V1);
 const EPOCHS = 3;
 const BATCH = 16;
 const train = barDataset(48, 1);
@@ -210,7 +211,7 @@ describe('fit: checkpoints and history', () => {
   });
 
   it('runs without runStep and without a checkpoint directory', async () => {
-    const model = buildModel({ ...SPEC, preset: 'seed-net' });
+    const model = buildModel(completeModelSpec({ ...SPEC_V1, preset: 'seed-net' }));
     const result = await fit({
       model,
       optimizer: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
@@ -291,7 +292,7 @@ describe('fit: a non-finite loss or gradient stops training', () => {
   });
 
   it('stops on a huge learning rate, naming the parameter', async () => {
-    const model = buildModel({ ...SPEC, preset: 'seed-net' });
+    const model = buildModel(completeModelSpec({ ...SPEC_V1, preset: 'seed-net' }));
     await assert.rejects(
       fit({
         model,

@@ -15,7 +15,7 @@ import { CHECKPOINT_MANIFEST, loadCheckpoint } from '../../src/io/checkpoint.js'
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { Adam } from '../../src/optim/adam.js';
 import { fit, type FitOptions } from '../../src/train/fit.js';
-import { buildModel, modelSpecToJson, type ModelSpec } from '../../src/train/model-spec.js';
+import { buildModel, completeModelSpec, modelSpecToJson } from '../../src/io/model-spec.js';
 import { loadTrainedModel } from '../../src/train/trained-model.js';
 import { unpackOptimizerState } from '../../src/train/training-state.js';
 import { MODEL_FILE_FORMAT } from '../../src/io/model-file.js';
@@ -25,13 +25,14 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const SPEC: ModelSpec = {
+const OPTIONS = { seed: 1, inChannels: 1, numClasses: 2, imageSize: [4, 4] } as const;
+const SPEC = completeModelSpec({
   preset: 'seed-net',
-  options: { seed: 1, inChannels: 1, numClasses: 2, imageSize: [4, 4] },
+  options: OPTIONS,
   classNames: ['a', 'b'],
   normalize: { mean: [0], std: [1] },
   dataset: 'tiny',
-};
+});
 
 function tiny(n: number): InMemoryDataset {
   const pixels = Float32Array.from({ length: n * 16 }, (_, i) => (i % 7) / 7);
@@ -133,7 +134,7 @@ describe('loadTrainedModel refuses non-finite weights', () => {
     });
     // A model file written before digests existed, holding the same weights.
     const modelFile = join(out, 'old-model.safetensors');
-    const spec = JSON.stringify({ preset: 'seed-net', options: SPEC.options });
+    const spec = JSON.stringify({ preset: 'seed-net', options: OPTIONS });
     writeFileSync(modelFile, encodeSafetensors(tensors, { format: MODEL_FILE_FORMAT, spec }));
     await assert.rejects(loadTrainedModel(modelFile), {
       message: `${modelFile}: tensor classifier.3.bias has a non-finite value (-Infinity) at index 1 of 2`,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { FASHION_MNIST_CLASS_NAMES } from '../../src/data/fashion-mnist.js';
-import { buildModel, type ModelSpec } from '../../src/train/model-spec.js';
+import { buildModel, completeModelSpec, type ModelSpec } from '../../src/io/model-spec.js';
 import {
   inputStyleOf,
   isPredictionFailure,
@@ -23,9 +23,14 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const DIGITS = Array.from({ length: 10 }, (_, k) => String(k));
 
-function spec(dataset: string, overrides: Partial<ModelSpec['options']> = {}): ModelSpec {
+interface SpecOverrides {
+  inChannels?: number;
+  imageSize?: [number, number];
+}
+
+function spec(dataset: string, overrides: SpecOverrides = {}): ModelSpec {
   const options = { seed: 1, inChannels: 1, numClasses: 10, imageSize: [28, 28], ...overrides };
-  return {
+  return completeModelSpec({
     preset: 'seed-net',
     options: { ...options, imageSize: [options.imageSize[0], options.imageSize[1]] },
     classNames: dataset === 'fashion-mnist' ? [...FASHION_MNIST_CLASS_NAMES] : [...DIGITS],
@@ -34,7 +39,7 @@ function spec(dataset: string, overrides: Partial<ModelSpec['options']> = {}): M
       std: new Array<number>(options.inChannels).fill(1),
     },
     dataset,
-  };
+  });
 }
 
 /** Writes a gray PNG: `background` everywhere, `ink` in the rectangles. */

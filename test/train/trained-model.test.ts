@@ -7,19 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  buildModelFromSpec,
-  encodeModelFile,
-  type ModelFileSpec,
-} from '../../src/io/model-file.js';
+import { encodeModelFile } from '../../src/io/model-file.js';
 import { evaluateTrained, loadTrainedModel } from '../../src/train/trained-model.js';
+import { buildModel, completeModelSpec, type PresetModelSpec } from '../../src/io/model-spec.js';
+
+const buildModelOf = (spec: PresetModelSpec) => buildModel(completeModelSpec(spec));
 
 const work = mkdtempSync(join(tmpdir(), 'convnet-trained-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function modelFile(name: string, spec: ModelFileSpec): string {
+function modelFile(name: string, spec: PresetModelSpec): string {
   const file = join(work, name);
-  writeFileSync(file, encodeModelFile(spec, buildModelFromSpec(spec)));
+  writeFileSync(file, encodeModelFile(spec, buildModelOf(spec)));
   return file;
 }
 

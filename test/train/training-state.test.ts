@@ -14,7 +14,6 @@ import { SGD } from '../../src/optim/sgd.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 import type { JsonValue } from '../../src/io/json.js';
-import { modelSpecToJson, parseModelSpec, type ModelSpec } from '../../src/train/model-spec.js';
 import {
   captureRngStates,
   packOptimizerState,
@@ -114,56 +113,6 @@ describe('training state', () => {
     assert.throws(
       () => parseTrainingState({ ...trainingStateToJson(state), epoch: -1 }, 's.json'),
       /s\.json: epoch must be a non-negative integer, got -1/,
-    );
-  });
-});
-
-describe('model spec', () => {
-  const spec: ModelSpec = {
-    preset: 'lenet5',
-    options: { seed: 1, inChannels: 3, numClasses: 2, imageSize: [32, 32] },
-    classNames: ['cat', 'dog'],
-    normalize: { mean: [0.5, 0.4, 0.3], std: [0.2, 0.2, 0.2] },
-    dataset: '/data/pets',
-  };
-
-  it('round-trips', () => {
-    assert.deepEqual(
-      parseModelSpec(parseJson(JSON.stringify(modelSpecToJson(spec))), 'm.json'),
-      spec,
-    );
-  });
-
-  it("refuses sizes beyond the presets' limits, naming the file and the field", () => {
-    const json = modelSpecToJson(spec);
-    const options = json.options as Record<string, JsonValue>;
-    assert.throws(
-      () => parseModelSpec({ ...json, options: { ...options, imageSize: [100000, 32] } }, 'm.json'),
-      /m\.json: options\.imageSize must be \[height, width\], each an integer in \[1, 1024\], got \[100000,32\]/,
-    );
-    assert.throws(
-      () => parseModelSpec({ ...json, options: { ...options, inChannels: 1000 } }, 'm.json'),
-      /m\.json: options\.inChannels must be an integer in \[1, 64\], got 1000/,
-    );
-  });
-
-  it('rejects an unknown preset, wrong class names and bad normalisation, naming the field', () => {
-    const json = modelSpecToJson(spec);
-    assert.throws(
-      () => parseModelSpec({ ...json, preset: 'resnet' }, 'm.json'),
-      /m\.json: unknown preset "resnet" \(known: seed-net, lenet5, fashion-net\)/,
-    );
-    assert.throws(
-      () => parseModelSpec({ ...json, classNames: ['cat'] }, 'm.json'),
-      /classNames must be 2 strings/,
-    );
-    assert.throws(
-      () => parseModelSpec({ ...json, normalize: { mean: [0], std: [1] } }, 'm.json'),
-      /normalize must hold 3 mean/,
-    );
-    assert.throws(
-      () => parseModelSpec({ ...json, format: 'x' }, 'm.json'),
-      /not a convnet-ts model spec/,
     );
   });
 });

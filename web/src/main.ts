@@ -61,6 +61,7 @@ const ui = {
   testLabel: element('test-label', HTMLElement),
   testPredictions: element('test-predictions', HTMLOListElement),
   layers: element('layers', HTMLElement),
+  architecture: element('architecture', HTMLElement),
   filters: element('filters', HTMLCanvasElement),
 };
 
@@ -194,6 +195,12 @@ function onTestPoint(point: TestPoint): void {
   drawCurves();
 }
 
+/** The worker's SVG (text escaped by architectureSvg), parsed as SVG and put in the panel. */
+function showArchitecture(svg: string): void {
+  const parsed = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  ui.architecture.replaceChildren(document.importNode(parsed, true));
+}
+
 function onModel(model: ModelInfo): void {
   state.model = model;
   state.trainPoints = [];
@@ -209,6 +216,7 @@ function onModel(model: ModelInfo): void {
   ui.modelStatus.title = model.spec;
   ui.modelStatus.dataset.modelId = String(model.modelId);
   ui.modelStatus.dataset.description = model.description;
+  showArchitecture(model.architecture);
   drawCurves();
   requestPrediction();
 }

@@ -74,6 +74,8 @@ export interface ModelInfo {
   classNames: string[];
   /** The spec as the model file stores it (JSON). */
   spec: string;
+  /** The architecture picture (viz.architectureSvg), an SVG document. */
+  architecture: string;
 }
 
 export type FromWorker =

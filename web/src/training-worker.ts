@@ -17,17 +17,18 @@ import {
   optim,
   setBackend,
   train,
+  viz,
   type WasmBackend,
 } from 'convnet-ts/browser';
 import { PIXELS, loadDigits } from './load-digits.js';
 import type { FromWorker, LayerOutput, TestPoint, ToWorker, TrainSettings } from './protocol.js';
 
-const { Conv2d, Flatten, Sequential } = nn;
+const { Conv2d, Flatten } = nn;
 const { crossEntropy, softmax } = nn.functional;
 const { Adam } = optim;
 const { DataLoader, MNIST_CLASS_NAMES, MNIST_IMAGE_SIZE } = data;
 const { NonFiniteError, RunningMetrics, countCorrect, createTrainStep } = train;
-const { buildModelFromSpec, completeModelFileSpec, encodeModelFile, modelFromFile } = io;
+const { buildModel, completeModelSpec, encodeModelFile, modelFromFile, modelInput } = io;
 
 /** Training runs this long between two looks at the message queue. */
 const CHUNK_MS = 200;
@@ -39,27 +40,16 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
 }
 
-/** Every leaf layer's output for x, in order, walking nested Sequentials. */
+/** Every node's output for x, in order (a Sequential's layers are a graph's nodes). */
 function layerOutputs(
-  model: nn.Sequential,
+  model: nn.Graph,
   x: Tensor,
-): { name: string; layer: nn.Layer; y: Tensor }[] {
-  const outputs: { name: string; layer: nn.Layer; y: Tensor }[] = [];
-  const walk = (sequential: nn.Sequential, prefix: string, input: Tensor): Tensor => {
-    let y = input;
-    for (const [name, layer] of sequential.namedLayers()) {
-      const path = prefix === '' ? name : `${prefix}.${name}`;
-      if (layer instanceof Sequential) {
-        y = walk(layer, path, y);
-      } else {
-        y = layer.forward(y);
-        outputs.push({ name: path, layer, y });
-      }
-    }
-    return y;
-  };
-  walk(model, '', x);
-  return outputs;
+): { name: string; layer: nn.GraphLayer; y: Tensor }[] {
+  const values = model.run(x, { keep: 'all' });
+  return model.nodes().flatMap((node) => {
+    const y = values.get(node.name);
+    return y === undefined ? [] : [{ name: node.name, layer: node.layer, y }];
+  });
 }
 
 /** What the page says when a file cannot be opened as a model; the details come last. */
@@ -68,7 +58,7 @@ function notAModelMessage(name: string, error: unknown): string {
   return `${name} is not a model file the playground can open. Open a .safetensors file saved with "Save model" or written by \`convnet train\` (model.safetensors in its --out directory). Details: ${reason}`;
 }
 
-function firstConv(model: nn.Sequential): nn.Conv2d | null {
+function firstConv(model: nn.Graph): nn.Conv2d | null {
   for (const module of model.modules()) if (module instanceof Conv2d) return module;
   return null;
 }
@@ -77,8 +67,8 @@ class Trainer {
   private readonly backend: WasmBackend;
   private readonly train: data.InMemoryDataset;
   private readonly test: data.InMemoryDataset;
-  private model: nn.Sequential;
-  private spec: io.CompleteModelFileSpec;
+  private model: nn.Graph;
+  private spec: io.ModelSpec;
   private optimizer: optim.Adam;
   /** The training step fit() runs too, for this model and optimizer. */
   private trainStep: train.TrainStep;
@@ -105,8 +95,8 @@ class Trainer {
     this.backend = backend;
     this.train = train;
     this.test = test;
-    this.spec = completeModelFileSpec({ preset: 'seed-net', options: { seed } });
-    this.model = buildModelFromSpec(this.spec);
+    this.spec = completeModelSpec({ preset: 'seed-net', options: { seed } });
+    this.model = buildModel(this.spec);
     this.optimizer = new Adam(this.model.parameters(), { lr: this.settings.learningRate });
     this.trainStep = this.createStep();
     this.description = `seed-net (seed ${seed})`;
@@ -136,7 +126,7 @@ class Trainer {
   }
 
   /** A new model: the curves and the step count start again. */
-  private replaceModel(model: nn.Sequential, spec: io.CompleteModelFileSpec, description: string) {
+  private replaceModel(model: nn.Graph, spec: io.ModelSpec, description: string) {
     this.running = false;
     this.model = model;
     this.model.train();
@@ -160,13 +150,19 @@ class Trainer {
         description: this.description,
         classNames: this.classNames,
         spec: JSON.stringify(this.spec),
+        architecture: this.architecture(),
       },
     });
   }
 
+  /** The model's architecture picture, from shape inference over its graph. */
+  private architecture(): string {
+    return viz.architectureSvg(this.model, { title: this.description });
+  }
+
   reset(seed: number): void {
-    const spec = completeModelFileSpec({ preset: 'seed-net', options: { seed } });
-    this.replaceModel(buildModelFromSpec(spec), spec, `seed-net (seed ${seed})`);
+    const spec = completeModelSpec({ preset: 'seed-net', options: { seed } });
+    this.replaceModel(buildModel(spec), spec, `seed-net (seed ${seed})`);
     this.inspect(this.inspectIndex);
   }
 
@@ -178,7 +174,7 @@ class Trainer {
       throw new Error(notAModelMessage(name, error), { cause: error });
     }
     const { spec, model } = opened;
-    const { inChannels, imageSize } = spec.options;
+    const { inChannels, imageSize } = modelInput(spec);
     if (
       inChannels !== 1 ||
       imageSize[0] !== MNIST_IMAGE_SIZE ||
@@ -195,7 +191,7 @@ class Trainer {
 
   save(): void {
     const bytes = encodeModelFile(this.spec, this.model);
-    const fileName = `${this.spec.preset}-mnist-step${this.step}.safetensors`;
+    const fileName = `${this.spec.name}-mnist-step${this.step}.safetensors`;
     post({ type: 'saved', fileName, bytes }, [bytes.buffer]);
   }
 
@@ -239,7 +235,7 @@ class Trainer {
         const loader = new DataLoader(this.train, {
           batchSize: this.settings.batchSize,
           shuffle: true,
-          seed: this.spec.options.seed,
+          seed: this.spec.seed,
           normalize: this.normalize,
         });
         this.batches = loader.epoch(this.epoch);

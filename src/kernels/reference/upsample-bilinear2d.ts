@@ -14,34 +14,13 @@
  * The backward pass sends dy[n,c,i,j] back to the same four pixels with the same weights.
  * Both functions write (overwrite) their first argument.
  */
+import { bilinearTaps } from '../../shape/upsample-taps.js';
 import type { Upsample2dGeometry } from '../../shape/upsample2d.js';
 import type { FloatArray } from '../../tensor.js';
 
 export interface UpsampleBilinearMode {
   /** Align the corner pixels' centres instead of the image edges; default false (PyTorch's). */
   alignCorners?: boolean;
-}
-
-/** The two input indices output index i reads along one axis, and the weight of the second. */
-interface Taps {
-  first: Int32Array;
-  second: Int32Array;
-  weight: Float64Array;
-}
-
-function bilinearTaps(size: number, outSize: number, scale: number, alignCorners: boolean): Taps {
-  const first = new Int32Array(outSize);
-  const second = new Int32Array(outSize);
-  const weight = new Float64Array(outSize);
-  const cornerScale = outSize > 1 ? (size - 1) / (outSize - 1) : 0;
-  for (let i = 0; i < outSize; i++) {
-    const src = alignCorners ? i * cornerScale : Math.max(scale * (i + 0.5) - 0.5, 0);
-    const i0 = Math.floor(src);
-    first[i] = i0;
-    second[i] = i0 < size - 1 ? i0 + 1 : i0;
-    weight[i] = src - i0;
-  }
-  return { first, second, weight };
 }
 
 export function upsampleBilinear2dForward(

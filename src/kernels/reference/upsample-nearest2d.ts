@@ -14,13 +14,9 @@
  *
  * Both functions write (overwrite) their first argument.
  */
+import { nearestSourceIndex } from '../../shape/upsample-taps.js';
 import type { Upsample2dGeometry } from '../../shape/upsample2d.js';
 import type { FloatArray } from '../../tensor.js';
-
-/** The input index output index i copies, as PyTorch's nearest_idx computes it. */
-function nearestSourceIndex(i: number, scale: number, size: number): number {
-  return Math.min(Math.floor(Math.fround(Math.fround(i) * Math.fround(scale))), size - 1);
-}
 
 export function upsampleNearest2dForward(
   y: FloatArray,

@@ -6,6 +6,7 @@
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 import type { Pool2dGeometry } from '../../shape/pool2d.js';
+import type { Upsample2dGeometry } from '../../shape/upsample2d.js';
 
 export const CONV2D_RECORD = [
   'N',
@@ -40,6 +41,16 @@ export const POOL2D_RECORD = [
   'OH',
   'OW',
 ] as const satisfies readonly (keyof Pool2dGeometry)[];
+
+/** Upsampling's sizes; its scales go to the kernels as per-axis tap tables instead. */
+export const UPSAMPLE2D_RECORD = [
+  'N',
+  'C',
+  'H',
+  'W',
+  'OH',
+  'OW',
+] as const satisfies readonly (keyof Upsample2dGeometry)[];
 
 /** The record's values in its field order. */
 export function recordValues<G>(fields: readonly (keyof G)[], geometry: G): number[] {

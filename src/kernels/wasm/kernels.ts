@@ -5,6 +5,7 @@
 export * from './add.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
+export * from './conv-transpose2d.js';
 export * from './conv2d.js';
 export * from './cross-entropy.js';
 export * from './div.js';
@@ -20,3 +21,5 @@ export * from './sigmoid.js';
 export * from './silu.js';
 export * from './sub.js';
 export * from './tanh.js';
+export * from './upsample-bilinear2d.js';
+export * from './upsample-nearest2d.js';

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CONV2D_RECORD, POOL2D_RECORD } from '../../../src/kernels/wasm/geometry-records.js';
+import {
+  CONV2D_RECORD,
+  POOL2D_RECORD,
+  UPSAMPLE2D_RECORD,
+} from '../../../src/kernels/wasm/geometry-records.js';
 
 const source = readFileSync(
   new URL('../../../src/kernels/wasm/assembly/lib/geometry.ts', import.meta.url),
@@ -26,5 +30,9 @@ describe('geometry records', () => {
 
   it('pooling: the host and the kernels agree on the field order', () => {
     assert.deepEqual(fieldsOf('PoolGeometry'), [...POOL2D_RECORD]);
+  });
+
+  it('upsampling: the host and the kernels agree on the field order', () => {
+    assert.deepEqual(fieldsOf('UpsampleGeometry'), [...UPSAMPLE2D_RECORD]);
   });
 });

@@ -15,14 +15,9 @@
  * element is written by exactly one thread, with the same arithmetic whatever the thread
  * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
  */
-import { ConvGeometry, shareStart } from './lib/geometry';
+import { ConvGeometry, isDirect, shareStart } from './lib/geometry';
 import { col2imAdd, im2col, im2colRows } from './lib/im2col';
 import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
-
-@inline
-function isDirect(g: ConvGeometry): bool {
-  return g.KH == 1 && g.KW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0 && g.padW == 0;
-}
 
 /** y[n, f0..f1, :] for one image and group, with bias; rows of the GEMM are filters. */
 @inline

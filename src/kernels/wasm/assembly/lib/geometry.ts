@@ -1,7 +1,7 @@
 /**
  * Geometry records written by the host (field order: src/kernels/wasm/geometry-records.ts) into wasm memory as
  * consecutive i32 fields, in exactly this order. They mirror Conv2dGeometry, Pool2dGeometry and
- * LinearGeometry of src/shape.ts, where every size was computed and checked.
+ * Upsample2dGeometry (its sizes) of src/shape/, where every size was computed and checked.
  */
 
 @unmanaged
@@ -38,6 +38,35 @@ export class PoolGeometry {
   padW: i32;
   OH: i32;
   OW: i32;
+}
+
+@unmanaged
+export class UpsampleGeometry {
+  N: i32;
+  C: i32;
+  H: i32;
+  W: i32;
+  OH: i32;
+  OW: i32;
+}
+
+/**
+ * A convolution whose im2col is its input itself: a 1x1 kernel, stride 1, no padding, and an
+ * output the size of the input (a transposed convolution seen as a conv, whose output padding
+ * can make the sizes differ, is not one).
+ */
+@inline
+export function isDirect(g: ConvGeometry): bool {
+  return (
+    g.KH == 1 &&
+    g.KW == 1 &&
+    g.strideH == 1 &&
+    g.strideW == 1 &&
+    g.padH == 0 &&
+    g.padW == 0 &&
+    g.OH == g.H &&
+    g.OW == g.W
+  );
 }
 
 /** The range [start, end) of `count` items that thread `tid` of `threads` owns. */

@@ -56,14 +56,28 @@ export function im2colRows(cols: usize, x: usize, g: ConvGeometry, r0: i32, r1: 
 
 /** dx:(CG,H,W) += col2im(dcols:(CG*KH*KW, OH*OW)). */
 export function col2imAdd(dx: usize, dcols: usize, g: ConvGeometry): void {
-  const CG = g.C / g.groups;
+  col2imAddChannels(dx, dcols, g, 0, g.C / g.groups);
+}
+
+/**
+ * Channels c0 .. c1 of col2imAdd: dx[c0..c1] += col2im of dcols' rows for those channels,
+ * which start at `dcols` (row c0*KH*KW of the whole). Each channel's plane is written from its
+ * own rows only, in the same order however the channels are split.
+ */
+export function col2imAddChannels(
+  dx: usize,
+  dcols: usize,
+  g: ConvGeometry,
+  c0: i32,
+  c1: i32,
+): void {
   const H = g.H,
     W = g.W,
     OH = g.OH,
     OW = g.OW;
   const P = OH * OW;
   let row = dcols;
-  for (let c = 0; c < CG; c++) {
+  for (let c = c0; c < c1; c++) {
     const plane = dx + <usize>(c * H * W) * 4;
     for (let kh = 0; kh < g.KH; kh++) {
       for (let kw = 0; kw < g.KW; kw++) {
