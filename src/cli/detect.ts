@@ -6,16 +6,16 @@
  *       the image is padded with black to a multiple of 8), drawn into --out
  *
  * and the detection branches of `convnet train --task detection` and `convnet eval` (a model
- * folder holding detector.json), which train.ts and eval.ts call.
+ * whose spec says task 'detection'), which train.ts and eval.ts call.
  */
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { digitScenes } from '../apps/detection/load-digit-scenes.js';
 import { readCocoFolder } from '../apps/detection/coco-folder.js';
 import { decodeDetections } from '../apps/detection/decode.js';
-import { DETECTOR_SIZE_MULTIPLE } from '../apps/detection/digit-detector.js';
 import { detectionRun } from '../apps/detection/detection-run.js';
-import { loadDetector } from '../apps/detection/detector-files.js';
+import { detectorLayout, loadDetector } from '../apps/detection/detector-model.js';
 import { drawDetections } from '../apps/detection/draw-detections.js';
 import { evaluateDetector, formatDetectionMetrics } from '../apps/detection/evaluate-detector.js';
 import { noGrad } from '../autograd.js';
@@ -23,6 +23,7 @@ import { loadImage } from '../data/image-folder.js';
 import { Tensor } from '../tensor.js';
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
+import type { TrainedModel } from '../train/trained-model.js';
 import { encodePng } from '../viz/png.js';
 import {
   parseFraction,
@@ -46,9 +47,11 @@ export interface DetectionTrainFlags {
   out?: string;
   limitTrain?: number;
   limitTest?: number;
+  threads?: number;
+  backend: BackendChoice;
 }
 
-/** `convnet train --task detection`: trains, evaluates and saves a digit detector. */
+/** `convnet train --task detection`: trains, evaluates and saves a digit detector and its report. */
 export async function trainDetectionTask(
   flags: DetectionTrainFlags,
   output: CliOutput,
@@ -64,40 +67,57 @@ export async function trainDetectionTask(
     );
   }
   const out = flags.out ?? `runs/${DETECTION_DATASET}-${DETECTION_MODEL}`;
-  const reporter = consoleReporter({ stream: output.stdout });
-  const run = await detectionRun(
-    {
-      epochs: flags.epochs,
-      batchSize: flags.batchSize,
-      lr: flags.lr,
-      weightDecay: flags.weightDecay,
-      seed: flags.seed,
-      ...(flags.limitTrain === undefined ? {} : { trainScenes: flags.limitTrain }),
-      ...(flags.limitTest === undefined ? {} : { testScenes: flags.limitTest }),
-    },
-    out,
-    reporter,
-  );
-  output.stdout.write(
-    `trained in ${run.trainSeconds.toFixed(1)} s; test AP@0.5 ${run.metrics.ap50.toFixed(3)}, AP@[.5:.95] ${run.metrics.ap.toFixed(3)}; detector saved in ${out}\n`,
-  );
+  const backend = await selectBackend(flags.backend, flags.threads);
+  try {
+    const reporter = consoleReporter({ stream: output.stdout });
+    reporter.message(`kernels: ${backend.description}`);
+    const run = await detectionRun(
+      {
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        lr: flags.lr,
+        weightDecay: flags.weightDecay,
+        seed: flags.seed,
+        ...(flags.limitTrain === undefined ? {} : { trainScenes: flags.limitTrain }),
+        ...(flags.limitTest === undefined
+          ? {}
+          : { testScenes: flags.limitTest, evalScenes: Math.min(flags.limitTest, 200) }),
+      },
+      out,
+      reporter,
+    );
+    output.stdout.write(
+      `training curves, example detections and report: ${run.files.map((f) => basename(f.path)).join(', ')}\n`,
+    );
+    output.stdout.write(
+      `trained in ${run.trainSeconds.toFixed(1)} s; test AP@0.5 ${run.metrics.ap50.toFixed(3)}, AP@[.5:.95] ${run.metrics.ap.toFixed(3)}; detector saved in ${run.modelFile}\n`,
+    );
+  } finally {
+    backend.dispose();
+  }
 }
 
-/** `convnet eval --model DIR` for a detector: AP on digit-scenes test scenes or a COCO folder. */
-export async function evalDetection(
-  dir: string,
+/**
+ * `convnet eval --model DIR` for a detector (a model whose task is 'detection'): AP on
+ * digit-scenes test scenes at the detector's input size, or on a COCO folder.
+ */
+export function evalDetection(
+  trained: TrainedModel,
   { dataset, limitTest, json }: { dataset?: string; limitTest?: number; json: boolean },
   output: CliOutput,
-): Promise<void> {
-  const { model, info } = await loadDetector(dir);
+): void {
+  const { model, dir } = trained;
+  const layout = detectorLayout(trained.spec, model, dir);
   const source =
     dataset === undefined || dataset === DETECTION_DATASET ? null : readCocoFolder(dataset);
   const scenes =
     source === null
-      ? digitScenes('test', limitTest ?? 2_000, { size: info.imageSize[0] })
+      ? digitScenes('test', limitTest ?? 2_000, { size: layout.imageSize[0] })
       : source.scenes.slice(0, limitTest);
-  const classNames = source?.classNames ?? info.classNames;
-  const { metrics, seconds } = evaluateDetector(model, scenes, classNames.length);
+  const classNames = source?.classNames ?? layout.classNames;
+  const { metrics, seconds } = evaluateDetector(model, scenes, classNames.length, {
+    stride: layout.stride,
+  });
   if (json) {
     output.stdout.write(
       `${JSON.stringify({ model: dir, dataset: dataset ?? DETECTION_DATASET, images: scenes.length, classNames, ...metrics }, null, 2)}\n`,
@@ -105,7 +125,7 @@ export async function evalDetection(
     return;
   }
   output.stdout.write(
-    `detector from ${dir}; dataset ${dataset ?? `${DETECTION_DATASET} (test)`}, ${scenes.length} images, ${seconds.toFixed(1)} s\n${formatDetectionMetrics(metrics, classNames)}\n`,
+    `detector ${trained.spec.name} from ${dir}; dataset ${dataset ?? `${DETECTION_DATASET} (test)`}, ${scenes.length} images, ${seconds.toFixed(1)} s\n${formatDetectionMetrics(metrics, classNames)}\n`,
   );
 }
 
@@ -128,7 +148,7 @@ export function detectCommand(output: CliOutput): Command {
       .argument('<image>', 'a PNG or JPEG image (grayscale is used)')
       .requiredOption(
         '--model <dir>',
-        'a detector folder written by convnet train --task detection',
+        'a detector: the directory that convnet train --task detection --out DIR wrote, or its model.safetensors',
       )
       .option('--out <file>', 'write the image with boxes, class names and scores as PNG')
       .option('--json', 'print the detections as JSON', false)
@@ -151,10 +171,11 @@ export function detectCommand(output: CliOutput): Command {
     const flags = this.opts<DetectFlags>();
     const backend = await selectBackend(flags.backend, flags.threads);
     try {
-      const { model, info } = await loadDetector(flags.model);
+      const { model, layout } = await loadDetector(flags.model, { resident: true });
+      const { classNames, stride } = layout;
       const { pixels, shape } = loadImage(image, { channels: 1 });
       const [, H, W] = shape;
-      const m = DETECTOR_SIZE_MULTIPLE;
+      const m = 2 * stride;
       const PH = Math.ceil(H / m) * m;
       const PW = Math.ceil(W / m) * m;
       const padded = Tensor.zeros([1, 1, PH, PW]);
@@ -165,20 +186,18 @@ export function detectCommand(output: CliOutput): Command {
         const get = (name: string) => out.get(name) as Tensor;
         return decodeDetections(
           { heatmap: get('heatmap'), size: get('size'), offset: get('offset') },
-          { scoreThreshold: flags.score, iouThreshold: flags.iou, imageSize: [H, W] },
+          { scoreThreshold: flags.score, iouThreshold: flags.iou, imageSize: [H, W], stride },
         )[0];
       });
       const ms = performance.now() - start;
       const named = detections.map((d) => ({
         ...d,
-        className: info.classNames[d.label] ?? String(d.label),
+        className: classNames[d.label] ?? String(d.label),
       }));
       if (flags.out !== undefined) {
         writeFileSync(
           flags.out,
-          encodePng(
-            drawDetections(pixels, W, H, detections, info.classNames, Math.round(flags.scale)),
-          ),
+          encodePng(drawDetections(pixels, W, H, detections, classNames, Math.round(flags.scale))),
         );
       }
       if (flags.json) {

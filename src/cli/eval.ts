@@ -1,17 +1,16 @@
 /**
  * `convnet eval --model DIR [--dataset ...]`: loads a trained model, evaluates it on a test
- * split and prints accuracy, loss and the confusion matrix (or JSON).
+ * split and prints accuracy, loss and the confusion matrix (or JSON); a detector (task
+ * 'detection') prints its AP instead (detect.ts).
  *
  * An option for tests, hidden from --help (documented in the README): --limit-test N
  * evaluates only the first N test images.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { evalDetection } from './detect.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
-import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
+import { evaluateTrained, loadTrainedModel, requireClassifier } from '../train/trained-model.js';
 import {
   count,
   noteDatasetName,
@@ -62,11 +61,12 @@ export function evalCommand(output: CliOutput): Command {
       const flags = this.opts<EvalFlags>();
       const backend = await selectBackend(flags.backend, flags.threads);
       try {
-        if (existsSync(join(flags.model, 'detector.json'))) {
-          await evalDetection(flags.model, flags, output);
+        const trained = await loadTrainedModel(flags.model, { resident: true });
+        if (trained.spec.task === 'detection') {
+          evalDetection(trained, flags, output);
           return;
         }
-        const trained = await loadTrainedModel(flags.model, { resident: true });
+        requireClassifier(trained, 'eval');
         if (flags.dataset !== undefined) {
           noteDatasetName(flags.dataset, output);
           const trainedOn = trained.spec.dataset;

@@ -8,7 +8,7 @@
 import { Command, Option } from 'commander';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { isPredictionFailure, predictFiles, type InputPreparation } from '../train/predict.js';
-import { loadTrainedModel } from '../train/trained-model.js';
+import { loadTrainedModel, requireClassifier } from '../train/trained-model.js';
 import {
   AUTO_INVERT_HELP,
   RESIZE_CHOICES,
@@ -59,6 +59,7 @@ export function predictCommand(output: CliOutput): Command {
       let failed = 0;
       try {
         const trained = await loadTrainedModel(flags.model, { resident: true });
+        requireClassifier(trained, 'predict');
         const results = predictFiles(trained, this.args, {
           topK: flags.topK,
           invert: flags.invert ?? 'auto',

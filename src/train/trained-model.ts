@@ -18,7 +18,13 @@ import {
   buildPreset,
   isPresetName,
 } from '../nn/preset-table.js';
-import { buildModel, completeModelSpec, modelInput, type ModelSpec } from '../io/model-spec.js';
+import {
+  buildModel,
+  completeModelSpec,
+  modelInput,
+  type ModelSpec,
+  type ModelTask,
+} from '../io/model-spec.js';
 import { isGraphFile, modelName, readGraphFile } from './model-source.js';
 import { loadTrainingData, parseTrainConfig, type TrainConfig } from './recipe.js';
 import { parseTrainingState } from './training-state.js';
@@ -92,6 +98,28 @@ export async function loadTrainedModel(
     epoch = state.epoch;
   }
   return { model, spec, dir, config, epoch };
+}
+
+/** The command that uses a model of each task other than classification. */
+const TASK_COMMANDS: Readonly<Record<Exclude<ModelTask, 'classification'>, string>> = {
+  detection: 'convnet detect --model DIR IMAGE (or convnet eval --model DIR for its AP)',
+  embedding: 'the embedding API (a classifier command needs class scores)',
+  segmentation: 'the segmentation API (a classifier command needs class scores)',
+};
+
+/**
+ * Refuses a model that is not a classifier, naming the file and the command for its task:
+ * what `convnet eval`, `predict` and `visualize` check before they read class scores.
+ */
+export function requireClassifier(
+  trained: Pick<TrainedModel, 'spec' | 'dir'>,
+  command: string,
+): void {
+  const { task, name } = trained.spec;
+  if (task === 'classification') return;
+  throw new Error(
+    `${trained.dir} holds a ${task} model (${name}), not a classifier: convnet ${command} classifies images; use ${TASK_COMMANDS[task]}`,
+  );
 }
 
 export interface EvaluateTrainedOptions {

@@ -3,7 +3,9 @@
  * stepped per batch, the data order shuffled each epoch from the seed. Each step runs inside the
  * backend's runStep (the fast backend's memory, as classification's train step does) and, like
  * it, refuses an update whose loss or gradients are not finite. Progress goes to the same
- * console reporter as classification (its bar; "acc" is not meaningful here and shows n/a as NaN).
+ * console reporter as classification: its bar shows the running loss, its heatmap and box terms
+ * and the current lr; each epoch's line gives the lr of its first and last step (the warm-up's
+ * first step has lr 0 by design, see CosineWarmupLR).
  *
  * Scenes are made on demand from their index (digit-scenes is deterministic per index), so a set
  * of 8,000 training scenes costs no memory beyond a batch.
@@ -57,7 +59,9 @@ export interface DetectionEpochRecord {
   heatmapLoss: number;
   sizeLoss: number;
   offsetLoss: number;
-  lr: number;
+  /** The lr of the epoch's first and last step. */
+  lrFirst: number;
+  lrLast: number;
   seconds: number;
   imagesPerSecond: number;
 }
@@ -132,13 +136,15 @@ export async function trainDetector({
   for (let epoch = 1; epoch <= epochs; epoch++) {
     model.train();
     const order = rng.shuffle(Array.from({ length: train.count }, (_, i) => i));
-    const lrAtStart = optimizer.paramGroups[0].lr;
+    const lrFirst = optimizer.paramGroups[0].lr;
+    let lrLast = lrFirst;
     reporter.epochStart({ epoch, epochs, batches, images: train.count });
     const start = performance.now();
     const sums = { total: 0, heatmap: 0, size: 0, offset: 0 };
     let seen = 0;
     for (let b = 0; b < batches; b++) {
       const scenes = order.slice(b * batchSize, (b + 1) * batchSize).map((k) => train.scene(k));
+      lrLast = optimizer.paramGroups[0].lr;
       const result = step(scenesToImages(scenes), scenes);
       if (result.failed !== null) {
         throw new Error(
@@ -157,7 +163,12 @@ export async function trainDetector({
         batch: b + 1,
         batches,
         loss: sums.total / seen,
-        accuracy: NaN,
+        metrics: [
+          { name: 'heatmap', value: sums.heatmap / seen },
+          { name: 'size', value: sums.size / seen },
+          { name: 'offset', value: sums.offset / seen },
+          { name: 'lr', value: lrLast, format: 'exponential' },
+        ],
         imagesPerSecond: seen / seconds,
       });
     }
@@ -169,13 +180,14 @@ export async function trainDetector({
       heatmapLoss: sums.heatmap / seen,
       sizeLoss: sums.size / seen,
       offsetLoss: sums.offset / seen,
-      lr: lrAtStart,
+      lrFirst,
+      lrLast,
       seconds,
       imagesPerSecond: seen / seconds,
     };
     history.push(record);
     reporter.message(
-      `epoch ${epoch}/${epochs}  loss ${record.loss.toFixed(4)} (heatmap ${record.heatmapLoss.toFixed(4)}, size ${record.sizeLoss.toFixed(3)}, offset ${record.offsetLoss.toFixed(3)})  lr ${lrAtStart.toExponential(2)}  ${Math.round(record.imagesPerSecond)} img/s  ${seconds.toFixed(1)} s`,
+      `epoch ${epoch}/${epochs}  loss ${record.loss.toFixed(4)} (heatmap ${record.heatmapLoss.toFixed(4)}, size ${record.sizeLoss.toFixed(3)}, offset ${record.offsetLoss.toFixed(3)})  lr ${lrFirst.toExponential(2)} -> ${lrLast.toExponential(2)}  ${Math.round(record.imagesPerSecond)} img/s  ${seconds.toFixed(1)} s`,
     );
     await onEpochEnd?.(record);
   }
