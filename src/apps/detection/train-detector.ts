@@ -66,7 +66,8 @@ export interface DetectionEpochRecord {
   imagesPerSecond: number;
 }
 
-interface StepResult {
+/** One training step's losses (means per object); `failed` names what was not finite. */
+export interface DetectorStepResult {
   total: number;
   heatmap: number;
   size: number;
@@ -89,9 +90,7 @@ export async function trainDetector({
   stepRunner = currentStepRunner(),
   onEpochEnd,
 }: TrainDetectorOptions): Promise<DetectionEpochRecord[]> {
-  const named = model.namedParameters();
-  const params = named.map(([, p]) => p);
-  const optimizer = new Adam(params, { lr, weightDecay });
+  const optimizer = new Adam(model.parameters(), { lr, weightDecay });
   const batches = Math.ceil(train.count / batchSize);
   const totalSteps = Math.max(2, epochs * batches);
   const schedule = new CosineWarmupLR(optimizer, {
@@ -101,37 +100,7 @@ export async function trainDetector({
   const rng = new Rng(seed);
   const history: DetectionEpochRecord[] = [];
 
-  const step = (images: Tensor, scenes: readonly Scene[]): StepResult =>
-    stepRunner.runStep(params, () => {
-      optimizer.zeroGrad();
-      const out = model.run(images);
-      const get = (name: string): Tensor => {
-        const t = out.get(name);
-        if (t === undefined) throw new Error(`trainDetector: the model has no output '${name}'`);
-        return t;
-      };
-      const loss = detectionLoss(
-        { heatmap: get('heatmap'), size: get('size'), offset: get('offset') },
-        sceneTargets(scenes, numClasses),
-      );
-      const total = loss.total.item();
-      loss.total.backward();
-      const bad = Number.isFinite(total) ? findNonFinite(named, 'gradient') : null;
-      if (!Number.isFinite(total) || bad !== null) {
-        optimizer.zeroGrad();
-        return {
-          total,
-          heatmap: loss.heatmap,
-          size: loss.size,
-          offset: loss.offset,
-          failed: bad === null ? 'loss' : bad.parameter,
-        };
-      }
-      if (maxNorm !== null) clipGradNorm(params, maxNorm);
-      optimizer.step();
-      optimizer.zeroGrad();
-      return { total, heatmap: loss.heatmap, size: loss.size, offset: loss.offset, failed: null };
-    });
+  const step = createDetectorStep({ model, optimizer, numClasses, maxNorm, stepRunner });
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     model.train();
@@ -216,4 +185,57 @@ export function forEachPrediction(
       }),
     );
   }
+}
+
+/**
+ * One training step of a detector, as trainDetector runs it (and bench/detector.ts times it):
+ * inside the backend's runStep, zero the gradients, forward, CenterNet loss, backward, refuse a
+ * non-finite loss or gradient (nothing applied), clip, Adam.
+ */
+export function createDetectorStep({
+  model,
+  optimizer,
+  numClasses,
+  maxNorm = 10,
+  stepRunner = currentStepRunner(),
+}: {
+  model: Graph;
+  optimizer: Pick<Adam, 'step' | 'zeroGrad'>;
+  numClasses: number;
+  maxNorm?: number | null;
+  stepRunner?: StepRunner;
+}): (images: Tensor, scenes: readonly Scene[]) => DetectorStepResult {
+  const named = model.namedParameters();
+  const params = named.map(([, p]) => p);
+  return (images, scenes) =>
+    stepRunner.runStep(params, () => {
+      optimizer.zeroGrad();
+      const out = model.run(images);
+      const get = (name: string): Tensor => {
+        const t = out.get(name);
+        if (t === undefined) throw new Error(`trainDetector: the model has no output '${name}'`);
+        return t;
+      };
+      const loss = detectionLoss(
+        { heatmap: get('heatmap'), size: get('size'), offset: get('offset') },
+        sceneTargets(scenes, numClasses),
+      );
+      const total = loss.total.item();
+      loss.total.backward();
+      const bad = Number.isFinite(total) ? findNonFinite(named, 'gradient') : null;
+      if (!Number.isFinite(total) || bad !== null) {
+        optimizer.zeroGrad();
+        return {
+          total,
+          heatmap: loss.heatmap,
+          size: loss.size,
+          offset: loss.offset,
+          failed: bad === null ? 'loss' : bad.parameter,
+        };
+      }
+      if (maxNorm !== null) clipGradNorm(params, maxNorm);
+      optimizer.step();
+      optimizer.zeroGrad();
+      return { total, heatmap: loss.heatmap, size: loss.size, offset: loss.offset, failed: null };
+    });
 }
