@@ -96,7 +96,7 @@ export async function evalRetrievalCommand(command: Command, output: CliOutput):
     if (flags.classifier !== undefined) {
       start = performance.now();
       const trained = await loadTrainedModel(flags.classifier, { resident: true });
-      requireClassifier(trained);
+      requireClassifier(trained, 'eval --task retrieval --classifier');
       const hidden = hiddenLayerOf(trained.model);
       const cn = trained.spec.normalize;
       score(

@@ -1,6 +1,7 @@
 /**
  * `convnet eval --model DIR [--dataset ...]`: loads a trained model, evaluates it on a test
- * split and prints accuracy, loss and the confusion matrix (or JSON).
+ * split and prints accuracy, loss and the confusion matrix (or JSON); a detector (task
+ * 'detection') prints its AP instead (detect.ts).
  *
  * An option for tests, hidden from --help (documented in the README): --limit-test N
  * evaluates only the first N test images.
@@ -10,6 +11,7 @@ import { asSegmenter } from '../apps/segmentation/segmenter-model.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { resolveDatasetName } from '../train/recipe.js';
 import { evaluateTrained, loadTrainedModel } from '../train/trained-model.js';
+import { evalDetection } from './detect.js';
 import { evalRetrievalCommand } from './eval-retrieval.js';
 import { runSegmentationEval } from './eval-segmentation.js';
 import {
@@ -84,6 +86,10 @@ export function evalCommand(output: CliOutput): Command {
         const trained = await loadTrainedModel(flags.model, { resident: true });
         if (trained.spec.task === 'segmentation') {
           await runSegmentationEval(asSegmenter(trained), flags, output);
+          return;
+        }
+        if (trained.spec.task === 'detection') {
+          evalDetection(trained, flags, output);
           return;
         }
         if (flags.dataset !== undefined) {

@@ -13,11 +13,13 @@
  *   convnet summary    [--model PRESET|DIR]                                    (summary.ts)
  *   convnet index      --model DIR [--store DB]                                (index-gallery.ts)
  *   convnet search     --model DIR [--store DB | --hnsw] IMAGE [--k N]         (search.ts)
+ *   convnet detect     --model DIR IMAGE [--out boxes.png] [--json]            (detect.ts)
  *   convnet export     --model DIR --out model.onnx                            (export.ts)
  *   convnet import     model.onnx --out DIR                                    (import.ts)
  */
 import { readFileSync } from 'node:fs';
 import { Command, type OutputConfiguration } from 'commander';
+import { detectCommand } from './detect.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -42,6 +44,7 @@ const SUBCOMMANDS: readonly SubcommandFactory[] = [
   summaryCommand,
   indexCommand,
   searchCommand,
+  detectCommand,
   exportCommand,
   importCommand,
 ];

@@ -33,6 +33,7 @@ import {
   runSegmentationTraining,
   withSegmentationTrainOptions,
 } from './train-segmentation.js';
+import { DETECTION_MODEL, trainDetectionTask } from './detect.js';
 import {
   count,
   parseChannels,
@@ -136,7 +137,9 @@ export function trainCommand(output: CliOutput): Command {
           '--model <preset-or-file>',
           `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation)`,
         )
-          .argParser(parseTrainModel)
+          .argParser((value: string) =>
+            value === DETECTION_MODEL ? value : parseTrainModel(value),
+          )
           .default(d.model),
       )
       .addOption(
@@ -205,9 +208,9 @@ export function trainCommand(output: CliOutput): Command {
     .addOption(
       new Option(
         '--task <name>',
-        'classification; embedding: a network of unit vectors for similar-image search (src/apps/search); segmentation: a class for every pixel (src/apps/segmentation)',
+        'classification; embedding: a network of unit vectors for similar-image search (src/apps/search); detection: boxes and names the digits in a scene (--dataset digit-scenes --model digit-detector, src/apps/detection); segmentation: a class for every pixel (src/apps/segmentation)',
       )
-        .choices([...TASK_NAMES, 'segmentation'])
+        .choices([...TASK_NAMES, 'detection', 'segmentation'])
         .default('classification'),
     )
     .addOption(
@@ -259,6 +262,13 @@ export function trainCommand(output: CliOutput): Command {
   withSegmentationTrainOptions(command);
   return command.action(async function (this: Command) {
     const flags = this.opts<TrainFlags>();
+    if (flags.task === 'detection') {
+      await trainDetectionTask(flags, output);
+      return;
+    }
+    if (flags.model === DETECTION_MODEL) {
+      throw new Error(`--model ${DETECTION_MODEL} is a detector: train it with --task detection`);
+    }
     if (flags.task === 'segmentation') return runSegmentationTraining(this, output);
     checkNotSegmentationFlags(this, flags.task);
     if (flags.task === 'embedding') {

@@ -230,7 +230,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           batch,
           batches,
           loss: metrics.loss,
-          accuracy: metrics.accuracy,
+          metrics: [{ name: 'acc', value: metrics.accuracy, format: 'percent' }],
           imagesPerSecond: metrics.images / ((performance.now() - epochStart) / 1000),
         });
         await yieldToEvents();

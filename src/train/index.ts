@@ -18,11 +18,17 @@ export {
   writeHistory,
 } from './history.js';
 export type { EpochRecord } from './history.js';
-export { consoleReporter, formatEpochSummary, silentReporter } from './progress.js';
+export {
+  consoleReporter,
+  formatEpochSummary,
+  formatProgressMetrics,
+  silentReporter,
+} from './progress.js';
 export type {
   BatchInfo,
   ConsoleReporterOptions,
   EpochStartInfo,
+  ProgressMetric,
   ProgressReporter,
 } from './progress.js';
 export {

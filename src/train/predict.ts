@@ -202,7 +202,7 @@ export function predictFiles(
   files: readonly string[],
   { topK = 3, ...prepare }: PredictOptions = {},
 ): FilePrediction[] {
-  requireClassifier(trained);
+  requireClassifier(trained, 'predict');
   const { spec, model } = trained;
   const { inChannels: C, imageSize } = modelInput(spec);
   const [H, W] = imageSize;

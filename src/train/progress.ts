@@ -3,9 +3,10 @@
  * reporters.
  *
  *   consoleReporter()  on a terminal, a progress bar per epoch (cli-progress) with the running
- *                      loss, accuracy, images/s and the epoch's ETA, replaced at the end of the
- *                      epoch by a one-line summary; when the stream is not a terminal (a pipe,
- *                      a file, CI), only the one-line summary per epoch
+ *                      loss, the batch's named metrics (classification: acc; detection: its
+ *                      loss terms and the lr), images/s and the epoch's ETA, replaced at the end
+ *                      of the epoch by a one-line summary; when the stream is not a terminal (a
+ *                      pipe, a file, CI), only the one-line summary per epoch
  *   silentReporter     nothing (the default for library calls)
  *
  *   epoch 2/5  train loss 0.0521 acc 98.41%  test loss 0.0436 acc 98.60%  1,012 img/s  8.4 s
@@ -21,14 +22,25 @@ export interface EpochStartInfo {
   images: number;
 }
 
+/**
+ * A figure the bar shows after the loss, by name: 'fixed' as 0.1234, 'percent' as 98.41%,
+ * 'exponential' as 2.00e-3 (a learning rate).
+ */
+export interface ProgressMetric {
+  name: string;
+  value: number;
+  format?: 'fixed' | 'percent' | 'exponential';
+}
+
 export interface BatchInfo {
   /** 1-based. */
   epoch: number;
   batch: number;
   batches: number;
-  /** Running means over the epoch so far. */
+  /** The running mean of the loss over the epoch so far. */
   loss: number;
-  accuracy: number;
+  /** Further figures (running means, the current lr), shown in this order after the loss. */
+  metrics?: readonly ProgressMetric[];
   imagesPerSecond: number;
 }
 
@@ -57,6 +69,16 @@ function formatRate(imagesPerSecond: number): string {
 
 function percent(fraction: number): string {
   return `${(100 * fraction).toFixed(2)}%`;
+}
+
+/** 'loss 0.1234 | acc 98.41%': a bar's figures. */
+export function formatProgressMetrics(loss: number, metrics: readonly ProgressMetric[]): string {
+  const text = ({ value, format = 'fixed' }: ProgressMetric): string => {
+    if (!Number.isFinite(value)) return String(value);
+    if (format === 'percent') return percent(value);
+    return format === 'exponential' ? value.toExponential(2) : value.toFixed(4);
+  };
+  return [{ name: 'loss', value: loss }, ...metrics].map((m) => `${m.name} ${text(m)}`).join(' | ');
 }
 
 /** The one-line summary of an epoch. */
@@ -90,9 +112,8 @@ export function consoleReporter({
     if (bar !== null) bar.stop();
     bar = null;
   };
-  const payload = (loss: number, accuracy: number, imagesPerSecond: number) => ({
-    loss: Number.isFinite(loss) ? loss.toFixed(4) : String(loss),
-    acc: percent(accuracy),
+  const payload = (figures: string, imagesPerSecond: number) => ({
+    figures,
     speed: formatRate(imagesPerSecond),
   });
   return {
@@ -104,7 +125,7 @@ export function consoleReporter({
       stopBar();
       bar = new SingleBar(
         {
-          format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {speed} img/s | ETA {eta_formatted}`,
+          format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} | {figures} | {speed} img/s | ETA {eta_formatted}`,
           stream,
           hideCursor: true,
           clearOnComplete: true,
@@ -113,10 +134,10 @@ export function consoleReporter({
         },
         Presets.shades_classic,
       );
-      bar.start(batches, 0, payload(NaN, 0, 0));
+      bar.start(batches, 0, payload('loss -', 0));
     },
-    batch({ batch, loss, accuracy, imagesPerSecond }) {
-      bar?.update(batch, payload(loss, accuracy, imagesPerSecond));
+    batch({ batch, loss, metrics = [], imagesPerSecond }) {
+      bar?.update(batch, payload(formatProgressMetrics(loss, metrics), imagesPerSecond));
     },
     epochEnd(record, epochs) {
       stopBar();

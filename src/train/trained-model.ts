@@ -18,7 +18,13 @@ import {
   buildPreset,
   isPresetName,
 } from '../nn/preset-table.js';
-import { buildModel, completeModelSpec, modelInput, type ModelSpec } from '../io/model-spec.js';
+import {
+  buildModel,
+  completeModelSpec,
+  modelInput,
+  type ModelSpec,
+  type ModelTask,
+} from '../io/model-spec.js';
 import { isGraphFile, modelName, readGraphFile } from './model-source.js';
 import { loadTrainingData, parseTrainConfig, type TrainConfig } from './recipe.js';
 import { parseTrainingState } from './training-state.js';
@@ -94,21 +100,27 @@ export async function loadTrainedModel(
   return { model, spec, dir, config, epoch };
 }
 
+/** The command that uses a model of each task other than classification. */
+const TASK_COMMANDS: Readonly<Record<Exclude<ModelTask, 'classification'>, string>> = {
+  detection: 'convnet detect --model DIR IMAGE (or convnet eval --model DIR for its AP)',
+  embedding:
+    'convnet search --model DIR IMAGE (after convnet index), or convnet eval --task retrieval --model DIR',
+  segmentation:
+    'convnet segment --model DIR IMAGE --out mask.png, or convnet eval --model DIR (its mean IoU)',
+};
+
 /**
- * Refuses a model that is not a classifier (what evaluate and predict need), saying which
- * command takes it: an embedding model goes to convnet search / eval --task retrieval.
+ * Refuses a model that is not a classifier, naming the file and the command for its task:
+ * what `convnet eval`, `predict` and `visualize` check before they read class scores.
  */
-export function requireClassifier(trained: Pick<TrainedModel, 'spec' | 'dir'>): void {
+export function requireClassifier(
+  trained: Pick<TrainedModel, 'spec' | 'dir'>,
+  command: string,
+): void {
   const { task, name } = trained.spec;
   if (task === 'classification') return;
-  const instead =
-    task === 'embedding'
-      ? 'use convnet search --model DIR IMAGE (after convnet index) or convnet eval --task retrieval'
-      : task === 'segmentation'
-        ? 'use convnet segment --model DIR IMAGE --out mask.png, or convnet eval --model DIR (which evaluates segmenters: mean IoU)'
-        : `this command takes classifiers only`;
   throw new Error(
-    `${trained.dir} holds a${task === 'embedding' ? 'n' : ''} ${task} model (${name}), not a classifier: ${instead}`,
+    `${trained.dir} holds a${task === 'embedding' ? 'n' : ''} ${task} model (${name}), not a classifier: convnet ${command} classifies images; use ${TASK_COMMANDS[task]}`,
   );
 }
 
@@ -132,7 +144,7 @@ export async function evaluateTrained(
   trained: TrainedModel,
   { dataset, dataDir, limitTest = null, batchSize = 256 }: EvaluateTrainedOptions = {},
 ): Promise<TrainedEvaluation> {
-  requireClassifier(trained);
+  requireClassifier(trained, 'eval');
   const { spec } = trained;
   const {
     inChannels,

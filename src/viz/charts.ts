@@ -11,6 +11,9 @@
  *                       its row (the diagonal is each class's recall), so rare classes show as
  *                       clearly as common ones.
  *
+ *   curvePanelsPng      the same, for any panels of named lines over epochs (a detector's loss
+ *                       terms and its AP, say).
+ *
  * Each returns the PNG and its size: exactly the chart's size in SVG units times `scale`.
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -36,10 +39,22 @@ export interface TrainingCurvesOptions {
   scale?: number;
 }
 
-interface CurvePoint {
+/** One point of a line: its series (the legend's entry), epoch and value (null: a gap). */
+export interface CurvePoint {
   epoch: number;
-  split: 'train' | 'test';
+  series: string;
   value: number | null;
+}
+
+/** A panel of lines over epochs. */
+export interface CurvePanel {
+  title: string;
+  axisTitle: string;
+  /** Values are fractions, shown as percentages. */
+  percent: boolean;
+  points: readonly CurvePoint[];
+  /** The series in legend order, with their colours; default Vega's order of appearance. */
+  colors?: Readonly<Record<string, string>>;
 }
 
 function finiteOrNull(value: number): number | null {
@@ -56,10 +71,8 @@ function checkHistory(history: readonly CurveRecord[]): void {
 }
 
 function panelSpec(
-  title: string,
-  axisTitle: string,
-  points: CurvePoint[],
-  { width, height, percent }: { width: number; height: number; percent: boolean },
+  { title, axisTitle, percent, points, colors }: CurvePanel,
+  { width, height }: { width: number; height: number },
 ): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -67,7 +80,7 @@ function panelSpec(
     width,
     height,
     title,
-    data: { values: points },
+    data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
       x: {
@@ -85,50 +98,66 @@ function panelSpec(
         ...(percent ? { axis: { format: '.0%' } } : {}),
       },
       color: {
-        field: 'split',
+        field: 'series',
         type: 'nominal',
         title: null,
-        scale: { domain: ['train', 'test'], range: [SPLIT_COLORS.train, SPLIT_COLORS.test] },
+        ...(colors === undefined
+          ? {}
+          : { scale: { domain: Object.keys(colors), range: Object.values(colors) } }),
         legend: { orient: percent ? 'bottom-right' : 'top-right' },
       },
     },
   };
 }
 
+/** Panels of lines over epochs, side by side, as one PNG. */
+export async function curvePanelsPng(
+  panels: readonly CurvePanel[],
+  { panelWidth = 400, panelHeight = 280, scale = 2 }: TrainingCurvesOptions = {},
+): Promise<RenderedPng> {
+  if (panels.length === 0) throw new RangeError('curvePanelsPng: no panels');
+  const size = { width: panelWidth, height: panelHeight };
+  const svgs = await Promise.all(panels.map((panel) => vegaLiteToSvg(panelSpec(panel, size))));
+  const width = panels.length * panelWidth;
+  const svg = [
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${panelHeight}" viewBox="0 0 ${width} ${panelHeight}">`,
+    ...svgs.map((panel, i) => placeSvg(panel, i * panelWidth, 0)),
+    '</svg>',
+  ].join('');
+  return svgToPng(svg, { scale, background: 'white' });
+}
+
 /** Loss and accuracy per epoch, train and test, side by side (see the top of this file). */
 export async function trainingCurvesPng(
   history: readonly CurveRecord[],
-  { panelWidth = 400, panelHeight = 280, scale = 2 }: TrainingCurvesOptions = {},
+  options: TrainingCurvesOptions = {},
 ): Promise<RenderedPng> {
   checkHistory(history);
   const series = (train: keyof CurveRecord, test: keyof CurveRecord): CurvePoint[] =>
     history.flatMap((r) => [
-      { epoch: r.epoch, split: 'train', value: finiteOrNull(r[train]) },
-      { epoch: r.epoch, split: 'test', value: finiteOrNull(r[test]) },
+      { epoch: r.epoch, series: 'train', value: finiteOrNull(r[train]) },
+      { epoch: r.epoch, series: 'test', value: finiteOrNull(r[test]) },
     ]);
-  const size = { width: panelWidth, height: panelHeight };
-  const [loss, accuracy] = await Promise.all([
-    vegaLiteToSvg(
-      panelSpec('Loss', 'cross-entropy', series('trainLoss', 'testLoss'), {
-        ...size,
+  const colors = { train: SPLIT_COLORS.train, test: SPLIT_COLORS.test };
+  return curvePanelsPng(
+    [
+      {
+        title: 'Loss',
+        axisTitle: 'cross-entropy',
         percent: false,
-      }),
-    ),
-    vegaLiteToSvg(
-      panelSpec('Accuracy', 'accuracy', series('trainAccuracy', 'testAccuracy'), {
-        ...size,
+        points: series('trainLoss', 'testLoss'),
+        colors,
+      },
+      {
+        title: 'Accuracy',
+        axisTitle: 'accuracy',
         percent: true,
-      }),
-    ),
-  ]);
-  const width = 2 * panelWidth;
-  const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${panelHeight}" viewBox="0 0 ${width} ${panelHeight}">`,
-    placeSvg(loss, 0, 0),
-    placeSvg(accuracy, panelWidth, 0),
-    '</svg>',
-  ].join('');
-  return svgToPng(svg, { scale, background: 'white' });
+        points: series('trainAccuracy', 'testAccuracy'),
+        colors,
+      },
+    ],
+    options,
+  );
 }
 
 export interface ConfusionMatrixOptions {

@@ -14,7 +14,7 @@ import { modelInput } from '../io/model-spec.js';
 import { Tensor } from '../tensor.js';
 import { prepareImageFile, type InputPreparation } from '../train/predict.js';
 import type { TrainRunResult } from '../train/run.js';
-import { loadTrainedModel } from '../train/trained-model.js';
+import { loadTrainedModel, requireClassifier } from '../train/trained-model.js';
 import type { WrittenFile } from './output.js';
 import { writeTrainingReport } from './report.js';
 import { visualizeModel, type ModelVisualization } from './visualize.js';
@@ -50,6 +50,7 @@ export async function visualizeCheckpoint({
   preparation,
 }: VisualizeCheckpointOptions): Promise<CheckpointVisualization> {
   const trained = await loadTrainedModel(modelDir, { resident: true });
+  requireClassifier(trained, 'visualize');
   const { spec } = trained;
   const { inChannels: C, imageSize } = modelInput(spec);
   const [H, W] = imageSize;

@@ -57,7 +57,8 @@ export interface ReportImages {
   confusion: ReportImage | null;
 }
 
-function imgHtml(image: ReportImage, alt: string): string {
+/** A PNG inlined as an <img> (a data: URI). */
+export function reportImageHtml(image: ReportImage, alt: string): string {
   return `<img src="${pngDataUri(image.png)}" width="${Math.round(image.displayWidth)}" alt="${escapeXml(alt)}">`;
 }
 
@@ -127,21 +128,23 @@ th { background: #f6f6f6; font-weight: 600; }
 .none { color: #888; }
 `;
 
-/** The report page, with the given PNGs inlined (see the top of this file). */
-export function renderReportHtml(content: TrainingReportContent, images: ReportImages): string {
-  const { title = 'Training report', history, confusion, settings } = content;
-  const last = history.at(-1);
-  const summary =
-    last === undefined
-      ? 'No epochs yet.'
-      : `After epoch ${last.epoch}: test accuracy ${percent(last.testAccuracy)}, test loss ${loss(last.testLoss)}, train accuracy ${percent(last.trainAccuracy)}, train loss ${loss(last.trainLoss)}.`;
-  const confusionHtml =
-    images.confusion === null
-      ? '<p class="none">No confusion matrix.</p>'
-      : imgHtml(
-          images.confusion,
-          `Confusion matrix of the test set: rows the true class, columns the predicted class${confusion === null ? '' : ` (${confusion.classNames.join(', ')})`}`,
-        );
+/** A section of a report page: a heading and its HTML. */
+export interface ReportSection {
+  heading: string;
+  html: string;
+}
+
+/** A self-contained report page: title, a one-line summary and the sections in order. */
+export function renderReportPage({
+  title,
+  summary,
+  sections,
+}: {
+  title: string;
+  summary: string;
+  sections: readonly ReportSection[];
+}): string {
+  const body = sections.map((s) => `<h2>${escapeXml(s.heading)}</h2>\n${s.html}`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -153,17 +156,50 @@ export function renderReportHtml(content: TrainingReportContent, images: ReportI
 <body>
 <h1>${escapeXml(title)}</h1>
 <p class="summary">${escapeXml(summary)}</p>
-<h2>Training curves</h2>
-${imgHtml(images.curves, 'Loss and accuracy per epoch, train and test')}
-<h2>Confusion matrix</h2>
-${confusionHtml}
-<h2>Epochs</h2>
-${historyTableHtml(history)}
-<h2>Settings</h2>
-${settingsTableHtml(settings)}
+${body}
 </body>
 </html>
 `;
+}
+
+/** A table of numbers: a header row and rows of cells (already formatted text). */
+export function numberTableHtml(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const th = head.map((h) => `<th>${escapeXml(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`);
+  return `<table class="history">\n<tr>${th}</tr>\n${tr.join('\n')}\n</table>`;
+}
+
+/** The report page, with the given PNGs inlined (see the top of this file). */
+export function renderReportHtml(content: TrainingReportContent, images: ReportImages): string {
+  const { title = 'Training report', history, confusion, settings } = content;
+  const last = history.at(-1);
+  const summary =
+    last === undefined
+      ? 'No epochs yet.'
+      : `After epoch ${last.epoch}: test accuracy ${percent(last.testAccuracy)}, test loss ${loss(last.testLoss)}, train accuracy ${percent(last.trainAccuracy)}, train loss ${loss(last.trainLoss)}.`;
+  const confusionHtml =
+    images.confusion === null
+      ? '<p class="none">No confusion matrix.</p>'
+      : reportImageHtml(
+          images.confusion,
+          `Confusion matrix of the test set: rows the true class, columns the predicted class${confusion === null ? '' : ` (${confusion.classNames.join(', ')})`}`,
+        );
+  return renderReportPage({
+    title,
+    summary,
+    sections: [
+      {
+        heading: 'Training curves',
+        html: reportImageHtml(images.curves, 'Loss and accuracy per epoch, train and test'),
+      },
+      { heading: 'Confusion matrix', html: confusionHtml },
+      { heading: 'Epochs', html: historyTableHtml(history) },
+      { heading: 'Settings', html: settingsTableHtml(settings) },
+    ],
+  });
 }
 
 export interface WriteTrainingReportOptions extends TrainingReportContent {

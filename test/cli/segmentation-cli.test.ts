@@ -211,7 +211,7 @@ describe('convnet segmentation commands', () => {
     assert.notEqual(predict.code, 0);
     assert.match(
       predict.stderr,
-      /holds a segmentation model \(unet-lite\), not a classifier: use convnet segment/,
+      /holds a segmentation model \(unet-lite\), not a classifier: convnet predict classifies images; use convnet segment/,
     );
     const noOut = await convnet(['segment', '--model', model, 'x.png']);
     assert.match(noOut.stderr, /give --out FILE/);

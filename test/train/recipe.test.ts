@@ -16,7 +16,11 @@ import { OneCycleLR } from '../../src/optim/one-cycle-lr.js';
 import { ReduceLROnPlateau } from '../../src/optim/reduce-lr-on-plateau.js';
 import { StepLR } from '../../src/optim/step-lr.js';
 import type { EpochRecord } from '../../src/train/history.js';
-import { consoleReporter, type ProgressStream } from '../../src/train/progress.js';
+import {
+  consoleReporter,
+  formatProgressMetrics,
+  type ProgressStream,
+} from '../../src/train/progress.js';
 import { fewStepsWarning } from '../../src/train/run.js';
 import {
   DEFAULT_TRAIN_CONFIG,
@@ -240,7 +244,7 @@ describe('consoleReporter', () => {
       batch: 5,
       batches: 10,
       loss: 0.7,
-      accuracy: 0.6,
+      metrics: [{ name: 'acc', value: 0.6, format: 'percent' }],
       imagesPerSecond: 1000,
     });
     reporter.epochEnd(record, 2);
@@ -260,15 +264,28 @@ describe('consoleReporter', () => {
       batch: 5,
       batches: 10,
       loss: 0.7,
-      accuracy: 0.6,
+      metrics: [{ name: 'acc', value: 0.6, format: 'percent' }],
       imagesPerSecond: 1000,
     });
     reporter.epochEnd(record, 2);
     reporter.close();
+    assert.match(out.text(), /epoch 1\/2 \[.*\] 0\/10 \| loss - \| 0 img\/s \| ETA/);
     assert.match(
       out.text(),
-      /epoch 1\/2 \[.*\] 0\/10 \| loss NaN \| acc 0\.00% \| 0 img\/s \| ETA/,
+      /epoch 1\/2 \[.*\] 5\/10 \| loss 0\.7000 \| acc 60\.00% \| 1,000 img\/s/,
     );
     assert.match(out.text(), /epoch 1\/2 {2}train loss 0\.5000/);
+  });
+
+  it('formats named metrics after the loss: fixed, percent, exponential, non-finite', () => {
+    assert.equal(
+      formatProgressMetrics(1.23456, [
+        { name: 'heatmap', value: 0.5 },
+        { name: 'acc', value: 0.25, format: 'percent' },
+        { name: 'lr', value: 0.002, format: 'exponential' },
+        { name: 'box', value: NaN },
+      ]),
+      'loss 1.2346 | heatmap 0.5000 | acc 25.00% | lr 2.00e-3 | box NaN',
+    );
   });
 });

@@ -163,7 +163,7 @@ export async function trainEmbedding(options: TrainEmbeddingOptions): Promise<Em
           batch,
           batches,
           loss: lossSum / seen,
-          accuracy: hitSum / seen,
+          metrics: [{ name: 'acc', value: hitSum / seen, format: 'percent' }],
           imagesPerSecond: seen / ((performance.now() - start) / 1000),
         });
         await yieldToEvents();

@@ -222,7 +222,7 @@ export async function trainSegmentation({
           batch: batch + 1,
           batches,
           loss: lossSum / seen,
-          accuracy: hits / pixels,
+          metrics: [{ name: 'pixel acc', value: hits / pixels, format: 'percent' }],
           imagesPerSecond: seen / ((performance.now() - epochStart) / 1000),
         });
         await yieldToEvents();

@@ -147,8 +147,8 @@ describe('segmenter model files', () => {
     // Classification commands refuse it, pointing to convnet segment.
     const trained = await loadTrainedModel(dir);
     assert.throws(
-      () => requireClassifier(trained),
-      /holds a segmentation model \(unet-lite\), not a classifier: use convnet segment/,
+      () => requireClassifier(trained, 'predict'),
+      /holds a segmentation model \(unet-lite\), not a classifier: convnet predict classifies images; use convnet segment/,
     );
   });
 
