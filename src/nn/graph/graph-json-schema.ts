@@ -17,7 +17,7 @@ export const GRAPH_SCHEMA_ID = 'https://convnet-ts.dev/schema/model-graph.schema
 /** The JSON Schema of a graph file, as plain data. */
 export function graphJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(graphSchema, { io: 'input', unrepresentable: 'any' }),
+    ...z.toJSONSchema(graphSchema, { io: 'input' }),
     $id: GRAPH_SCHEMA_ID,
     title: `convnet-ts model graph, version ${GRAPH_VERSION}`,
     description:
