@@ -29,6 +29,7 @@ import {
   type GraphNodeSpec,
 } from './graph-spec.js';
 import { LAYER_TYPE_NAMES, LAYER_TYPES, layerTypeOf } from './layer-table.js';
+import { rethrowAtNode } from './node-error.js';
 import type { GraphLayer } from './layer-type.js';
 
 /** A value in a graph being built: an input or a node's output, with its shape (batch 1). */
@@ -95,11 +96,7 @@ export class GraphBuilder {
         shape = layer.outputShape(shapes[0]);
       }
     } catch (error) {
-      if (!(error instanceof Error)) throw error;
-      const message = `GraphBuilder: node '${name}' (${op}): ${error.message.replace(/^[A-Za-z][A-Za-z0-9]*: /, '')}`;
-      throw error instanceof ShapeError
-        ? new ShapeError(message, { cause: error })
-        : new RangeError(message, { cause: error });
+      return rethrowAtNode('GraphBuilder', { name, op }, error);
     }
     this.nodeSpecs.push({
       name,

@@ -19,7 +19,6 @@
  *   JSON.stringify(model.spec());      // the description, every default written out
  */
 import { Rng } from '../../rng.js';
-import { ShapeError } from '../../shape/shape-error.js';
 import { Tensor, formatShape, type DType, type Shape } from '../../tensor.js';
 import { MergeLayer } from '../merge-layer.js';
 import { Layer, type AnyModule } from '../module.js';
@@ -32,6 +31,7 @@ import {
   type GraphSpec,
 } from './graph-spec.js';
 import { LAYER_TYPES, layerTypeOf, type LayerTypeName } from './layer-table.js';
+import { rethrowAtNode } from './node-error.js';
 import type { GraphLayer } from './layer-type.js';
 
 /** One node of a built graph. */
@@ -60,15 +60,6 @@ export interface GraphRunOptions {
 
 /** A tensor per input name, or the one tensor of a one-input graph. */
 export type GraphInputs = Tensor | Readonly<Record<string, Tensor>>;
-
-/** Adds a node's name to a shape error raised inside it: "node 'x' (Conv2d): ...". */
-function atNode(node: { name: string; op: string }, error: unknown): never {
-  if (!(error instanceof Error)) throw error;
-  const message = `Graph: node '${node.name}' (${node.op}): ${error.message.replace(/^[A-Za-z][A-Za-z0-9]*: /, '')}`;
-  throw error instanceof ShapeError
-    ? new ShapeError(message, { cause: error })
-    : new RangeError(message, { cause: error });
-}
 
 /** A value the node order guarantees is there (the format puts every input before its use). */
 function valueOf<T>(values: ReadonlyMap<string, T>, name: string): T {
@@ -123,7 +114,7 @@ export class Graph extends Layer {
       try {
         return LAYER_TYPES[node.op].build(node.config, { rng: weights, dropoutRng, dtype });
       } catch (error) {
-        return atNode(node, error);
+        return rethrowAtNode('Graph', node, error);
       }
     });
     const graph = new Graph(spec, layers);
@@ -216,7 +207,7 @@ export class Graph extends Layer {
             ? node.layer.forward(...args)
             : node.layer.forward(args[0]);
       } catch (error) {
-        return atNode(node, error);
+        return rethrowAtNode('Graph', node, error);
       }
       values.set(node.name, y);
       if (keep === 'all') continue;
@@ -261,7 +252,7 @@ export class Graph extends Layer {
             : node.layer.outputShape(args[0]),
         );
       } catch (error) {
-        return atNode(node, error);
+        return rethrowAtNode('Graph', node, error);
       }
     }
     return shapes;

@@ -69,6 +69,34 @@ const convFields = {
   bias: flag.default(true),
 };
 
+/** The fields a convolution and a transposed convolution share, as a layer holds them. */
+function describeConv(l: Conv2d | ConvTranspose2d) {
+  const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups } = l;
+  return {
+    inChannels,
+    outChannels,
+    kernelSize,
+    stride,
+    padding,
+    dilation,
+    groups,
+    bias: l.bias !== null,
+  };
+}
+
+/** C*F/groups*KH*KW weights (either layout) and F biases. */
+function convParameters(c: {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: Pair;
+  groups: number;
+  bias: boolean;
+}): number {
+  return (
+    (c.inChannels * c.outChannels * area(c.kernelSize)) / c.groups + (c.bias ? c.outChannels : 0)
+  );
+}
+
 const poolFields = {
   kernelSize: pair(1),
   /** null: the kernel size, as in PyTorch. */
@@ -85,18 +113,8 @@ export const LAYER_TYPES = {
     description: '2-D convolution (N,C,H,W) -> (N,F,OH,OW)',
     build: (c, { rng, dtype }) =>
       new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { ...c, rng, dtype }),
-    describe: (l) => ({
-      inChannels: l.inChannels,
-      outChannels: l.outChannels,
-      kernelSize: l.kernelSize,
-      stride: l.stride,
-      padding: l.padding,
-      dilation: l.dilation,
-      groups: l.groups,
-      bias: l.bias !== null,
-    }),
-    parameters: (c) =>
-      (c.outChannels * c.inChannels * area(c.kernelSize)) / c.groups + (c.bias ? c.outChannels : 0),
+    describe: describeConv,
+    parameters: convParameters,
   }),
   ConvTranspose2d: layerType({
     layerClass: ConvTranspose2d,
@@ -105,19 +123,8 @@ export const LAYER_TYPES = {
     description: '2-D transposed convolution, the gradient of a convolution: upsamples',
     build: (c, { rng, dtype }) =>
       new ConvTranspose2d(c.inChannels, c.outChannels, c.kernelSize, { ...c, rng, dtype }),
-    describe: (l) => ({
-      inChannels: l.inChannels,
-      outChannels: l.outChannels,
-      kernelSize: l.kernelSize,
-      stride: l.stride,
-      padding: l.padding,
-      outputPadding: l.outputPadding,
-      dilation: l.dilation,
-      groups: l.groups,
-      bias: l.bias !== null,
-    }),
-    parameters: (c) =>
-      (c.inChannels * c.outChannels * area(c.kernelSize)) / c.groups + (c.bias ? c.outChannels : 0),
+    describe: (l) => ({ ...describeConv(l), outputPadding: l.outputPadding }),
+    parameters: convParameters,
   }),
   Linear: layerType({
     layerClass: Linear,
