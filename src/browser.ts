@@ -15,3 +15,4 @@ export * as train from './train/browser.js';
 export * as io from './io/browser.js';
 export * as viz from './viz/browser.js';
 export * as check from './check/index.js';
+export * as apps from './apps/browser.js';

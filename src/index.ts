@@ -18,3 +18,4 @@ export * as train from './train/index.js';
 export * as io from './io/index.js';
 export * as viz from './viz/index.js';
 export * as check from './check/index.js';
+export * as apps from './apps/index.js';

@@ -15,6 +15,7 @@ const ROOT = [
   'Rng',
   'ShapeError',
   'Tensor',
+  'apps',
   'check',
   'createWasmBackend',
   'data',
@@ -58,6 +59,24 @@ const NODE_ONLY: Record<string, string[]> = {
   viz: ['visualizeModel', 'writeTrainingReport', 'encodePng'],
 };
 
+/** Members of each application namespace (root.apps.<name>) in both entries, and Node-only ones. */
+const APPS_SHARED: Record<string, string[]> = {
+  detection: ['digitDetector', 'decodeDetections', 'nms', 'averagePrecision', 'makeScenes'],
+  segmentation: [
+    'unetLite',
+    'segmentImage',
+    'SegmentationConfusion',
+    'diceLoss',
+    'generateDigitMasks',
+  ],
+  search: ['embeddingNet', 'topK', 'retrievalMetrics', 'arcFaceLoss', 'batchHardTripletLoss'],
+};
+const APPS_NODE_ONLY: Record<string, string[]> = {
+  detection: ['readCocoFolder', 'loadDetector', 'detectionRun'],
+  segmentation: ['readPairFolder', 'loadSegmenter'],
+  search: ['HnswIndex', 'openVectorStore'],
+};
+
 const FUNCTIONAL = ['conv2d', 'maxPool2d', 'linear', 'relu', 'softmax', 'crossEntropy', 'mseLoss'];
 
 const INTERNALS = ['record', 'GradNode', 'conv2dGeometry', 'stridesOf', 'reference'];
@@ -85,6 +104,10 @@ describe('package root (convnet-ts)', () => {
       assert.deepEqual(missing(Reflect.get(root, name), members), [], `root ${name}`);
     }
     assert.deepEqual(missing(root.nn.functional, FUNCTIONAL), []);
+    for (const [name, members] of Object.entries({ ...APPS_SHARED })) {
+      const both = [...members, ...(APPS_NODE_ONLY[name] ?? [])];
+      assert.deepEqual(missing(Reflect.get(root.apps, name), both), [], `root apps.${name}`);
+    }
   });
 
   it('keeps the internals off the root and its namespaces', () => {
@@ -119,6 +142,20 @@ describe('browser entry (convnet-ts/browser)', () => {
       );
     }
     assert.deepEqual(missing(browser.nn.functional, FUNCTIONAL), []);
+    for (const [name, members] of Object.entries(APPS_SHARED)) {
+      const keys = new Set(keysOf(Reflect.get(browser.apps, name)));
+      assert.deepEqual(
+        missing(Reflect.get(browser.apps, name), members),
+        [],
+        `browser apps.${name}`,
+      );
+      const nodeOnly = APPS_NODE_ONLY[name] ?? [];
+      assert.deepEqual(
+        nodeOnly.filter((member) => keys.has(member)),
+        [],
+        `browser apps.${name}`,
+      );
+    }
   });
 
   it('imports no other package at load time but @noble/hashes, zod and protobufjs, and Node only lazily in the wasm backend', () => {

@@ -1,0 +1,11 @@
+/** The browser-safe part of apps/detection (index.ts): no files, PNG codecs or native modules. */
+export * from './average-precision.js';
+export * from './boxes.js';
+export * from './coco-format.js';
+export * from './decode.js';
+export * from './digit-detector.js';
+export * from './digit-scenes.js';
+export * from './losses.js';
+export * from './nms.js';
+export * from './scene-batch.js';
+export * from './targets.js';
