@@ -69,12 +69,12 @@ const APPS_SHARED: Record<string, string[]> = {
     'diceLoss',
     'generateDigitMasks',
   ],
-  search: ['embeddingNet', 'topK', 'retrievalMetrics', 'arcFaceLoss', 'batchHardTripletLoss'],
+  search: ['embeddingNet', 'topK', 'RetrievalMetrics', 'ProxyLoss', 'tripletLoss'],
 };
 const APPS_NODE_ONLY: Record<string, string[]> = {
   detection: ['readCocoFolder', 'loadDetector', 'detectionRun'],
-  segmentation: ['readPairFolder', 'loadSegmenter'],
-  search: ['HnswIndex', 'openVectorStore'],
+  segmentation: ['readSegmentationFolder', 'loadSegmenter'],
+  search: ['HnswIndex', 'VectorStore'],
 };
 
 const FUNCTIONAL = ['conv2d', 'maxPool2d', 'linear', 'relu', 'softmax', 'crossEntropy', 'mseLoss'];
