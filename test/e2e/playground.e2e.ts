@@ -17,13 +17,11 @@
  * CI=true it fails instead.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import {
   createWasmBackend,
   data,
@@ -34,35 +32,27 @@ import {
   setBackend,
   type WasmBackend,
 } from '../../src/index.js';
+import {
+  ARTIFACTS,
+  buildPlayground,
+  chromiumMissing,
+  drawStroke,
+  launchChromium,
+  serve,
+  type Served,
+} from './harness.js';
 
 const { DataLoader, mnistDataset } = data;
 const { decodeModelFile, encodeModelFile, modelFromFile } = io;
 const { crossEntropy, softmax } = nn.functional;
 
-/** Debian's Chromium; CONVNET_CHROMIUM names another binary. */
-const CHROMIUM = process.env.CONVNET_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const WEB_CONFIG = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const SCREENSHOT = join(ARTIFACTS, 'playground.png');
 const NODE_MODEL_FILE = 'node-seed-net.safetensors';
 /** Test digits whose predictions are compared between Node and the page. */
 const COMPARED_DIGITS = [0, 1, 2, 3, 4, 5];
 const PROBABILITY_TOLERANCE = 1e-4;
 
-const chromiumMissing = existsSync(CHROMIUM)
-  ? null
-  : `${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`;
-if (chromiumMissing !== null) {
-  if (process.env.CI === 'true') throw new Error(`playground e2e: ${chromiumMissing}`);
-  console.log(`playground e2e skipped: ${chromiumMissing}`);
-}
+const skipReason = chromiumMissing('playground');
 
 interface ClassProbability {
   classIndex: number;
@@ -93,28 +83,6 @@ function trainInNode(backend: WasmBackend): Uint8Array {
     optimizer.zeroGrad();
   }
   return encodeModelFile({ preset: 'seed-net', options: { seed: 2 } }, model);
-}
-
-async function serve(
-  outDir: string,
-  isolated: boolean,
-): Promise<{ server: PreviewServer; url: string }> {
-  // The config reads PLAYGROUND_ISOLATION when it is loaded, once per server.
-  if (isolated) delete process.env.PLAYGROUND_ISOLATION;
-  else process.env.PLAYGROUND_ISOLATION = 'off';
-  try {
-    const server = await preview({
-      configFile: WEB_CONFIG,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: 0, open: false },
-    });
-    const url = server.resolvedUrls?.local[0];
-    if (url === undefined) throw new Error('vite preview gave no local address');
-    return { server, url };
-  } finally {
-    delete process.env.PLAYGROUND_ISOLATION;
-  }
 }
 
 /** Seconds from navigation until Train is enabled, per page opened (the last one last). */
@@ -182,17 +150,6 @@ async function throughput(page: Page): Promise<number> {
   return Number(await page.getAttribute('#stat-throughput', 'data-average'));
 }
 
-/** Draws a polyline on the drawing pad; points are fractions of its width and height. */
-async function drawStroke(page: Page, points: [number, number][]): Promise<void> {
-  const box = await page.locator('#draw-pad').boundingBox();
-  assert.ok(box !== null, 'the drawing pad is not visible');
-  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 15 });
-  await page.mouse.up();
-}
-
 async function drawnDigitTop(page: Page): Promise<ClassProbability[]> {
   await page.waitForSelector('#draw-predictions[data-pending="false"] li');
   return listedProbabilities(page, '#draw-predictions');
@@ -232,13 +189,13 @@ function assertSamePrediction(listed: ClassProbability[], node: Float32Array, i:
   return worst;
 }
 
-describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
+describe('playground in Chromium', { skip: skipReason ?? false }, () => {
   // One backend for the whole run: Node's predictions use it after training.
   let backend: WasmBackend;
   let workDir = '';
   let outDir = '';
   let browser: Browser;
-  let isolatedServer: { server: PreviewServer; url: string };
+  let isolatedServer: Served;
   let page: Page;
   let nodeModelPath = '';
   let nodeModel: nn.Layer;
@@ -257,13 +214,9 @@ describe('playground in Chromium', { skip: chromiumMissing ?? false }, () => {
     nodeModel = modelFromFile(bytes, { source: nodeModelPath }).model;
     test = mnistDataset().test;
     console.log(`trained seedNet for one epoch in Node in ${(Date.now() - started) / 1000} s`);
-    await build({
-      configFile: WEB_CONFIG,
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
+    await buildPlayground(outDir);
     isolatedServer = await serve(outDir, true);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
