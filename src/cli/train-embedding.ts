@@ -8,7 +8,9 @@ import { consoleReporter } from '../train/progress.js';
 import { isBuiltinDataset, resolveDatasetName } from '../train/recipe.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { trainEmbeddingRun } from '../apps/search/search-run.js';
+import { EMBEDDING_NET } from '../apps/search/embedding-net.js';
 import { LOSS_NAMES, defaultLoss, type LossName } from '../apps/search/train-embedding.js';
+import { isPresetName } from '../nn/preset-table.js';
 import { noteDatasetName, percent, type CliOutput } from './options.js';
 
 export const TASK_NAMES = ['classification', 'embedding'] as const;
@@ -16,7 +18,6 @@ export { LOSS_NAMES };
 
 /** The train options that only classification uses: refused with --task embedding. */
 const CLASSIFICATION_ONLY = [
-  'model',
   'resume',
   'augment',
   'optimizer',
@@ -45,6 +46,7 @@ export interface EmbeddingTrainFlags {
   limitTrain?: number;
   limitTest?: number;
   loss: string;
+  model: string;
   dim: number;
   margin?: number;
   scale?: number;
@@ -70,6 +72,13 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
       `${folderOnly.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size and channels`,
     );
   }
+  const modelGiven = command.getOptionValueSource('model') === 'cli';
+  const dimGiven = command.getOptionValueSource('dim') === 'cli';
+  if (modelGiven && flags.model !== EMBEDDING_NET && isPresetName(flags.model)) {
+    throw new Error(
+      `--model ${flags.model} is a classifier preset; --task embedding trains ${EMBEDDING_NET} (the default) or a graph file whose output is an L2Normalize node (docs/search.md)`,
+    );
+  }
   const name = LOSS_NAMES.find((l) => l === flags.loss) ?? 'arcface';
   const loss = defaultLoss(name satisfies LossName);
   if (flags.margin !== undefined) loss.margin = flags.margin;
@@ -91,7 +100,8 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
         channels: flags.channels,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
-        dim: flags.dim,
+        model: modelGiven ? flags.model : EMBEDDING_NET,
+        dim: dimGiven || !modelGiven ? flags.dim : null,
         loss,
         epochs: flags.epochs,
         batchSize: flags.batchSize,

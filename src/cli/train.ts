@@ -24,6 +24,7 @@ import {
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
+import { EMBEDDING_NET } from '../apps/search/embedding-net.js';
 import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
 import { SEGMENTATION_LOSSES } from '../apps/segmentation/dice-loss.js';
 import {
@@ -135,10 +136,10 @@ export function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--model <preset-or-file>',
-          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation)`,
+          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation); embedding-net (--task embedding, the default there)`,
         )
           .argParser((value: string) =>
-            value === DETECTION_MODEL ? value : parseTrainModel(value),
+            value === DETECTION_MODEL || value === EMBEDDING_NET ? value : parseTrainModel(value),
           )
           .default(d.model),
       )

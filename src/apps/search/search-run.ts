@@ -28,7 +28,8 @@ import { silentReporter, type ProgressReporter } from '../../train/progress.js';
 import { loadTrainingData, type TrainingData } from '../../train/recipe.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { embedDataset } from './embed.js';
-import { EMBEDDING_NET, embeddingDim, embeddingNet } from './embedding-net.js';
+import { embeddingDim } from './embedding-net.js';
+import { embeddingSourceFor } from './embedding-source.js';
 import type { Vectors } from './exact-search.js';
 import { HnswIndex } from './hnsw-index.js';
 import { datasetLabels } from './pk-batches.js';
@@ -50,7 +51,10 @@ export interface EmbeddingRunConfig {
   channels: number;
   limitTrain: number | null;
   limitTest: number | null;
-  dim: number;
+  /** embedding-net (the preset) or a graph file with an embedding head (embedding-source.ts). */
+  model: string;
+  /** D for embedding-net; for a graph file, null or the graph's D (checked). */
+  dim: number | null;
   loss: EmbeddingLossConfig;
   epochs: number;
   batchSize: number;
@@ -70,9 +74,8 @@ export async function trainEmbeddingRun(
   const stats = channelStats(data.train);
   const normalize = { mean: [...stats.mean], std: [...stats.std] };
   const { seed, dim } = config;
-  const model = residentTensors(() =>
-    embeddingNet({ seed, inChannels: C, imageSize: [H, W], dim }),
-  );
+  const source = await embeddingSourceFor(config.model, [C, H, W], { dim, seed });
+  const model = residentTensors(source.build);
   const history = await trainEmbedding({
     model,
     train: data.train,
@@ -88,7 +91,7 @@ export async function trainEmbeddingRun(
   });
   const bytes = encodeModelFile(
     {
-      name: EMBEDDING_NET,
+      name: source.name,
       task: 'embedding',
       seed,
       classNames: [...data.train.classNames],

@@ -124,7 +124,7 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
   it('errors say what to do', async () => {
     await assert.rejects(
       convnet('train', '--task', 'embedding', '--model', 'lenet5'),
-      /--model applies to --task classification only/,
+      /--model lenet5 is a classifier preset; --task embedding trains embedding-net \(the default\) or a graph file/,
     );
     await assert.rejects(convnet('train', '--dim', '8'), /--dim apply to --task embedding only/);
     await assert.rejects(

@@ -1,0 +1,59 @@
+/**
+ * What `convnet train --task embedding --model` names: the embedding preset (`embedding-net`,
+ * whose size D comes from --dim) or a graph file (docs/graphs.md) describing any network with an
+ * embedding head. A graph file must take the dataset's images through its one input and give
+ * (N, D) unit vectors through its one output, so its last node is an L2Normalize: search scores
+ * by dot product, which is the cosine similarity only for unit vectors.
+ */
+import { Graph } from '../../nn/graph/graph.js';
+import { modelName, readGraphFile } from '../../train/model-source.js';
+import { EMBEDDING_NET, embeddingDim, embeddingNet } from './embedding-net.js';
+
+export interface EmbeddingSource {
+  /** The model spec's name: embedding-net, or the graph file's name without its extension. */
+  name: string;
+  /** Builds the model with fresh weights (call it inside residentTensors). */
+  build: () => Graph;
+}
+
+/** Reads and checks what `model` names, for images of shape [C, H, W]. */
+export async function embeddingSourceFor(
+  model: string,
+  [C, H, W]: readonly [number, number, number],
+  { dim, seed }: { dim: number | null; seed: number },
+): Promise<EmbeddingSource> {
+  if (model === EMBEDDING_NET) {
+    return {
+      name: EMBEDDING_NET,
+      build: () => embeddingNet({ seed, inChannels: C, imageSize: [H, W], dim: dim ?? 64 }),
+    };
+  }
+  const spec = await readGraphFile(model);
+  if (spec.inputs.length !== 1 || spec.outputs.length !== 1) {
+    throw new Error(
+      `${model}: an embedding model has one input and one output; the graph has ${spec.inputs.length} and ${spec.outputs.length}`,
+    );
+  }
+  const [input] = spec.inputs;
+  if (input.shape.join('x') !== [C, H, W].join('x')) {
+    throw new Error(
+      `${model}: input '${input.name}' takes ${input.shape.join('x')} images, the dataset's are ${C}x${H}x${W} (set the input's shape to [${C}, ${H}, ${W}])`,
+    );
+  }
+  const build = (): Graph => Graph.fromSpec(spec, { source: model, seed });
+  const graph = build();
+  const [output] = spec.outputs;
+  const last = graph.node(output);
+  if (last.op !== 'L2Normalize') {
+    throw new Error(
+      `${model}: output '${output}' is a ${last.op} node; an embedding model's output must be an L2Normalize node (unit vectors, so that a dot product is a cosine similarity): add {"name": "normalize", "op": "L2Normalize"} after it`,
+    );
+  }
+  const D = embeddingDim(graph);
+  if (dim !== null && dim !== D) {
+    throw new Error(
+      `${model}: --dim ${dim} was given, but the graph's output '${output}' is ${D}-d`,
+    );
+  }
+  return { name: modelName(model), build };
+}

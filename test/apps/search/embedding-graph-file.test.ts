@@ -1,0 +1,98 @@
+/**
+ * `convnet train --task embedding --model my-embedding.json`: any graph with an embedding head
+ * trains as the preset does and is saved under its file's name; a graph whose output is not
+ * unit vectors, of another input shape, or of another size than --dim is refused, naming the
+ * file and what to change.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { createProgram } from '../../../src/cli/program.js';
+import { loadTrainedModel } from '../../../src/train/trained-model.js';
+
+const work = mkdtempSync(join(tmpdir(), 'convnet-embedding-graph-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+async function convnet(...args: string[]): Promise<string> {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  }) as NodeJS.WriteStream;
+  await createProgram({ stdout: sink, stderr: sink })
+    .exitOverride()
+    .parseAsync(['node', 'convnet', ...args]);
+  return text;
+}
+
+/** A small embedding graph: conv, pool, linear to D, and (unless `normalize` is false) L2. */
+function graphFile(name: string, { D = 6, normalize = true, side = 28 } = {}): string {
+  const nodes: object[] = [
+    { name: 'conv', op: 'Conv2d', config: { inChannels: 1, outChannels: 4, kernelSize: 3 } },
+    { name: 'relu', op: 'ReLU' },
+    { name: 'pool', op: 'MaxPool2d', config: { kernelSize: 2 } },
+    { name: 'flat', op: 'Flatten' },
+    { name: 'embed', op: 'Linear', config: { inFeatures: 4 * 13 * 13, outFeatures: D } },
+  ];
+  if (normalize) nodes.push({ name: 'normalize', op: 'L2Normalize' });
+  const path = join(work, `${name}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      format: 'convnet-ts-graph',
+      version: 1,
+      inputs: [{ name: 'image', shape: [1, side, side] }],
+      nodes,
+      outputs: [normalize ? 'normalize' : 'embed'],
+    }),
+  );
+  return path;
+}
+
+const small = ['--epochs', '1', '--batch-size', '40', '--limit-train', '120', '--limit-test', '40'];
+
+describe('convnet train --task embedding --model <graph file>', () => {
+  it('trains the graph and saves it under the file name', async () => {
+    const out = join(work, 'run');
+    const text = await convnet(
+      'train',
+      '--task',
+      'embedding',
+      '--model',
+      graphFile('tiny-embedding'),
+      '--out',
+      out,
+      ...small,
+    );
+    assert.match(text, /test P@1 [\d.]+%, MAP@R [\d.]+%/);
+    const saved = await loadTrainedModel(out);
+    assert.equal(saved.spec.task, 'embedding');
+    assert.equal(saved.spec.name, 'tiny-embedding');
+    assert.deepEqual(saved.model.outputShape([2, 1, 28, 28]), [2, 6]);
+    assert.deepEqual(
+      saved.model.nodes().map((n) => n.name),
+      ['conv', 'relu', 'pool', 'flat', 'embed', 'normalize'],
+    );
+  });
+
+  it('refuses a graph without unit-vector output, of another input or of another --dim', async () => {
+    const args = ['train', '--task', 'embedding', '--out', join(work, 'refused'), ...small];
+    await assert.rejects(
+      convnet(...args, '--model', graphFile('raw', { normalize: false })),
+      /raw\.json: output 'embed' is a Linear node; an embedding model's output must be an L2Normalize node/,
+    );
+    await assert.rejects(
+      convnet(...args, '--model', graphFile('big', { side: 32 })),
+      /big\.json: input 'image' takes 1x32x32 images, the dataset's are 1x28x28/,
+    );
+    await assert.rejects(
+      convnet(...args, '--model', graphFile('six'), '--dim', '8'),
+      /six\.json: --dim 8 was given, but the graph's output 'normalize' is 6-d/,
+    );
+  });
+});
