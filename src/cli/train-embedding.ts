@@ -19,7 +19,6 @@ export { LOSS_NAMES };
 /** The train options that only classification uses: refused with --task embedding. */
 const CLASSIFICATION_ONLY = [
   'resume',
-  'augment',
   'optimizer',
   'momentum',
   'schedule',
@@ -46,6 +45,7 @@ export interface EmbeddingTrainFlags {
   limitTrain?: number;
   limitTest?: number;
   loss: string;
+  augment: boolean;
   model: string;
   dim: number;
   margin?: number;
@@ -103,6 +103,7 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
         model: modelGiven ? flags.model : EMBEDDING_NET,
         dim: dimGiven || !modelGiven ? flags.dim : null,
         loss,
+        augment: flags.augment,
         epochs: flags.epochs,
         batchSize: flags.batchSize,
         lr: flags.lr,

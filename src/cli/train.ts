@@ -192,7 +192,7 @@ export function trainCommand(output: CliOutput): Command {
       )
       .option(
         '--augment',
-        'random crop (2-pixel padding) and horizontal flip (no flip for MNIST digits)',
+        'random crop (2-pixel padding) and horizontal flip (no flip for MNIST digits); classification and embedding',
         d.augment,
       )
       .addOption(

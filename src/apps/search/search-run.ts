@@ -25,7 +25,7 @@ import { residentTensors } from '../../kernels/backend.js';
 import type { Graph } from '../../nn/graph/graph.js';
 import { Tensor } from '../../tensor.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
-import { loadTrainingData, type TrainingData } from '../../train/recipe.js';
+import { augmentFor, loadTrainingData, type TrainingData } from '../../train/recipe.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { embedDataset } from './embed.js';
 import { embeddingDim } from './embedding-net.js';
@@ -56,6 +56,8 @@ export interface EmbeddingRunConfig {
   /** D for embedding-net; for a graph file, null or the graph's D (checked). */
   dim: number | null;
   loss: EmbeddingLossConfig;
+  /** Random crop (2-pixel padding) and, except for MNIST digits, horizontal flip. */
+  augment: boolean;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -87,6 +89,7 @@ export async function trainEmbeddingRun(
     weightDecay: config.weightDecay,
     seed,
     normalize,
+    augment: augmentFor(config, data.name),
     reporter,
   });
   const bytes = encodeModelFile(

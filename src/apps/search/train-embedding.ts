@@ -13,7 +13,7 @@
  * whose nearest other image in the batch has their label. Imports nothing Node-only.
  */
 import type { Dataset } from '../../data/dataset.js';
-import { DataLoader, type NormalizeOptions } from '../../data/loader.js';
+import { DataLoader, type AugmentOptions, type NormalizeOptions } from '../../data/loader.js';
 import type { Graph } from '../../nn/graph/graph.js';
 import { Adam } from '../../optim/adam.js';
 import { OneCycleLR } from '../../optim/one-cycle-lr.js';
@@ -59,6 +59,8 @@ export interface TrainEmbeddingOptions {
   weightDecay?: number;
   seed?: number;
   normalize?: NormalizeOptions;
+  /** Training augmentation (random crop, flip), drawn from (seed, epoch); default none. */
+  augment?: AugmentOptions;
   /** Test images evaluated after each epoch (the first ones); default 2000. */
   evalImages?: number;
   reporter?: ProgressReporter;
@@ -93,7 +95,7 @@ function batchPrecisionAt1(e: Tensor, labels: Int32Array): number {
 /** Trains model (see the top of this file); returns each epoch's record. */
 export async function trainEmbedding(options: TrainEmbeddingOptions): Promise<EmbeddingEpoch[]> {
   const { model, train, test, loss, epochs, batchSize, lr, weightDecay = 0, seed = 0 } = options;
-  const { normalize, evalImages = 2000, reporter = silentReporter } = options;
+  const { normalize, augment, evalImages = 2000, reporter = silentReporter } = options;
   const classes = train.classNames.length;
   const dim = model.outputShape([1, ...train.imageShape])[1];
   const proxyLoss =
@@ -106,11 +108,13 @@ export async function trainEmbedding(options: TrainEmbeddingOptions): Promise<Em
   const labels = pk === null ? null : datasetLabels(train);
   const loaderOf = (epoch: number): DataLoader =>
     pk === null || labels === null
-      ? new DataLoader(train, { batchSize, seed, normalize })
+      ? new DataLoader(train, { batchSize, seed, normalize, augment })
       : new DataLoader(orderedView(train, pkOrder(labels, pk, seed, epoch)), {
           batchSize: pk.classes * pk.perClass,
           shuffle: false,
+          seed,
           normalize,
+          augment,
         });
   const batches = loaderOf(0).batchesPerEpoch;
   if (pk !== null) {

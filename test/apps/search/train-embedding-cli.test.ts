@@ -1,11 +1,12 @@
 /**
- * `convnet train --task embedding --model my-embedding.json`: any graph with an embedding head
- * trains as the preset does and is saved under its file's name; a graph whose output is not
- * unit vectors, of another input shape, or of another size than --dim is refused, naming the
- * file and what to change.
+ * `convnet train --task embedding` options beyond the loss: `--model my-embedding.json` (any
+ * graph with an embedding head trains as the preset does and is saved under its file's name; a
+ * graph whose output is not unit vectors, of another input shape, or of another size than --dim
+ * is refused, naming the file and what to change) and `--augment` (recorded, and it changes
+ * what the model sees: other weights than the same run without it).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -94,5 +95,22 @@ describe('convnet train --task embedding --model <graph file>', () => {
       convnet(...args, '--model', graphFile('six'), '--dim', '8'),
       /six\.json: --dim 8 was given, but the graph's output 'normalize' is 6-d/,
     );
+  });
+
+  it('--augment is recorded and changes the weights trained', async () => {
+    const weightsOf = async (augment: boolean): Promise<Float32Array> => {
+      const out = join(work, augment ? 'augmented' : 'plain');
+      const flags = augment ? ['--augment'] : [];
+      await convnet('train', '--task', 'embedding', '--dim', '4', '--out', out, ...small, ...flags);
+      const run = JSON.parse(readFileSync(join(out, 'embedding-run.json'), 'utf8')) as {
+        config: { augment: boolean };
+      };
+      assert.equal(run.config.augment, augment);
+      const saved = await loadTrainedModel(out);
+      return Float32Array.from(saved.model.parameters()[0].data);
+    };
+    const plain = await weightsOf(false);
+    const augmented = await weightsOf(true);
+    assert.notDeepEqual(augmented, plain);
   });
 });
