@@ -361,17 +361,17 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
     case 'model':
       onModel(message.model);
       updateButtons();
-      return searchPanel.pageModelChanged();
+      return searchPanel.pageModelChanged(false);
     case 'training':
       state.running = message.running;
       updateButtons();
-      if (!message.running) searchPanel.pageModelChanged();
+      if (!message.running) searchPanel.pageModelChanged(false);
       return;
     case 'train-point':
       return onTrainPoint(message.point);
     case 'test-point':
       onTestPoint(message.point);
-      return searchPanel.pageModelChanged();
+      return searchPanel.pageModelChanged(state.running);
     case 'prediction':
       return onPrediction(message.id, message.probabilities);
     case 'inspection':

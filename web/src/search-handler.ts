@@ -152,8 +152,10 @@ export class SearchHandler {
       model = this.file;
       key = `file:${this.fileId}`;
     }
-    if (this.gallery?.key !== key) this.gallery = this.embedGallery(key, source, model, page);
-    const gallery = this.gallery;
+    const fresh = this.gallery?.key !== key;
+    const gallery =
+      this.gallery !== null && !fresh ? this.gallery : this.embedGallery(key, source, model, page);
+    this.gallery = gallery;
 
     const started = performance.now();
     const { dim } = gallery.vectors;
@@ -186,6 +188,7 @@ export class SearchHandler {
     const result = {
       id,
       gallery: gallery.info,
+      fresh,
       queryLabel: queryIndex === null ? null : this.test.labels[queryIndex],
       queryIndex,
       queryImage,

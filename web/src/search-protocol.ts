@@ -45,6 +45,8 @@ export interface Neighbour {
 export interface SearchResult {
   id: number;
   gallery: GalleryInfo;
+  /** The gallery was embedded for this search (not reused). */
+  fresh: boolean;
   /** The query's label when it is a test digit; its 28x28 image. */
   queryLabel: number | null;
   queryIndex: number | null;

@@ -6,8 +6,9 @@
  * (search-handler.ts); this file builds the panel's markup into #search-panel and talks to it.
  *
  * Nothing is embedded until the panel is first used. While it shows results from the page's
- * model, it searches again when that model changes (training steps, reset, load), so the
- * results follow training.
+ * model, it searches again when that model changes (a reset, a load, a pause in training, and
+ * while training, after test evaluations, at most as often as keeps the gallery's embedding
+ * under a fifth of the time), so the results follow training.
  */
 import { data } from 'convnet-ts/browser';
 import { DrawPad } from '../draw-pad.js';
@@ -21,6 +22,8 @@ import type {
 } from '../search-protocol.js';
 
 const FIELD_SIZE = data.MNIST_FIELD_SIZE;
+/** While training, the gallery is refreshed after at least this many times its embedding time. */
+const REFRESH_EVERY = 5;
 
 const MARKUP = `
   <h2>Similar digits</h2>
@@ -81,8 +84,8 @@ type Query = { kind: 'test'; testIndex: number } | { kind: 'drawing' };
 export interface SearchPanel {
   /** The worker has the digits: searching can start. */
   enable(testSize: number): void;
-  /** The page's model changed (a step, a reset, a load): search again if it is in use. */
-  pageModelChanged(): void;
+  /** The page's model changed (steps, a reset, a load): search again if it is in use. */
+  pageModelChanged(training: boolean): void;
   onMessage(message: SearchFromWorker): void;
 }
 
@@ -130,6 +133,9 @@ export function mountSearchPanel(
     inFlight: false,
     /** Something changed while a search was in flight: search again when it answers. */
     dirty: false,
+    /** When the last fresh gallery arrived (performance.now()) and how long it took. */
+    galleryAt: -Infinity,
+    galleryMs: 0,
   };
   root.dataset.pending = 'false';
 
@@ -167,6 +173,10 @@ export function mountSearchPanel(
 
   function show(result: SearchResult): void {
     const { gallery, queryIndex, queryLabel } = result;
+    if (result.fresh) {
+      state.galleryAt = performance.now();
+      state.galleryMs = gallery.embedMs;
+    }
     root.dataset.query = queryIndex === null ? 'drawing' : `test:${queryIndex}`;
     root.dataset.resultId = String(result.id);
     root.dataset.searchMs = result.searchMs.toFixed(2);
@@ -178,6 +188,7 @@ export function mountSearchPanel(
       source: gallery.source,
       model: gallery.modelName,
       step: String(gallery.step ?? ''),
+      embedMs: gallery.embedMs.toFixed(0),
       precisionAt1: String(gallery.precisionAt1),
       mapAtR: String(gallery.mapAtR),
     });
@@ -253,8 +264,11 @@ export function mountSearchPanel(
       ui.load.disabled = false;
       ui.searchTest.disabled = false;
     },
-    pageModelChanged() {
-      if (ui.source.value === 'page' && state.query !== null) search();
+    pageModelChanged(training) {
+      if (ui.source.value !== 'page' || state.query === null) return;
+      const since = performance.now() - state.galleryAt;
+      if (training && since < REFRESH_EVERY * state.galleryMs) return;
+      search();
     },
     onMessage(message) {
       switch (message.type) {
