@@ -3,7 +3,7 @@
  * Debian's Chromium driven by playwright-core: `node --import tsx --test
  * test/e2e/search-panel.e2e.ts` (also run by `npm run test:e2e`).
  *
- * In Node it trains a small embedding model (embeddingNet, 32-d, ArcFace, one epoch over 3,000
+ * In Node it trains a small embedding model (embeddingNet, 32-d, ArcFace, one epoch over 2,000
  * training digits) and computes the test split's embeddings and exact top-k with the library
  * (apps.search.embedDataset, normalizeRows, topK). On the page it checks that:
  *
@@ -13,7 +13,10 @@
  *    framed by whether its label matches the query's, and the gallery's P@1 and MAP@R close to
  *    Node's;
  * 3. a digit drawn with the mouse gets k neighbours, best first, unframed;
- * 4. with the page's model chosen, the gallery comes from it, and after training in the page it
+ * 4. a classifier file (an untrained seed net) is searched by its hidden layer, again as Node's
+ *    exact top-k finds; a file that is not a model gets a message in the panel, and the page
+ *    goes on;
+ * 5. with the page's model chosen, the gallery comes from it, and after training in the page it
  *    comes from the trained weights (the step the page shows).
  *
  * It writes a screenshot of the panel to test/e2e/artifacts/search-panel.png. Without Chromium
@@ -30,6 +33,7 @@ import {
   createWasmBackend,
   data,
   io,
+  nn,
   setBackend,
   type WasmBackend,
 } from '../../src/index.js';
@@ -45,12 +49,13 @@ import {
 
 const { channelStats, mnistDataset } = data;
 const { EMBEDDING_NET, defaultLoss, embedDataset, embeddingNet, evaluateRetrieval } = apps.search;
-const { normalizeRows, orderedView, topK, trainEmbedding } = apps.search;
+const { hiddenLayerOf, normalizeRows, orderedView, topK, trainEmbedding } = apps.search;
 
 const SCREENSHOT = join(ARTIFACTS, 'search-panel.png');
 const MODEL_FILE = 'model.safetensors';
+const CLASSIFIER_FILE = 'classifier.safetensors';
 /** Training digits the Node model learns from (the first ones), to keep `before` short. */
-const TRAIN_IMAGES = 3000;
+const TRAIN_IMAGES = 2000;
 const SIMILARITY_TOLERANCE = 1e-4;
 /** Test digits picked by index, compared with Node. */
 const QUERIES = [0, 7, 421, 1999];
@@ -94,6 +99,37 @@ async function answered(page: Page, query: string, timeout = 60_000): Promise<vo
   );
   const error = page.locator('#search-error');
   assert.equal(await error.isHidden(), true, `the panel shows: ${await error.textContent()}`);
+}
+
+/** Picks test digit i and checks the k neighbours shown against Node's, with their frames. */
+async function checkTestDigit(
+  page: Page,
+  gallery: apps.search.Vectors,
+  labels: Int32Array,
+  i: number,
+  k: number,
+): Promise<void> {
+  await pickTestDigit(page, i);
+  const shown = await shownNeighbours(page);
+  const want = nodeNeighbours(gallery, i, k);
+  assert.deepEqual(
+    shown.map((s) => s.index),
+    want.map((w) => w.index),
+    `test digit ${i}, k = ${k}: the page's neighbours against Node's`,
+  );
+  for (const [j, s] of shown.entries()) {
+    const diff = Math.abs(s.similarity - want[j].similarity);
+    assert.ok(
+      diff <= SIMILARITY_TOLERANCE,
+      `test digit ${i}, neighbour ${j} (#${s.index}): similarity ${s.similarity} on the page, ${want[j].similarity} in Node`,
+    );
+    assert.equal(s.label, labels[s.index], `neighbour #${s.index}'s label`);
+    const matches = labels[s.index] === labels[i];
+    assert.equal(s.match, String(matches), `neighbour #${s.index}'s frame`);
+    assert.equal(s.className, matches ? 'match' : 'mismatch');
+  }
+  const caption = (await page.textContent('#search-query-caption')) ?? '';
+  assert.equal(caption, `test digit ${i}, label ${labels[i]}`);
 }
 
 async function pickTestDigit(page: Page, i: number): Promise<void> {
@@ -192,30 +228,7 @@ describe('playground: similar-digits panel (Chromium)', { skip: skipReason ?? fa
       [1, 12],
     ]) {
       await page.selectOption('#search-k', String(k));
-      for (const i of QUERIES.slice(0, n)) {
-        await pickTestDigit(page, i);
-        const shown = await shownNeighbours(page);
-        const want = nodeNeighbours(gallery, i, k);
-        assert.deepEqual(
-          shown.map((s) => s.index),
-          want.map((w) => w.index),
-          `test digit ${i}, k = ${k}: the page's neighbours against Node's`,
-        );
-        for (const [j, s] of shown.entries()) {
-          const diff = Math.abs(s.similarity - want[j].similarity);
-          assert.ok(
-            diff <= SIMILARITY_TOLERANCE,
-            `test digit ${i}, neighbour ${j} (#${s.index}): similarity ${s.similarity} on the page, ${want[j].similarity} in Node`,
-          );
-          const label = test.labels[s.index];
-          assert.equal(s.label, label, `neighbour #${s.index}'s label`);
-          const matches = label === test.labels[i];
-          assert.equal(s.match, String(matches), `neighbour #${s.index}'s frame`);
-          assert.equal(s.className, matches ? 'match' : 'mismatch');
-        }
-        const caption = (await page.textContent('#search-query-caption')) ?? '';
-        assert.equal(caption, `test digit ${i}, label ${test.labels[i]}`);
-      }
+      for (const i of QUERIES.slice(0, n)) await checkTestDigit(page, gallery, test.labels, i, k);
     }
     const want = evaluateRetrieval(gallery, test.labels, gallery, test.labels, {
       ks: [1],
@@ -224,7 +237,7 @@ describe('playground: similar-digits panel (Chromium)', { skip: skipReason ?? fa
     const p1 = Number(await page.getAttribute('#search-gallery', 'data-precision-at1'));
     const map = Number(await page.getAttribute('#search-gallery', 'data-map-at-r'));
     console.log(
-      `model file: P@1 ${p1.toFixed(4)} / MAP@R ${map.toFixed(4)} on the page, ${want.precisionAt1.toFixed(4)} / ${want.mapAtR.toFixed(4)} in Node; search ${await page.getAttribute('#search-panel', 'data-search-ms')} ms`,
+      `model file: P@1 ${p1.toFixed(4)} / MAP@R ${map.toFixed(4)} on the page, ${want.precisionAt1.toFixed(4)} / ${want.mapAtR.toFixed(4)} in Node; gallery embedded in ${await page.getAttribute('#search-gallery', 'data-embed-ms')} ms, a top-k search ${await page.getAttribute('#search-panel', 'data-search-ms')} ms`,
     );
     assert.ok(Math.abs(p1 - want.precisionAt1) <= 1e-3, `P@1 ${p1} against ${want.precisionAt1}`);
     assert.ok(Math.abs(map - want.mapAtR) <= 1e-3, `MAP@R ${map} against ${want.mapAtR}`);
@@ -259,16 +272,45 @@ describe('playground: similar-digits panel (Chromium)', { skip: skipReason ?? fa
     assert.ok(sevens >= 4, `a drawn 7 should have mostly 7s among its 8 neighbours`);
   });
 
+  it('searches a classifier file by its hidden layer; a file that is not a model is refused', async () => {
+    const classifier = nn.seedNet({ seed: 2 });
+    const bytes = io.encodeModelFile({ preset: 'seed-net', options: { seed: 2 } }, classifier);
+    const { model } = io.modelFromFile(bytes);
+    const hidden = normalizeRows(await embedDataset(hiddenLayerOf(model), test));
+    const path = join(workDir, CLASSIFIER_FILE);
+    writeFileSync(path, bytes);
+    await page.setInputFiles('#search-load-input', path);
+    await page.waitForSelector(`#search-gallery[data-model="${CLASSIFIER_FILE}"]`, {
+      timeout: 60_000,
+    });
+    assert.match(
+      (await page.textContent('#search-gallery')) ?? '',
+      /embedded by the model file classifier\.safetensors \(hidden layer 128-d, cosine/,
+    );
+    for (const i of QUERIES.slice(0, 2)) await checkTestDigit(page, hidden, test.labels, i, 8);
+
+    await page.setInputFiles('#search-load-input', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not a model'),
+    });
+    await page.waitForSelector('#search-error:not([hidden])', { timeout: 30_000 });
+    assert.match((await page.textContent('#search-error')) ?? '', /notes\.txt/);
+    assert.equal(await page.locator('#error').isHidden(), true, 'the page itself shows no error');
+    assert.equal(await page.getAttribute('#search-gallery', 'data-model'), CLASSIFIER_FILE);
+  });
+
   it("searches with the page's model, and with its weights after training in the page", async () => {
     await page.selectOption('#search-source', 'page');
     await page.waitForSelector('#search-gallery[data-source="page"]', { timeout: 60_000 });
-    await answered(page, 'drawing');
+    await pickTestDigit(page, 3);
     assert.equal(await page.getAttribute('#search-gallery', 'data-step'), '0');
+    const before = (await page.textContent('#search-gallery')) ?? '';
     assert.match(
-      (await page.textContent('#search-gallery')) ?? '',
+      before,
       /embedded by the page's model, seed-net \(seed 1\), at step 0 \(hidden layer 128-d, cosine/,
     );
-    await pickTestDigit(page, 3);
+    console.log(`before training in the page: ${before}`);
     await page.click('#train-button');
     await page.waitForFunction(
       () => Number(document.getElementById('stat-step')?.textContent) >= 20,
