@@ -365,8 +365,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
     case 'training':
       state.running = message.running;
       updateButtons();
-      if (!message.running) searchPanel.pageModelChanged(false);
-      return;
+      return searchPanel.pageModelChanged(message.running);
     case 'train-point':
       return onTrainPoint(message.point);
     case 'test-point':

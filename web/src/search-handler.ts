@@ -9,10 +9,13 @@
  *             digit is left out of its own results (top k+1, then drop it)
  *   scores    P@1 and MAP@R of G against itself (apps.search.evaluateRetrieval, sameSet)
  *
- * The gallery is computed when a search first needs it and again when its model changes: the
- * page's model after a reset, a load or a training step, or another file. It is computed in one
- * go, without yielding to the event loop, so a training chunk cannot change the weights half-way.
- * Errors are answered to the panel ('search-error'); training goes on.
+ * The gallery is computed when a search first needs it and again when its model changes:
+ * another file, or the page's model after a reset or a load, or after training steps when the
+ * panel asks for a refresh (it does so when training pauses, and while training at most every
+ * few gallery times: search-panel.ts). The page's model is searched through a snapshot of its
+ * weights taken with the gallery, so that a drawing's query and the gallery always come from the
+ * same weights while training goes on. The gallery is computed in one go, without yielding to
+ * the event loop. Errors are answered to the panel ('search-error'); training goes on.
  */
 import { Tensor, apps, data, io, noGrad, type WasmBackend, type nn } from 'convnet-ts/browser';
 import { PIXELS } from './load-digits.js';
@@ -40,8 +43,7 @@ export interface PageModel {
 }
 
 interface SearchModel {
-  /** The whole model: its mode is switched to evaluation while embedding. */
-  model: nn.Graph;
+  /** In evaluation mode. */
   embedder: apps.search.Embedder;
   normalize: data.NormalizeOptions | undefined;
   name: string;
@@ -53,15 +55,13 @@ interface Gallery {
   info: GalleryInfo;
 }
 
-/** Runs fn with the model in evaluation mode and without a graph, then restores its mode. */
-function evaluating<T>(model: nn.Graph, fn: () => T): T {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return noGrad(fn);
-  } finally {
-    model.train(wasTraining);
-  }
+/** A copy of the page's model with its current weights (the training goes on with its own). */
+function snapshot(page: PageModel): SearchModel {
+  const model = io.buildModel(page.spec);
+  model.loadStateDict(page.model.stateDict());
+  const embedder = embedderOf(page.spec.task, model, page.description);
+  embedder.model.eval();
+  return { embedder, normalize: page.spec.normalize, name: page.description };
 }
 
 export class SearchHandler {
@@ -70,8 +70,8 @@ export class SearchHandler {
   private readonly post: (message: SearchFromWorker, transfer?: Transferable[]) => void;
   private file: SearchModel | null = null;
   private fileId = 0;
-  /** The page's model's embedder, for one model id (hiddenLayerOf shares its layers). */
-  private page: { modelId: number; model: SearchModel } | null = null;
+  /** The snapshot of the page's model the search uses, and which weights it has. */
+  private page: { modelId: number; step: number; model: SearchModel } | null = null;
   private gallery: Gallery | null = null;
 
   constructor(
@@ -88,7 +88,7 @@ export class SearchHandler {
     const id = message.type === 'search' ? message.id : null;
     try {
       if (message.type === 'search-load') this.load(message.name, message.bytes);
-      else this.search(id ?? 0, message.source, message.query, message.k, page);
+      else this.search(id ?? 0, message, page);
     } catch (error) {
       this.post({
         type: 'search-error',
@@ -111,32 +111,29 @@ export class SearchHandler {
       );
     }
     const embedder = embedderOf(spec.task, model, name);
-    this.file = { model, embedder, normalize: spec.normalize, name };
+    embedder.model.eval();
+    this.file = { embedder, normalize: spec.normalize, name };
     this.fileId++;
     this.post({ type: 'search-model', name, embedder: embedder.description });
   }
 
-  private pageModel(page: PageModel): SearchModel {
-    if (this.page?.modelId !== page.modelId) {
-      const embedder = embedderOf(page.spec.task, page.model, page.description);
-      this.page = {
-        modelId: page.modelId,
-        model: {
-          model: page.model,
-          embedder,
-          normalize: page.spec.normalize,
-          name: page.description,
-        },
-      };
+  /** The snapshot of the page's model: a new one for another model, or on refresh after steps. */
+  private pageModel(page: PageModel, refresh: boolean): { model: SearchModel; step: number } {
+    const current = this.page;
+    if (
+      current === null ||
+      current.modelId !== page.modelId ||
+      (refresh && current.step !== page.step)
+    ) {
+      this.page = { modelId: page.modelId, step: page.step, model: snapshot(page) };
+      return this.page;
     }
-    return this.page.model;
+    return current;
   }
 
   private search(
     id: number,
-    source: SearchSource,
-    query: SearchQuery,
-    k: number,
+    { source, query, k, refresh }: Extract<SearchToWorker, { type: 'search' }>,
     page: PageModel,
   ): void {
     const count = this.test.length;
@@ -144,9 +141,10 @@ export class SearchHandler {
       throw new RangeError(`k must be an integer in 1..${count - 1}, got ${k}`);
     let model: SearchModel;
     let key: string;
+    let step: number | null = null;
     if (source === 'page') {
-      model = this.pageModel(page);
-      key = `page:${page.modelId}:${page.step}`;
+      ({ model, step } = this.pageModel(page, refresh));
+      key = `page:${page.modelId}:${step}`;
     } else {
       if (this.file === null) throw new Error('open a model file first (Open model…)');
       model = this.file;
@@ -154,7 +152,9 @@ export class SearchHandler {
     }
     const fresh = this.gallery?.key !== key;
     const gallery =
-      this.gallery !== null && !fresh ? this.gallery : this.embedGallery(key, source, model, page);
+      this.gallery !== null && !fresh
+        ? this.gallery
+        : this.embedGallery(key, source, model, source === 'page' ? page.modelId : null, step);
     this.gallery = gallery;
 
     const started = performance.now();
@@ -203,15 +203,16 @@ export class SearchHandler {
   private embedGallery(
     key: string,
     source: SearchSource,
-    { model, embedder, normalize, name }: SearchModel,
-    page: PageModel,
+    { embedder, normalize, name }: SearchModel,
+    modelId: number | null,
+    step: number | null,
   ): Gallery {
     const started = performance.now();
     const count = this.test.length;
     const raw = new Float32Array(count * embedder.dim);
     const loader = new DataLoader(this.test, { batchSize: EMBED_BATCH, shuffle: false, normalize });
     let done = 0;
-    evaluating(model, () => {
+    noGrad(() => {
       for (const { images, labels } of loader.epoch(0)) {
         this.backend.runStep([], () =>
           raw.set(embedder.model.forward(images).data, done * embedder.dim),
@@ -228,8 +229,8 @@ export class SearchHandler {
       info: {
         source,
         modelName: name,
-        modelId: source === 'page' ? page.modelId : null,
-        step: source === 'page' ? page.step : null,
+        modelId,
+        step,
         embedder: embedder.description,
         count,
         embedMs: performance.now() - started,
@@ -241,7 +242,7 @@ export class SearchHandler {
 
   /** One drawing (28x28 in [0,1]) through the embedder, normalised as the model's spec says. */
   private embedOne(
-    { model, embedder, normalize }: SearchModel,
+    { embedder, normalize }: SearchModel,
     pixels: Float32Array,
   ): apps.search.Vectors {
     const x = new Tensor(Float32Array.from(pixels), [1, 1, MNIST_IMAGE_SIZE, MNIST_IMAGE_SIZE]);
@@ -250,7 +251,7 @@ export class SearchHandler {
       const [std] = normalize.std;
       for (let i = 0; i < x.data.length; i++) x.data[i] = (x.data[i] - mean) / std;
     }
-    const data = evaluating(model, () =>
+    const data = noGrad(() =>
       this.backend.runStep([], () => Float32Array.from(embedder.model.forward(x).data)),
     );
     return { data, count: 1, dim: embedder.dim };

@@ -11,8 +11,19 @@ export type SearchQuery =
   { kind: 'test'; testIndex: number } | { kind: 'drawing'; pixels: Float32Array };
 
 export type SearchToWorker =
-  /** The k nearest test digits to the query; the gallery is (re)computed first if stale. */
-  | { type: 'search'; id: number; source: SearchSource; query: SearchQuery; k: number }
+  /**
+   * The k nearest test digits to the query. The gallery is computed first when there is none
+   * for this model; for the page's model after training steps, only when `refresh` is set (else
+   * the last snapshot of its weights serves, query and gallery alike).
+   */
+  | {
+      type: 'search';
+      id: number;
+      source: SearchSource;
+      query: SearchQuery;
+      k: number;
+      refresh: boolean;
+    }
   /** Opens a model file for the panel: an embedding model, or a classifier. */
   | { type: 'search-load'; name: string; bytes: Uint8Array };
 

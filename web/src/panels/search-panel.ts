@@ -6,9 +6,10 @@
  * (search-handler.ts); this file builds the panel's markup into #search-panel and talks to it.
  *
  * Nothing is embedded until the panel is first used. While it shows results from the page's
- * model, it searches again when that model changes (a reset, a load, a pause in training, and
- * while training, after test evaluations, at most as often as keeps the gallery's embedding
- * under a fifth of the time), so the results follow training.
+ * model, it asks for a fresh gallery when that model changes: a reset, a load, a pause in
+ * training, and while training, after test evaluations, at most as often as keeps the gallery's
+ * embedding under a fifth of the time; so the results follow training. Queries made while the
+ * page trains reuse the last gallery (and its snapshot of the weights), whose step it shows.
  */
 import { data } from 'convnet-ts/browser';
 import { DrawPad } from '../draw-pad.js';
@@ -133,6 +134,10 @@ export function mountSearchPanel(
     inFlight: false,
     /** Something changed while a search was in flight: search again when it answers. */
     dirty: false,
+    /** The search to come after the one in flight asks for a fresh gallery. */
+    dirtyRefresh: false,
+    /** The page's model is training: queries reuse the last gallery unless refreshed. */
+    training: false,
     /** When the last fresh gallery arrived (performance.now()) and how long it took. */
     galleryAt: -Infinity,
     galleryMs: 0,
@@ -144,18 +149,22 @@ export function mountSearchPanel(
     ui.error.hidden = message === '';
   }
 
-  /** Sends the current query, one search at a time. */
-  function search(): void {
+  /**
+   * Sends the current query, one search at a time; `refresh` asks for a gallery of the page's
+   * model's current weights (by default, unless it is training).
+   */
+  function search(refresh = !state.training): void {
     if (state.testSize === 0 || state.query === null) return;
     if (state.inFlight) {
       state.dirty = true;
+      state.dirtyRefresh ||= refresh;
       return;
     }
     const k = Number(ui.k.value);
     const source = ui.source.value as SearchSource;
     const id = state.nextId++;
     if (state.query.kind === 'test') {
-      send({ type: 'search', id, source, k, query: state.query });
+      send({ type: 'search', id, source, k, refresh, query: state.query });
     } else {
       const digit = data.prepareDigit(pad.read(), { polarity: 'as-is' });
       if (digit.empty) {
@@ -165,7 +174,8 @@ export function mountSearchPanel(
         return;
       }
       const { pixels } = digit;
-      send({ type: 'search', id, source, k, query: { kind: 'drawing', pixels } }, [pixels.buffer]);
+      const query = { kind: 'drawing' as const, pixels };
+      send({ type: 'search', id, source, k, refresh, query }, [pixels.buffer]);
     }
     state.inFlight = true;
     root.dataset.pending = 'true';
@@ -219,8 +229,10 @@ export function mountSearchPanel(
   function answered(): void {
     state.inFlight = false;
     if (state.dirty) {
+      const refresh = state.dirtyRefresh;
       state.dirty = false;
-      search();
+      state.dirtyRefresh = false;
+      search(refresh);
     }
     if (!state.inFlight) root.dataset.pending = 'false';
   }
@@ -242,12 +254,11 @@ export function mountSearchPanel(
   ui.index.addEventListener('change', () => searchTest(Number(ui.index.value)));
   ui.searchTest.addEventListener('click', () => searchTest(Number(ui.index.value)));
   ui.clear.addEventListener('click', () => pad.clear());
-  for (const input of [ui.source, ui.k]) {
-    input.addEventListener('change', () => {
-      showError('');
-      search();
-    });
-  }
+  ui.source.addEventListener('change', () => {
+    showError('');
+    search(true);
+  });
+  ui.k.addEventListener('change', () => search());
   ui.load.addEventListener('change', async () => {
     const file = ui.load.files?.[0];
     if (file === undefined) return;
@@ -265,10 +276,11 @@ export function mountSearchPanel(
       ui.searchTest.disabled = false;
     },
     pageModelChanged(training) {
+      state.training = training;
       if (ui.source.value !== 'page' || state.query === null) return;
       const since = performance.now() - state.galleryAt;
       if (training && since < REFRESH_EVERY * state.galleryMs) return;
-      search();
+      search(true);
     },
     onMessage(message) {
       switch (message.type) {
