@@ -69,7 +69,7 @@ const APPS_SHARED: Record<string, string[]> = {
     'diceLoss',
     'generateDigitMasks',
   ],
-  search: ['embeddingNet', 'topK', 'RetrievalMetrics', 'ProxyLoss', 'tripletLoss'],
+  search: ['embeddingNet', 'embedderOf', 'topK', 'RetrievalMetrics', 'ProxyLoss', 'tripletLoss'],
 };
 const APPS_NODE_ONLY: Record<string, string[]> = {
   detection: ['readCocoFolder', 'loadDetector', 'detectionRun'],

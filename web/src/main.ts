@@ -8,6 +8,7 @@
 import { data } from 'convnet-ts/browser';
 import { drawLineChart } from './charts.js';
 import { DrawPad } from './draw-pad.js';
+import { mountSearchPanel } from './panels/search-panel.js';
 import { drawActivations, drawDigit, drawFeatureMaps, drawFilters } from './pictures.js';
 import type {
   FromWorker,
@@ -92,6 +93,8 @@ const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { ty
 function send(message: ToWorker, transfer: Transferable[] = []): void {
   worker.postMessage(message, transfer);
 }
+
+const searchPanel = mountSearchPanel(element('search-panel', HTMLElement), send);
 
 function percent(value: number, digits = 1): string {
   return `${(value * 100).toFixed(digits)}%`;
@@ -353,19 +356,21 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       state.testSize = message.testSize;
       ui.testIndex.max = String(message.testSize - 1);
       document.body.dataset.data = 'loaded';
+      searchPanel.enable(message.testSize);
       return;
     case 'model':
       onModel(message.model);
       updateButtons();
-      return;
+      return searchPanel.pageModelChanged(false);
     case 'training':
       state.running = message.running;
       updateButtons();
-      return;
+      return searchPanel.pageModelChanged(message.running);
     case 'train-point':
       return onTrainPoint(message.point);
     case 'test-point':
-      return onTestPoint(message.point);
+      onTestPoint(message.point);
+      return searchPanel.pageModelChanged(state.running);
     case 'prediction':
       return onPrediction(message.id, message.probabilities);
     case 'inspection':
@@ -373,6 +378,10 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
     case 'saved':
       ui.modelStatus.textContent = `Saved ${message.fileName} (${(message.bytes.length / 1e6).toFixed(2)} MB)`;
       return download(message.fileName, new Uint8Array(message.bytes));
+    case 'search-result':
+    case 'search-model':
+    case 'search-error':
+      return searchPanel.onMessage(message);
     case 'error':
       state.predictionInFlight = false;
       showError(message.message);

@@ -1,7 +1,9 @@
 /**
  * The messages between the page (main.ts) and the training worker (training-worker.ts). The
  * worker owns the model, the optimizer, the data and the wasm backend; the page only draws.
+ * The search panel's messages are in search-protocol.ts.
  */
+import type { SearchFromWorker, SearchToWorker } from './search-protocol.js';
 
 export interface TrainSettings {
   batchSize: number;
@@ -20,7 +22,8 @@ export type ToWorker =
   /** Every layer's output and the first-layer filters for one test digit. */
   | { type: 'inspect'; testIndex: number }
   | { type: 'save' }
-  | { type: 'load'; name: string; bytes: Uint8Array };
+  | { type: 'load'; name: string; bytes: Uint8Array }
+  | SearchToWorker;
 
 /** One point of the training curves, over the steps since the previous point. */
 export interface TrainPoint {
@@ -95,4 +98,5 @@ export type FromWorker =
   | { type: 'prediction'; id: number; probabilities: Float32Array }
   | { type: 'inspection'; inspection: Inspection }
   | { type: 'saved'; fileName: string; bytes: Uint8Array }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | SearchFromWorker;

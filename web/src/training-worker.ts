@@ -22,6 +22,7 @@ import {
 } from 'convnet-ts/browser';
 import { PIXELS, loadDigits } from './load-digits.js';
 import type { FromWorker, LayerOutput, TestPoint, ToWorker, TrainSettings } from './protocol.js';
+import { SearchHandler, type PageModel } from './search-handler.js';
 
 const { Conv2d, Flatten } = nn;
 const { crossEntropy, softmax } = nn.functional;
@@ -111,6 +112,12 @@ class Trainer {
       stepRunner: this.backend,
       caller: 'training',
     });
+  }
+
+  /** The model as the search panel embeds with it (search-handler.ts), and which weights. */
+  searchModel(): PageModel {
+    const { model, spec, description, modelId, step } = this;
+    return { model, spec, description, modelId, step };
   }
 
   get isRunning(): boolean {
@@ -415,6 +422,8 @@ class Trainer {
 
 /** Set as soon as the backend is ready; resolves once the digits are loaded. */
 let trainer: Promise<Trainer> | null = null;
+/** The search panel's work over the test digits, beside the trainer. */
+let search: SearchHandler | null = null;
 
 /**
  * Starts the backend and says 'ready' (the page enables its buttons), then loads the 21 MB of
@@ -427,6 +436,7 @@ async function start(threads: number | null, seed: number): Promise<void> {
   setBackend(backend);
   trainer = loadDigits().then((data) => {
     const created = new Trainer(backend, data.train, data.test, seed);
+    search = new SearchHandler(backend, data.test, post);
     post({ type: 'data', trainSize: data.train.length, testSize: data.test.length });
     created.announceModel();
     created.inspect(0);
@@ -445,6 +455,8 @@ async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'start') return start(message.threads, message.seed);
   if (trainer === null) throw new Error(`'${message.type}' before the worker started`);
   const ready = await trainer;
+  if (message.type === 'search' || message.type === 'search-load')
+    return search?.handle(message, ready.searchModel());
   switch (message.type) {
     case 'train':
       ready.configure(message.settings);

@@ -1,6 +1,7 @@
 /** The browser-safe part of apps/search (index.ts): no files, PNG codecs or native modules. */
 export * from './angular-margin.js';
 export * from './embed.js';
+export * from './embedder.js';
 export * from './embedding-net.js';
 export * from './exact-search.js';
 export * from './pk-batches.js';

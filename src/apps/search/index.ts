@@ -1,6 +1,7 @@
 /** Similar-image search: embedding nets, metric-learning losses, retrieval metrics, exact top-k, HNSW and pgvector stores (docs/search.md). */
 export * from './angular-margin.js';
 export * from './embed.js';
+export * from './embedder.js';
 export * from './embedding-net.js';
 export * from './exact-search.js';
 export * from './hnsw-index.js';
