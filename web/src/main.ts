@@ -8,6 +8,7 @@
 import { data } from 'convnet-ts/browser';
 import { drawLineChart } from './charts.js';
 import { DrawPad } from './draw-pad.js';
+import { mountAppPanels } from './panels/app-panels.js';
 import { drawActivations, drawDigit, drawFeatureMaps, drawFilters } from './pictures.js';
 import type {
   FromWorker,
@@ -421,3 +422,4 @@ window.addEventListener('resize', drawCurves);
 updateButtons();
 drawCurves();
 send({ type: 'start', threads: threads !== null && threads > 0 ? threads : null, seed });
+mountAppPanels();

@@ -1,0 +1,341 @@
+/**
+ * The application panels' worker (panels/detection-panel.ts, panels/segmentation-panel.ts): one
+ * detector and one segmenter, each opened from a model file or trained here, run on what the
+ * user draws. The page starts it the first time a panel is used, so the classification worker
+ * (training-worker.ts) starts alone.
+ *
+ * Training here makes its scenes as the CLI does (apps.detection.makeScenes, 96x96 digit scenes;
+ * apps.detection.generateDigitMasks, 64x84 digit masks) from the 8,000 training digits, one batch
+ * per step, with the library's own steps (apps.detection.createDetectorStep,
+ * apps.segmentation.createSegmentationStep) under Adam and a cosine schedule with warm-up. It
+ * runs in chunks of about CHUNK_MS; after each chunk the worker reports progress, answers the
+ * drawing again with the newer weights, and reads its messages (Stop, a drawing, a file).
+ */
+import { apps, createWasmBackend, data, io, optim, setBackend, type nn } from 'convnet-ts/browser';
+import {
+  DEFAULT_DETECTION_SETTINGS,
+  type AppName,
+  type FromAppsWorker,
+  type ToAppsWorker,
+} from './apps-protocol.js';
+import { loadDigits } from './load-digits.js';
+
+const CHUNK_MS = 250;
+/** What Train here runs: steps of a cosine schedule (Stop ends it sooner). */
+const TRAIN_STEPS = 3_000;
+const WARMUP_STEPS = 50;
+
+const DETECTOR_WIDTH = 16;
+const DETECTION_BATCH = 16;
+const DETECTION_LR = 2e-3;
+const SCENE_SIZE = 96;
+
+const SEGMENTER_BASE = 8;
+const SEGMENTER_DEPTH = 3;
+const SEGMENTATION_BATCH = 8;
+const SEGMENTATION_LR = 3e-3;
+const MASK_SIZE: [number, number] = [64, 84];
+
+const OPEN_HINT: Record<AppName, string> = {
+  detection:
+    'open the model.safetensors that `convnet train --task detection --out DIR` writes in DIR, or press "Train here"',
+  segmentation:
+    'open the model.safetensors that `convnet train --task segmentation --out DIR` writes in DIR, or press "Train here"',
+};
+const NOUN: Record<AppName, string> = { detection: 'detector', segmentation: 'segmenter' };
+
+function post(message: FromAppsWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, { transfer });
+}
+
+/** A model being trained here: one step at a time. */
+interface Trainer {
+  steps: number;
+  scenes: number;
+  /** The last step's loss (NaN before the first). */
+  loss: number;
+  /** One step; returns its loss. */
+  step(): number;
+}
+
+interface AppModel {
+  model: nn.Graph;
+  classNames: string[];
+  /** Sides are padded to multiples of it (the detector pads to 2x itself). */
+  stride: number;
+  trainer: Trainer | null;
+}
+
+type RunMessage = Extract<ToAppsWorker, { type: 'run' }>;
+
+const models: Record<AppName, AppModel | null> = { detection: null, segmentation: null };
+const running: Record<AppName, boolean> = { detection: false, segmentation: false };
+const lastRun: Record<AppName, RunMessage | null> = { detection: null, segmentation: null };
+
+const backend = createWasmBackend().then((created) => {
+  setBackend(created);
+  post({ type: 'ready', backend: created.path.description });
+  return created;
+});
+let digits: Promise<data.InMemoryDataset> | null = null;
+
+function trainingDigits(app: AppName): Promise<data.InMemoryDataset> {
+  if (digits === null) {
+    post({ type: 'preparing', app, what: 'loading the 10,000 digits the scenes are made of…' });
+    digits = loadDigits().then((split) => split.train);
+  }
+  return digits;
+}
+
+function schedule(optimizer: optim.Adam): optim.CosineWarmupLR {
+  return new optim.CosineWarmupLR(optimizer, {
+    warmupSteps: WARMUP_STEPS,
+    totalSteps: TRAIN_STEPS,
+  });
+}
+
+function detectionTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
+  const model = apps.detection.digitDetector({
+    numClasses: 10,
+    seed,
+    imageSize: SCENE_SIZE,
+    width: DETECTOR_WIDTH,
+  });
+  const optimizer = new optim.Adam(model.parameters(), { lr: DETECTION_LR });
+  const lr = schedule(optimizer);
+  const step = apps.detection.createDetectorStep({ model, optimizer, numClasses: 10 });
+  const trainer: Trainer = {
+    steps: 0,
+    scenes: 0,
+    loss: NaN,
+    step() {
+      model.train();
+      const first = trainer.steps * DETECTION_BATCH;
+      const scenes = apps.detection.makeScenes(pool, DETECTION_BATCH, { seed }, first);
+      const result = step(apps.detection.scenesToImages(scenes), scenes);
+      if (result.failed !== null) {
+        throw new Error(
+          `training step ${trainer.steps + 1}: ${result.failed === 'loss' ? `the loss is ${result.total}` : `the gradient of ${result.failed} is not finite`}; nothing was applied`,
+        );
+      }
+      lr.step();
+      trainer.steps++;
+      trainer.scenes += scenes.length;
+      trainer.loss = result.total;
+      return result.total;
+    },
+  };
+  const classNames = [...data.MNIST_CLASS_NAMES];
+  return { model, classNames, stride: apps.detection.DETECTOR_STRIDE, trainer };
+}
+
+function segmentationTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
+  const stride = apps.segmentation.unetLiteStride(SEGMENTER_DEPTH);
+  const padded = MASK_SIZE.map((side) => Math.ceil(side / stride) * stride) as [number, number];
+  const model = apps.segmentation.unetLite({
+    numClasses: apps.segmentation.DIGIT_MASK_CLASS_NAMES.length,
+    seed,
+    base: SEGMENTER_BASE,
+    depth: SEGMENTER_DEPTH,
+    imageSize: padded,
+  });
+  const optimizer = new optim.Adam(model.parameters(), { lr: SEGMENTATION_LR });
+  const lr = schedule(optimizer);
+  const step = apps.segmentation.createSegmentationStep({
+    model,
+    optimizer,
+    numClasses: apps.segmentation.DIGIT_MASK_CLASS_NAMES.length,
+    loss: 'ce+dice',
+  });
+  const indices = Array.from({ length: SEGMENTATION_BATCH }, (_, i) => i);
+  const trainer: Trainer = {
+    steps: 0,
+    scenes: 0,
+    loss: NaN,
+    step() {
+      model.train();
+      const set = apps.segmentation.generateDigitMasks(pool, {
+        count: SEGMENTATION_BATCH,
+        seed: seed * 1_000_003 + trainer.steps,
+        height: MASK_SIZE[0],
+        width: MASK_SIZE[1],
+      });
+      const batch = apps.segmentation.padSegmentationBatch(set.getBatch(indices), padded);
+      const result = step(batch);
+      if (result.failed) {
+        const where =
+          result.location === null ? 'the loss' : `the gradient of ${result.location.parameter}`;
+        throw new Error(
+          `training step ${trainer.steps + 1}: ${where} is not finite; nothing was applied`,
+        );
+      }
+      lr.step();
+      trainer.steps++;
+      trainer.scenes += SEGMENTATION_BATCH;
+      trainer.loss = result.loss;
+      return result.loss;
+    },
+  };
+  return {
+    model,
+    classNames: [...apps.segmentation.DIGIT_MASK_CLASS_NAMES],
+    stride,
+    trainer,
+  };
+}
+
+/** A model file as the app's model, or an error that says what to open instead. */
+function openModel(app: AppName, name: string, bytes: Uint8Array): AppModel {
+  let loaded: io.LoadedModelFile;
+  try {
+    loaded = io.modelFromFile(bytes, { source: name });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${name} is not a model file: ${OPEN_HINT[app]}. Details: ${reason}`);
+  }
+  const { spec, model } = loaded;
+  if (spec.task !== app) {
+    throw new Error(
+      `${name} holds a${spec.task === 'embedding' ? 'n' : ''} ${spec.task} model (${spec.name}), not a ${NOUN[app]}: ${OPEN_HINT[app]}.`,
+    );
+  }
+  if (app === 'detection') {
+    const layout = apps.detection.detectorLayout(spec, model, name);
+    return { model, classNames: layout.classNames, stride: layout.stride, trainer: null };
+  }
+  const stride = apps.segmentation.segmenterStride(spec.graph);
+  return { model, classNames: [...(spec.classNames ?? [])], stride, trainer: null };
+}
+
+function describe(app: AppName, origin: 'file' | 'here', name: string): void {
+  const current = models[app];
+  if (current === null) return;
+  post({
+    type: 'model',
+    app,
+    model: { description: name, classNames: current.classNames, origin },
+  });
+}
+
+/** Answers a drawing with the app's current model. */
+function run(message: RunMessage): void {
+  const current = models[message.app];
+  if (current === null) return;
+  const { pixels, height, width, id } = message;
+  if (message.app === 'detection') {
+    const { scoreThreshold, topK } = message.detection ?? DEFAULT_DETECTION_SETTINGS;
+    const detections = apps.detection.detectImage(current.model, pixels, [height, width], {
+      stride: current.stride,
+      scoreThreshold,
+      topK,
+    });
+    post({
+      type: 'detections',
+      id,
+      detections: detections.map(({ box, label, score }) => ({ box: { ...box }, label, score })),
+    });
+    return;
+  }
+  const { mask } = apps.segmentation.segmentImage(current.model, pixels, [1, height, width], {
+    stride: current.stride,
+  });
+  post({ type: 'mask', id, mask, height, width }, [mask.buffer]);
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function train(app: AppName): Promise<void> {
+  if (running[app]) return;
+  running[app] = true;
+  try {
+    let current = models[app];
+    if (current?.trainer == null) {
+      const pool = await trainingDigits(app);
+      await backend;
+      current = app === 'detection' ? detectionTrainer(pool, 1) : segmentationTrainer(pool, 1);
+      models[app] = current;
+      const name =
+        app === 'detection'
+          ? `digit-detector (width ${DETECTOR_WIDTH}) trained here on generated digit scenes`
+          : `unet-lite (base ${SEGMENTER_BASE}, depth ${SEGMENTER_DEPTH}) trained here on generated digit masks`;
+      describe(app, 'here', name);
+    }
+    const trainer = current.trainer;
+    if (trainer === null) return;
+    while (running[app] && models[app] === current && trainer.steps < TRAIN_STEPS) {
+      const started = performance.now();
+      const before = trainer.scenes;
+      let lossSum = 0;
+      let steps = 0;
+      while (performance.now() - started < CHUNK_MS && trainer.steps < TRAIN_STEPS) {
+        lossSum += trainer.step();
+        steps++;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const done = trainer.steps >= TRAIN_STEPS;
+      post({
+        type: 'progress',
+        app,
+        progress: {
+          step: trainer.steps,
+          scenes: trainer.scenes,
+          loss: lossSum / steps,
+          scenesPerSecond: (trainer.scenes - before) / seconds,
+          running: !done,
+        },
+      });
+      const drawing = lastRun[app];
+      if (drawing !== null) run(drawing);
+      await yieldToEvents();
+    }
+  } finally {
+    running[app] = false;
+  }
+}
+
+function stop(app: AppName): void {
+  running[app] = false;
+  const trainer = models[app]?.trainer;
+  if (trainer == null) return;
+  post({
+    type: 'progress',
+    app,
+    progress: {
+      step: trainer.steps,
+      scenes: trainer.scenes,
+      loss: trainer.loss,
+      scenesPerSecond: 0,
+      running: false,
+    },
+  });
+}
+
+async function handle(message: ToAppsWorker): Promise<void> {
+  await backend;
+  switch (message.type) {
+    case 'open':
+      running[message.app] = false;
+      models[message.app] = openModel(message.app, message.name, message.bytes);
+      describe(message.app, 'file', message.name);
+      return;
+    case 'train':
+      return train(message.app);
+    case 'stop':
+      return stop(message.app);
+    case 'run':
+      lastRun[message.app] = message;
+      return run(message);
+  }
+}
+
+self.addEventListener('message', (event: MessageEvent<ToAppsWorker>) => {
+  const message = event.data;
+  handle(message).catch((error: unknown) => {
+    running[message.app] = false;
+    post({
+      type: 'error',
+      app: message.app,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  });
+});
