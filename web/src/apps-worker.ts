@@ -82,7 +82,13 @@ let digits: Promise<data.InMemoryDataset> | null = null;
 function trainingDigits(app: AppName): Promise<data.InMemoryDataset> {
   if (digits === null) {
     post({ type: 'preparing', app, what: 'loading the 10,000 digits the scenes are made of…' });
-    digits = loadDigits().then((split) => split.train);
+    digits = loadDigits().then(
+      (split) => split.train,
+      (error: unknown) => {
+        digits = null; // the next Train here tries again
+        throw error;
+      },
+    );
   }
   return digits;
 }
