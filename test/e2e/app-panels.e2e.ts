@@ -19,7 +19,8 @@
  *    classes, and the mask equals Node's apps.segmentation.segmentImage on the same pixels,
  *    pixel for pixel;
  * 4. "Train here" trains a detector and a segmenter in the page: the step count grows and the
- *    progress line shows steps, scenes and loss; Stop stops it.
+ *    progress line shows steps, scenes and loss; Stop stops it; "Save model" downloads a model
+ *    file of the right task that gives in Node what the page shows for the drawing.
  *
  * Screenshots: test/e2e/artifacts/app-panels-detection.png, app-panels-segmentation.png.
  * Without /usr/bin/chromium it skips, saying so; with CI=true it fails instead.
@@ -103,6 +104,65 @@ async function answeredInput(page: Page, panel: string): Promise<Float32Array> {
   const input = await page.getAttribute(panel, 'data-input');
   assert.ok(input !== null, `${panel} has no data-input`);
   return pixelsFromBase64(input);
+}
+
+interface PageDetection {
+  box: Record<'x1' | 'y1' | 'x2' | 'y2', number>;
+  label: number;
+  score: number;
+}
+
+/**
+ * The detection panel's boxes (data-detections) against Node's detectImage with the same model
+ * on the same pixels and settings: same count and classes, boxes and scores within tolerance.
+ */
+async function assertSameDetections(
+  page: Page,
+  pixels: Float32Array,
+  model: nn.Graph,
+): Promise<PageDetection[]> {
+  const list = '#detection-list';
+  const onPage = JSON.parse(
+    (await page.getAttribute(list, 'data-detections')) ?? '[]',
+  ) as PageDetection[];
+  const scoreThreshold = Number(await page.getAttribute(list, 'data-score-threshold'));
+  const topK = Number(await page.getAttribute(list, 'data-top-k'));
+  assert.equal(scoreThreshold, 0.05);
+  const node = apps.detection.detectImage(model, pixels, DETECTION_SIZE, {
+    stride: apps.detection.DETECTOR_STRIDE,
+    scoreThreshold,
+    topK,
+  });
+  assert.equal(await page.locator(`${list} li`).count(), onPage.length);
+  assert.equal(onPage.length, node.length, 'the page and Node find different numbers of boxes');
+  let worst = 0;
+  onPage.forEach((d, i) => {
+    assert.equal(d.label, node[i].label, `box ${i}: class`);
+    for (const k of ['x1', 'y1', 'x2', 'y2'] as const) {
+      worst = Math.max(worst, Math.abs(d.box[k] - node[i].box[k]));
+    }
+    worst = Math.max(worst, Math.abs(d.score - node[i].score));
+  });
+  console.log(`detection: ${onPage.length} boxes, page vs Node within ${worst}`);
+  assert.ok(worst <= BOX_TOLERANCE, `boxes or scores differ by ${worst}`);
+  return onPage;
+}
+
+/** The segmentation panel's mask (data-mask) against Node's segmentImage: pixel for pixel. */
+async function assertSameMask(
+  page: Page,
+  pixels: Float32Array,
+  model: nn.Graph,
+  stride: number,
+): Promise<Uint8Array> {
+  const mask = new Uint8Array(
+    Buffer.from((await page.getAttribute('#segmentation-legend', 'data-mask')) ?? '', 'base64'),
+  );
+  const node = apps.segmentation.segmentImage(model, pixels, [1, ...MASK_SIZE], { stride });
+  assert.equal(mask.length, node.mask.length);
+  const differing = mask.filter((k, i) => k !== node.mask[i]).length;
+  assert.equal(differing, 0, `${differing} pixels of the mask differ from Node's`);
+  return mask;
 }
 
 async function openModel(page: Page, app: string, file: string, description: string) {
@@ -265,37 +325,12 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
     assert.ok(Math.max(...pixels) === 1, 'the strokes are white at their centre');
     assert.ok(ink > 100 && ink < 1500, `${ink} ink pixels: strokes far from MNIST's width`);
 
-    const list = '#detection-list';
-    const page_ = JSON.parse((await page.getAttribute(list, 'data-detections')) ?? '[]') as {
-      box: Record<'x1' | 'y1' | 'x2' | 'y2', number>;
-      label: number;
-      score: number;
-    }[];
-    const scoreThreshold = Number(await page.getAttribute(list, 'data-score-threshold'));
-    const topK = Number(await page.getAttribute(list, 'data-top-k'));
-    assert.equal(scoreThreshold, 0.05);
-    const node = apps.detection.detectImage(detector, pixels, DETECTION_SIZE, {
-      stride: apps.detection.DETECTOR_STRIDE,
-      scoreThreshold,
-      topK,
-    });
-    assert.ok(page_.length > 0, 'no boxes on the page');
+    const boxes = await assertSameDetections(page, pixels, detector);
+    assert.ok(boxes.length > 0, 'no boxes on the page');
     assert.ok(
-      page_.some((d) => d.box.x2 > d.box.x1 && d.box.y2 > d.box.y1),
+      boxes.some((d) => d.box.x2 > d.box.x1 && d.box.y2 > d.box.y1),
       'every box on the page is empty',
     );
-    assert.equal(await page.locator(`${list} li`).count(), page_.length);
-    assert.equal(page_.length, node.length, 'the page and Node find different numbers of boxes');
-    let worst = 0;
-    page_.forEach((d, i) => {
-      assert.equal(d.label, node[i].label, `box ${i}: class`);
-      for (const k of ['x1', 'y1', 'x2', 'y2'] as const) {
-        worst = Math.max(worst, Math.abs(d.box[k] - node[i].box[k]));
-      }
-      worst = Math.max(worst, Math.abs(d.score - node[i].score));
-    });
-    console.log(`detection: ${page_.length} boxes, page vs Node within ${worst}`);
-    assert.ok(worst <= BOX_TOLERANCE, `boxes or scores differ by ${worst}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.locator('#detection-panel').screenshot({
       path: join(ARTIFACTS, 'app-panels-detection.png'),
@@ -326,15 +361,7 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
     const pixels = await answeredInput(page, '#segmentation-panel');
     assert.equal(pixels.length, MASK_SIZE[0] * MASK_SIZE[1]);
     const legend = '#segmentation-legend';
-    const mask = new Uint8Array(
-      Buffer.from((await page.getAttribute(legend, 'data-mask')) ?? '', 'base64'),
-    );
-    const node = apps.segmentation.segmentImage(segmenter, pixels, [1, ...MASK_SIZE], {
-      stride: segmenterStride,
-    });
-    assert.equal(mask.length, node.mask.length);
-    const differing = mask.filter((k, i) => k !== node.mask[i]).length;
-    assert.equal(differing, 0, `${differing} pixels of the mask differ from Node's`);
+    const mask = await assertSameMask(page, pixels, segmenter, segmenterStride);
     const coloured = mask.filter((k) => k !== 0).length;
     console.log(`segmentation: ${coloured} of ${mask.length} pixels given a digit class`);
     assert.ok(coloured > 0, 'no pixel is coloured');
@@ -356,7 +383,7 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
     });
   });
 
-  it('trains a detector and a segmenter in the page with "Train here"', async () => {
+  it('trains a detector and a segmenter in the page with "Train here", and saves them', async () => {
     for (const app of ['detection', 'segmentation']) {
       const started = Date.now();
       await page.click(`#${app}-train`);
@@ -374,6 +401,25 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
       assert.match(description, /trained here/);
       assert.equal(await page.getAttribute(`#${app}-panel`, 'data-model'), 'here');
       assert.equal(await page.locator(`#${app}-error`).isHidden(), true);
+
+      // Saved, it is a model file of its task that gives in Node what the page shows (the
+      // drawing was answered again with the weights of the last step before Stop).
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click(`#${app}-save`),
+      ]);
+      const bytes = new Uint8Array(readFileSync(await download.path()));
+      const saved = io.modelFromFile(bytes, { source: download.suggestedFilename() });
+      assert.equal(saved.spec.task, app);
+      const pixels = await answeredInput(page, `#${app}-panel`);
+      if (app === 'detection') {
+        apps.detection.detectorLayout(saved.spec, saved.model, download.suggestedFilename());
+        await assertSameDetections(page, pixels, saved.model);
+      } else {
+        const stride = apps.segmentation.segmenterStride(saved.spec.graph);
+        assert.equal(stride, 8);
+        await assertSameMask(page, pixels, saved.model, stride);
+      }
     }
   });
 });

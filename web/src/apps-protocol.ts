@@ -28,6 +28,8 @@ export type ToAppsWorker =
   /** Train a new small model on generated scenes, or go on training the one being trained. */
   | { type: 'train'; app: AppName }
   | { type: 'stop'; app: AppName }
+  /** The app's model as a model file (the format `convnet detect` / `convnet segment` read). */
+  | { type: 'save'; app: AppName }
   /** Run the app's model on a (height, width) image in [0,1]; `id` comes back with the answer. */
   | {
       type: 'run';
@@ -68,4 +70,5 @@ export type FromAppsWorker =
   | { type: 'detections'; id: number; detections: PanelDetection[] }
   /** A class per pixel, (height, width) row-major. */
   | { type: 'mask'; id: number; mask: Uint8Array; height: number; width: number }
+  | { type: 'saved'; app: AppName; fileName: string; bytes: Uint8Array }
   | { type: 'error'; app: AppName; message: string };

@@ -60,6 +60,8 @@ interface Trainer {
 
 interface AppModel {
   model: nn.Graph;
+  /** What its model file says about it (encodeModelFile; the graph is the model's). */
+  spec: io.ModelFileSpecInput | io.ModelSpec;
   classNames: string[];
   /** Sides are padded to multiples of it (the detector pads to 2x itself). */
   stride: number;
@@ -132,7 +134,14 @@ function detectionTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
     },
   };
   const classNames = [...data.MNIST_CLASS_NAMES];
-  return { model, classNames, stride: apps.detection.DETECTOR_STRIDE, trainer };
+  const spec = {
+    name: 'digit-detector',
+    task: 'detection',
+    seed,
+    classNames,
+    dataset: 'digit-scenes',
+  } as const;
+  return { model, spec, classNames, stride: apps.detection.DETECTOR_STRIDE, trainer };
 }
 
 function segmentationTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
@@ -182,12 +191,17 @@ function segmentationTrainer(pool: data.InMemoryDataset, seed: number): AppModel
       return result.loss;
     },
   };
-  return {
-    model,
-    classNames: [...apps.segmentation.DIGIT_MASK_CLASS_NAMES],
-    stride,
-    trainer,
-  };
+  const classNames = [...apps.segmentation.DIGIT_MASK_CLASS_NAMES];
+  const spec = {
+    name: 'unet-lite',
+    task: 'segmentation',
+    seed,
+    classNames,
+    // Segmenters take pixels in [0, 1], as saveSegmenter records.
+    normalize: { mean: [0], std: [1] },
+    dataset: 'digit-masks',
+  } as const;
+  return { model, spec, classNames, stride, trainer };
 }
 
 /** A model file as the app's model, or an error that says what to open instead. */
@@ -207,10 +221,10 @@ function openModel(app: AppName, name: string, bytes: Uint8Array): AppModel {
   }
   if (app === 'detection') {
     const layout = apps.detection.detectorLayout(spec, model, name);
-    return { model, classNames: layout.classNames, stride: layout.stride, trainer: null };
+    return { model, spec, classNames: layout.classNames, stride: layout.stride, trainer: null };
   }
   const stride = apps.segmentation.segmenterStride(spec.graph);
-  return { model, classNames: [...(spec.classNames ?? [])], stride, trainer: null };
+  return { model, spec, classNames: [...(spec.classNames ?? [])], stride, trainer: null };
 }
 
 function describe(app: AppName, origin: 'file' | 'here', name: string): void {
@@ -316,6 +330,14 @@ function stop(app: AppName): void {
   });
 }
 
+function save(app: AppName): void {
+  const current = models[app];
+  if (current === null) throw new Error(`there is no ${NOUN[app]} to save yet`);
+  const bytes = io.encodeModelFile(current.spec, current.model);
+  const fileName = `${app === 'detection' ? 'digit-detector' : 'unet-lite'}.safetensors`;
+  post({ type: 'saved', app, fileName, bytes }, [bytes.buffer]);
+}
+
 async function handle(message: ToAppsWorker): Promise<void> {
   await backend;
   switch (message.type) {
@@ -328,6 +350,8 @@ async function handle(message: ToAppsWorker): Promise<void> {
       return train(message.app);
     case 'stop':
       return stop(message.app);
+    case 'save':
+      return save(message.app);
     case 'run':
       lastRun[message.app] = message;
       return run(message);

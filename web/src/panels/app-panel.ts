@@ -1,6 +1,6 @@
 /**
  * What the detection and segmentation panels share: a wide drawing pad, "Open model file",
- * "Train here" / "Stop", "Clear", the model's name, the training progress and errors, and the
+ * "Train here" / "Stop", "Save model", "Clear", the model's name, the training progress and errors, and the
  * loop that sends the drawing to the worker, one request at a time, and again when the drawing
  * changed meanwhile (like the digit pad's predictions), debounced by DEBOUNCE_MS.
  *
@@ -55,6 +55,18 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** Offers bytes as a file download. */
+function download(fileName: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(
+    new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }),
+  );
+  const link = make('a', { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export class AppPanel {
   readonly section: HTMLElement;
   readonly pad: WidePad;
@@ -66,6 +78,7 @@ export class AppPanel {
   private readonly error: HTMLElement;
   private readonly trainButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
+  private readonly saveButton: HTMLButtonElement;
   private model: AppModelInfo | null = null;
   private version = 0;
   private inFlight = false;
@@ -82,11 +95,17 @@ export class AppPanel {
     this.trainButton = make('button', { id: `${app}-train`, textContent: 'Train here' });
     this.stopButton = make('button', { id: `${app}-stop`, textContent: 'Stop', disabled: true });
     const clear = make('button', { id: `${app}-clear`, textContent: 'Clear' });
+    this.saveButton = make('button', {
+      id: `${app}-save`,
+      textContent: 'Save model',
+      disabled: true,
+    });
     const controls = make('div', { className: 'controls' });
     controls.append(
       openLabel,
       this.trainButton,
       this.stopButton,
+      this.saveButton,
       clear,
       ...(options.extraControls ?? []),
     );
@@ -128,6 +147,7 @@ export class AppPanel {
       sendToApps({ type: 'train', app });
     });
     this.stopButton.addEventListener('click', () => sendToApps({ type: 'stop', app }));
+    this.saveButton.addEventListener('click', () => sendToApps({ type: 'save', app }));
     clear.addEventListener('click', () => this.pad.clear());
     onAppsMessage((message) => this.receive(message));
   }
@@ -199,11 +219,14 @@ export class AppPanel {
         this.status.textContent = `Model: ${message.model.description}`;
         this.status.dataset.description = message.model.description;
         this.trainButton.textContent = message.model.origin === 'here' ? 'Resume' : 'Train here';
+        this.saveButton.disabled = false;
         this.options.reset(this.model);
         this.changed();
         return;
       case 'progress':
         return this.showProgress(message.progress);
+      case 'saved':
+        return download(message.fileName, message.bytes);
       case 'preparing':
         this.progress.textContent = message.what;
         return;
