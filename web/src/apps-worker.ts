@@ -1,17 +1,14 @@
 /**
  * The application panels' worker (panels/detection-panel.ts, panels/segmentation-panel.ts): one
- * detector and one segmenter, each opened from a model file or trained here, run on what the
- * user draws. The page starts it the first time a panel is used, so the classification worker
- * (training-worker.ts) starts alone.
+ * detector and one segmenter, each opened from a model file or trained here (train-here.ts),
+ * run on what the user draws, and saved as model files. The page starts it the first time a
+ * panel is used, so the classification worker (training-worker.ts) starts alone.
  *
- * Training here makes its scenes as the CLI does (apps.detection.makeScenes, 96x96 digit scenes;
- * apps.detection.generateDigitMasks, 64x84 digit masks) from the 8,000 training digits, one batch
- * per step, with the library's own steps (apps.detection.createDetectorStep,
- * apps.segmentation.createSegmentationStep) under Adam and a cosine schedule with warm-up. It
- * runs in chunks of about CHUNK_MS; after each chunk the worker reports progress, answers the
- * drawing again with the newer weights, and reads its messages (Stop, a drawing, a file).
+ * Training here runs in chunks of about CHUNK_MS; after each chunk the worker reports progress,
+ * answers the drawing again with the newer weights, and reads its messages (Stop, a drawing, a
+ * file).
  */
-import { apps, createWasmBackend, data, io, optim, setBackend, type nn } from 'convnet-ts/browser';
+import { apps, createWasmBackend, data, io, setBackend } from 'convnet-ts/browser';
 import {
   DEFAULT_DETECTION_SETTINGS,
   type AppName,
@@ -19,23 +16,18 @@ import {
   type ToAppsWorker,
 } from './apps-protocol.js';
 import { loadDigits } from './load-digits.js';
+import {
+  TRAIN_STEPS,
+  TRAINED_HERE,
+  detectionTrainer,
+  segmentationTrainer,
+  type AppModel,
+} from './train-here.js';
+
+/** The seed of the models trained here. */
+const SEED = 1;
 
 const CHUNK_MS = 250;
-/** What Train here runs: steps of a cosine schedule (Stop ends it sooner). */
-const TRAIN_STEPS = 3_000;
-const WARMUP_STEPS = 50;
-
-const DETECTOR_WIDTH = 16;
-const DETECTION_BATCH = 16;
-const DETECTION_LR = 2e-3;
-const SCENE_SIZE = 96;
-
-const SEGMENTER_BASE = 8;
-const SEGMENTER_DEPTH = 3;
-const SEGMENTATION_BATCH = 8;
-const SEGMENTATION_LR = 3e-3;
-const MASK_SIZE: [number, number] = [64, 84];
-
 const OPEN_HINT: Record<AppName, string> = {
   detection:
     'open the model.safetensors that `convnet train --task detection --out DIR` writes in DIR, or press "Train here"',
@@ -46,26 +38,6 @@ const NOUN: Record<AppName, string> = { detection: 'detector', segmentation: 'se
 
 function post(message: FromAppsWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
-}
-
-/** A model being trained here: one step at a time. */
-interface Trainer {
-  steps: number;
-  scenes: number;
-  /** The last step's loss (NaN before the first). */
-  loss: number;
-  /** One step; returns its loss. */
-  step(): number;
-}
-
-interface AppModel {
-  model: nn.Graph;
-  /** What its model file says about it (encodeModelFile; the graph is the model's). */
-  spec: io.ModelFileSpecInput | io.ModelSpec;
-  classNames: string[];
-  /** Sides are padded to multiples of it (the detector pads to 2x itself). */
-  stride: number;
-  trainer: Trainer | null;
 }
 
 type RunMessage = Extract<ToAppsWorker, { type: 'run' }>;
@@ -93,115 +65,6 @@ function trainingDigits(app: AppName): Promise<data.InMemoryDataset> {
     );
   }
   return digits;
-}
-
-function schedule(optimizer: optim.Adam): optim.CosineWarmupLR {
-  return new optim.CosineWarmupLR(optimizer, {
-    warmupSteps: WARMUP_STEPS,
-    totalSteps: TRAIN_STEPS,
-  });
-}
-
-function detectionTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
-  const model = apps.detection.digitDetector({
-    numClasses: 10,
-    seed,
-    imageSize: SCENE_SIZE,
-    width: DETECTOR_WIDTH,
-  });
-  const optimizer = new optim.Adam(model.parameters(), { lr: DETECTION_LR });
-  const lr = schedule(optimizer);
-  const step = apps.detection.createDetectorStep({ model, optimizer, numClasses: 10 });
-  const trainer: Trainer = {
-    steps: 0,
-    scenes: 0,
-    loss: NaN,
-    step() {
-      model.train();
-      const first = trainer.steps * DETECTION_BATCH;
-      const scenes = apps.detection.makeScenes(pool, DETECTION_BATCH, { seed }, first);
-      const result = step(apps.detection.scenesToImages(scenes), scenes);
-      if (result.failed !== null) {
-        throw new Error(
-          `training step ${trainer.steps + 1}: ${result.failed === 'loss' ? `the loss is ${result.total}` : `the gradient of ${result.failed} is not finite`}; nothing was applied`,
-        );
-      }
-      lr.step();
-      trainer.steps++;
-      trainer.scenes += scenes.length;
-      trainer.loss = result.total;
-      return result.total;
-    },
-  };
-  const classNames = [...data.MNIST_CLASS_NAMES];
-  const spec = {
-    name: 'digit-detector',
-    task: 'detection',
-    seed,
-    classNames,
-    dataset: 'digit-scenes',
-  } as const;
-  return { model, spec, classNames, stride: apps.detection.DETECTOR_STRIDE, trainer };
-}
-
-function segmentationTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
-  const stride = apps.segmentation.unetLiteStride(SEGMENTER_DEPTH);
-  const padded = MASK_SIZE.map((side) => Math.ceil(side / stride) * stride) as [number, number];
-  const model = apps.segmentation.unetLite({
-    numClasses: apps.segmentation.DIGIT_MASK_CLASS_NAMES.length,
-    seed,
-    base: SEGMENTER_BASE,
-    depth: SEGMENTER_DEPTH,
-    imageSize: padded,
-  });
-  const optimizer = new optim.Adam(model.parameters(), { lr: SEGMENTATION_LR });
-  const lr = schedule(optimizer);
-  const step = apps.segmentation.createSegmentationStep({
-    model,
-    optimizer,
-    numClasses: apps.segmentation.DIGIT_MASK_CLASS_NAMES.length,
-    loss: 'ce+dice',
-  });
-  const indices = Array.from({ length: SEGMENTATION_BATCH }, (_, i) => i);
-  const trainer: Trainer = {
-    steps: 0,
-    scenes: 0,
-    loss: NaN,
-    step() {
-      model.train();
-      const set = apps.segmentation.generateDigitMasks(pool, {
-        count: SEGMENTATION_BATCH,
-        seed: seed * 1_000_003 + trainer.steps,
-        height: MASK_SIZE[0],
-        width: MASK_SIZE[1],
-      });
-      const batch = apps.segmentation.padSegmentationBatch(set.getBatch(indices), padded);
-      const result = step(batch);
-      if (result.failed) {
-        const where =
-          result.location === null ? 'the loss' : `the gradient of ${result.location.parameter}`;
-        throw new Error(
-          `training step ${trainer.steps + 1}: ${where} is not finite; nothing was applied`,
-        );
-      }
-      lr.step();
-      trainer.steps++;
-      trainer.scenes += SEGMENTATION_BATCH;
-      trainer.loss = result.loss;
-      return result.loss;
-    },
-  };
-  const classNames = [...apps.segmentation.DIGIT_MASK_CLASS_NAMES];
-  const spec = {
-    name: 'unet-lite',
-    task: 'segmentation',
-    seed,
-    classNames,
-    // Segmenters take pixels in [0, 1], as saveSegmenter records.
-    normalize: { mean: [0], std: [1] },
-    dataset: 'digit-masks',
-  } as const;
-  return { model, spec, classNames, stride, trainer };
 }
 
 /** A model file as the app's model, or an error that says what to open instead. */
@@ -272,13 +135,10 @@ async function train(app: AppName): Promise<void> {
     if (current?.trainer == null) {
       const pool = await trainingDigits(app);
       await backend;
-      current = app === 'detection' ? detectionTrainer(pool, 1) : segmentationTrainer(pool, 1);
+      current =
+        app === 'detection' ? detectionTrainer(pool, SEED) : segmentationTrainer(pool, SEED);
       models[app] = current;
-      const name =
-        app === 'detection'
-          ? `digit-detector (width ${DETECTOR_WIDTH}) trained here on generated digit scenes`
-          : `unet-lite (base ${SEGMENTER_BASE}, depth ${SEGMENTER_DEPTH}) trained here on generated digit masks`;
-      describe(app, 'here', name);
+      describe(app, 'here', TRAINED_HERE[app]);
     }
     const trainer = current.trainer;
     if (trainer === null) return;
