@@ -20,7 +20,8 @@
  *    pixel for pixel;
  * 4. "Train here" trains a detector and a segmenter in the page: the step count grows and the
  *    progress line shows steps, scenes and loss; Stop stops it; "Save model" downloads a model
- *    file of the right task that gives in Node what the page shows for the drawing.
+ *    file of the right task that gives in Node what the page shows for the drawing; a model
+ *    file opened while it trains stops the training.
  *
  * Screenshots: test/e2e/artifacts/app-panels-detection.png, app-panels-segmentation.png.
  * Without /usr/bin/chromium it skips, saying so; with CI=true it fails instead.
@@ -421,5 +422,20 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
         await assertSameMask(page, pixels, saved.model, stride);
       }
     }
+  });
+
+  it('stops training here when a model file is opened meanwhile', async () => {
+    const before = Number(await page.getAttribute('#detection-panel', 'data-step'));
+    await page.click('#detection-train'); // Resume
+    await page.waitForFunction(
+      (steps) => Number(document.getElementById('detection-panel')?.dataset.step) > steps,
+      before,
+      { timeout: 60_000, polling: 200 },
+    );
+    await openModel(page, 'detection', files.detector, 'model.safetensors');
+    await page.waitForSelector('#detection-panel[data-training="false"]');
+    assert.equal(await page.isEnabled('#detection-train'), true);
+    assert.equal(await page.textContent('#detection-train'), 'Train here');
+    await answeredInput(page, '#detection-panel');
   });
 });

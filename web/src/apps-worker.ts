@@ -142,6 +142,7 @@ async function train(app: AppName): Promise<void> {
     }
     const trainer = current.trainer;
     if (trainer === null) return;
+    if (trainer.steps >= TRAIN_STEPS) return stop(app); // done: says so, running false
     while (running[app] && models[app] === current && trainer.steps < TRAIN_STEPS) {
       const started = performance.now();
       const before = trainer.scenes;
@@ -202,7 +203,7 @@ async function handle(message: ToAppsWorker): Promise<void> {
   await backend;
   switch (message.type) {
     case 'open':
-      running[message.app] = false;
+      stop(message.app); // a model being trained here gives way, and the page hears so
       models[message.app] = openModel(message.app, message.name, message.bytes);
       describe(message.app, 'file', message.name);
       return;

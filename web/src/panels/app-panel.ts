@@ -83,7 +83,6 @@ export class AppPanel {
   private version = 0;
   private inFlight = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private training = false;
 
   constructor(section: HTMLElement, options: AppPanelOptions) {
     this.section = section;
@@ -182,7 +181,6 @@ export class AppPanel {
   }
 
   private setTraining(training: boolean): void {
-    this.training = training;
     this.trainButton.disabled = training;
     this.stopButton.disabled = !training;
     this.section.dataset.training = String(training);
@@ -220,6 +218,10 @@ export class AppPanel {
         this.status.dataset.description = message.model.description;
         this.trainButton.textContent = message.model.origin === 'here' ? 'Resume' : 'Train here';
         this.saveButton.disabled = false;
+        if (message.model.origin === 'file') {
+          this.progress.textContent = '';
+          delete this.section.dataset.step;
+        }
         this.options.reset(this.model);
         this.changed();
         return;
