@@ -18,7 +18,7 @@ import { decodeDetections } from '../src/apps/detection/decode.js';
 import { digitDetector } from '../src/apps/detection/digit-detector.js';
 import { digitScenes } from '../src/apps/detection/load-digit-scenes.js';
 import { scenesToImages } from '../src/apps/detection/scene-batch.js';
-import { createDetectorStep } from '../src/apps/detection/train-detector.js';
+import { createDetectorStep } from '../src/apps/detection/detector-step.js';
 import { setBackend } from '../src/kernels/backend.js';
 import { createWasmBackend } from '../src/kernels/wasm/index.js';
 import { Adam } from '../src/optim/adam.js';

@@ -61,13 +61,26 @@ const NODE_ONLY: Record<string, string[]> = {
 
 /** Members of each application namespace (root.apps.<name>) in both entries, and Node-only ones. */
 const APPS_SHARED: Record<string, string[]> = {
-  detection: ['digitDetector', 'decodeDetections', 'nms', 'averagePrecision', 'makeScenes'],
+  detection: [
+    'digitDetector',
+    'decodeDetections',
+    'nms',
+    'averagePrecision',
+    'makeScenes',
+    'detectorLayout',
+    'detectImage',
+    'createDetectorStep',
+  ],
   segmentation: [
     'unetLite',
     'segmentImage',
     'SegmentationConfusion',
     'diceLoss',
     'generateDigitMasks',
+    'segmenterStride',
+    'requireSegmenter',
+    'createSegmentationStep',
+    'classColor',
   ],
   search: ['embeddingNet', 'embedderOf', 'topK', 'RetrievalMetrics', 'ProxyLoss', 'tripletLoss'],
 };

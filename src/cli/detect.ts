@@ -13,14 +13,13 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { digitScenes } from '../apps/detection/load-digit-scenes.js';
 import { readCocoFolder } from '../apps/detection/coco-folder.js';
-import { decodeDetections } from '../apps/detection/decode.js';
 import { detectionRun } from '../apps/detection/detection-run.js';
-import { detectorLayout, loadDetector } from '../apps/detection/detector-model.js';
+import { detectImage } from '../apps/detection/detect-image.js';
+import { detectorLayout } from '../apps/detection/detector-layout.js';
+import { loadDetector } from '../apps/detection/detector-model.js';
 import { drawDetections } from '../apps/detection/draw-detections.js';
 import { evaluateDetector, formatDetectionMetrics } from '../apps/detection/evaluate-detector.js';
-import { noGrad } from '../autograd.js';
 import { loadImage } from '../data/image-folder.js';
-import { Tensor } from '../tensor.js';
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import type { TrainedModel } from '../train/trained-model.js';
@@ -175,19 +174,11 @@ export function detectCommand(output: CliOutput): Command {
       const { classNames, stride } = layout;
       const { pixels, shape } = loadImage(image, { channels: 1 });
       const [, H, W] = shape;
-      const m = 2 * stride;
-      const PH = Math.ceil(H / m) * m;
-      const PW = Math.ceil(W / m) * m;
-      const padded = Tensor.zeros([1, 1, PH, PW]);
-      for (let y = 0; y < H; y++) padded.data.set(pixels.subarray(y * W, (y + 1) * W), y * PW);
       const start = performance.now();
-      const detections = noGrad(() => {
-        const out = model.run(padded);
-        const get = (name: string) => out.get(name) as Tensor;
-        return decodeDetections(
-          { heatmap: get('heatmap'), size: get('size'), offset: get('offset') },
-          { scoreThreshold: flags.score, iouThreshold: flags.iou, imageSize: [H, W], stride },
-        )[0];
+      const detections = detectImage(model, pixels, [H, W], {
+        stride,
+        scoreThreshold: flags.score,
+        iouThreshold: flags.iou,
       });
       const ms = performance.now() - start;
       const named = detections.map((d) => ({

@@ -14,14 +14,17 @@ export class DrawPad {
   private readonly canvas: HTMLCanvasElement;
   private readonly context: CanvasRenderingContext2D;
   private readonly onChange: () => void;
+  private readonly strokeWidth: number;
   private last: { x: number; y: number } | null = null;
 
-  constructor(canvas: HTMLCanvasElement, onChange: () => void) {
+  /** strokeWidth in canvas pixels; the default suits the 280-pixel digit pad. */
+  constructor(canvas: HTMLCanvasElement, onChange: () => void, strokeWidth = STROKE_WIDTH) {
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (context === null) throw new Error('DrawPad: no 2D canvas context');
     this.canvas = canvas;
     this.context = context;
     this.onChange = onChange;
+    this.strokeWidth = strokeWidth;
     canvas.style.touchAction = 'none'; // the finger draws instead of scrolling the page
     canvas.addEventListener('pointerdown', (event) => this.down(event));
     canvas.addEventListener('pointermove', (event) => this.move(event));
@@ -74,7 +77,7 @@ export class DrawPad {
   private stroke(from: { x: number; y: number }, to: { x: number; y: number }): void {
     const c = this.context;
     c.strokeStyle = '#fff';
-    c.lineWidth = STROKE_WIDTH;
+    c.lineWidth = this.strokeWidth;
     c.lineCap = 'round';
     c.lineJoin = 'round';
     c.beginPath();

@@ -8,6 +8,7 @@
 import { data } from 'convnet-ts/browser';
 import { drawLineChart } from './charts.js';
 import { DrawPad } from './draw-pad.js';
+import { mountAppPanels } from './panels/app-panels.js';
 import { mountSearchPanel } from './panels/search-panel.js';
 import { drawActivations, drawDigit, drawFeatureMaps, drawFilters } from './pictures.js';
 import type {
@@ -430,3 +431,4 @@ window.addEventListener('resize', drawCurves);
 updateButtons();
 drawCurves();
 send({ type: 'start', threads: threads !== null && threads > 0 ? threads : null, seed });
+mountAppPanels();

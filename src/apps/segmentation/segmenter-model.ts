@@ -7,17 +7,16 @@
  * (segment.ts pads other sizes). It is read off the graph, not stored: following the nodes in
  * order, a node's downsampling is the largest of its inputs' times its own stride (a pooling's
  * or a convolution's; an upsampling's brings no more), and the stride is the largest of all.
- * For U-Net-lite that is 2^depth (unetLiteStride).
+ * For U-Net-lite that is 2^depth (unetLiteStride). The checks that need no files (the task,
+ * the stride) are in segmenter-spec.ts, which the browser uses too.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { MODEL_FILE_NAME, encodeModelFile } from '../../io/model-file.js';
 import type { Graph } from '../../nn/graph/graph.js';
-import type { GraphSpec } from '../../nn/graph/graph-spec.js';
 import { loadTrainedModel, type TrainedModel } from '../../train/trained-model.js';
-
-export const SEGMENTATION_TASK = 'segmentation';
+import { SEGMENTATION_TASK, requireSegmenter, segmenterStride } from './segmenter-spec.js';
 
 export interface SegmenterSaveInfo {
   /** The model's name (default 'unet-lite'). */
@@ -32,32 +31,6 @@ export interface SegmenterSaveInfo {
 export interface LoadedSegmenter extends TrainedModel {
   /** Sides must be multiples of it (segmenterStride). */
   stride: number;
-}
-
-const DOWNSAMPLING_OPS = new Set(['Conv2d', 'MaxPool2d', 'AvgPool2d']);
-
-function largestSide(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (Array.isArray(value)) return Math.max(1, ...value.filter((v) => typeof v === 'number'));
-  return 1;
-}
-
-/** The graph's stride (see the top of this file). */
-export function segmenterStride(graph: GraphSpec): number {
-  const reach = new Map<string, number>(graph.inputs.map((input) => [input.name, 1]));
-  let stride = 1;
-  for (const node of graph.nodes) {
-    const from = Math.max(1, ...(node.inputs ?? []).map((name) => reach.get(name) ?? 1));
-    const config = node.config as { stride?: unknown; kernelSize?: unknown };
-    let own = 1;
-    if (DOWNSAMPLING_OPS.has(node.op)) {
-      // A pooling without a stride steps by its kernel size.
-      own = largestSide(config.stride ?? config.kernelSize);
-    }
-    reach.set(node.name, from * own);
-    stride = Math.max(stride, from * own);
-  }
-  return stride;
 }
 
 /** Writes DIR/model.safetensors (task 'segmentation', identity normalisation); returns its path. */
@@ -83,21 +56,6 @@ export async function saveSegmenter(
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(path, bytes);
   return path;
-}
-
-/** Refuses a model that is not a segmenter, saying which commands take it. */
-export function requireSegmenter(trained: Pick<TrainedModel, 'spec' | 'dir'>): void {
-  const { task, name } = trained.spec;
-  if (task === SEGMENTATION_TASK) return;
-  const instead =
-    task === 'embedding'
-      ? 'use convnet search or convnet eval --task retrieval'
-      : task === 'classification'
-        ? 'use convnet predict or convnet eval'
-        : 'this command takes segmenters only';
-  throw new Error(
-    `${trained.dir} holds a${task === 'embedding' ? 'n' : ''} ${task} model (${name}), not a segmenter (convnet train --task segmentation): ${instead}`,
-  );
 }
 
 /** A trained segmenter from DIR or its model file, with its stride. */

@@ -3,10 +3,10 @@
  *
  *   for each batch of a seeded shuffle of the training set (order from (seed, epoch)), padded on
  *   the bottom and right to multiples of the stride (images with 0, masks with IGNORE_INDEX):
- *     inside the backend's runStep (step-runner.ts): zero grads, forward to (B,K,H,W) logits,
- *       the loss (dice-loss.ts: 'ce', 'dice' or 'ce+dice'), backward, stop if the loss or a
- *       gradient is not finite (NonFiniteError, nothing applied), clip the gradients' global
- *       norm (optional), Adam's step; the per-batch cosine schedule's step
+ *     the step (segmentation-step.ts) inside the backend's runStep: zero grads, forward to
+ *       (B,K,H,W) logits, the loss (dice-loss.ts: 'ce', 'dice' or 'ce+dice'), backward, stop if
+ *       the loss or a gradient is not finite (NonFiniteError, nothing applied), clip the
+ *       gradients' global norm (optional), Adam's step; the per-batch cosine schedule's step
  *   evaluate the test set: pixel confusion, mIoU, per-class IoU (evaluate-segmentation.ts)
  *   report the epoch (the classification progress bar, src/train/progress.ts; its "acc" is the
  *   pixel accuracy) and write history.json / history.csv
@@ -17,22 +17,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Graph } from '../../nn/graph/graph.js';
-import { clipGradNorm } from '../../optim/clip-grad.js';
 import { Adam } from '../../optim/adam.js';
 import { CosineWarmupLR } from '../../optim/cosine-warmup-lr.js';
 import { Rng } from '../../rng.js';
-import { Tensor } from '../../tensor.js';
 import { writeHistory, type EpochRecord } from '../../train/history.js';
-import { NonFiniteError, findNonFinite } from '../../train/non-finite.js';
+import { NonFiniteError } from '../../train/non-finite.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
 import { currentStepRunner, type StepRunner } from '../../train/step-runner.js';
 import { yieldToEvents } from '../../train/yield-to-events.js';
-import { segmentationLoss, type SegmentationLossName } from './dice-loss.js';
+import type { SegmentationLossName } from './dice-loss.js';
 import { evaluateSegmentation, type SegmentationEvaluation } from './evaluate-segmentation.js';
 import { saveSegmenter } from './segmenter-model.js';
-import { argmaxPixels } from './segmentation-metrics.js';
-import { padImages } from './segment.js';
-import { IGNORE_INDEX, type SegmentationBatch, type SegmentationSet } from './segmentation-set.js';
+import { createSegmentationStep, padSegmentationBatch } from './segmentation-step.js';
+import type { SegmentationSet } from './segmentation-set.js';
 
 export interface SegmentationEpochRecord extends EpochRecord {
   /** The test set's mean IoU after the epoch (background included). */
@@ -80,22 +77,6 @@ function epochOrder(n: number, seed: number, epoch: number): number[] {
   return new Rng(seed * 1_000_003 + epoch).shuffle(Array.from({ length: n }, (_, i) => i));
 }
 
-/** Pads a batch's images (with 0) and labels (with IGNORE_INDEX) to (PH,PW). */
-function padBatch(
-  { images, labels }: SegmentationBatch,
-  [PH, PW]: readonly [number, number],
-): SegmentationBatch {
-  const [B, C, H, W] = images.shape;
-  if (PH === H && PW === W) return { images, labels };
-  const padded = new Int32Array(B * PH * PW).fill(IGNORE_INDEX);
-  for (let row = 0; row < B * H; row++) {
-    const n = Math.floor(row / H);
-    padded.set(labels.subarray(row * W, (row + 1) * W), (n * PH + (row % H)) * PW);
-  }
-  const x = padImages(images.data as Float32Array, [B, C, H, W], [PH, PW]);
-  return { images: new Tensor(x, [B, C, PH, PW]), labels: padded };
-}
-
 /** Trains model on train, evaluating test after every epoch (see the top of this file). */
 export async function trainSegmentation({
   model,
@@ -131,9 +112,15 @@ export async function trainSegmentation({
   const [, H0, W0] = train.imageShape;
   const H = Math.ceil(H0 / stride) * stride;
   const W = Math.ceil(W0 / stride) * stride;
-  const named = model.namedParameters();
-  const params = named.map(([, p]) => p);
-  const optimizer = new Adam(params, { lr, weightDecay });
+  const optimizer = new Adam(model.parameters(), { lr, weightDecay });
+  const trainStep = createSegmentationStep({
+    model,
+    optimizer,
+    numClasses: K,
+    loss,
+    maxNorm,
+    stepRunner,
+  });
   const batches = Math.ceil(train.length / batchSize);
   const schedule =
     warmupSteps === null
@@ -160,60 +147,27 @@ export async function trainSegmentation({
       let pixels = 0;
       for (let batch = 0; batch < batches; batch++) {
         const dataStart = performance.now();
-        const { images, labels } = padBatch(
+        const { images, labels } = padSegmentationBatch(
           train.getBatch(order.slice(batch * batchSize, (batch + 1) * batchSize)),
           [H, W],
         );
         dataSeconds += (performance.now() - dataStart) / 1000;
         const B = images.shape[0];
-        const outcome = stepRunner.runStep(params, () => {
-          optimizer.zeroGrad();
-          const logits = model.forward(images);
-          if (
-            logits.rank !== 4 ||
-            logits.shape[1] !== K ||
-            logits.shape[2] !== H ||
-            logits.shape[3] !== W
-          ) {
-            throw new RangeError(
-              `trainSegmentation: the model gives ${logits.shape.join('x')} logits for ${B}x${H}x${W} masks of ${K} classes`,
-            );
-          }
-          const predicted = argmaxPixels(logits.data, logits.shape);
-          let right = 0;
-          let counted = 0;
-          for (let i = 0; i < labels.length; i++) {
-            if (labels[i] === IGNORE_INDEX) continue;
-            counted++;
-            if (predicted[i] === labels[i]) right++;
-          }
-          const value = segmentationLoss(logits, labels, { loss });
-          const lossValue = value.item();
-          value.backward();
-          const location = findNonFinite(named, 'gradient');
-          if (location !== null || !Number.isFinite(lossValue)) {
-            optimizer.zeroGrad();
-            return { lossValue, right, counted, failed: true, location };
-          }
-          if (maxNorm !== null) clipGradNorm(params, maxNorm);
-          optimizer.step();
-          optimizer.zeroGrad();
-          return { lossValue, right, counted, failed: false, location: null };
-        });
+        const outcome = trainStep({ images, labels });
         if (outcome.failed) {
           throw new NonFiniteError({
             step: step + 1,
             epoch: epoch + 1,
             batch: batch + 1,
             batchesPerEpoch: batches,
-            loss: outcome.lossValue,
+            loss: outcome.loss,
             location: outcome.location,
             lastCheckpoint: null,
           });
         }
         step++;
         schedule?.step();
-        lossSum += outcome.lossValue * B;
+        lossSum += outcome.loss * B;
         seen += B;
         hits += outcome.right;
         pixels += outcome.counted;

@@ -11,11 +11,8 @@ import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { grayToPng } from '../../../src/apps/detection/coco-folder.js';
 import { examplesRaster } from '../../../src/apps/detection/detection-report.js';
-import {
-  detectorLayout,
-  loadDetector,
-  saveDetector,
-} from '../../../src/apps/detection/detector-model.js';
+import { detectorLayout } from '../../../src/apps/detection/detector-layout.js';
+import { loadDetector, saveDetector } from '../../../src/apps/detection/detector-model.js';
 import { digitDetector } from '../../../src/apps/detection/digit-detector.js';
 import { makeScenes } from '../../../src/apps/detection/digit-scenes.js';
 import { evaluateDetector } from '../../../src/apps/detection/evaluate-detector.js';

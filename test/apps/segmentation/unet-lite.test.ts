@@ -10,11 +10,8 @@ import {
   segmentImage,
   segmentLogits,
 } from '../../../src/apps/segmentation/segment.js';
-import {
-  loadSegmenter,
-  saveSegmenter,
-  segmenterStride,
-} from '../../../src/apps/segmentation/segmenter-model.js';
+import { loadSegmenter, saveSegmenter } from '../../../src/apps/segmentation/segmenter-model.js';
+import { segmenterStride } from '../../../src/apps/segmentation/segmenter-spec.js';
 import { unetLite, unetLiteStride } from '../../../src/apps/segmentation/unet-lite.js';
 import { encodeModelFile, MODEL_FILE_NAME } from '../../../src/io/model-file.js';
 import { buildPreset } from '../../../src/nn/preset-table.js';
