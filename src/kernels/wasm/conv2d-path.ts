@@ -1,0 +1,74 @@
+/**
+ * Which algorithm the fast conv2d runs for a geometry: im2col + GEMM (any convolution) or
+ * Winograd F(m x m, 3 x 3) (3x3, stride 1, dilation 1, one group), chosen by a measured rule
+ * (docs/fast-backend.md, "Winograd"). Tests and measurements force a path with forceConv2dPath,
+ * or for a whole process with the environment variable CONVNET_CONV2D_PATH (same values).
+ */
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
+
+export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4';
+
+const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
+
+function fromEnvironment(): Conv2dPath | null {
+  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
+    .process;
+  const value = process?.env?.CONVNET_CONV2D_PATH;
+  if (value === undefined || value === '' || value === 'auto') return null;
+  if (!(PATHS as readonly string[]).includes(value))
+    throw new Error(
+      `CONVNET_CONV2D_PATH: '${value}' is not a conv2d path (auto, ${PATHS.join(', ')})`,
+    );
+  return value as Conv2dPath;
+}
+
+let forced: Conv2dPath | null = fromEnvironment();
+
+/**
+ * Forces every later conv2d on the fast backend to one path where it applies (Winograd only
+ * runs where winogradApplies); null restores the rule. For tests and measurements.
+ */
+export function forceConv2dPath(path: Conv2dPath | null): void {
+  forced = path;
+}
+
+/** Runs `body` with the path forced, then restores the previous setting. */
+export function withConv2dPath<T>(path: Conv2dPath | null, body: () => T): T {
+  const previous = forced;
+  forced = path;
+  try {
+    return body();
+  } finally {
+    forced = previous;
+  }
+}
+
+/** A 3x3 convolution with stride 1, dilation 1 and one group: what the Winograd kernels compute. */
+export function winogradApplies(g: Conv2dGeometry): boolean {
+  return (
+    g.KH === 3 &&
+    g.KW === 3 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.dilationH === 1 &&
+    g.dilationW === 1 &&
+    g.groups === 1
+  );
+}
+
+/** The rule: where Winograd was measured faster than im2col (docs/fast-backend.md). */
+function measuredRule(g: Conv2dGeometry): Conv2dPath {
+  if (g.C < 16 || g.F < 16) return 'im2col';
+  return 'winograd2';
+}
+
+/** The path conv2d takes for this geometry (a convolution in its own right, or a gradient's). */
+export function conv2dPath(g: Conv2dGeometry): Conv2dPath {
+  if (!winogradApplies(g)) return 'im2col';
+  return forced ?? measuredRule(g);
+}
+
+/** Winograd's tile size m for a path. */
+export function winogradTile(path: Conv2dPath): 2 | 4 {
+  return path === 'winograd4' ? 4 : 2;
+}
