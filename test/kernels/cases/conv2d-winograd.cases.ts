@@ -1,0 +1,69 @@
+/**
+ * conv2d forced onto each Winograd path (src/kernels/wasm/conv2d-path.ts): forward, and the
+ * backward whose input gradient is again a Winograd convolution (padding <= 2; padding 3 checks
+ * the fallback to im2col). Geometries cover every padding, outputs that end mid-tile and
+ * mid-group of 4 tiles, channel and filter counts that are not multiples of 4, N = 1 (tile rows
+ * split across threads) and blocks of several tile rows.
+ *
+ * Tolerance, relative to the reference's scale: Winograd sums transformed products whose terms
+ * are larger than the result, so it rounds more than a plain dot product. Measured on these
+ * cases (docs/fast-backend.md): F(2,3) at most about 3e-7, F(4,3) (points up to ±2, ×8 in A^T)
+ * at most about 6e-6. The bounds below are 10x those: 3e-6 and 6e-5.
+ */
+import fc from 'fast-check';
+import { withConv2dPath, type Conv2dPath } from '../../../src/kernels/wasm/conv2d-path.js';
+import type { Shape } from '../../../src/tensor.js';
+import type { KernelCase } from './case.js';
+import { convCases } from './conv2d.cases.js';
+
+const TOLERANCE: Record<Exclude<Conv2dPath, 'im2col'>, number> = {
+  winograd2: 3e-6,
+  winograd4: 6e-5,
+};
+
+function forced(path: Exclude<Conv2dPath, 'im2col'>): Pick<KernelCase, 'tolerance' | 'around'> {
+  return {
+    tolerance: TOLERANCE[path],
+    around: (run) => withConv2dPath(path, run),
+  };
+}
+
+const grid: [string, Shape, number, number][] = [
+  ['padding 1, 8x8', [2, 3, 8, 8], 4, 1],
+  ['padding 0, odd sizes', [3, 5, 11, 13], 6, 0],
+  ['padding 2', [2, 4, 9, 7], 5, 2],
+  ['padding 3 (input gradient by im2col)', [2, 3, 5, 6], 4, 3],
+  ['N = 1, 17 filters, tile rows split across threads', [1, 6, 19, 10], 17, 1],
+  ['28x28, 8 -> 12 channels (full groups of 4 tiles)', [2, 8, 28, 28], 12, 1],
+  ['1x1 output', [2, 3, 3, 3], 2, 0],
+  ['40 channels, 7x7, several tile rows a block', [2, 40, 7, 7], 9, 1],
+];
+
+export const cases: KernelCase[] = (['winograd2', 'winograd4'] as const).flatMap((path) =>
+  grid.flatMap(([label, x, F, padding], i) =>
+    convCases(`${path}: ${label}`, x, [F, x[1], 3, 3], { padding }, 200 + i, forced(path)),
+  ),
+);
+
+export const random: fc.Arbitrary<KernelCase[]> = fc
+  .record({
+    path: fc.constantFrom('winograd2' as const, 'winograd4' as const),
+    N: fc.integer({ min: 1, max: 3 }),
+    C: fc.integer({ min: 1, max: 9 }),
+    F: fc.integer({ min: 1, max: 9 }),
+    H: fc.integer({ min: 1, max: 14 }),
+    W: fc.integer({ min: 1, max: 14 }),
+    padding: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+    seed: fc.integer({ min: 0, max: 1 << 30 }),
+  })
+  .filter((p) => p.H + 2 * p.padding[0] >= 3 && p.W + 2 * p.padding[1] >= 3)
+  .map((p) =>
+    convCases(
+      `random ${JSON.stringify(p)}`,
+      [p.N, p.C, p.H, p.W],
+      [p.F, p.C, 3, 3],
+      { padding: p.padding },
+      p.seed,
+      forced(p.path),
+    ),
+  );
