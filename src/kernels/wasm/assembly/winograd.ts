@@ -228,17 +228,21 @@ export function winogradForward(
         const outRows = min(m, g.OH - i0);
         for (let tw = 0; tw < tilesW; tw += 4) {
           const src = mm + <usize>((f * tiles + tr * tilesW + tw) * 4);
-          if (m == 4) outputTransform4(out, src, mStride, bias, tmp);
-          else outputTransform2(out, src, mStride, bias, tmp);
           const j0 = tw * m;
           if (j0 >= g.OW) continue;
           const cols = min(4 * m, g.OW - j0);
+          const whole = cols == 4 * m && outRows == m;
+          // Whole groups go straight to y; the edges through `out`, cut to the output.
+          const dst = whole ? plane + <usize>(i0 * g.OW + j0) * 4 : out;
+          const rowStride = whole ? <usize>g.OW * 4 : <usize>(4 * m) * 4;
+          if (m == 4) outputTransform4(dst, rowStride, src, mStride, bias, tmp);
+          else outputTransform2(dst, rowStride, src, mStride, bias);
+          if (whole) continue;
           for (let i = 0; i < outRows; i++) {
-            memory.copy(
-              plane + <usize>((i0 + i) * g.OW + j0) * 4,
-              out + <usize>(i * 4 * m) * 4,
-              <usize>cols * 4,
-            );
+            const row = plane + <usize>((i0 + i) * g.OW + j0) * 4;
+            const from = out + <usize>(i * 4 * m) * 4;
+            for (let j = 0; j < cols; j++)
+              store<f32>(row + <usize>j * 4, load<f32>(from + <usize>j * 4));
           }
         }
       }

@@ -136,7 +136,7 @@ export function inputTransform2(
   }
 }
 
-/** A^T v for F(4,3), v = m0..m5, written to dst + j*step, plus `add`. */
+/** A^T v for F(4,3), v = m0..m5, written to dst + j*step. */
 @inline
 function at4(
   dst: usize,
@@ -147,43 +147,49 @@ function at4(
   m3: v128,
   m4: v128,
   m5: v128,
-  add: v128,
 ): void {
   const a = f32x4.add(m1, m2);
   const b = f32x4.sub(m1, m2);
   const c = f32x4.add(m3, m4);
   const d = f32x4.sub(m3, m4);
-  v128.store(dst, f32x4.add(f32x4.add(f32x4.add(m0, a), c), add));
-  v128.store(dst + step, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), add));
-  v128.store(dst + 2 * step, f32x4.add(f32x4.add(a, f32x4.mul(f32x4.splat(4), c)), add));
-  v128.store(
-    dst + 3 * step,
-    f32x4.add(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5), add),
-  );
-}
-
-/** A^T v for F(2,3), written to dst + j*step, plus `add`. */
-@inline
-function at2(dst: usize, step: usize, m0: v128, m1: v128, m2: v128, m3: v128, add: v128): void {
-  v128.store(dst, f32x4.add(f32x4.add(f32x4.add(m0, m1), m2), add));
-  v128.store(dst + step, f32x4.add(f32x4.sub(f32x4.sub(m1, m2), m3), add));
+  v128.store(dst, f32x4.add(f32x4.add(m0, a), c));
+  v128.store(dst + step, f32x4.add(b, f32x4.mul(f32x4.splat(2), d)));
+  v128.store(dst + 2 * step, f32x4.add(a, f32x4.mul(f32x4.splat(4), c)));
+  v128.store(dst + 3 * step, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5));
 }
 
 /**
- * A^T M A + bias for four tiles of F(4,3): M's position ξ at src + ξ*stride. Writes the 4 output
- * rows to `out`, row j as 16 floats (tile t's 4 columns at 4t). `tmp` holds 24 vectors.
+ * Writes rows c0..c3 of a 4x4 block transposed: column k (4 floats) at dst + 16k. With lanes as
+ * tiles and c_j as output column j, that is the 4 tiles' 4 columns side by side.
+ */
+@inline
+function storeTransposed(dst: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
+  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+  v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+  v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+}
+
+/**
+ * A^T M A + bias for four tiles of F(4,3): M's position ξ at src + ξ*stride. Writes output row j
+ * of the tiles as 16 floats at out + j*rowStride (tile t's 4 columns at 4t). `tmp` holds 24
+ * vectors.
  */
 export function outputTransform4(
   out: usize,
+  rowStride: usize,
   src: usize,
   stride: usize,
   bias: f32,
   tmp: usize,
 ): void {
-  const zero = f32x4.splat(0);
+  const s: usize = 6 * stride;
   for (let k = 0; k < 6; k++) {
     const p = src + <usize>k * stride;
-    const s: usize = 6 * stride;
     // (A^T M)[j, k] at tmp + j*96 + k*16
     at4(
       tmp + <usize>k * 16,
@@ -194,70 +200,80 @@ export function outputTransform4(
       v128.load(p + 3 * s),
       v128.load(p + 4 * s),
       v128.load(p + 5 * s),
-      zero,
     );
   }
   const add = f32x4.splat(bias);
   for (let j = 0; j < 4; j++) {
     const row = tmp + <usize>j * 96;
-    const o = tmp + 384; // 4 vectors after the 24 above: column jj of the row, lanes are tiles
-    at4(
-      o,
-      16,
-      v128.load(row),
-      v128.load(row, 16),
-      v128.load(row, 32),
-      v128.load(row, 48),
-      v128.load(row, 64),
-      v128.load(row, 80),
-      add,
+    const m0 = v128.load(row);
+    const m1 = v128.load(row, 16);
+    const m2 = v128.load(row, 32);
+    const m3 = v128.load(row, 48);
+    const m4 = v128.load(row, 64);
+    const m5 = v128.load(row, 80);
+    const a = f32x4.add(m1, m2);
+    const b = f32x4.sub(m1, m2);
+    const c = f32x4.add(m3, m4);
+    const d = f32x4.sub(m3, m4);
+    storeTransposed(
+      out + <usize>j * rowStride,
+      f32x4.add(f32x4.add(f32x4.add(m0, a), c), add),
+      f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), add),
+      f32x4.add(f32x4.add(a, f32x4.mul(f32x4.splat(4), c)), add),
+      f32x4.add(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5), add),
     );
-    const c0 = v128.load(o);
-    const c1 = v128.load(o, 16);
-    const c2 = v128.load(o, 32);
-    const c3 = v128.load(o, 48);
-    const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
-    const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
-    const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-    const dst = out + <usize>j * 64;
-    v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-    v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-    v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-    v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
   }
 }
 
-/** A^T M A + bias for four tiles of F(2,3): 2 output rows to `out`, row j as 8 floats. `tmp` holds 8 vectors. */
+/**
+ * A^T M A + bias for four tiles of F(2,3): output row j of the tiles as 8 floats at
+ * out + j*rowStride. Needs no temporaries.
+ */
 export function outputTransform2(
   out: usize,
+  rowStride: usize,
   src: usize,
   stride: usize,
   bias: f32,
-  tmp: usize,
 ): void {
-  const zero = f32x4.splat(0);
-  for (let k = 0; k < 4; k++) {
-    const p = src + <usize>k * stride;
-    const s: usize = 4 * stride;
-    at2(
-      tmp + <usize>k * 16,
-      64,
-      v128.load(p),
-      v128.load(p + s),
-      v128.load(p + 2 * s),
-      v128.load(p + 3 * s),
-      zero,
-    );
-  }
   const add = f32x4.splat(bias);
+  // m_k = (A^T M)[j, k] (A^T's row 0 adds M's rows 0..2, row 1 is M1 - M2 - M3), then A^T on m.
+  const s: usize = 4 * stride;
   for (let j = 0; j < 2; j++) {
-    const row = tmp + <usize>j * 64;
-    const o = tmp + 128;
-    at2(o, 16, v128.load(row), v128.load(row, 16), v128.load(row, 32), v128.load(row, 48), add);
-    const c0 = v128.load(o);
-    const c1 = v128.load(o, 16);
-    const dst = out + <usize>j * 32;
+    let m0: v128, m1: v128, m2: v128, m3: v128;
+    const q0 = src;
+    if (j == 0) {
+      m0 = f32x4.add(f32x4.add(v128.load(q0), v128.load(q0 + s)), v128.load(q0 + 2 * s));
+      m1 = f32x4.add(
+        f32x4.add(v128.load(q0 + stride), v128.load(q0 + stride + s)),
+        v128.load(q0 + stride + 2 * s),
+      );
+      m2 = f32x4.add(
+        f32x4.add(v128.load(q0 + 2 * stride), v128.load(q0 + 2 * stride + s)),
+        v128.load(q0 + 2 * stride + 2 * s),
+      );
+      m3 = f32x4.add(
+        f32x4.add(v128.load(q0 + 3 * stride), v128.load(q0 + 3 * stride + s)),
+        v128.load(q0 + 3 * stride + 2 * s),
+      );
+    } else {
+      m0 = f32x4.sub(f32x4.sub(v128.load(q0 + s), v128.load(q0 + 2 * s)), v128.load(q0 + 3 * s));
+      m1 = f32x4.sub(
+        f32x4.sub(v128.load(q0 + stride + s), v128.load(q0 + stride + 2 * s)),
+        v128.load(q0 + stride + 3 * s),
+      );
+      m2 = f32x4.sub(
+        f32x4.sub(v128.load(q0 + 2 * stride + s), v128.load(q0 + 2 * stride + 2 * s)),
+        v128.load(q0 + 2 * stride + 3 * s),
+      );
+      m3 = f32x4.sub(
+        f32x4.sub(v128.load(q0 + 3 * stride + s), v128.load(q0 + 3 * stride + 2 * s)),
+        v128.load(q0 + 3 * stride + 3 * s),
+      );
+    }
+    const c0 = f32x4.add(f32x4.add(f32x4.add(m0, m1), m2), add);
+    const c1 = f32x4.add(f32x4.sub(f32x4.sub(m1, m2), m3), add);
+    const dst = out + <usize>j * rowStride;
     v128.store(dst, v128.shuffle<f32>(c0, c1, 0, 4, 1, 5));
     v128.store(dst, v128.shuffle<f32>(c0, c1, 2, 6, 3, 7), 16);
   }
