@@ -15,7 +15,10 @@ const backend = await createWasmBackend({ threads: 2 });
 const { conv2dForward, conv2dBackward } = backend.kernels;
 if (conv2dForward === undefined || conv2dBackward === undefined)
   throw new Error(`the fast backend has no conv2d kernels here (${backend.path.description})`);
-const reference = referenceBackend.kernels;
+const { conv2dForward: referenceForward, conv2dBackward: referenceBackward } =
+  referenceBackend.kernels;
+if (referenceForward === undefined || referenceBackward === undefined)
+  throw new Error('the reference backend has no conv2d kernels');
 const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
 
 function relativeError(got: Float32Array, want: Float64Array): number {
@@ -52,8 +55,8 @@ for (const [C, S] of [
   ];
   const y64 = new Float64Array(dy.length);
   const dx64 = new Float64Array(x.length);
-  reference.conv2dForward(y64, x, w, b, g);
-  reference.conv2dBackward(dx64, null, null, dy, x, w, g);
+  referenceForward(y64, x, w, b, g);
+  referenceBackward(dx64, null, null, dy, x, w, g);
   const cells = paths.map((path) =>
     withConv2dPath(path, () => {
       const y = new Float32Array(y64.length);
