@@ -1,7 +1,7 @@
 /**
  * Measures the fast conv2d's error against the float64 reference for each path (im2col,
  * Winograd F(2,3), F(4,3)): max |fast - reference| / max |reference| over the output, forward
- * and input gradient, standard normal operands, 3x3 padding 1, growing channel counts.
+ * input gradient and weight gradient, standard normal operands, 3x3 padding 1, growing channel counts.
  *
  *   node --import tsx scripts/winograd-error.ts
  */
@@ -31,18 +31,19 @@ function relativeError(got: Float32Array, want: Float64Array): number {
   return error / scale;
 }
 
-console.log(`${backend.path.description}; max error / scale, forward | input gradient`);
-for (const [C, S] of [
-  [3, 28],
-  [16, 28],
-  [32, 28],
-  [64, 14],
-  [128, 14],
-  [256, 7],
-  [512, 7],
+console.log(
+  `${backend.path.description}; max error / scale, forward | input gradient | weight gradient`,
+);
+for (const [C, S, N, F] of [
+  [3, 28, 2, 16],
+  [16, 28, 2, 16],
+  [32, 28, 2, 16],
+  [64, 14, 2, 16],
+  [128, 14, 2, 16],
+  [256, 7, 2, 16],
+  [512, 7, 2, 16],
+  [32, 28, 64, 32], // fashion-net's second convolution on a training batch
 ]) {
-  const N = 2;
-  const F = 16;
   const rng = new Rng(C);
   const random = (n: number) =>
     Float64Array.from(Float32Array.from({ length: n }, () => rng.normal()));
@@ -55,19 +56,21 @@ for (const [C, S] of [
   ];
   const y64 = new Float64Array(dy.length);
   const dx64 = new Float64Array(x.length);
+  const dw64 = new Float64Array(w.length);
   referenceForward(y64, x, w, b, g);
-  referenceBackward(dx64, null, null, dy, x, w, g);
+  referenceBackward(dx64, dw64, null, dy, x, w, g);
   const cells = paths.map((path) =>
     withConv2dPath(path, () => {
       const y = new Float32Array(y64.length);
       const dx = new Float32Array(dx64.length);
+      const dw = new Float32Array(dw64.length);
       const [x32, w32, b32, dy32] = [x, w, b, dy].map((a) => Float32Array.from(a));
       conv2dForward(y, x32, w32, b32, g);
-      conv2dBackward(dx, null, null, dy32, x32, w32, g);
-      const e = [relativeError(y, y64), relativeError(dx, dx64)];
+      conv2dBackward(dx, dw, null, dy32, x32, w32, g);
+      const e = [relativeError(y, y64), relativeError(dx, dx64), relativeError(dw, dw64)];
       return `${path} ${e.map((v) => v.toExponential(1)).join(' | ')}`;
     }),
   );
-  console.log(`C = ${C} (F = ${F}, ${S}x${S}): ${cells.join(', ')}`);
+  console.log(`C = ${C} (F = ${F}, ${S}x${S}, N = ${N}): ${cells.join(', ')}`);
 }
 backend.dispose();

@@ -1,6 +1,6 @@
 /**
  * Times the fast conv2d's paths (im2col, Winograd F(2,3), F(4,3)) on the preset nets' 3x3 layers,
- * forward and input gradient, batch 64, on 1 and 2 threads: medians of repeats, operands resident
+ * forward, input gradient and weight gradient, batch 64, on 1 and 2 threads: medians of repeats, operands resident
  * in the kernels' memory so that only the kernels are timed. Prints one line per layer and pass.
  *
  *   node --import tsx scripts/winograd-speed.ts [repeats]
@@ -40,13 +40,14 @@ console.log(
 );
 for (const [label, C, F, S] of layers) {
   const g = conv2dGeometry([N, C, S, S], [F, C, 3, 3], { padding: 1 }, F);
-  const [x, w, b, y, dy, dx] = backend.resident(() => [
+  const [x, w, b, y, dy, dx, dw] = backend.resident(() => [
     Tensor.randn([N, C, S, S], rng),
     Tensor.randn([F, C, 3, 3], rng),
     Tensor.randn([F], rng),
     Tensor.zeros([N, F, S, S]),
     Tensor.randn([N, F, S, S], rng),
     Tensor.zeros([N, C, S, S]),
+    Tensor.zeros([F, C, 3, 3]),
   ]);
   for (const threads of [1, 2]) {
     backend.setThreads(threads);

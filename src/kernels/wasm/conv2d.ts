@@ -2,7 +2,8 @@
  * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution) or
  * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1), as conv2d-path.ts chooses, threaded.
  * The input gradient of a 3x3 stride-1 convolution with padding <= 2 is itself one (dy with the
- * filters flipped and transposed, padding 2 - pad), so it takes the same choice. The geometry
+ * filters flipped and transposed, padding 2 - pad), so it takes the same choice; the weight
+ * gradient follows the forward's choice (assembly/winograd-weight-grad.ts). The geometry
  * goes in as a record; scratch is per thread.
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
@@ -27,6 +28,24 @@ function winograd(
   m.run('winogradFilters', [geometry, tile, transposed ? 1 : 0, u, w, filterScratch, filterStride]);
   const [scratch, stride] = m.scratch(m.call('winogradScratchBytes', geometry, tile, m.threads));
   m.run('winogradForward', [geometry, tile, y, x, u, b, scratch, stride]);
+}
+
+/** dw = the weight gradient by Winograd: transforms, one GEMM per position, filter transform. */
+function winogradWeightGradient(
+  m: Marshal,
+  tile: 2 | 4,
+  dw: number,
+  dy: number,
+  x: number,
+  geometry: number,
+): void {
+  const [v, dm, du] = [0, 1, 2].map((which) =>
+    m.block(m.call('winogradGradBytes', geometry, tile, which)),
+  );
+  const [scratch, stride] = m.scratch(m.call('winogradGradScratchBytes', geometry, tile));
+  m.run('winogradGradTransforms', [geometry, tile, v, dm, x, dy, scratch, stride]);
+  m.run('winogradGradGemm', [geometry, tile, du, dm, v]);
+  m.run('winogradGradFilters', [geometry, tile, dw, du, scratch, stride]);
 }
 
 /** The input gradient as a convolution, dy:(N,F,OH,OW) -> dx:(N,C,H,W); null if padding > 2. */
@@ -64,15 +83,18 @@ export const conv2d = hostKernels({
     if (db !== null) m.run('conv2dBackwardBias', [geometry, m.output(db), pdy]);
     if (dx !== null) {
       const gt = inputGradientGeometry(g);
-      const path = gt === null ? 'im2col' : conv2dPath(gt);
-      if (gt !== null && path !== 'im2col') {
-        winograd(m, winogradTile(path), m.output(dx), pdy, m.input(w), 0, gt, true);
+      const dxPath = gt === null ? 'im2col' : conv2dPath(gt);
+      if (gt !== null && dxPath !== 'im2col') {
+        winograd(m, winogradTile(dxPath), m.output(dx), pdy, m.input(w), 0, gt, true);
       } else {
         const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
         m.run('conv2dBackwardInput', [geometry, m.output(dx), pdy, m.input(w), scratch, stride]);
       }
     }
-    if (dw !== null) {
+    const dwPath = conv2dPath(g);
+    if (dw !== null && dwPath !== 'im2col') {
+      winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry);
+    } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
       m.run('conv2dBackwardWeight', [geometry, m.output(dw), pdy, m.input(x), scratch, stride]);
     }

@@ -281,7 +281,7 @@ export function outputTransform2(
 
 /** G's entry (i, k) for tile size m. */
 @inline
-function gEntry(m: i32, i: i32, k: i32): f64 {
+export function gEntry(m: i32, i: i32, k: i32): f64 {
   if (m == 2) {
     if (i == 0) return k == 0 ? 1 : 0;
     if (i == 3) return k == 2 ? 1 : 0;
