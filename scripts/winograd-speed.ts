@@ -3,7 +3,7 @@
  * forward, input gradient and weight gradient, batch 64, on 1 and 2 threads: medians of repeats, operands resident
  * in the kernels' memory so that only the kernels are timed. Prints one line per layer and pass.
  *
- *   node --import tsx scripts/winograd-speed.ts [repeats]
+ *   node --import tsx scripts/winograd-speed.ts [repeats] [layer label part, e.g. 32->32]
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { Tensor } from '../src/tensor.js';
 
 const repeats = Number(process.argv[2] ?? 7);
 const N = 64;
+const only = process.argv[3];
 const layers: [string, number, number, number][] = [
   ['seed-net conv1 / fashion-net conv1, 1->32 @28', 1, 32, 28],
   ['fashion-net conv2, 32->32 @28', 32, 32, 28],
@@ -38,7 +39,7 @@ console.log(
     .map((v) => v.toFixed(2))
     .join(' ')}`,
 );
-for (const [label, C, F, S] of layers) {
+for (const [label, C, F, S] of layers.filter(([l]) => only === undefined || l.includes(only))) {
   const g = conv2dGeometry([N, C, S, S], [F, C, 3, 3], { padding: 1 }, F);
   const [x, w, b, y, dy, dx, dw] = backend.resident(() => [
     Tensor.randn([N, C, S, S], rng),
@@ -54,6 +55,7 @@ for (const [label, C, F, S] of layers) {
     for (const [pass, run] of [
       ['forward', () => conv2dForward(y.data, x.data, w.data, b.data, g)],
       ['input grad', () => conv2dBackward(dx.data, null, null, dy.data, x.data, w.data, g)],
+      ['weight grad', () => conv2dBackward(null, dw.data, null, dy.data, x.data, w.data, g)],
     ] as const) {
       const cells = paths.map((path) =>
         withConv2dPath(path, () => {

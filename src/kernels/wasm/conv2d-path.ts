@@ -76,6 +76,16 @@ export function conv2dPath(g: Conv2dGeometry): Conv2dPath {
   return forced ?? measuredRule(g);
 }
 
+/**
+ * The weight gradient's path: the forward's where that is F(4,3), im2col otherwise (its F(2,3)
+ * was measured slower than im2col, so it runs only when forced).
+ */
+export function conv2dWeightGradientPath(g: Conv2dGeometry): Conv2dPath {
+  if (!winogradApplies(g)) return 'im2col';
+  if (forced !== null) return forced;
+  return measuredRule(g) === 'winograd4' ? 'winograd4' : 'im2col';
+}
+
 /** Winograd's tile size m for a path. */
 export function winogradTile(path: Conv2dPath): 2 | 4 {
   return path === 'winograd4' ? 4 : 2;

@@ -2,12 +2,12 @@
  * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution) or
  * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1), as conv2d-path.ts chooses, threaded.
  * The input gradient of a 3x3 stride-1 convolution with padding <= 2 is itself one (dy with the
- * filters flipped and transposed, padding 2 - pad), so it takes the same choice; the weight
- * gradient follows the forward's choice (assembly/winograd-weight-grad.ts). The geometry
+ * filters flipped and transposed, padding 2 - pad), so it takes the same choice. The weight
+ * gradient (assembly/winograd-weight-grad.ts) has its own choice (conv2dWeightGradientPath). The geometry
  * goes in as a record; scratch is per thread.
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
-import { conv2dPath, winogradTile } from './conv2d-path.js';
+import { conv2dPath, conv2dWeightGradientPath, winogradTile } from './conv2d-path.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import { hostKernels, type Marshal } from './marshal.js';
 
@@ -91,8 +91,8 @@ export const conv2d = hostKernels({
         m.run('conv2dBackwardInput', [geometry, m.output(dx), pdy, m.input(w), scratch, stride]);
       }
     }
-    const dwPath = conv2dPath(g);
-    if (dw !== null && dwPath !== 'im2col') {
+    const dwPath = dw === null ? 'im2col' : conv2dWeightGradientPath(g);
+    if (dwPath !== 'im2col') {
       winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry);
     } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));

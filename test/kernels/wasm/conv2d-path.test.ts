@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   conv2dPath,
+  conv2dWeightGradientPath,
   forceConv2dPath,
   withConv2dPath,
   type Conv2dPath,
@@ -37,6 +38,15 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd2');
     assert.equal(conv2dPath(geometry(128, 128, 7)), 'im2col');
     assert.equal(conv2dPath(geometry(4, 64, 28)), 'im2col');
+  });
+
+  it('the weight gradient takes F(4,3) where the forward does, im2col instead of F(2,3)', () => {
+    assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4');
+    assert.equal(conv2dWeightGradientPath(geometry(32, 32, 7)), 'im2col');
+    assert.equal(conv2dWeightGradientPath(geometry(1, 32, 28)), 'im2col');
+    withConv2dPath('winograd2', () =>
+      assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd2'),
+    );
   });
 
   it('Winograd only where it applies, even when forced', () => {
