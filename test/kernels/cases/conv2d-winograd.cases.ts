@@ -9,7 +9,8 @@
  * are larger than the result, so it rounds more than a plain dot product. The largest errors on
  * these cases (every output array) were 5.0e-7 for F(2,3) and 3.8e-6 for F(4,3) (points up to
  * ±2, x8 in A^T); scripts/winograd-error.ts finds at most 9.4e-7 and 1.2e-5 up to 512 channels.
- * The bounds are about 5x those: 3e-6 and 6e-5 (the default 1e-4 would not notice a 10x drift).
+ * The bounds, 3e-6 and 6e-5, are 3x and 5x the largest found anywhere (the default 1e-4 would
+ * let F(2,3) drift 100x unnoticed).
  */
 import fc from 'fast-check';
 import { withConv2dPath, type Conv2dPath } from '../../../src/kernels/wasm/conv2d-path.js';
