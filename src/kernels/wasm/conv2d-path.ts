@@ -58,13 +58,15 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
 
 /**
  * The rule, from forward timings of both paths on 1 and 2 threads (docs/fast-backend.md,
- * "Winograd"): F(4,3) wherever the channels and filters are at least 8 and the output at least
- * 8x8; F(2,3) for smaller outputs (F(4,3)'s tile rows, padded to 4 tiles of 4, waste most of a
- * 7x7 output) up to 64 channels and filters; im2col for the rest (few channels, where the
- * transforms cost more than the multiplies they save, and large layers on small outputs).
+ * "Winograd"): F(4,3) wherever the channels and filters are at least 8, the output at least 8x8
+ * and the batch's output positions N*OH*OW at least 784 (below that the filter transform, F*C
+ * small f64 products per call, costs more than the multiplies saved: one 14x14 image); F(2,3)
+ * for smaller outputs (F(4,3)'s tile rows, padded to 4 tiles of 4, waste most of a 7x7 output)
+ * up to 64 channels and filters; im2col for the rest (few channels, where the transforms cost
+ * more than the multiplies they save, and large layers on small outputs).
  */
 function measuredRule(g: Conv2dGeometry): Conv2dPath {
-  if (g.C < 8 || g.F < 8) return 'im2col';
+  if (g.C < 8 || g.F < 8 || g.N * g.OH * g.OW < 784) return 'im2col';
   if (g.OH >= 8 && g.OW >= 8) return 'winograd4';
   if (g.C <= 64 && g.F <= 64) return 'winograd2';
   return 'im2col';

@@ -17,8 +17,14 @@ import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/i
 import { Rng } from '../../../src/rng.js';
 import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js';
 
-function geometry(C: number, F: number, size: number, options: Conv2dOptions = { padding: 1 }) {
-  return conv2dGeometry([64, C, size, size], [F, C / (options.groups ?? 1), 3, 3], options, F);
+function geometry(
+  C: number,
+  F: number,
+  size: number,
+  options: Conv2dOptions = { padding: 1 },
+  N = 64,
+) {
+  return conv2dGeometry([N, C, size, size], [F, C / (options.groups ?? 1), 3, 3], options, F);
 }
 
 let backend: WasmBackend;
@@ -38,6 +44,10 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd2');
     assert.equal(conv2dPath(geometry(128, 128, 7)), 'im2col');
     assert.equal(conv2dPath(geometry(4, 64, 28)), 'im2col');
+    // One 14x14 image (seed-net inference on batch 1): too little work for the filter transform.
+    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 1)), 'im2col');
+    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 4)), 'winograd4');
+    assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 1 }, 1)), 'winograd4');
   });
 
   it('the weight gradient takes F(4,3) where the forward does, im2col instead of F(2,3)', () => {

@@ -279,20 +279,33 @@ export function outputTransform2(
   }
 }
 
+/** G of F(2,3), (4,3) row-major, and of F(4,3), (6,3): static tables read by every thread. */
+const G2 = memory.data<f64>([1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1]);
+const G4 = memory.data<f64>([
+  0.25,
+  0,
+  0,
+  -1.0 / 6,
+  -1.0 / 6,
+  -1.0 / 6,
+  -1.0 / 6,
+  1.0 / 6,
+  -1.0 / 6,
+  1.0 / 24,
+  1.0 / 12,
+  1.0 / 6,
+  1.0 / 24,
+  -1.0 / 12,
+  1.0 / 6,
+  0,
+  0,
+  1,
+]);
+
 /** G's entry (i, k) for tile size m. */
 @inline
 export function gEntry(m: i32, i: i32, k: i32): f64 {
-  if (m == 2) {
-    if (i == 0) return k == 0 ? 1 : 0;
-    if (i == 3) return k == 2 ? 1 : 0;
-    return i == 2 && k == 1 ? -0.5 : 0.5;
-  }
-  if (i == 0) return k == 0 ? 0.25 : 0;
-  if (i == 5) return k == 2 ? 1 : 0;
-  if (i == 1) return -1.0 / 6;
-  if (i == 2) return k == 1 ? 1.0 / 6 : -1.0 / 6;
-  const sign: f64 = i == 4 && k == 1 ? -1 : 1;
-  return k == 0 ? 1.0 / 24 : k == 1 ? (sign * 1.0) / 12 : 1.0 / 6;
+  return load<f64>((m == 4 ? G4 : G2) + <usize>(i * 3 + k) * 8);
 }
 
 /**
