@@ -11,7 +11,10 @@
  *                              tiles are summed in chunks of KC, in the same order on any threads
  *   3. winogradGradFilters     dw[f,c] = G^T dU[f,c] G in f64, threads sharing the filters
  *
- * Tiles past the output's edges have dy = 0, so they add nothing. dw is overwritten.
+ * Tiles past the output's edges have dy = 0, so they add nothing. dw is overwritten. The host
+ * runs passes 1 and 2 on chunks of whole images (the geometry's N is the chunk's, x and dy point
+ * at its first image), pass 2 adding into dU after the first, so that V and dM stay a few MB
+ * whatever the batch: the chunks depend on the geometry only, so the sums' order does too.
  */
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
@@ -199,12 +202,13 @@ export function winogradGradTransforms(
   }
 }
 
-/** Pass 2: dU[ξ] = dM[ξ] V[ξ], rows Fp, ld Cp; threads share the positions ξ. */
+/** Pass 2: dU[ξ] (+)= dM[ξ] V[ξ], rows Fp, ld Cp; threads share the positions ξ. */
 export function winogradGradGemm(
   tid: i32,
   threads: i32,
   geometry: usize,
   m: i32,
+  accumulate: i32,
   du: usize,
   dm: usize,
   v: usize,
@@ -222,7 +226,8 @@ export function winogradGradGemm(
         const pa = dm + <usize>((((xi * Fp + p) / MR) * T + k0) * MR) * 4;
         for (let q = 0; q < Cp; q += NR) {
           const pb = v + <usize>((((xi * Cp + q) / NR) * T + k0) * NR) * 4;
-          microKernel(kc, pa, pb, du + <usize>((xi * Fp + p) * Cp + q) * 4, Cp, k0 > 0);
+          const acc = k0 > 0 || accumulate != 0;
+          microKernel(kc, pa, pb, du + <usize>((xi * Fp + p) * Cp + q) * 4, Cp, acc);
         }
       }
     }
