@@ -57,18 +57,23 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
 }
 
 /**
- * The rule, from forward timings of both paths on 1 and 2 threads (docs/fast-backend.md,
- * "Winograd"): F(4,3) wherever the channels and filters are at least 8, the output at least 8x8
- * and the batch's output positions N*OH*OW at least 784 (below that the filter transform, F*C
- * small f64 products per call, costs more than the multiplies saved: one 14x14 image); F(2,3)
- * for smaller outputs (F(4,3)'s tile rows, padded to 4 tiles of 4, waste most of a 7x7 output)
- * up to 64 channels and filters; im2col for the rest (few channels, where the transforms cost
- * more than the multiplies they save, and large layers on small outputs).
+ * The rule, from timings of the paths on 1 and 2 threads (docs/fast-backend.md, "Winograd"):
+ *
+ * - im2col below 8 channels or filters (the transforms cost more than the multiplies they save),
+ *   below 784 output positions N*OH*OW in the batch (one 14x14 image: the per-call filter
+ *   transform, F*C small f64 products, costs more than it saves), and above 256 x 256 channels
+ *   and filters;
+ * - F(4,3) on outputs of at least 8x8 up to 128 x 128 channels and filters (beyond, its
+ *   transformed filters, 36*F*C floats, leave the cache for every block of tiles);
+ * - F(2,3) on larger layers (up to 256 x 256) and on outputs under 8x8 (F(4,3)'s tile rows,
+ *   padded to groups of four 4-wide tiles, would compute 16x16 for 7x7) up to 64 x 64.
  */
 function measuredRule(g: Conv2dGeometry): Conv2dPath {
-  if (g.C < 8 || g.F < 8 || g.N * g.OH * g.OW < 784) return 'im2col';
-  if (g.OH >= 8 && g.OW >= 8) return 'winograd4';
-  if (g.C <= 64 && g.F <= 64) return 'winograd2';
+  const pairs = g.C * g.F;
+  if (g.C < 8 || g.F < 8 || g.N * g.OH * g.OW < 784 || pairs > 256 * 256) return 'im2col';
+  const large = g.OH >= 8 && g.OW >= 8;
+  if (large && pairs <= 128 * 128) return 'winograd4';
+  if (large || pairs <= 64 * 64) return 'winograd2';
   return 'im2col';
 }
 
@@ -79,13 +84,14 @@ export function conv2dPath(g: Conv2dGeometry): Conv2dPath {
 }
 
 /**
- * The weight gradient's path: the forward's where that is F(4,3), im2col otherwise (its F(2,3)
- * was measured slower than im2col, so it runs only when forced).
+ * The weight gradient's path: the forward's, except F(2,3) up to 128 x 128 channels and filters,
+ * which was measured no faster than im2col there (it wins on the larger layers).
  */
 export function conv2dWeightGradientPath(g: Conv2dGeometry): Conv2dPath {
   if (!winogradApplies(g)) return 'im2col';
   if (forced !== null) return forced;
-  return measuredRule(g) === 'winograd4' ? 'winograd4' : 'im2col';
+  const path = measuredRule(g);
+  return path === 'winograd2' && g.C * g.F <= 128 * 128 ? 'im2col' : path;
 }
 
 /** Winograd's tile size m for a path. */

@@ -43,6 +43,9 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd4');
     assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd2');
     assert.equal(conv2dPath(geometry(128, 128, 7)), 'im2col');
+    assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd4');
+    assert.equal(conv2dPath(geometry(256, 256, 14)), 'winograd2');
+    assert.equal(conv2dPath(geometry(512, 512, 14)), 'im2col');
     assert.equal(conv2dPath(geometry(4, 64, 28)), 'im2col');
     // One 14x14 image (seed-net inference on batch 1): too little work for the filter transform.
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 1)), 'im2col');
@@ -50,9 +53,10 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 1 }, 1)), 'winograd4');
   });
 
-  it('the weight gradient takes F(4,3) where the forward does, im2col instead of F(2,3)', () => {
+  it("the weight gradient takes the forward's path, but im2col for F(2,3) on small layers", () => {
     assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4');
     assert.equal(conv2dWeightGradientPath(geometry(32, 32, 7)), 'im2col');
+    assert.equal(conv2dWeightGradientPath(geometry(256, 256, 14)), 'winograd2');
     assert.equal(conv2dWeightGradientPath(geometry(1, 32, 28)), 'im2col');
     withConv2dPath('winograd2', () =>
       assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd2'),
