@@ -30,13 +30,11 @@ function winograd(
   m.run('winogradForward', [geometry, tile, y, x, u, b, scratch, stride]);
 }
 
-/** Tiles of one chunk of the Winograd weight gradient: its V and dM stay a few MB. */
-const WEIGHT_GRADIENT_CHUNK_TILES = 256;
-
 /**
- * dw = the weight gradient by Winograd: per chunk of whole images, the tiles' transforms and one
- * GEMM per position added into dU; then the filter transform. The chunks depend on the geometry
- * only, so the sums run in the same order on any thread count.
+ * dw = the weight gradient by Winograd: per chunk of about 256 tiles (whole tile rows of the
+ * batch), the tiles' transforms and one GEMM per position added into dU; then the filter
+ * transform. The chunks depend on the geometry only, so the sums run in the same order on any
+ * thread count.
  */
 function winogradWeightGradient(
   m: Marshal,
@@ -44,27 +42,21 @@ function winogradWeightGradient(
   dw: number,
   dy: number,
   x: number,
+  geometry: number,
   g: Conv2dGeometry,
 ): void {
-  const tilesPerImage = Math.ceil(g.OH / tile) * Math.ceil(Math.ceil(g.OW / tile) / 4) * 4;
-  const images = Math.max(
-    1,
-    Math.min(g.N, Math.floor(WEIGHT_GRADIENT_CHUNK_TILES / tilesPerImage)),
-  );
-  const chunk = m.int32(recordValues(CONV2D_RECORD, { ...g, N: images }));
   const [v, dm, du] = [0, 1, 2].map((which) =>
-    m.block(m.call('winogradGradBytes', chunk, tile, which)),
+    m.block(m.call('winogradGradBytes', geometry, tile, which)),
   );
-  const [scratch, stride] = m.scratch(m.call('winogradGradScratchBytes', chunk, tile));
-  for (let n0 = 0; n0 < g.N; n0 += images) {
-    const n = Math.min(images, g.N - n0);
-    const geometry = n === images ? chunk : m.int32(recordValues(CONV2D_RECORD, { ...g, N: n }));
-    const xn = x + n0 * g.C * g.H * g.W * 4;
-    const dyn = dy + n0 * g.F * g.OH * g.OW * 4;
-    m.run('winogradGradTransforms', [geometry, tile, v, dm, xn, dyn, scratch, stride]);
-    m.run('winogradGradGemm', [geometry, tile, n0 > 0 ? 1 : 0, du, dm, v]);
+  const [scratch, stride] = m.scratch(m.call('winogradGradScratchBytes', geometry, tile));
+  const tileRows = g.N * Math.ceil(g.OH / tile);
+  const chunk = m.call('winogradGradChunkRows', geometry, tile);
+  for (let u0 = 0; u0 < tileRows; u0 += chunk) {
+    const rows = Math.min(chunk, tileRows - u0);
+    m.run('winogradGradTransforms', [geometry, tile, u0, rows, v, dm, x, dy, scratch, stride]);
+    m.run('winogradGradGemm', [geometry, tile, rows, u0 > 0 ? 1 : 0, du, dm, v]);
   }
-  m.run('winogradGradFilters', [chunk, tile, dw, du, scratch, stride]);
+  m.run('winogradGradFilters', [geometry, tile, dw, du, scratch, stride]);
 }
 
 /** The input gradient as a convolution, dy:(N,F,OH,OW) -> dx:(N,C,H,W); null if padding > 2. */
@@ -112,7 +104,7 @@ export const conv2d = hostKernels({
     }
     const dwPath = dw === null ? 'im2col' : conv2dWeightGradientPath(g);
     if (dwPath !== 'im2col') {
-      winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), g);
+      winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry, g);
     } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
       m.run('conv2dBackwardWeight', [geometry, m.output(dw), pdy, m.input(x), scratch, stride]);

@@ -36,7 +36,12 @@ const grid: [string, Shape, number, number][] = [
   ['padding 2', [2, 4, 9, 7], 5, 2],
   ['padding 3 (input gradient by im2col)', [2, 3, 5, 6], 4, 3],
   ['N = 1, 17 filters, tile rows split across threads', [1, 6, 19, 10], 17, 1],
-  ['28x28, 8 -> 12 channels, N = 5 (weight gradient in chunks of images)', [5, 8, 28, 28], 12, 1],
+  [
+    '28x28, 8 -> 12 channels, N = 5 (weight gradient in chunks of tile rows)',
+    [5, 8, 28, 28],
+    12,
+    1,
+  ],
   ['1x1 output', [2, 3, 3, 3], 2, 0],
   ['40 channels, 7x7, several tile rows a block', [2, 40, 7, 7], 9, 1],
 ];

@@ -12,9 +12,9 @@
  *   3. winogradGradFilters     dw[f,c] = G^T dU[f,c] G in f64, threads sharing the filters
  *
  * Tiles past the output's edges have dy = 0, so they add nothing. dw is overwritten. The host
- * runs passes 1 and 2 on chunks of whole images (the geometry's N is the chunk's, x and dy point
- * at its first image), pass 2 adding into dU after the first, so that V and dM stay a few MB
- * whatever the batch: the chunks depend on the geometry only, so the sums' order does too.
+ * runs passes 1 and 2 on chunks of about 256 tiles (whole tile rows of the batch), pass 2 adding
+ * into dU after the first, so that V and dM stay in cache whatever the batch and image size: the
+ * chunks depend on the geometry only, so the sums' order does too.
  */
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
@@ -27,6 +27,8 @@ import { inputTransform2, inputTransform4 } from './lib/winograd-transforms';
 
 /** Tiles summed per GEMM call: the packed panels of a chunk stay in L1 and L2. */
 const KC: i32 = 256;
+/** Tiles per chunk of passes 1 and 2: their V and dM, 36 x (C + F) floats a tile, stay in cache. */
+const CHUNK_TILES: i32 = 256;
 
 @inline
 function roundUp(v: i32, k: i32): i32 {
@@ -38,17 +40,19 @@ function tilesWide(g: ConvGeometry, m: i32): i32 {
   return roundUp((g.OW + m - 1) / m, 4);
 }
 
-@inline
-function tileCount(g: ConvGeometry, m: i32): i32 {
-  return g.N * ((g.OH + m - 1) / m) * tilesWide(g, m);
+/** Tile rows per chunk: about CHUNK_TILES tiles, at least one row; the geometry's only. */
+export function winogradGradChunkRows(geometry: usize, m: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  return max(1, min(g.N * ((g.OH + m - 1) / m), CHUNK_TILES / tilesWide(g, m)));
 }
 
-/** Bytes of V, of dM and of dU (shared blocks), by `which` = 0, 1, 2. */
+/** Bytes of one chunk's V, of its dM and of dU (shared blocks), by `which` = 0, 1, 2. */
 export function winogradGradBytes(geometry: usize, m: i32, which: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const a2 = (m + 2) * (m + 2);
-  if (which == 0) return a2 * roundUp(g.C, NR) * tileCount(g, m) * 4;
-  if (which == 1) return a2 * roundUp(g.F, MR) * tileCount(g, m) * 4;
+  const tiles = winogradGradChunkRows(geometry, m) * tilesWide(g, m);
+  if (which == 0) return a2 * roundUp(g.C, NR) * tiles * 4;
+  if (which == 1) return a2 * roundUp(g.F, MR) * tiles * 4;
   return a2 * roundUp(g.F, MR) * roundUp(g.C, NR) * 4;
 }
 
@@ -112,12 +116,17 @@ function copyRows(
   }
 }
 
-/** Pass 1: V and dM of every tile; threads share the tile rows of the batch. */
+/**
+ * Pass 1: V and dM of the chunk's tiles, tile rows u0 .. u0 + rows of the batch (row u is tile
+ * row u % tilesH of image u / tilesH); threads share the rows.
+ */
 export function winogradGradTransforms(
   tid: i32,
   threads: i32,
   geometry: usize,
   m: i32,
+  u0: i32,
+  rows: i32,
   v: usize,
   dm: usize,
   x: usize,
@@ -132,9 +141,9 @@ export function winogradGradTransforms(
   const F = g.F;
   const Cp = roundUp(C, NR);
   const Fp = roundUp(F, MR);
-  const T = tileCount(g, m);
   const tilesH = (g.OH + m - 1) / m;
   const tilesW = tilesWide(g, m);
+  const T = rows * tilesW;
   const width = m * tilesW + 4;
   const dyWidth = m * tilesW;
   const strip = scratch + <usize>(tid * scratchStride);
@@ -142,8 +151,8 @@ export function winogradGradTransforms(
   const items = dyStrip + <usize>(F * m * dyWidth) * 4; // a*a positions x 4 items, lanes tiles
   const tmp = items + <usize>(a2 * 4 * 4) * 4;
   const itemStride: usize = 64; // from ξ to ξ + 1 in `items`
-  const u1 = shareStart(g.N * tilesH, tid + 1, threads);
-  for (let u = shareStart(g.N * tilesH, tid, threads); u < u1; u++) {
+  const u1 = u0 + shareStart(rows, tid + 1, threads);
+  for (let u = u0 + shareStart(rows, tid, threads); u < u1; u++) {
     const n = u / tilesH;
     const th = u % tilesH;
     copyRows(
@@ -159,7 +168,7 @@ export function winogradGradTransforms(
     );
     copyRows(dyStrip, dy + <usize>(n * F * g.OH * g.OW) * 4, F, g.OH, g.OW, th * m, m, 0, dyWidth);
     for (let tw = 0; tw < tilesW; tw += 4) {
-      const t = u * tilesW + tw;
+      const t = (u - u0) * tilesW + tw;
       // V, 4 channels at a time: panel c/NR, tile t, lane c % NR.
       for (let c0 = 0; c0 < Cp; c0 += 4) {
         for (let k = 0; k < 4; k++) {
@@ -208,6 +217,7 @@ export function winogradGradGemm(
   threads: i32,
   geometry: usize,
   m: i32,
+  rows: i32,
   accumulate: i32,
   du: usize,
   dm: usize,
@@ -217,7 +227,7 @@ export function winogradGradGemm(
   const a2 = (m + 2) * (m + 2);
   const Cp = roundUp(g.C, NR);
   const Fp = roundUp(g.F, MR);
-  const T = tileCount(g, m);
+  const T = rows * tilesWide(g, m);
   const x1 = shareStart(a2, tid + 1, threads);
   for (let xi = shareStart(a2, tid, threads); xi < x1; xi++) {
     for (let k0 = 0; k0 < T; k0 += KC) {
