@@ -1,12 +1,87 @@
 /**
- * conv2d on the WebAssembly kernels (assembly/conv2d.ts: im2col + SIMD GEMM, threaded over
- * filters or images). The geometry goes in as a record; GEMM packing scratch is per thread.
+ * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution) or
+ * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1), as conv2d-path.ts chooses, threaded.
+ * The input gradient of a 3x3 stride-1 convolution with padding <= 2 is itself one (dy with the
+ * filters flipped and transposed, padding 2 - pad), so it takes the same choice. The weight
+ * gradient (assembly/winograd-weight-grad.ts) has its own choice (conv2dWeightGradientPath). The geometry
+ * goes in as a record; scratch is per thread.
  */
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
+import { conv2dPath, conv2dWeightGradientPath, winogradTile } from './conv2d-path.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
-import { hostKernels } from './marshal.js';
+import { hostKernels, type Marshal } from './marshal.js';
+
+/** y = conv(x, w) + b by Winograd; with `transposed`, w is read as (C, F, 3, 3) and flipped. */
+function winograd(
+  m: Marshal,
+  tile: 2 | 4,
+  y: number,
+  x: number,
+  w: number,
+  b: number,
+  g: Conv2dGeometry,
+  transposed: boolean,
+): void {
+  const geometry = m.int32(recordValues(CONV2D_RECORD, g));
+  const u = m.block(m.call('winogradFilterBytes', geometry, tile));
+  const [filterScratch, filterStride] = m.scratch(256);
+  m.run('winogradFilters', [geometry, tile, transposed ? 1 : 0, u, w, filterScratch, filterStride]);
+  const [scratch, stride] = m.scratch(m.call('winogradScratchBytes', geometry, tile, m.threads));
+  m.run('winogradForward', [geometry, tile, y, x, u, b, scratch, stride]);
+}
+
+/**
+ * dw = the weight gradient by Winograd: per chunk of about 256 tiles (whole tile rows of the
+ * batch), the tiles' transforms and one GEMM per position added into dU; then the filter
+ * transform. The chunks depend on the geometry only, so the sums run in the same order on any
+ * thread count.
+ */
+function winogradWeightGradient(
+  m: Marshal,
+  tile: 2 | 4,
+  dw: number,
+  dy: number,
+  x: number,
+  geometry: number,
+  g: Conv2dGeometry,
+): void {
+  const [v, dm, du] = [0, 1, 2].map((which) =>
+    m.block(m.call('winogradGradBytes', geometry, tile, which)),
+  );
+  const [scratch, stride] = m.scratch(m.call('winogradGradScratchBytes', geometry, tile));
+  const tileRows = g.N * Math.ceil(g.OH / tile);
+  const chunk = m.call('winogradGradChunkRows', geometry, tile);
+  for (let u0 = 0; u0 < tileRows; u0 += chunk) {
+    const rows = Math.min(chunk, tileRows - u0);
+    m.run('winogradGradTransforms', [geometry, tile, u0, rows, v, dm, x, dy, scratch, stride]);
+    m.run('winogradGradGemm', [geometry, tile, rows, u0 > 0 ? 1 : 0, du, dm, v]);
+  }
+  m.run('winogradGradFilters', [geometry, tile, dw, du, scratch, stride]);
+}
+
+/** The input gradient as a convolution, dy:(N,F,OH,OW) -> dx:(N,C,H,W); null if padding > 2. */
+function inputGradientGeometry(g: Conv2dGeometry): Conv2dGeometry | null {
+  if (g.padH > 2 || g.padW > 2) return null;
+  return {
+    ...g,
+    C: g.F,
+    H: g.OH,
+    W: g.OW,
+    F: g.C,
+    padH: 2 - g.padH,
+    padW: 2 - g.padW,
+    OH: g.H,
+    OW: g.W,
+  };
+}
 
 export const conv2d = hostKernels({
   conv2dForward(m, y, x, w, b, g) {
+    const path = conv2dPath(g);
+    if (path !== 'im2col') {
+      winograd(m, winogradTile(path), m.output(y), m.input(x), m.input(w), m.input(b), g, false);
+      return;
+    }
     const geometry = m.int32(recordValues(CONV2D_RECORD, g));
     const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
     const args = [geometry, m.output(y), m.input(x), m.input(w), m.input(b), scratch, stride];
@@ -18,10 +93,19 @@ export const conv2d = hostKernels({
     const pdy = m.input(dy);
     if (db !== null) m.run('conv2dBackwardBias', [geometry, m.output(db), pdy]);
     if (dx !== null) {
-      const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
-      m.run('conv2dBackwardInput', [geometry, m.output(dx), pdy, m.input(w), scratch, stride]);
+      const gt = inputGradientGeometry(g);
+      const dxPath = gt === null ? 'im2col' : conv2dPath(gt);
+      if (gt !== null && dxPath !== 'im2col') {
+        winograd(m, winogradTile(dxPath), m.output(dx), pdy, m.input(w), 0, gt, true);
+      } else {
+        const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
+        m.run('conv2dBackwardInput', [geometry, m.output(dx), pdy, m.input(w), scratch, stride]);
+      }
     }
-    if (dw !== null) {
+    const dwPath = dw === null ? 'im2col' : conv2dWeightGradientPath(g);
+    if (dwPath !== 'im2col') {
+      winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry, g);
+    } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
       m.run('conv2dBackwardWeight', [geometry, m.output(dw), pdy, m.input(x), scratch, stride]);
     }

@@ -28,13 +28,20 @@ export interface KernelCase<K extends KernelName = KernelName> {
    * run on the same float32 arrays instead of within tolerance of the float64 one.
    */
   exact?: boolean;
+  /**
+   * Tolerance relative to the reference's scale, where a kernel's algorithm rounds more than a
+   * plain sum does (default: the runner's 1e-4); the case says why.
+   */
+  tolerance?: number;
+  /** Wraps each run of the fast kernel, e.g. to force one of its paths (Winograd conv2d). */
+  around?: <T>(run: () => T) => T;
 }
 
 export function kernelCase<K extends KernelName>(
   kernel: K,
   label: string,
   args: () => Parameters<KernelTable[K]>,
-  options: { exact?: boolean } = {},
+  options: Pick<KernelCase, 'exact' | 'tolerance' | 'around'> = {},
 ): KernelCase<K> {
   return { kernel, label, args, ...options };
 }

@@ -4,12 +4,14 @@ import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { kernelCase, output, pair, seeded, values, type KernelCase } from './case.js';
 
-function convCases(
+/** Forward (with and without bias) and backward (all gradients, dw alone) cases of one problem. */
+export function convCases(
   label: string,
   xShape: Shape,
   wShape: Shape,
   options: Conv2dOptions,
   seed: number,
+  caseOptions: Pick<KernelCase, 'tolerance' | 'around'> = {},
 ): KernelCase[] {
   const g = conv2dGeometry(xShape, wShape, options, wShape[0]);
   const ySize = g.N * g.F * g.OH * g.OW;
@@ -23,22 +25,42 @@ function convCases(
     };
   };
   return [
-    kernelCase('conv2dForward', label, () => {
-      const { x, w, b } = operands();
-      return [output(ySize), x, w, b, g];
-    }),
-    kernelCase('conv2dForward', `${label}, no bias`, () => {
-      const { x, w } = operands();
-      return [output(ySize), x, w, null, g];
-    }),
-    kernelCase('conv2dBackward', label, () => {
-      const { x, w, b, dy } = operands();
-      return [output(x.length), output(w.length), output(b.length), dy, x, w, g];
-    }),
-    kernelCase('conv2dBackward', `${label}, dw only`, () => {
-      const { x, w, dy } = operands();
-      return [null, output(w.length), null, dy, x, w, g];
-    }),
+    kernelCase(
+      'conv2dForward',
+      label,
+      () => {
+        const { x, w, b } = operands();
+        return [output(ySize), x, w, b, g];
+      },
+      caseOptions,
+    ),
+    kernelCase(
+      'conv2dForward',
+      `${label}, no bias`,
+      () => {
+        const { x, w } = operands();
+        return [output(ySize), x, w, null, g];
+      },
+      caseOptions,
+    ),
+    kernelCase(
+      'conv2dBackward',
+      label,
+      () => {
+        const { x, w, b, dy } = operands();
+        return [output(x.length), output(w.length), output(b.length), dy, x, w, g];
+      },
+      caseOptions,
+    ),
+    kernelCase(
+      'conv2dBackward',
+      `${label}, dw only`,
+      () => {
+        const { x, w, dy } = operands();
+        return [null, output(w.length), null, dy, x, w, g];
+      },
+      caseOptions,
+    ),
   ];
 }
 
@@ -66,6 +88,12 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
   ['kernel as large as the input', [2, 3, 5, 5], [4, 3, 5, 5], {}],
   ['K larger than one cache block (C*KH*KW = 300)', [2, 12, 8, 8], [17, 12, 5, 5], { padding: 2 }],
   ['N not divisible by the thread count', [7, 2, 6, 6], [3, 2, 3, 3], {}],
+  [
+    '3x3, 24 -> 20 channels (the rule picks Winograd)',
+    [3, 24, 10, 9],
+    [20, 24, 3, 3],
+    { padding: 1 },
+  ],
   [
     'groups 2, stride (2,1): threads split unevenly',
     [5, 6, 13, 11],

@@ -1,0 +1,66 @@
+/**
+ * The GEMM micro-kernel shared by sgemm (sgemm.ts) and the Winograd convolution (winograd.ts):
+ * an MR x NR tile of C from an MR-row panel of A and an NR-column panel of B, both packed k-major,
+ * held in 8 SIMD registers. With relaxed SIMD enabled at compile time the multiply-add is fused.
+ */
+import { madd } from './simd';
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+
+/** The MR x NR tile: c[r*ldc + j] (+)= sum_k pa[k*MR + r] * pb[k*NR + j]. */
+@inline
+export function microKernel(
+  kc: i32,
+  pa: usize,
+  pb: usize,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(c00, a, b0);
+    c01 = madd(c01, a, b1);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(c10, a, b0);
+    c11 = madd(c11, a, b1);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(c20, a, b0);
+    c21 = madd(c21, a, b1);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(c30, a, b0);
+    c31 = madd(c31, a, b1);
+    pa += 16;
+    pb += 32;
+  }
+  const row = <usize>ldc * 4;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + row));
+    c11 = f32x4.add(c11, v128.load(c + row, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * row));
+    c21 = f32x4.add(c21, v128.load(c + 2 * row, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * row));
+    c31 = f32x4.add(c31, v128.load(c + 3 * row, 16));
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + row, c10);
+  v128.store(c + row, c11, 16);
+  v128.store(c + 2 * row, c20);
+  v128.store(c + 2 * row, c21, 16);
+  v128.store(c + 3 * row, c30);
+  v128.store(c + 3 * row, c31, 16);
+}

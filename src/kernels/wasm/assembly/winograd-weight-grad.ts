@@ -1,0 +1,270 @@
+/**
+ * The weight gradient of a 3x3 stride-1 convolution by Winograd's F(m x m, 3 x 3) (transforms:
+ * lib/winograd-grad-transforms.ts), in three threaded passes:
+ *
+ *   x:(N,C,H,W) dy:(N,F,OH,OW) -> dw:(F,C,3,3), a = m + 2, T tiles over the whole batch
+ *
+ *   1. winogradGradTransforms  V[ξ] = (B^T d B)[ξ]:(T,C) and dM[ξ] = (A dY A^T)[ξ]:(F,T), threads
+ *                              sharing the tile rows; stored as the GEMM's packed panels
+ *                              (dM as MR-row panels of filters, V as NR-column panels of channels)
+ *   2. winogradGradGemm        dU[ξ] = dM[ξ] * V[ξ]:(F,C), threads sharing the positions ξ; the
+ *                              tiles are summed in chunks of KC, in the same order on any threads
+ *   3. winogradGradFilters     dw[f,c] = G^T dU[f,c] G in f64, threads sharing the filters
+ *
+ * Tiles past the output's edges have dy = 0, so they add nothing. dw is overwritten. The host
+ * runs passes 1 and 2 on chunks of about 256 tiles (whole tile rows of the batch), pass 2 adding
+ * into dU after the first, so that V and dM stay in cache whatever the batch and image size: the
+ * chunks depend on the geometry only, so the sums' order does too.
+ */
+import { ConvGeometry, shareStart } from './lib/geometry';
+import { microKernel, MR, NR } from './lib/micro-kernel';
+import {
+  filterGradTransform,
+  gradOutputTransform2,
+  gradOutputTransform4,
+} from './lib/winograd-grad-transforms';
+import { inputTransform2, inputTransform4 } from './lib/winograd-transforms';
+
+/** Tiles summed per GEMM call: the packed panels of a chunk stay in L1 and L2. */
+const KC: i32 = 256;
+/** Tiles per chunk of passes 1 and 2: their V and dM, 36 x (C + F) floats a tile, stay in cache. */
+const CHUNK_TILES: i32 = 256;
+
+@inline
+function roundUp(v: i32, k: i32): i32 {
+  return ((v + k - 1) / k) * k;
+}
+
+@inline
+function tilesWide(g: ConvGeometry, m: i32): i32 {
+  return roundUp((g.OW + m - 1) / m, 4);
+}
+
+/** Tile rows per chunk: about CHUNK_TILES tiles, at least one row; the geometry's only. */
+export function winogradGradChunkRows(geometry: usize, m: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  return max(1, min(g.N * ((g.OH + m - 1) / m), CHUNK_TILES / tilesWide(g, m)));
+}
+
+/** Bytes of one chunk's V, of its dM and of dU (shared blocks), by `which` = 0, 1, 2. */
+export function winogradGradBytes(geometry: usize, m: i32, which: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const a2 = (m + 2) * (m + 2);
+  const tiles = winogradGradChunkRows(geometry, m) * tilesWide(g, m);
+  if (which == 0) return a2 * roundUp(g.C, NR) * tiles * 4;
+  if (which == 1) return a2 * roundUp(g.F, MR) * tiles * 4;
+  return a2 * roundUp(g.F, MR) * roundUp(g.C, NR) * 4;
+}
+
+/** Bytes of scratch one thread of pass 1 needs: an input strip, a dy strip, temporaries. */
+export function winogradGradScratchBytes(geometry: usize, m: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const tilesW = tilesWide(g, m);
+  return (g.C * (m + 2) * (m * tilesW + 4) + g.F * m * m * tilesW + 1024) * 4;
+}
+
+/**
+ * 4 vectors at src + k*16 (lane l: tile l of item k), transposed to tile-major: tile l's 4 items
+ * at dst + l*tileStep.
+ */
+@inline
+function storeByTile(dst: usize, tileStep: usize, src: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src, 16);
+  const r2 = v128.load(src, 32);
+  const r3 = v128.load(src, 48);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + tileStep, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * tileStep, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * tileStep, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/** Strip rows of `rows` input rows from h0 (zero outside the image), as the forward's strip. */
+function copyRows(
+  strip: usize,
+  plane0: usize,
+  planes: i32,
+  H: i32,
+  W: i32,
+  h0: i32,
+  rows: i32,
+  w0: i32,
+  width: i32,
+): void {
+  const j0 = min(width, max(0, -w0));
+  const j1 = max(j0, min(width, W - w0));
+  for (let c = 0; c < planes; c++) {
+    for (let r = 0; r < rows; r++) {
+      const dst = strip + <usize>((c * rows + r) * width) * 4;
+      const h = h0 + r;
+      if (h < 0 || h >= H) {
+        memory.fill(dst, 0, <usize>width * 4);
+        continue;
+      }
+      memory.fill(dst, 0, <usize>j0 * 4);
+      memory.copy(
+        dst + <usize>j0 * 4,
+        plane0 + <usize>((c * H + h) * W + j0 + w0) * 4,
+        <usize>(j1 - j0) * 4,
+      );
+      memory.fill(dst + <usize>j1 * 4, 0, <usize>(width - j1) * 4);
+    }
+  }
+}
+
+/**
+ * Pass 1: V and dM of the chunk's tiles, tile rows u0 .. u0 + rows of the batch (row u is tile
+ * row u % tilesH of image u / tilesH); threads share the rows.
+ */
+export function winogradGradTransforms(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  m: i32,
+  u0: i32,
+  rows: i32,
+  v: usize,
+  dm: usize,
+  x: usize,
+  dy: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const a = m + 2;
+  const a2 = a * a;
+  const C = g.C;
+  const F = g.F;
+  const Cp = roundUp(C, NR);
+  const Fp = roundUp(F, MR);
+  const tilesH = (g.OH + m - 1) / m;
+  const tilesW = tilesWide(g, m);
+  const T = rows * tilesW;
+  const width = m * tilesW + 4;
+  const dyWidth = m * tilesW;
+  const strip = scratch + <usize>(tid * scratchStride);
+  const dyStrip = strip + <usize>(C * a * width) * 4;
+  const items = dyStrip + <usize>(F * m * dyWidth) * 4; // a*a positions x 4 items, lanes tiles
+  const tmp = items + <usize>(a2 * 4 * 4) * 4;
+  const itemStride: usize = 64; // from ξ to ξ + 1 in `items`
+  const u1 = u0 + shareStart(rows, tid + 1, threads);
+  for (let u = u0 + shareStart(rows, tid, threads); u < u1; u++) {
+    const n = u / tilesH;
+    const th = u % tilesH;
+    copyRows(
+      strip,
+      x + <usize>(n * C * g.H * g.W) * 4,
+      C,
+      g.H,
+      g.W,
+      th * m - g.padH,
+      a,
+      -g.padW,
+      width,
+    );
+    copyRows(dyStrip, dy + <usize>(n * F * g.OH * g.OW) * 4, F, g.OH, g.OW, th * m, m, 0, dyWidth);
+    for (let tw = 0; tw < tilesW; tw += 4) {
+      const t = (u - u0) * tilesW + tw;
+      // V, 4 channels at a time: panel c/NR, tile t, lane c % NR.
+      for (let c0 = 0; c0 < Cp; c0 += 4) {
+        for (let k = 0; k < 4; k++) {
+          const c = c0 + k;
+          const into = items + <usize>k * 16;
+          if (c >= C) {
+            for (let xi = 0; xi < a2; xi++)
+              v128.store(into + <usize>xi * itemStride, f32x4.splat(0));
+            continue;
+          }
+          const src = strip + <usize>(c * a * width + tw * m) * 4;
+          if (m == 4) inputTransform4(into, itemStride, src, <usize>width * 4, tmp);
+          else inputTransform2(into, itemStride, src, <usize>width * 4, tmp);
+        }
+        for (let xi = 0; xi < a2; xi++) {
+          const at = v + <usize>((((xi * Cp) / NR + c0 / NR) * T + t) * NR + (c0 % NR)) * 4;
+          storeByTile(at, <usize>NR * 4, items + <usize>xi * itemStride);
+        }
+      }
+      // dM, 4 filters at a time: panel f/MR, tile t, lane f % MR.
+      for (let f0 = 0; f0 < Fp; f0 += 4) {
+        for (let k = 0; k < 4; k++) {
+          const f = f0 + k;
+          const into = items + <usize>k * 16;
+          if (f >= F) {
+            for (let xi = 0; xi < a2; xi++)
+              v128.store(into + <usize>xi * itemStride, f32x4.splat(0));
+            continue;
+          }
+          const src = dyStrip + <usize>(f * m * dyWidth + tw * m) * 4;
+          if (m == 4) gradOutputTransform4(into, itemStride, src, <usize>dyWidth * 4, tmp);
+          else gradOutputTransform2(into, itemStride, src, <usize>dyWidth * 4, tmp);
+        }
+        for (let xi = 0; xi < a2; xi++) {
+          const at = dm + <usize>((((xi * Fp) / MR + f0 / MR) * T + t) * MR) * 4;
+          storeByTile(at, <usize>MR * 4, items + <usize>xi * itemStride);
+        }
+      }
+    }
+  }
+}
+
+/** Pass 2: dU[ξ] (+)= dM[ξ] V[ξ], rows Fp, ld Cp; threads share the positions ξ. */
+export function winogradGradGemm(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  m: i32,
+  rows: i32,
+  accumulate: i32,
+  du: usize,
+  dm: usize,
+  v: usize,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const a2 = (m + 2) * (m + 2);
+  const Cp = roundUp(g.C, NR);
+  const Fp = roundUp(g.F, MR);
+  const T = rows * tilesWide(g, m);
+  const x1 = shareStart(a2, tid + 1, threads);
+  for (let xi = shareStart(a2, tid, threads); xi < x1; xi++) {
+    for (let k0 = 0; k0 < T; k0 += KC) {
+      const kc = min(KC, T - k0);
+      for (let p = 0; p < Fp; p += MR) {
+        const pa = dm + <usize>((((xi * Fp + p) / MR) * T + k0) * MR) * 4;
+        for (let q = 0; q < Cp; q += NR) {
+          const pb = v + <usize>((((xi * Cp + q) / NR) * T + k0) * NR) * 4;
+          const acc = k0 > 0 || accumulate != 0;
+          microKernel(kc, pa, pb, du + <usize>((xi * Fp + p) * Cp + q) * 4, Cp, acc);
+        }
+      }
+    }
+  }
+}
+
+/** Pass 3: dw[f,c] = G^T dU[f,c] G; threads share the filters. */
+export function winogradGradFilters(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  m: i32,
+  dw: usize,
+  du: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const Cp = roundUp(g.C, NR);
+  const Fp = roundUp(g.F, MR);
+  const tmp = scratch + <usize>(tid * scratchStride);
+  const stride = <usize>(Fp * Cp) * 4; // from ξ to ξ + 1
+  const f1 = shareStart(g.F, tid + 1, threads);
+  for (let f = shareStart(g.F, tid, threads); f < f1; f++) {
+    for (let c = 0; c < g.C; c++) {
+      const dst = dw + <usize>((f * g.C + c) * 9) * 4;
+      filterGradTransform(m, dst, du + <usize>(f * Cp + c) * 4, stride, tmp);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * 3x3, stride-1, dilation-1, one-group convolution by Winograd's F(m x m, 3 x 3), m = 2 or 4
+ * (transforms: lib/winograd-transforms.ts), threaded:
+ *
+ *   x:(N,C,H,W) w:(F,C,3,3) b:(F) -> y:(N,F,OH,OW), output cut into m x m tiles, a = m + 2
+ *
+ *   U[ξ] = (G g G^T)[ξ]:(F,C)                   once per call (winogradFilters)
+ *   V[ξ] = (B^T d B)[ξ]:(C,T)                    for a block of T tiles
+ *   M[ξ] = U[ξ] * V[ξ]:(F,T)                     a*a GEMMs over channels (the SGEMM micro-kernel)
+ *   y tile = A^T M A + b
+ *
+ * Its input gradient is the same convolution of dy with w flipped and transposed (filter c,
+ * channel f: w[f,c,2-kh,2-kw]) and padding 2 - pad, so winogradFilters can transform w that way.
+ *
+ * Tiles are taken in tile rows padded to a multiple of 4 tiles (the transforms take 4 adjacent
+ * tiles, one per SIMD lane); a block is some tile rows of one image, its input rows first copied
+ * with their padding into a zeroed strip. U is packed as the GEMM's MR-row panels, V is written
+ * straight into NR-column panels. Every output value is computed by one thread, from the same
+ * operations whatever the blocks or the thread count: results are bitwise reproducible.
+ */
+import { ConvGeometry, shareStart } from './lib/geometry';
+import { microKernel, MR, NR } from './lib/micro-kernel';
+import {
+  filterTransform,
+  inputTransform2,
+  inputTransform4,
+  outputTransform2,
+  outputTransform4,
+} from './lib/winograd-transforms';
+
+/** Bytes of V plus M per block that blocks are sized to (they stay in L2). */
+const BLOCK_BYTES: i32 = 384 * 1024;
+/** Floats of per-thread room for the transforms' temporaries. */
+const TMP_FLOATS: i32 = 512;
+
+@inline
+function roundUp(v: i32, k: i32): i32 {
+  return ((v + k - 1) / k) * k;
+}
+
+@inline
+function tilesWide(g: ConvGeometry, m: i32): i32 {
+  return roundUp((g.OW + m - 1) / m, 4);
+}
+
+/** Tile rows per block: V and M within BLOCK_BYTES, and at least one block per thread. */
+function blockRows(g: ConvGeometry, m: i32, threads: i32): i32 {
+  const a = m + 2;
+  const tilesH = (g.OH + m - 1) / m;
+  const perTile = a * a * (g.C + roundUp(g.F, MR)) * 4;
+  let rows = max(1, BLOCK_BYTES / perTile / tilesWide(g, m));
+  rows = min(rows, tilesH);
+  while (rows > 1 && g.N * ((tilesH + rows - 1) / rows) < threads) rows--;
+  return rows;
+}
+
+/** Bytes of the transformed filters U, shared by every thread. */
+export function winogradFilterBytes(geometry: usize, m: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  return (m + 2) * (m + 2) * roundUp(g.F, MR) * g.C * 4;
+}
+
+/** Bytes of scratch one thread needs: the input strip, V, M and temporaries. */
+export function winogradScratchBytes(geometry: usize, m: i32, threads: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const a = m + 2;
+  const rows = blockRows(g, m, threads);
+  const tiles = roundUp(rows * tilesWide(g, m), NR);
+  const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
+  return (strip + a * a * (g.C + roundUp(g.F, MR)) * tiles + TMP_FLOATS) * 4;
+}
+
+/**
+ * u = the transformed filters, u[ξ][p][c][r] = U[ξ][p*MR + r, c] (zero for padded filters).
+ * With `transposed`, filter f and channel c of this geometry are channel f and filter c of w
+ * (shape (C, F, 3, 3)), flipped. Threads split the filter panels.
+ */
+export function winogradFilters(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  m: i32,
+  transposed: i32,
+  u: usize,
+  w: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const a = m + 2;
+  const C = g.C;
+  const panels = roundUp(g.F, MR) / MR;
+  const tmp = scratch + <usize>(tid * scratchStride);
+  const stride = <usize>(panels * C * MR) * 4; // from ξ to ξ + 1
+  const p1 = shareStart(panels, tid + 1, threads);
+  for (let p = shareStart(panels, tid, threads); p < p1; p++) {
+    for (let r = 0; r < MR; r++) {
+      const f = p * MR + r;
+      for (let c = 0; c < C; c++) {
+        const dst = u + <usize>((p * C + c) * MR + r) * 4;
+        if (f >= g.F) {
+          for (let xi = 0; xi < a * a; xi++) store<f32>(dst + <usize>xi * stride, 0);
+        } else if (transposed != 0) {
+          const last = w + <usize>((c * g.F + f) * 9 + 8) * 4;
+          filterTransform(m, dst, stride, last, -12, -4, tmp);
+        } else {
+          filterTransform(m, dst, stride, w + <usize>((f * C + c) * 9) * 4, 12, 4, tmp);
+        }
+      }
+    }
+  }
+}
+
+/** The strip's rows: input rows h0 .. h0 + rows of every channel, padding and margins zero. */
+function copyStrip(
+  strip: usize,
+  x: usize,
+  g: ConvGeometry,
+  h0: i32,
+  rows: i32,
+  stripRows: i32,
+  width: i32,
+): void {
+  const j0 = min(width, g.padW);
+  const j1 = max(j0, min(width, g.W + g.padW));
+  for (let c = 0; c < g.C; c++) {
+    for (let r = 0; r < rows; r++) {
+      const dst = strip + <usize>((c * stripRows + r) * width) * 4;
+      const h = h0 + r;
+      if (h < 0 || h >= g.H) {
+        memory.fill(dst, 0, <usize>width * 4);
+        continue;
+      }
+      const src = x + <usize>((c * g.H + h) * g.W + j0 - g.padW) * 4;
+      memory.fill(dst, 0, <usize>j0 * 4);
+      memory.copy(dst + <usize>j0 * 4, src, <usize>(j1 - j0) * 4);
+      memory.fill(dst + <usize>j1 * 4, 0, <usize>(width - j1) * 4);
+    }
+  }
+}
+
+/**
+ * y = conv(x, w) + b by F(m,3) with u = winogradFilters' output; b may be 0 (no bias). Threads
+ * split the blocks of tile rows.
+ */
+export function winogradForward(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  m: i32,
+  y: usize,
+  x: usize,
+  u: usize,
+  b: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const a = m + 2;
+  const C = g.C;
+  const F = g.F;
+  const Fp = roundUp(F, MR);
+  const tilesH = (g.OH + m - 1) / m;
+  const tilesW = tilesWide(g, m);
+  const rows = blockRows(g, m, threads);
+  const maxTiles = roundUp(rows * tilesW, NR);
+  const stripRows = rows * m + 2;
+  const width = m * tilesW + 4;
+  const strip = scratch + <usize>(tid * scratchStride);
+  const v = strip + <usize>(C * stripRows * width) * 4;
+  const mm = v + <usize>(a * a * C * maxTiles) * 4;
+  const tmp = mm + <usize>(a * a * Fp * maxTiles) * 4;
+  const out = tmp + 64 * 4 * 4; // room for 64 vectors of temporaries first
+  const blocksPerImage = (tilesH + rows - 1) / rows;
+  const blocks = g.N * blocksPerImage;
+  const b1 = shareStart(blocks, tid + 1, threads);
+  for (let blk = shareStart(blocks, tid, threads); blk < b1; blk++) {
+    const n = blk / blocksPerImage;
+    const th0 = (blk % blocksPerImage) * rows;
+    const blockRowsHere = min(rows, tilesH - th0);
+    const tiles = roundUp(blockRowsHere * tilesW, NR);
+    const panelsB = tiles / NR;
+    const vStride = <usize>(panelsB * C * NR) * 4; // from ξ to ξ + 1
+    copyStrip(
+      strip,
+      x + <usize>(n * C * g.H * g.W) * 4,
+      g,
+      th0 * m - g.padH,
+      blockRowsHere * m + 2,
+      stripRows,
+      width,
+    );
+    // V, lanes of 4 tiles at a time; the panel's last 4 lanes zero when the tiles stop short.
+    for (let c = 0; c < C; c++) {
+      for (let tr = 0; tr < blockRowsHere; tr++) {
+        for (let tw = 0; tw < tilesW; tw += 4) {
+          const t = tr * tilesW + tw;
+          const dst = v + <usize>(((t / NR) * C + c) * NR + (t % NR)) * 4;
+          const src = strip + <usize>((c * stripRows + tr * m) * width + tw * m) * 4;
+          if (m == 4) inputTransform4(dst, vStride, src, <usize>width * 4, tmp);
+          else inputTransform2(dst, vStride, src, <usize>width * 4, tmp);
+        }
+      }
+      if ((blockRowsHere * tilesW) % NR != 0) {
+        const dst = v + <usize>(((panelsB - 1) * C + c) * NR + 4) * 4;
+        for (let xi = 0; xi < a * a; xi++) v128.store(dst + <usize>xi * vStride, f32x4.splat(0));
+      }
+    }
+    // M[ξ] = U[ξ] V[ξ], rows Fp, ld tiles.
+    const uStride = <usize>(Fp * C) * 4;
+    const mStride = <usize>(Fp * tiles) * 4;
+    for (let xi = 0; xi < a * a; xi++) {
+      for (let p = 0; p < Fp; p += MR) {
+        const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
+        const row = mm + <usize>xi * mStride + <usize>(p * tiles) * 4;
+        for (let q = 0; q < panelsB; q++) {
+          const pb = v + <usize>xi * vStride + <usize>(q * C * NR) * 4;
+          microKernel(C, pa, pb, row + <usize>(q * NR) * 4, tiles, false);
+        }
+      }
+    }
+    // y tiles = A^T M A + b, 4 tiles at a time, cut at the output's edges.
+    for (let f = 0; f < F; f++) {
+      const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
+      const plane = y + <usize>((n * F + f) * g.OH * g.OW) * 4;
+      for (let tr = 0; tr < blockRowsHere; tr++) {
+        const i0 = (th0 + tr) * m;
+        const outRows = min(m, g.OH - i0);
+        for (let tw = 0; tw < tilesW; tw += 4) {
+          const src = mm + <usize>((f * tiles + tr * tilesW + tw) * 4);
+          const j0 = tw * m;
+          if (j0 >= g.OW) continue;
+          const cols = min(4 * m, g.OW - j0);
+          const whole = cols == 4 * m && outRows == m;
+          // Whole groups go straight to y; the edges through `out`, cut to the output.
+          const dst = whole ? plane + <usize>(i0 * g.OW + j0) * 4 : out;
+          const rowStride = whole ? <usize>g.OW * 4 : <usize>(4 * m) * 4;
+          if (m == 4) outputTransform4(dst, rowStride, src, mStride, bias, tmp);
+          else outputTransform2(dst, rowStride, src, mStride, bias);
+          if (whole) continue;
+          for (let i = 0; i < outRows; i++) {
+            const row = plane + <usize>((i0 + i) * g.OW + j0) * 4;
+            const from = out + <usize>(i * 4 * m) * 4;
+            for (let j = 0; j < cols; j++)
+              store<f32>(row + <usize>j * 4, load<f32>(from + <usize>j * 4));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Which algorithm the fast conv2d runs for a geometry: im2col + GEMM (any convolution) or
+ * Winograd F(m x m, 3 x 3) (3x3, stride 1, dilation 1, one group), chosen by a measured rule
+ * (docs/fast-backend.md, "Winograd"). Tests and measurements force a path with forceConv2dPath,
+ * or for a whole process with the environment variable CONVNET_CONV2D_PATH (same values).
+ */
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
+
+export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4';
+
+const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
+
+function fromEnvironment(): Conv2dPath | null {
+  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
+    .process;
+  const value = process?.env?.CONVNET_CONV2D_PATH;
+  if (value === undefined || value === '' || value === 'auto') return null;
+  if (!(PATHS as readonly string[]).includes(value))
+    throw new Error(
+      `CONVNET_CONV2D_PATH: '${value}' is not a conv2d path (auto, ${PATHS.join(', ')})`,
+    );
+  return value as Conv2dPath;
+}
+
+let forced: Conv2dPath | null = fromEnvironment();
+
+/**
+ * Forces every later conv2d on the fast backend to one path where it applies (Winograd only
+ * runs where winogradApplies); null restores the rule. For tests and measurements.
+ */
+export function forceConv2dPath(path: Conv2dPath | null): void {
+  forced = path;
+}
+
+/** Runs `body` with the path forced, then restores the previous setting. */
+export function withConv2dPath<T>(path: Conv2dPath | null, body: () => T): T {
+  const previous = forced;
+  forced = path;
+  try {
+    return body();
+  } finally {
+    forced = previous;
+  }
+}
+
+/** A 3x3 convolution with stride 1, dilation 1 and one group: what the Winograd kernels compute. */
+export function winogradApplies(g: Conv2dGeometry): boolean {
+  return (
+    g.KH === 3 &&
+    g.KW === 3 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.dilationH === 1 &&
+    g.dilationW === 1 &&
+    g.groups === 1
+  );
+}
+
+/**
+ * The rule, from timings of the paths on 1 and 2 threads (docs/fast-backend.md, "Winograd"):
+ *
+ * - im2col below 8 channels or filters (the transforms cost more than the multiplies they save),
+ *   below 784 output positions N*OH*OW in the batch (one 14x14 image: the per-call filter
+ *   transform, F*C small f64 products, costs more than it saves), and above 256 x 256 channels
+ *   and filters;
+ * - F(4,3) on outputs of at least 8x8 up to 128 x 128 channels and filters (beyond, its
+ *   transformed filters, 36*F*C floats, leave the cache for every block of tiles);
+ * - F(2,3) on larger layers (up to 256 x 256) and on outputs under 8x8 (F(4,3)'s tile rows,
+ *   padded to groups of four 4-wide tiles, would compute 16x16 for 7x7) up to 64 x 64.
+ */
+function measuredRule(g: Conv2dGeometry): Conv2dPath {
+  const pairs = g.C * g.F;
+  if (g.C < 8 || g.F < 8 || g.N * g.OH * g.OW < 784 || pairs > 256 * 256) return 'im2col';
+  const large = g.OH >= 8 && g.OW >= 8;
+  if (large && pairs <= 128 * 128) return 'winograd4';
+  if (large || pairs <= 64 * 64) return 'winograd2';
+  return 'im2col';
+}
+
+/** The path conv2d takes for this geometry (a convolution in its own right, or a gradient's). */
+export function conv2dPath(g: Conv2dGeometry): Conv2dPath {
+  if (!winogradApplies(g)) return 'im2col';
+  return forced ?? measuredRule(g);
+}
+
+/**
+ * The weight gradient's path: the forward's, except F(2,3) up to 128 x 128 channels and filters,
+ * which was measured no faster than im2col there (it wins on the larger layers).
+ */
+export function conv2dWeightGradientPath(g: Conv2dGeometry): Conv2dPath {
+  if (!winogradApplies(g)) return 'im2col';
+  if (forced !== null) return forced;
+  const path = measuredRule(g);
+  return path === 'winograd2' && g.C * g.F <= 128 * 128 ? 'im2col' : path;
+}
+
+/** Winograd's tile size m for a path. */
+export function winogradTile(path: Conv2dPath): 2 | 4 {
+  return path === 'winograd4' ? 4 : 2;
+}

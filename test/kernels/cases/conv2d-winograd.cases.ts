@@ -1,0 +1,76 @@
+/**
+ * conv2d forced onto each Winograd path (src/kernels/wasm/conv2d-path.ts): the forward, the input
+ * gradient (again a Winograd convolution for padding <= 2; padding 3 checks the fallback to
+ * im2col) and the weight gradient (assembly/winograd-weight-grad.ts). Geometries cover every
+ * padding, outputs that end mid-tile and mid-group of 4 tiles, channel and filter counts that are
+ * not multiples of 4 or 8, N = 1 (tile rows split across threads) and blocks of several tile rows.
+ *
+ * Tolerance, relative to the reference's scale: Winograd sums transformed products whose terms
+ * are larger than the result, so it rounds more than a plain dot product. The largest errors on
+ * these cases (every output array) were 5.0e-7 for F(2,3) and 3.8e-6 for F(4,3) (points up to
+ * ±2, x8 in A^T); scripts/winograd-error.ts finds at most 9.4e-7 and 1.2e-5 up to 512 channels.
+ * The bounds, 3e-6 and 6e-5, are 3x and 5x the largest found anywhere (the default 1e-4 would
+ * let F(2,3) drift 100x unnoticed).
+ */
+import fc from 'fast-check';
+import { withConv2dPath, type Conv2dPath } from '../../../src/kernels/wasm/conv2d-path.js';
+import type { Shape } from '../../../src/tensor.js';
+import type { KernelCase } from './case.js';
+import { convCases } from './conv2d.cases.js';
+
+const TOLERANCE: Record<Exclude<Conv2dPath, 'im2col'>, number> = {
+  winograd2: 3e-6,
+  winograd4: 6e-5,
+};
+
+function forced(path: Exclude<Conv2dPath, 'im2col'>): Pick<KernelCase, 'tolerance' | 'around'> {
+  return {
+    tolerance: TOLERANCE[path],
+    around: (run) => withConv2dPath(path, run),
+  };
+}
+
+const grid: [string, Shape, number, number][] = [
+  ['padding 1, 8x8', [2, 3, 8, 8], 4, 1],
+  ['padding 0, odd sizes', [3, 5, 11, 13], 6, 0],
+  ['padding 2', [2, 4, 9, 7], 5, 2],
+  ['padding 3 (input gradient by im2col)', [2, 3, 5, 6], 4, 3],
+  ['N = 1, 17 filters, tile rows split across threads', [1, 6, 19, 10], 17, 1],
+  [
+    '28x28, 8 -> 12 channels, N = 5 (weight gradient in chunks of tile rows)',
+    [5, 8, 28, 28],
+    12,
+    1,
+  ],
+  ['1x1 output', [2, 3, 3, 3], 2, 0],
+  ['40 channels, 7x7, several tile rows a block', [2, 40, 7, 7], 9, 1],
+];
+
+export const cases: KernelCase[] = (['winograd2', 'winograd4'] as const).flatMap((path) =>
+  grid.flatMap(([label, x, F, padding], i) =>
+    convCases(`${path}: ${label}`, x, [F, x[1], 3, 3], { padding }, 200 + i, forced(path)),
+  ),
+);
+
+export const random: fc.Arbitrary<KernelCase[]> = fc
+  .record({
+    path: fc.constantFrom('winograd2' as const, 'winograd4' as const),
+    N: fc.integer({ min: 1, max: 3 }),
+    C: fc.integer({ min: 1, max: 9 }),
+    F: fc.integer({ min: 1, max: 9 }),
+    H: fc.integer({ min: 1, max: 14 }),
+    W: fc.integer({ min: 1, max: 14 }),
+    padding: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+    seed: fc.integer({ min: 0, max: 1 << 30 }),
+  })
+  .filter((p) => p.H + 2 * p.padding[0] >= 3 && p.W + 2 * p.padding[1] >= 3)
+  .map((p) =>
+    convCases(
+      `random ${JSON.stringify(p)}`,
+      [p.N, p.C, p.H, p.W],
+      [p.F, p.C, 3, 3],
+      { padding: p.padding },
+      p.seed,
+      forced(p.path),
+    ),
+  );

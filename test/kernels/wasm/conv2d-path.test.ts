@@ -1,0 +1,116 @@
+/**
+ * The fast conv2d's choice between im2col and Winograd (src/kernels/wasm/conv2d-path.ts): the
+ * measured rule on the presets' layers, where Winograd cannot apply, the hook that forces a path
+ * (and really changes the kernel that runs), and the environment variable's errors.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import {
+  conv2dPath,
+  conv2dWeightGradientPath,
+  forceConv2dPath,
+  withConv2dPath,
+  type Conv2dPath,
+} from '../../../src/kernels/wasm/conv2d-path.js';
+import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
+import { Rng } from '../../../src/rng.js';
+import { conv2dGeometry, type Conv2dOptions } from '../../../src/shape/conv2d.js';
+
+function geometry(
+  C: number,
+  F: number,
+  size: number,
+  options: Conv2dOptions = { padding: 1 },
+  N = 64,
+) {
+  return conv2dGeometry([N, C, size, size], [F, C / (options.groups ?? 1), 3, 3], options, F);
+}
+
+let backend: WasmBackend;
+
+before(async () => {
+  backend = await createWasmBackend({ threads: 2 });
+});
+
+after(() => backend.dispose());
+
+describe('conv2d path', () => {
+  it('the rule: F(4,3) for the presets 3x3 layers with channels, im2col for 1 channel', () => {
+    assert.equal(conv2dPath(geometry(1, 32, 28)), 'im2col');
+    assert.equal(conv2dPath(geometry(32, 32, 28)), 'winograd4');
+    assert.equal(conv2dPath(geometry(32, 64, 14)), 'winograd4');
+    assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd4');
+    assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd2');
+    assert.equal(conv2dPath(geometry(128, 128, 7)), 'im2col');
+    assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd4');
+    assert.equal(conv2dPath(geometry(256, 256, 14)), 'winograd2');
+    assert.equal(conv2dPath(geometry(512, 512, 14)), 'im2col');
+    assert.equal(conv2dPath(geometry(4, 64, 28)), 'im2col');
+    // One 14x14 image (seed-net inference on batch 1): too little work for the filter transform.
+    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 1)), 'im2col');
+    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 4)), 'winograd4');
+    assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 1 }, 1)), 'winograd4');
+  });
+
+  it("the weight gradient takes the forward's path, but im2col for F(2,3) on small layers", () => {
+    assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4');
+    assert.equal(conv2dWeightGradientPath(geometry(32, 32, 7)), 'im2col');
+    assert.equal(conv2dWeightGradientPath(geometry(256, 256, 14)), 'winograd2');
+    assert.equal(conv2dWeightGradientPath(geometry(1, 32, 28)), 'im2col');
+    withConv2dPath('winograd2', () =>
+      assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd2'),
+    );
+  });
+
+  it('Winograd only where it applies, even when forced', () => {
+    forceConv2dPath('winograd4');
+    try {
+      assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 1, stride: 2 })), 'im2col');
+      assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 2, dilation: 2 })), 'im2col');
+      assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 1, groups: 2 })), 'im2col');
+      assert.equal(conv2dPath(geometry(1, 32, 28)), 'winograd4');
+    } finally {
+      forceConv2dPath(null);
+    }
+    assert.equal(conv2dPath(geometry(1, 32, 28)), 'im2col');
+  });
+
+  it('forcing a path changes the kernel that runs (different roundings, same result)', (t) => {
+    const forward = backend.kernels.conv2dForward;
+    if (forward === undefined) return t.skip(backend.path.description);
+    const g = geometry(8, 8, 12);
+    const rng = new Rng(3);
+    const x = Float32Array.from({ length: 64 * 8 * 144 }, () => rng.normal());
+    const w = Float32Array.from({ length: 8 * 8 * 9 }, () => rng.normal());
+    const results = (['im2col', 'winograd2', 'winograd4'] as Conv2dPath[]).map((path) => {
+      const y = new Float32Array(64 * 8 * 144);
+      withConv2dPath(path, () => forward(y, x, w, null, g));
+      return y;
+    });
+    for (const [i, j] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]) {
+      const a = results[i];
+      const b = results[j];
+      assert.ok(
+        a.some((v, k) => v !== b[k]),
+        `paths ${i} and ${j} gave the same bits`,
+      );
+      const worst = a.reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
+      assert.ok(worst < 1e-3, `paths ${i} and ${j} differ by ${worst}`);
+    }
+  });
+
+  it('CONVNET_CONV2D_PATH: an unknown value is an error naming the variable', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "await import('./src/kernels/wasm/conv2d-path.ts')"],
+      { env: { ...process.env, CONVNET_CONV2D_PATH: 'fft' }, encoding: 'utf8' },
+    );
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /CONVNET_CONV2D_PATH: 'fft' is not a conv2d path/);
+  });
+});
