@@ -1,7 +1,8 @@
 /**
  * Embedding throughput: images/s of embedDataset (src/apps/search/embed.ts) for a trained
  * embedding model over its dataset's images (train then test split: Fashion-MNIST's 70,000),
- * median of several repeats, with the load average beside it (the machine may be shared).
+ * median of several repeats (each repeat runs every batch size in turn), with the load average
+ * beside it (the machine may be shared).
  * `--compare` alternates each repeat with the path embed.ts took before (a DataLoader batch,
  * allocated per batch and copied into the kernels' memory by the first kernel), so both see the
  * same load.
@@ -64,23 +65,28 @@ const load = () =>
 console.log(
   `${backend.path.description}; ${m.spec.name} ${m.dim}-d on ${data.name}, ${total} images; load average ${load()}`,
 );
-for (const batchSize of values.batch.split(',').map(Number)) {
-  const now: number[] = [];
-  const before: number[] = [];
-  for (let r = 0; r < Number(values.repeats); r++) {
+// Repeats outermost, so every batch size (and the old path) sees the same changing load.
+const batches = values.batch.split(',').map(Number);
+const now = new Map<number, number[]>(batches.map((b) => [b, []]));
+const before = new Map<number, number[]>(batches.map((b) => [b, []]));
+for (let r = 0; r < Number(values.repeats); r++) {
+  for (const batchSize of batches) {
     let start = performance.now();
     for (const set of sets)
       await embedDataset(m.model, set, { normalize: m.spec.normalize, batchSize });
-    now.push(total / ((performance.now() - start) / 1000));
+    now.get(batchSize)?.push(total / ((performance.now() - start) / 1000));
     if (!values.compare) continue;
     start = performance.now();
     for (const set of sets) embedWithLoader(m.model, set, m.spec.normalize, batchSize);
-    before.push(total / ((performance.now() - start) / 1000));
+    before.get(batchSize)?.push(total / ((performance.now() - start) / 1000));
   }
-  const line = (name: string, xs: number[]) =>
-    `  ${name}: median ${Math.round(median(xs))} images/s (${xs.map(Math.round).join(', ')})`;
-  console.log(`batch ${batchSize}; load average ${load()}`);
-  console.log(line('embedDataset', now));
-  if (values.compare) console.log(line('DataLoader path (before)', before));
+}
+const line = (name: string, xs: number[]) =>
+  `  ${name}: median ${Math.round(median(xs))} images/s (${xs.map(Math.round).join(', ')})`;
+console.log(`done; load average ${load()}`);
+for (const batchSize of batches) {
+  console.log(`batch ${batchSize}`);
+  console.log(line('embedDataset', now.get(batchSize) ?? []));
+  if (values.compare) console.log(line('DataLoader path (before)', before.get(batchSize) ?? []));
 }
 backend.dispose();

@@ -136,9 +136,13 @@ export function indexCommand(output: CliOutput): Command {
       const log = (text: string): void => {
         if (!flags.json) output.stdout.write(`${text}\n`);
       };
+      // Opened first, so that a server without pgvector (or unreachable) fails before the work.
+      let store: VectorStore | null = null;
       try {
         log(`kernels: ${backend.description}`);
         const m = await loadSearchModel(flags.model);
+        if (flags.store !== undefined)
+          store = await VectorStore.open(flags.store, { table: flags.table });
         const out = resolve(flags.out ?? m.dir);
         const listing = flags.images === undefined ? null : listImageFolder(resolve(flags.images));
         const data: TrainingData | null =
@@ -188,8 +192,7 @@ export function indexCommand(output: CliOutput): Command {
           );
           exact = await measureSearch(built, queries, report, log);
         }
-        if (flags.store !== undefined) {
-          const store = await VectorStore.open(flags.store, { table: flags.table });
+        if (store !== null) {
           try {
             let start = performance.now();
             const rowsOf = (i: number): StoredVector => ({
@@ -219,10 +222,12 @@ export function indexCommand(output: CliOutput): Command {
             );
           } finally {
             await store.close();
+            store = null;
           }
         }
         if (flags.json) output.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } finally {
+        await store?.close();
         backend.dispose();
       }
     });
