@@ -54,8 +54,9 @@ export function normalizeBatch(
   const plane = H * W;
   const B = pixels.length / (C * plane);
   for (let c = 0; c < C; c++) {
-    const scale = 1 / normalize.std[c];
-    const shift = -normalize.mean[c] * scale;
+    // Rounded to float32 as the DataLoader's are, so training and embedding agree bit for bit.
+    const scale = Math.fround(1 / normalize.std[c]);
+    const shift = Math.fround(-normalize.mean[c] / normalize.std[c]);
     if (scale === 1 && shift === 0) continue;
     for (let n = 0; n < B; n++) {
       const base = (n * C + c) * plane;
