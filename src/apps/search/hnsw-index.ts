@@ -8,10 +8,13 @@
  *   expansionSearch   ef, the candidate list while searching (default 64; higher: better
  *                     recall, slower queries)
  *
- * Saved with the project's atomic write (usearch writes a temporary file, whose bytes are then
- * written atomically to the destination), so an interrupted save leaves the old index.
+ * Saved with the project's atomic write (usearch writes a file in a fresh temporary folder, whose
+ * bytes are then written atomically to the destination), so an interrupted save leaves the old
+ * index.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { Vectors } from './exact-search.js';
@@ -93,14 +96,20 @@ export class HnswIndex {
     return { indices, distances };
   }
 
+  /** The index as the bytes of its file (usearch saves to a file only: a temporary one). */
+  async toBytes(): Promise<Uint8Array> {
+    const dir = await mkdtemp(join(tmpdir(), 'convnet-usearch-'));
+    try {
+      const temporary = join(dir, 'index.usearch');
+      this.index.save(temporary);
+      return await readFile(temporary);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   /** Writes the index to path atomically. */
   async save(path: string): Promise<void> {
-    const temporary = `${path}.usearch-${process.pid}.tmp`;
-    try {
-      this.index.save(temporary);
-      await writeFileAtomic(path, await readFile(temporary));
-    } finally {
-      await rm(temporary, { force: true });
-    }
+    await writeFileAtomic(path, await this.toBytes());
   }
 }

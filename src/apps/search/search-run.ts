@@ -4,35 +4,26 @@
  *   model.safetensors       the trained embedding model: an ordinary model file (src/io/), its
  *                           spec's task 'embedding', its graph ending in L2 normalisation
  *   embedding-run.json      how it was trained (loss, data, schedule) and each epoch's scores
- *   gallery.safetensors     the gallery: vectors (N,D) and labels (N) of the training split,
- *                           with the dataset it came from in its metadata
- *   gallery.usearch         the HNSW index of the same vectors (hnsw-index.ts)
+ *   search-index.json ...   the default search index (search-index.ts, built by build-index.ts)
  *
- * every file written atomically. trainEmbeddingRun trains and saves a model; buildGallery embeds
- * the training split into the gallery beside it; loadSearchModel / loadGallery read them back.
- * Gallery item i is `<dataset>:train:<i>`: row i of the training split as loadTrainingData
- * reads it.
+ * every file written atomically. trainEmbeddingRun trains and saves a model; loadSearchModel
+ * reads it back; loadModelData reads the dataset it was trained on (or another) as it was.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { channelStats } from '../../data/loader.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { CHECKPOINT_MANIFEST } from '../../io/checkpoint.js';
 import { MODEL_FILE_NAME, decodeModelFile, encodeModelFile } from '../../io/model-file.js';
 import { modelInput, type ModelSpec } from '../../io/model-spec.js';
-import { readSafetensors, writeSafetensors } from '../../io/safetensors-file.js';
 import { residentTensors } from '../../kernels/backend.js';
 import type { Graph } from '../../nn/graph/graph.js';
-import { Tensor } from '../../tensor.js';
 import { silentReporter, type ProgressReporter } from '../../train/progress.js';
 import { augmentFor, loadTrainingData, type TrainingData } from '../../train/recipe.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
-import { embedDataset } from './embed.js';
 import { embeddingDim } from './embedding-net.js';
 import { embeddingSourceFor } from './embedding-source.js';
-import type { Vectors } from './exact-search.js';
-import { HnswIndex } from './hnsw-index.js';
-import { datasetLabels } from './pk-batches.js';
 import {
   trainEmbedding,
   type EmbeddingEpoch,
@@ -40,8 +31,6 @@ import {
 } from './train-embedding.js';
 
 export const RUN_FILE = 'embedding-run.json';
-export const GALLERY_FILE = 'gallery.safetensors';
-export const HNSW_FILE = 'gallery.usearch';
 
 export interface EmbeddingRunConfig {
   dataset: string;
@@ -130,8 +119,19 @@ export interface SearchModel {
   model: Graph;
   /** D. */
   dim: number;
-  /** The directory the gallery and index go in (the model file's). */
+  /** The model's directory, where its index goes by default. */
   dir: string;
+  /** The file the model was read from (its model file, or a checkpoint's manifest). */
+  file: string;
+}
+
+/** The file a model path (a model file, or a directory as loadTrainedModel reads it) stands on. */
+function modelFileOf(path: string): string {
+  if (statSync(path).isFile()) return path;
+  const modelFile = join(path, MODEL_FILE_NAME);
+  return existsSync(join(path, CHECKPOINT_MANIFEST)) || !existsSync(modelFile)
+    ? join(path, CHECKPOINT_MANIFEST)
+    : modelFile;
 }
 
 /**
@@ -146,11 +146,13 @@ export async function loadSearchModel(path: string): Promise<SearchModel> {
       `${path} holds a ${spec.task} model (${spec.name}), not an embedding model: convnet index, convnet search and convnet eval --task retrieval take one that convnet train --task embedding wrote`,
     );
   }
-  const isFile = existsSync(path) && statSync(path).isFile();
-  return { spec, model, dim: embeddingDim(model), dir: isFile ? dirname(path) : path };
+  const file = modelFileOf(path);
+  return { spec, model, dim: embeddingDim(model), dir: dirname(file), file };
 }
 
 export interface DataOptions {
+  /** 'mnist', 'fashion-mnist' or an image folder; default: the model's own. */
+  dataset?: string | null;
   limitTrain?: number | null;
   limitTest?: number | null;
   /** Fashion-MNIST's files, when not in the usual places. */
@@ -160,12 +162,14 @@ export interface DataOptions {
 /** The model's datasets (with the limits given), read as it was trained. */
 export function loadModelData(
   m: SearchModel,
-  { limitTrain = null, limitTest = null, dataDir = null }: DataOptions = {},
+  { dataset = null, limitTrain = null, limitTest = null, dataDir = null }: DataOptions = {},
   reporter: ProgressReporter = silentReporter,
 ): Promise<TrainingData> {
-  const dataset = m.spec.dataset;
+  dataset ??= m.spec.dataset;
   if (dataset === null) {
-    throw new Error(`${m.dir}: the model does not say which dataset it was trained on`);
+    throw new Error(
+      `${m.file}: the model does not say which dataset it was trained on: name one with --dataset`,
+    );
   }
   const {
     inChannels,
@@ -175,69 +179,4 @@ export function loadModelData(
     { dataset, dataDir, imageSize: H, channels: inChannels, limitTrain, limitTest },
     reporter,
   );
-}
-
-export interface Gallery {
-  vectors: Vectors;
-  labels: Int32Array;
-  /** Where the vectors came from: `<dataset>:train`. */
-  source: string;
-}
-
-/** Embeds the training split and writes the gallery and its HNSW index beside the model. */
-export async function buildGallery(
-  m: SearchModel,
-  data: TrainingData,
-  onProgress?: (done: number, total: number) => void,
-): Promise<{ gallery: Gallery; embedSeconds: number; hnsw: HnswIndex; hnswSeconds: number }> {
-  const start = performance.now();
-  const vectors = await embedDataset(m.model, data.train, {
-    normalize: m.spec.normalize,
-    onProgress,
-  });
-  const embedSeconds = (performance.now() - start) / 1000;
-  const labels = datasetLabels(data.train);
-  const gallery = { vectors, labels, source: `${data.name}:train` };
-  await writeSafetensors(
-    join(m.dir, GALLERY_FILE),
-    {
-      vectors: new Tensor(vectors.data, [vectors.count, vectors.dim]),
-      labels: new Tensor(Float32Array.from(labels), [labels.length]),
-    },
-    { format: 'convnet-ts-gallery', source: gallery.source },
-  );
-  const hnswStart = performance.now();
-  const hnsw = HnswIndex.build(vectors);
-  const hnswSeconds = (performance.now() - hnswStart) / 1000;
-  await hnsw.save(join(m.dir, HNSW_FILE));
-  return { gallery, embedSeconds, hnsw, hnswSeconds };
-}
-
-/** Reads the gallery beside the model; fails, saying how to make it, when there is none. */
-export async function loadGallery(m: SearchModel): Promise<Gallery> {
-  const file = join(m.dir, GALLERY_FILE);
-  if (!existsSync(file))
-    throw new Error(
-      `${file} does not exist: build the index first with convnet index --model ${m.dir}`,
-    );
-  const { tensors, metadata } = await readSafetensors(file);
-  const v = tensors.get('vectors');
-  const l = tensors.get('labels');
-  if (v === undefined || l === undefined || v.rank !== 2 || l.size !== v.shape[0])
-    throw new Error(`${file}: not a gallery (vectors (N,D) and labels (N) expected)`);
-  if (v.shape[1] !== m.dim) {
-    throw new Error(
-      `${file} holds ${v.shape[1]}-d vectors, but the model makes ${m.dim}-d ones; rebuild it with convnet index --model ${m.dir}`,
-    );
-  }
-  return {
-    vectors: { data: Float32Array.from(v.data), count: v.shape[0], dim: v.shape[1] },
-    labels: Int32Array.from(l.data),
-    source: metadata.source ?? 'unknown',
-  };
-}
-
-/** The HNSW index beside the model. */
-export function loadHnsw(m: SearchModel): Promise<HnswIndex> {
-  return HnswIndex.load(join(m.dir, HNSW_FILE), m.dim);
 }

@@ -41,9 +41,29 @@ interface Connection {
   close(): Promise<void>;
 }
 
+/**
+ * pgvector's HNSW settings (see docs/search.md for how they were chosen): m, the graph's edges
+ * per node, and ef_construction, the candidate list while building (index options); ef_search,
+ * the candidate list while searching (a session setting; at least k for k results).
+ */
+export interface StoreHnswOptions {
+  m?: number;
+  efConstruction?: number;
+  efSearch?: number;
+}
+
+/** pgvector's own defaults for m and ef_construction; ef_search raised from its 40 (see docs). */
+export const STORE_HNSW_DEFAULTS: Readonly<Required<StoreHnswOptions>> = Object.freeze({
+  m: 16,
+  efConstruction: 64,
+  efSearch: 40,
+});
+
 export interface OpenStoreOptions {
   /** The table; default convnet_embeddings. */
   table?: string;
+  /** HNSW settings; default STORE_HNSW_DEFAULTS. */
+  hnsw?: StoreHnswOptions;
 }
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -96,19 +116,34 @@ async function openServer(url: string): Promise<Connection> {
 export class VectorStore {
   readonly description: string;
   readonly table: string;
+  private hnsw: Required<StoreHnswOptions>;
   private readonly db: Connection;
+  /** The table's embedding size once known (it changes only through replace). */
+  private dim: number | null = null;
+  /** The session's hnsw.ef_search, once set. */
+  private efSearch: number | null = null;
 
-  private constructor(db: Connection, description: string, table: string) {
+  private constructor(
+    db: Connection,
+    description: string,
+    table: string,
+    hnsw: Required<StoreHnswOptions>,
+  ) {
     this.db = db;
     this.description = description;
     this.table = table;
+    this.hnsw = hnsw;
   }
 
   /** Opens DB (a folder or a postgres:// URL) and makes sure pgvector is there. */
   static async open(
     db: string,
-    { table = 'convnet_embeddings' }: OpenStoreOptions = {},
+    { table = 'convnet_embeddings', hnsw = {} }: OpenStoreOptions = {},
   ): Promise<VectorStore> {
+    const settings = { ...STORE_HNSW_DEFAULTS, ...hnsw };
+    for (const [name, value] of Object.entries(settings))
+      if (!Number.isSafeInteger(value) || value < 1 || value > 1000)
+        throw new RangeError(`pgvector HNSW ${name} must be an integer in [1, 1000], got ${value}`);
     if (!TABLE_NAME.test(table))
       throw new Error(
         `table name '${table}' must be lower-case letters, digits and _ (at most 63)`,
@@ -127,7 +162,7 @@ export class VectorStore {
         { cause: error },
       );
     }
-    return new VectorStore(connection, description, table);
+    return new VectorStore(connection, description, table, settings);
   }
 
   /** The table's embedding size, or null when there is no such table. */
@@ -167,6 +202,7 @@ export class VectorStore {
     await this.db.query(
       `create table if not exists ${t} (id integer primary key, path text not null, label integer, embedding vector(${dim}) not null)`,
     );
+    this.dim = null;
     await this.db.query(`drop index if exists ${t}_hnsw`);
     await this.db.query(`truncate ${t}`);
     let batch: unknown[] = [];
@@ -195,7 +231,24 @@ export class VectorStore {
       if (batch.length >= 4 * 500) await flush();
     }
     await flush();
-    await this.db.query(`create index ${t}_hnsw on ${t} using hnsw (embedding vector_cosine_ops)`);
+    const { m, efConstruction } = this.hnsw;
+    await this.db.query(
+      `create index ${t}_hnsw on ${t} using hnsw (embedding vector_cosine_ops) with (m = ${m}, ef_construction = ${efConstruction})`,
+    );
+  }
+
+  /** The HNSW settings: m and efConstruction for the next replace, efSearch for searches. */
+  get hnswOptions(): Readonly<Required<StoreHnswOptions>> {
+    return this.hnsw;
+  }
+
+  /** Sets hnsw.ef_search for the following searches. */
+  setEfSearch(efSearch: number): void {
+    if (!Number.isSafeInteger(efSearch) || efSearch < 1 || efSearch > 1000)
+      throw new RangeError(
+        `pgvector hnsw.ef_search must be an integer in [1, 1000], got ${efSearch}`,
+      );
+    this.hnsw = { ...this.hnsw, efSearch };
   }
 
   /** Rows stored. */
@@ -205,11 +258,12 @@ export class VectorStore {
   }
 
   /**
-   * The k nearest rows to `query` by cosine distance, through the HNSW index; efSearch is
-   * pgvector's hnsw.ef_search (default 40; at least k for k results).
+   * The k nearest rows to `query` by cosine distance, through the HNSW index, with hnsw.ef_search
+   * the store's efSearch or k, whichever is larger (set once per session, not per query).
    */
-  async search(query: Float32Array, k: number, efSearch = Math.max(40, k)): Promise<StoreMatch[]> {
-    const dim = await this.dimension();
+  async search(query: Float32Array, k: number): Promise<StoreMatch[]> {
+    this.dim ??= await this.dimension();
+    const dim = this.dim;
     if (dim === null)
       throw new Error(
         `${this.description} has no table ${this.table}: fill it first with convnet index --store`,
@@ -219,7 +273,11 @@ export class VectorStore {
         `${this.description}: table ${this.table} holds ${dim}-d vectors, but the query is ${query.length}-d (another model's table?)`,
       );
     }
-    await this.db.query(`set hnsw.ef_search = ${Math.max(1, Math.floor(efSearch))}`);
+    const ef = Math.min(1000, Math.max(this.hnsw.efSearch, k));
+    if (ef !== this.efSearch) {
+      await this.db.query(`set hnsw.ef_search = ${ef}`);
+      this.efSearch = ef;
+    }
     const rows = await this.db.query(
       `select id, path, label, embedding <=> $1::vector as distance from ${this.table} order by embedding <=> $1::vector limit $2`,
       [vectorLiteral(query), k],

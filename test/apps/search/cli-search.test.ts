@@ -92,7 +92,7 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
     const indexed = JSON.parse(
       await convnet('index', '--model', model, '--queries', '20', '--json', ...limits),
     ) as Record<string, number>;
-    assert.equal(indexed.gallery, 200);
+    assert.equal(indexed.items, 200);
     assert.ok(indexed.hnswRecallAt10 >= 0.95, `HNSW recall ${indexed.hnswRecallAt10}`);
     const exact = JSON.parse(
       await convnet(
