@@ -32,7 +32,7 @@
 import type { JsonObject } from '../io/json.js';
 import { getBackend } from '../kernels/backend.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { Optimizer, zerosLike, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamsInput } from './optimizer.js';
 import {
   checkKeys,
   decodeBuffer,
@@ -95,6 +95,10 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamParamState> {
     };
   }
 
+  protected stateBufferCount({ amsgrad }: AdamOptions): number {
+    return amsgrad ? 3 : 2;
+  }
+
   protected updateParam(param: Tensor, grad: FloatArray, options: AdamOptions): void {
     const {
       lr,
@@ -106,10 +110,11 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamParamState> {
     const p = param.data;
     let state = this.state.get(param);
     if (state === undefined) {
-      state = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p), maxExpAvgSq: null };
+      const [expAvg, expAvgSq] = [this.zerosFor(param), this.zerosFor(param)];
+      state = { step: 0, expAvg, expAvgSq, maxExpAvgSq: null };
       this.state.set(param, state);
     }
-    if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLike(p);
+    if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = this.zerosFor(param);
     const { expAvg: m, expAvgSq: v } = state;
     const vMax = amsgrad ? state.maxExpAvgSq : null;
     state.step += 1;

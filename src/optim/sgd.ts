@@ -27,7 +27,7 @@
 import type { JsonObject } from '../io/json.js';
 import { getBackend } from '../kernels/backend.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { Optimizer, zerosLike, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamsInput } from './optimizer.js';
 import { checkKeys, decodeBuffer, encodeBuffer } from './state-json.js';
 import { checkBoolean, checkNonNegative, checkNumber } from './validate.js';
 
@@ -78,6 +78,10 @@ export class SGD extends Optimizer<SGDOptions, SGDParamState> {
     return options;
   }
 
+  protected stateBufferCount({ momentum }: SGDOptions): number {
+    return momentum === 0 ? 0 : 1;
+  }
+
   protected updateParam(param: Tensor, grad: FloatArray, options: SGDOptions): void {
     const { lr, momentum, dampening, weightDecay, nesterov } = options;
     const p = param.data;
@@ -86,7 +90,7 @@ export class SGD extends Optimizer<SGDOptions, SGDParamState> {
     if (momentum !== 0) {
       const state = this.state.get(param);
       if (state === undefined) {
-        buf = zerosLike(p);
+        buf = this.zerosFor(param);
         this.state.set(param, { momentumBuffer: buf });
         first = true;
       } else {
