@@ -370,10 +370,10 @@ async function main(): Promise<void> {
       console.log(table);
     }
   }
-  const targets = options.groups.includes('net') ? checkTargets(rows) : [];
+  const targets = checkTargets(rows);
   if (targets.length > 0) {
     console.log('');
-    console.log('Targets (issue 5), for each thread count of ours:');
+    console.log('Targets (issues 5 and 16), for each thread count of ours:');
     for (const line of formatTargets(targets)) console.log(line);
   }
   console.log('');
