@@ -4,7 +4,7 @@
  * and the network targets, and writes bench/results/latest.json. Progress goes to stderr, so
  * `npm run bench > table.txt` keeps the tables only.
  *
- *   npm run bench -- [--quick] [--only sgemm,conv,pool,net] [--contestants reference,tfjs-wasm]
+ *   npm run bench -- [--quick] [--only sgemm,conv,pool,net,fit] [--contestants reference,tfjs-wasm]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, availableParallelism, cpus, platform, release } from 'node:os';
@@ -37,7 +37,7 @@ import {
   type WorkloadGroup,
 } from './workloads.js';
 
-const GROUPS: readonly WorkloadGroup[] = ['sgemm', 'conv', 'pool', 'net'];
+const GROUPS: readonly WorkloadGroup[] = ['sgemm', 'conv', 'pool', 'net', 'fit'];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -56,6 +56,7 @@ export const CONVENTIONS = [
   'GFLOPS at the median time; speed-up = other median / ours median (>1: ours faster)',
   'seed net train: one step = forward, mean softmax cross-entropy, backward, SGD update (lr 0.01) of every parameter; images/s = batch / step time',
   'seed net infer: forward in eval mode without a graph, logits in JS memory; images/s = batch / time',
+  'fit step: a preset as fit trains it: next DataLoader batch, training step (forward, cross-entropy, backward, Adam lr 0.001); images/s = batch / step time',
   'network speed-up = other median / ours median = ours images/s / theirs (same batch)',
 ];
 
@@ -131,6 +132,7 @@ const METHOD = {
   'max-pool-forward-backward': 'maxPoolForwardBackward',
   'net-train': 'trainNet',
   'net-infer': 'inferNet',
+  'fit-step': 'fitStep',
 } as const satisfies Record<Workload['kind'], keyof Contestant>;
 
 function takesPart(c: Contestant, w: Workload): boolean {
@@ -152,6 +154,8 @@ function prepare(c: Contestant, w: Workload): Preparation | Promise<Preparation>
       return c.trainNet?.(w.net) ?? absent;
     case 'net-infer':
       return c.inferNet?.(w.net) ?? absent;
+    case 'fit-step':
+      return c.fitStep?.(w.fit) ?? absent;
   }
 }
 
@@ -219,7 +223,8 @@ async function measureOne(
     if (c.probe && batch !== null) {
       const estimate = await probeMs(c, w, batch);
       row.probeEstimateMs = estimate;
-      const limit = w.kind === 'net-train' ? limits.skipTrainAboveSeconds : limits.skipAboveSeconds;
+      const training = w.kind === 'net-train' || w.kind === 'fit-step';
+      const limit = training ? limits.skipTrainAboveSeconds : limits.skipAboveSeconds;
       if (estimate !== null && estimate > limit * 1000) {
         row.status = 'skipped';
         row.reason = `too slow: one run estimated at ${(estimate / 1000).toFixed(0)} s (N=1 probe x ${batch}), limit ${limit} s`;
@@ -345,7 +350,7 @@ async function main(): Promise<void> {
       table: measurementTable,
     },
     {
-      title: 'Seed net (issue 5)',
+      title: 'Networks (issues 5 and 16)',
       rows: rows.filter(isNet),
       list: list.filter(isNet),
       table: networkTable,
@@ -365,10 +370,10 @@ async function main(): Promise<void> {
       console.log(table);
     }
   }
-  const targets = options.groups.includes('net') ? checkTargets(rows) : [];
+  const targets = checkTargets(rows);
   if (targets.length > 0) {
     console.log('');
-    console.log('Targets (issue 5), for each thread count of ours:');
+    console.log('Targets (issues 5 and 16), for each thread count of ours:');
     for (const line of formatTargets(targets)) console.log(line);
   }
   console.log('');

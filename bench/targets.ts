@@ -1,9 +1,13 @@
 /**
- * The network targets of issue 5, checked against a run's rows and printed under the tables
+ * The network targets of issues 5 and 16, checked against a run's rows and printed under the tables
  * (bench/README.md states them beside the command that reproduces them). Each is judged on every
  * thread count of our fast backend, all cores first: all cores is what `convnet train` uses by
  * default and what the training target names; the 1-thread line shows whether one thread would
- * do better (at batch 1 the threads' synchronisation can cost more than it saves).
+ * do better (at batch 1 the threads' synchronisation can cost more than it saves). The fit
+ * targets of issue 16 compare each of our rows with PyTorch's at the same thread count; the
+ * issue names PyTorch hand-tuned, which the pytorch contestant is only when its environment
+ * (OMP_NUM_THREADS, ATEN_CPU_CAPABILITY, ...) is set so. A target whose workload was not run
+ * (another --only group) is not printed.
  */
 import { formatImagesPerSecond, formatMs, type Row } from './report.js';
 
@@ -32,6 +36,30 @@ function speedup(ours: Row, rows: readonly Row[], peer: string): number | null {
   const other = rows.find((x) => x.workload === ours.workload && x.label === peer);
   if (other === undefined || other.status !== 'ok' || other.medianMs === null) return null;
   return ours.medianMs === null ? null : other.medianMs / ours.medianMs;
+}
+
+/** PyTorch's median / ours at our row's thread count, or null if PyTorch has no time there. */
+function speedupOverTorch(ours: Row, rows: readonly Row[]): number | null {
+  const torch = rows.find(
+    (x) => x.workload === ours.workload && x.contestant === 'pytorch' && x.threads === ours.threads,
+  );
+  if (torch === undefined || torch.status !== 'ok' || torch.medianMs === null) return null;
+  return ours.medianMs === null ? null : torch.medianMs / ours.medianMs;
+}
+
+/** The issue-16 target: at least `times` PyTorch's speed at the same thread count. */
+function torchTarget(workload: string, times: number): Target {
+  return {
+    workload,
+    target: `>= ${times.toFixed(1)}x pytorch, same threads`,
+    judge(ours, rows) {
+      const ratio = speedupOverTorch(ours, rows);
+      return {
+        measured: `${formatImagesPerSecond(ours.imagesPerSecond ?? 0)} images/s, ${ratioText(ratio, `pytorch x${ours.threads}`)}`,
+        met: ratio === null ? null : ratio >= times,
+      };
+    },
+  };
 }
 
 function ratioText(ratio: number | null, peer: string): string {
@@ -74,11 +102,14 @@ export const TARGETS: readonly Target[] = [
       return { measured: `${formatMs(ms)} ms/image`, met: ms <= 0.5 };
     },
   },
+  torchTarget('fit seed-net b64', 2),
+  torchTarget('fit fashion-net b64', 1),
 ];
 
 /** Each target against each of our measured rows for its workload, most threads first. */
 export function checkTargets(rows: readonly Row[]): TargetResult[] {
-  return TARGETS.flatMap((t) => {
+  const run = new Set(rows.map((r) => r.workload));
+  return TARGETS.filter((t) => run.has(t.workload)).flatMap((t) => {
     const ours = rows
       .filter((r) => r.contestant === OURS && r.workload === t.workload && r.status === 'ok')
       .sort((a, b) => b.threads - a.threads);

@@ -8,6 +8,8 @@
  *   max pool fwd+back     y, then dx from dy              no FLOPs: reported in ms only
  *   seed net train        forward, loss, backward, SGD    no FLOPs: images/s and ms per step
  *   seed net infer        forward (eval, no graph)        no FLOPs: images/s and ms per batch
+ *   fit step              a preset trained as fit runs    no FLOPs: images/s and ms per step
+ *                         it: next DataLoader batch, the library's training step, Adam
  *
  * Every conv case has stride 1 and "same" padding, so OH = H and OW = W. The network workloads
  * (issue 5) run the seed net of src/nn/presets.ts, described once in SEED_NET below so that
@@ -75,16 +77,37 @@ export const SEED_NET = {
 export const SEED_NET_FLAT =
   SEED_NET.F2 * (SEED_NET.H / SEED_NET.pool ** 2) * (SEED_NET.W / SEED_NET.pool ** 2);
 
+/**
+ * The path users run (issue 16): a preset of src/nn/presets.ts trained as `fit` and
+ * `convnet train` train it: a DataLoader over IMAGES random 28x28x1 images (shuffled, batch N,
+ * normalised with FIT_NORMALIZE), each run the next batch and one training step with Adam
+ * (lr FIT_LR): zero the gradients, forward, cross-entropy, backward, update.
+ */
+export interface FitCase {
+  readonly preset: 'seed-net' | 'fashion-net';
+  readonly N: number;
+  /** Images in the dataset the loader serves (a new shuffled epoch when they run out). */
+  readonly images: number;
+}
+
+export const FIT_LR = 1e-3;
+export const FIT_NORMALIZE = { mean: [0.5], std: [0.25] } as const;
+export const FIT_CASES: readonly FitCase[] = [
+  { preset: 'seed-net', N: 64, images: 6400 },
+  { preset: 'fashion-net', N: 64, images: 6400 },
+];
+
 export type Workload =
   | { readonly kind: 'sgemm'; readonly M: number; readonly N: number; readonly K: number }
   | { readonly kind: 'conv2d-forward'; readonly conv: ConvCase }
   | { readonly kind: 'conv2d-forward-backward'; readonly conv: ConvCase }
   | { readonly kind: 'max-pool-forward-backward'; readonly pool: PoolCase }
   | { readonly kind: 'net-train'; readonly net: NetCase }
-  | { readonly kind: 'net-infer'; readonly net: NetCase };
+  | { readonly kind: 'net-infer'; readonly net: NetCase }
+  | { readonly kind: 'fit-step'; readonly fit: FitCase };
 
 /** The groups `--only` selects. */
-export type WorkloadGroup = 'sgemm' | 'conv' | 'pool' | 'net';
+export type WorkloadGroup = 'sgemm' | 'conv' | 'pool' | 'net' | 'fit';
 
 export const CONV_CASES: readonly ConvCase[] = [
   { id: 'a', N: 64, C: 1, H: 28, W: 28, F: 32, K: 3, pad: 1 },
@@ -108,6 +131,7 @@ export function allWorkloads(): Workload[] {
   list.push({ kind: 'max-pool-forward-backward', pool: POOL_CASE });
   list.push({ kind: 'net-train', net: { N: TRAIN_BATCH } });
   for (const N of INFER_BATCHES) list.push({ kind: 'net-infer', net: { N } });
+  for (const fit of FIT_CASES) list.push({ kind: 'fit-step', fit });
   return list;
 }
 
@@ -123,6 +147,8 @@ export function groupOf(w: Workload): WorkloadGroup {
     case 'net-train':
     case 'net-infer':
       return 'net';
+    case 'fit-step':
+      return 'fit';
   }
 }
 
@@ -147,6 +173,7 @@ export function flopsOf(w: Workload): number | null {
     case 'max-pool-forward-backward':
     case 'net-train':
     case 'net-infer':
+    case 'fit-step':
       return null;
   }
 }
@@ -171,6 +198,8 @@ export function labelOf(w: Workload): string {
       return `train seed-net b${w.net.N}`;
     case 'net-infer':
       return `infer seed-net b${w.net.N}`;
+    case 'fit-step':
+      return `fit ${w.fit.preset} b${w.fit.N}`;
   }
 }
 
@@ -192,6 +221,8 @@ export function describe(w: Workload): string {
       return `seed net, N=${w.net.N} ${seedNetInput()}: forward, cross-entropy, backward, SGD lr ${SEED_NET.LR}`;
     case 'net-infer':
       return `seed net, N=${w.net.N} ${seedNetInput()}: forward only (eval, no graph), logits in JS memory`;
+    case 'fit-step':
+      return `${w.fit.preset} preset, N=${w.fit.N} ${seedNetInput()}: next DataLoader batch (${w.fit.images} images, shuffled, normalised), training step, Adam lr ${FIT_LR}`;
   }
 }
 
@@ -213,11 +244,14 @@ export function batchOf(w: Workload): number | null {
     case 'net-train':
     case 'net-infer':
       return w.net.N;
+    case 'fit-step':
+      return w.fit.N;
   }
 }
 
 /** Images a network workload processes per run (its batch), or null for the kernel workloads. */
 export function imagesOf(w: Workload): number | null {
+  if (w.kind === 'fit-step') return w.fit.N;
   return w.kind === 'net-train' || w.kind === 'net-infer' ? w.net.N : null;
 }
 
@@ -234,5 +268,7 @@ export function withBatch(w: Workload, n: number): Workload {
     case 'net-train':
     case 'net-infer':
       return { kind: w.kind, net: { N: n } };
+    case 'fit-step':
+      return { kind: w.kind, fit: { ...w.fit, N: n } };
   }
 }

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Rng } from '../../src/rng.js';
 import type { RunFn } from '../timing.js';
-import type { ConvCase, NetCase, PoolCase } from '../workloads.js';
+import type { ConvCase, FitCase, NetCase, PoolCase } from '../workloads.js';
 
 /** A workload ready to be timed. */
 export interface Prepared {
@@ -74,6 +74,11 @@ export interface Contestant {
   trainNet?(n: NetCase): Preparation | Promise<Preparation>;
   /** The seed net's forward pass in evaluation mode, without a graph; the logits in JS memory. */
   inferNet?(n: NetCase): Preparation | Promise<Preparation>;
+  /**
+   * A preset trained as `fit` trains it (workloads.ts FitCase): each run takes the next batch
+   * from the library's data loader and runs its training step with Adam.
+   */
+  fitStep?(f: FitCase): Preparation | Promise<Preparation>;
   /** Called once at the end: stops worker threads and the like. */
   teardown?(): void | Promise<void>;
 }

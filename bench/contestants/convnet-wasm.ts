@@ -20,12 +20,14 @@
  *
  * Conv and pool run through the Backend functions on plain Float32Arrays, exactly as the ops
  * call them, so any copy into and out of WASM memory is inside the timed region. The network
- * workloads run the seed net through the ops and autograd with this backend selected.
+ * workloads run the seed net through the ops and autograd with this backend selected; the fit
+ * workloads run a preset through the library's DataLoader and training step (fit-step.ts).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Backend } from '../../src/kernels/backend.js';
 import { errorMessage, randomFloat32, Unavailable, type Contestant } from './contestant.js';
+import { backendFitStep } from './fit-step.js';
 import {
   backendConvForward,
   backendConvForwardBackward,
@@ -172,6 +174,7 @@ export const convnetWasm: Contestant = {
   maxPoolForwardBackward: (p) => backendMaxPoolForwardBackward(loaded().backend, p),
   trainNet: (n) => backendTrainNet(loaded().backend, loaded().runStep, n),
   inferNet: (n) => backendInferNet(loaded().backend, loaded().runStep, n),
+  fitStep: (f) => backendFitStep(loaded().backend, f),
   teardown() {
     fast?.dispose?.();
     fast = null;

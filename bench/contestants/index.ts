@@ -4,6 +4,7 @@ import { convnetjs } from './convnetjs.js';
 import { convnetWasm } from './convnet-wasm.js';
 import { jaxJs } from './jax-js.js';
 import { onnxruntime } from './onnxruntime.js';
+import { pytorch } from './pytorch.js';
 import { reference } from './reference.js';
 import { tfjsCpu } from './tfjs-cpu.js';
 import { tfjsWasm } from './tfjs-wasm.js';
@@ -16,4 +17,5 @@ export const CONTESTANTS: readonly Contestant[] = [
   tfjsCpu,
   convnetjs,
   onnxruntime,
+  pytorch,
 ];

@@ -8,7 +8,7 @@
  * Conventions of the kernels: outputs first; geometry last (made by src/shape/, never
  * recomputed in a kernel); every function overwrites its outputs; a null output is skipped.
  */
-import type { Tensor } from '../tensor.js';
+import type { FloatArray, Tensor } from '../tensor.js';
 import * as referenceKernels from './reference/index.js';
 
 export type { AvgPoolMode, Labels, UpsampleBilinearMode } from './reference/index.js';
@@ -38,6 +38,13 @@ export interface Backend {
    * training step use it through the current backend (src/train/step-runner.ts).
    */
   runStep?<T>(params: Iterable<Tensor>, step: () => T): T;
+  /**
+   * Optional: `count` zeroed float32 arrays of like's length, held in the backend's resident
+   * memory for its life, when `like` (a parameter's data) lives there and no step is running;
+   * null otherwise. Optimizers reserve their state's buffers with it when they are built, so the
+   * update kernels read and write parameter and state in place (the fast backend's).
+   */
+  residentBuffers?(like: FloatArray, count: number): Float32Array[] | null;
 }
 
 /** The plain loops, complete: the spec, and the fallback for whatever a backend lacks. */
@@ -72,6 +79,9 @@ function buildActive(backend: Backend): ActiveBackend {
   // The optional memory members travel with the table, bound to their backend.
   if (backend.resident !== undefined) active.resident = backend.resident.bind(backend);
   if (backend.runStep !== undefined) active.runStep = backend.runStep.bind(backend);
+  if (backend.residentBuffers !== undefined) {
+    active.residentBuffers = backend.residentBuffers.bind(backend);
+  }
   return active;
 }
 

@@ -20,6 +20,9 @@
  * parameter's own step count, kept in its state: a parameter skipped for lack of a grad does not
  * advance it. Moment buffers have the parameter's dtype, as in PyTorch.
  *
+ * The elementwise update is the backend's adamUpdate kernel (src/kernels/reference/adam-update.ts;
+ * the fast backend's gives the same bits).
+ *
  * For decoupled weight decay use AdamW, which shares this implementation.
  *
  * ```ts
@@ -27,8 +30,9 @@
  * ```
  */
 import type { JsonObject } from '../io/json.js';
+import { getBackend } from '../kernels/backend.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { Optimizer, zerosLike, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamsInput } from './optimizer.js';
 import {
   checkKeys,
   decodeBuffer,
@@ -91,6 +95,10 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamParamState> {
     };
   }
 
+  protected stateBufferCount({ amsgrad }: AdamOptions): number {
+    return amsgrad ? 3 : 2;
+  }
+
   protected updateParam(param: Tensor, grad: FloatArray, options: AdamOptions): void {
     const {
       lr,
@@ -102,32 +110,23 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamParamState> {
     const p = param.data;
     let state = this.state.get(param);
     if (state === undefined) {
-      state = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p), maxExpAvgSq: null };
+      const [expAvg, expAvgSq] = [this.zerosFor(param), this.zerosFor(param)];
+      state = { step: 0, expAvg, expAvgSq, maxExpAvgSq: null };
       this.state.set(param, state);
     }
-    if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = zerosLike(p);
+    if (amsgrad && state.maxExpAvgSq === null) state.maxExpAvgSq = this.zerosFor(param);
     const { expAvg: m, expAvgSq: v } = state;
     const vMax = amsgrad ? state.maxExpAvgSq : null;
     state.step += 1;
-    const biasCorrection1 = 1 - beta1 ** state.step;
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** state.step);
-    const stepSize = lr / biasCorrection1;
-    const decay = 1 - lr * weightDecay;
-    const l2 = this.decoupledWeightDecay ? 0 : weightDecay;
-    for (let i = 0; i < p.length; i++) {
-      let g = grad[i];
-      if (l2 !== 0) g += l2 * p[i];
-      if (this.decoupledWeightDecay) p[i] *= decay;
-      m[i] = m[i] * beta1 + (1 - beta1) * g;
-      v[i] = v[i] * beta2 + (1 - beta2) * g * g;
-      let vHat = v[i];
-      if (vMax !== null) {
-        vMax[i] = Math.max(vMax[i], v[i]);
-        vHat = vMax[i];
-      }
-      const denom = Math.sqrt(vHat) / biasCorrection2Sqrt + eps;
-      p[i] -= stepSize * (m[i] / denom);
-    }
+    getBackend().adamUpdate(p, m, v, vMax, grad, {
+      lr,
+      beta1,
+      beta2,
+      eps,
+      weightDecay,
+      decoupled: this.decoupledWeightDecay,
+      step: state.step,
+    });
   }
 
   override getMomentum(groupIndex: number): number {

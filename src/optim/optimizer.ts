@@ -30,8 +30,16 @@
  * changing anything: the optimizer type, the number of groups and of parameters in each, every
  * hyper-parameter, every buffer's shape against its parameter's. Load it into an optimizer built
  * over the same parameters in the same order.
+ *
+ * Where the state lives. The update itself is a backend kernel (sgdUpdate, adamUpdate). When the
+ * backend keeps the parameters in its own memory (the fast backend's resident models, which
+ * `convnet train` builds), the optimizer reserves its state's buffers there too when it is built
+ * (Backend.residentBuffers), held for the backend's life, so an update copies nothing; state
+ * made later, or beside parameters in ordinary memory, is in ordinary memory. Where the state
+ * lives changes no value.
  */
 import type { JsonObject } from '../io/json.js';
+import { getBackend } from '../kernels/backend.js';
 import { Tensor, formatShape, type FloatArray, type Shape } from '../tensor.js';
 import { checkKeys, readArray, readIntegerArray, readObject, readString } from './state-json.js';
 
@@ -84,6 +92,10 @@ export abstract class Optimizer<O extends OptimizerOptions, S> implements Schedu
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state (momentum buffers, moments, step counts), created on first update. */
   protected readonly state = new Map<Tensor, S>();
+  /** Zeroed buffers reserved in the backend's resident memory for each parameter's state. */
+  private readonly reserved = new Map<Tensor, FloatArray[]>();
+  /** Every buffer ever reserved, to hand back those of a state that loadStateDict replaces. */
+  private readonly reservedBuffers = new WeakSet<FloatArray>();
 
   protected constructor(name: string, params: ParamsInput<O>, defaults: O) {
     this.name = name;
@@ -114,6 +126,9 @@ export abstract class Optimizer<O extends OptimizerOptions, S> implements Schedu
    * Keys other than the options are ignored here; callers check for unknown keys.
    */
   protected abstract parseOptions(raw: Record<string, unknown>, where: string): O;
+
+  /** How many buffers like a parameter its state needs under a group's options. */
+  protected abstract stateBufferCount(options: O): number;
 
   /** Updates one parameter in place from its gradient (same length as param.data). */
   protected abstract updateParam(param: Tensor, grad: FloatArray, options: O): void;
@@ -161,6 +176,47 @@ export abstract class Optimizer<O extends OptimizerOptions, S> implements Schedu
     });
     const options = this.parseOptions({ ...this.defaults, ...overrides }, where);
     this.paramGroups.push({ ...options, params: list });
+    this.reserve(list, this.stateBufferCount(options));
+  }
+
+  /** Reserves state buffers beside parameters the backend keeps in its resident memory. */
+  private reserve(params: readonly Tensor[], count: number): void {
+    const { residentBuffers } = getBackend();
+    if (residentBuffers === undefined || count === 0) return;
+    for (const param of params) {
+      const buffers = residentBuffers(param.data, count);
+      if (buffers === null) continue;
+      for (const buffer of buffers) this.reservedBuffers.add(buffer);
+      this.reserved.set(param, buffers);
+    }
+  }
+
+  /** A zeroed buffer for param's state: a reserved one while any is left, else a new one. */
+  protected zerosFor(param: Tensor): FloatArray {
+    return this.reserved.get(param)?.pop() ?? zerosLike(param.data);
+  }
+
+  /** Hands a replaced state's reserved buffers back, zeroed. */
+  private release(param: Tensor, state: S): void {
+    for (const value of Object.values(state as object)) {
+      if (value instanceof Float32Array && this.reservedBuffers.has(value)) {
+        value.fill(0);
+        this.reserved.get(param)?.push(value);
+      }
+    }
+  }
+
+  /** Moves a loaded state's buffers into reserved ones, while any are left. */
+  private adopt(param: Tensor, state: S): S {
+    const fields = state as Record<string, unknown>;
+    for (const [key, value] of Object.entries(fields)) {
+      if (!(value instanceof Float32Array)) continue;
+      const buffer = this.reserved.get(param)?.pop();
+      if (buffer === undefined) break;
+      buffer.set(value);
+      fields[key] = buffer;
+    }
+    return state;
   }
 
   /** Every parameter, numbered in group order (the numbering of the state dict). */
@@ -290,9 +346,10 @@ export abstract class Optimizer<O extends OptimizerOptions, S> implements Schedu
       return this.stateFromJson(readObject(entry, stateWhere), params[i], stateWhere);
     });
     this.paramGroups.forEach((group, g) => Object.assign(group, options[g]));
+    for (const [param, s] of this.state) this.release(param, s);
     this.state.clear();
     states.forEach((s, i) => {
-      if (s !== null) this.state.set(params[i], s);
+      if (s !== null) this.state.set(params[i], this.adopt(params[i], s));
     });
   }
 }

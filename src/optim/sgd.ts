@@ -16,15 +16,18 @@
  * ```
  *
  * `t` counts this parameter's own updates: a parameter skipped for lack of a grad keeps its
- * buffer untouched. The momentum buffer has the parameter's dtype, as in PyTorch.
+ * buffer untouched. The momentum buffer has the parameter's dtype, as in PyTorch. The elementwise
+ * update is the backend's sgdUpdate kernel (src/kernels/reference/sgd-update.ts; the fast
+ * backend's gives the same bits).
  *
  * ```ts
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
  * ```
  */
 import type { JsonObject } from '../io/json.js';
+import { getBackend } from '../kernels/backend.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { Optimizer, zerosLike, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamsInput } from './optimizer.js';
 import { checkKeys, decodeBuffer, encodeBuffer } from './state-json.js';
 import { checkBoolean, checkNonNegative, checkNumber } from './validate.js';
 
@@ -75,6 +78,10 @@ export class SGD extends Optimizer<SGDOptions, SGDParamState> {
     return options;
   }
 
+  protected stateBufferCount({ momentum }: SGDOptions): number {
+    return momentum === 0 ? 0 : 1;
+  }
+
   protected updateParam(param: Tensor, grad: FloatArray, options: SGDOptions): void {
     const { lr, momentum, dampening, weightDecay, nesterov } = options;
     const p = param.data;
@@ -83,22 +90,21 @@ export class SGD extends Optimizer<SGDOptions, SGDParamState> {
     if (momentum !== 0) {
       const state = this.state.get(param);
       if (state === undefined) {
-        buf = zerosLike(p);
+        buf = this.zerosFor(param);
         this.state.set(param, { momentumBuffer: buf });
         first = true;
       } else {
         buf = state.momentumBuffer;
       }
     }
-    for (let i = 0; i < p.length; i++) {
-      let d = grad[i];
-      if (weightDecay !== 0) d += weightDecay * p[i];
-      if (buf !== null) {
-        buf[i] = first ? d : buf[i] * momentum + (1 - dampening) * d;
-        d = nesterov ? d + momentum * buf[i] : buf[i];
-      }
-      p[i] -= lr * d;
-    }
+    getBackend().sgdUpdate(p, buf, grad, {
+      lr,
+      momentum,
+      dampening,
+      weightDecay,
+      nesterov,
+      first,
+    });
   }
 
   override getMomentum(groupIndex: number): number {

@@ -4,6 +4,7 @@
  * this table of them is the kernel contract (src/kernels/backend.ts derives its type from it).
  * Exports here are kernels only: helpers shared by the loops live in files not listed.
  */
+export * from './adam-update.js';
 export * from './add.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
@@ -26,6 +27,7 @@ export * from './mse-loss.js';
 export * from './mul.js';
 export * from './permute.js';
 export * from './relu.js';
+export * from './sgd-update.js';
 export * from './sigmoid.js';
 export * from './silu.js';
 export * from './smooth-l1-loss.js';

@@ -90,6 +90,15 @@ export class Arena {
     this.top = this.residentTop;
   }
 
+  /** Whether `values` is a view of this memory's resident region (held for the memory's life). */
+  isResident(values: Float32Array): boolean {
+    return (
+      this.owns(values) &&
+      values.byteOffset >= this.base &&
+      values.byteOffset + values.byteLength <= this.residentTop
+    );
+  }
+
   /** Whether `values` is a view of this memory (a step tensor), usable in place. */
   owns(values: Float32Array): boolean {
     return this.buffers.has(values.buffer);

@@ -2,6 +2,7 @@
  * The fast backend's kernels: every op file here declares the host code of the kernels it
  * speeds up (hostKernels), and the reference runs every kernel not declared.
  */
+export * from './adam-update.js';
 export * from './add.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
@@ -17,6 +18,7 @@ export * from './matmul.js';
 export * from './max-pool2d.js';
 export * from './mul.js';
 export * from './relu.js';
+export * from './sgd-update.js';
 export * from './sigmoid.js';
 export * from './silu.js';
 export * from './sub.js';

@@ -7,6 +7,8 @@
  * - every call starts with a fresh arena frame (geometry, copied-in inputs, scratch);
  * - inputs are used in place when they already live in the kernels' memory, else copied in;
  * - outputs are written in place, or into scratch that is copied out when the kernel returns;
+ * - arrays updated in place (an optimizer's parameters and state) are used where they live, or
+ *   copied in and back out;
  * - null operands become the null pointer 0, which the kernels read as "absent".
  */
 import type { FloatArray } from '../../tensor.js';
@@ -24,6 +26,11 @@ export interface Marshal {
   input(values: FloatArray | null): number;
   /** A pointer where the kernel writes `out`, copied back when the call ends (0 for null). */
   output(out: FloatArray | null): number;
+  /**
+   * A pointer to an array the kernel reads and overwrites (0 for null): the array itself when it
+   * lives in the kernels' memory, else a copy that goes back when the call ends.
+   */
+  inPlace(values: FloatArray | null): number;
   /** A pointer where the kernel writes i32 values `out`, copied back when the call ends. */
   int32Output(out: Int32Array): number;
   /** A pointer to i32 values (geometry records, labels). */
@@ -116,6 +123,15 @@ export class CallMarshal implements Marshal {
     const floats = out as Float32Array;
     if (this.arena.owns(floats)) return floats.byteOffset;
     const at = this.arena.alloc(floats.byteLength);
+    this.pending.push([floats, at]);
+    return at;
+  }
+
+  inPlace(values: FloatArray | null): number {
+    if (values === null) return 0;
+    const floats = values as Float32Array;
+    if (this.arena.owns(floats)) return floats.byteOffset;
+    const at = this.arena.put(floats);
     this.pending.push([floats, at]);
     return at;
   }

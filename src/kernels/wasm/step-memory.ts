@@ -3,7 +3,7 @@
  * write in place instead of copying, and a model's (resident), kept for the backend's life.
  * Both work only on a shared memory, whose views survive growth; elsewhere they simply run.
  */
-import { Tensor, withFloat32Allocator } from '../../tensor.js';
+import { Tensor, withFloat32Allocator, type FloatArray } from '../../tensor.js';
 import type { Arena } from './arena.js';
 
 export class StepMemory {
@@ -47,6 +47,17 @@ export class StepMemory {
       this.arena.releaseStep();
       this.inStep = false;
     }
+  }
+
+  /**
+   * `count` zeroed arrays of like's length in resident memory, when `like` is resident and no
+   * step is running (an optimizer's state beside its parameter, reserved when it is built);
+   * null otherwise.
+   */
+  residentBeside(like: FloatArray, count: number): Float32Array[] | null {
+    if (this.inStep || !this.arena.canHoldTensors) return null;
+    if (!(like instanceof Float32Array) || !this.arena.isResident(like)) return null;
+    return Array.from({ length: count }, () => this.arena.allocateResident(like.length));
   }
 
   /** Runs `build` with every float32 tensor it makes held in the kernels' memory until dispose. */

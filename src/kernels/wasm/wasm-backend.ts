@@ -198,6 +198,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     sgemm: sgemmOf({ name: `wasm-${level}`, kernels }),
     runStep: (params, step) => steps.runStep(params, step),
     resident: (build) => steps.resident(build),
+    residentBuffers: (like, count) => steps.residentBeside(like, count),
     residentBytes: () => arena.residentBytes,
     dispose: () => pool.close(),
   };
