@@ -22,6 +22,7 @@ import { noGrad } from '../autograd.js';
 import { loadImage } from '../data/image-folder.js';
 import { Tensor } from '../tensor.js';
 import { consoleReporter } from '../train/progress.js';
+import { currentStepRunner } from '../train/step-runner.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { encodePng } from '../viz/png.js';
@@ -181,14 +182,17 @@ export function detectCommand(output: CliOutput): Command {
       const padded = Tensor.zeros([1, 1, PH, PW]);
       for (let y = 0; y < H; y++) padded.data.set(pixels.subarray(y * W, (y + 1) * W), y * PW);
       const start = performance.now();
-      const detections = noGrad(() => {
-        const out = model.run(padded);
-        const get = (name: string) => out.get(name) as Tensor;
-        return decodeDetections(
-          { heatmap: get('heatmap'), size: get('size'), offset: get('offset') },
-          { scoreThreshold: flags.score, iouThreshold: flags.iou, imageSize: [H, W], stride },
-        )[0];
-      });
+      // In the backend's runStep: every activation lives in the kernels' memory, uncopied.
+      const detections = currentStepRunner().runStep([], () =>
+        noGrad(() => {
+          const out = model.run(padded);
+          const get = (name: string) => out.get(name) as Tensor;
+          return decodeDetections(
+            { heatmap: get('heatmap'), size: get('size'), offset: get('offset') },
+            { scoreThreshold: flags.score, iouThreshold: flags.iou, imageSize: [H, W], stride },
+          )[0];
+        }),
+      );
       const ms = performance.now() - start;
       const named = detections.map((d) => ({
         ...d,
