@@ -5,7 +5,6 @@
 export * from './add.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
-export * from './concat.js';
 export * from './conv-transpose2d.js';
 export * from './conv2d.js';
 export * from './cross-entropy.js';
