@@ -11,8 +11,11 @@
  * worker off the CPU, the call ends at about the speed of one thread, instead of waiting for the
  * worker to be scheduled (measured 100-200 us per call on this project's shared 2-core VM). The
  * caller waits (Atomics.wait) until the shares that workers claimed are done. Waiting threads
- * poll for SPIN_MS before they sleep. A call on one thread runs on the caller alone. Calls are
- * synchronous, like the Backend interface.
+ * poll for SPIN_MS before they sleep. A call on one thread runs on the caller alone, and so do
+ * the SOLO_CALLS calls after MISSES_BEFORE_SOLO calls in a row that no worker joined: a call
+ * split into shares repeats what its shares have in common (each share of a batch-1
+ * convolution builds the whole im2col), which costs up to 2x when the caller runs them all.
+ * Calls are synchronous, like the Backend interface.
  *
  * Why a late worker cannot run a share twice or read a later call's arguments: a call ends only
  * when each of its shares has been claimed (by the caller or a worker) and done, and the caller
@@ -43,6 +46,9 @@ const CLAIMS = ARGS + MAX_ARGS;
  * threads than on 1.
  */
 const SPIN_MS = 0.1;
+/** Calls in a row that no worker joined before the next SOLO_CALLS run on the caller alone. */
+const MISSES_BEFORE_SOLO = 2;
+const SOLO_CALLS = 32;
 
 /** The worker's program, run by Node's worker_threads (eval) or a browser Worker (blob URL). */
 function workerSource(runtime: 'node' | 'browser'): string {
@@ -103,6 +109,15 @@ export class ThreadPool {
   private readonly indexOf: ReadonlyMap<string, number>;
   private readonly workers: WorkerHandle[];
   private lastError = '';
+  /**
+   * Whether calls that no worker joins make the next ones run on the caller alone (see run);
+   * false keeps every call split, as tests of the threaded paths need.
+   */
+  soloWhenWorkersMiss = true;
+  /** Calls in a row whose every share the caller ran itself. */
+  private misses = 0;
+  /** Calls left to run whole on the caller (see run). */
+  private soloCalls = 0;
   private closed = false;
 
   private constructor(
@@ -191,8 +206,9 @@ export class ThreadPool {
         `ThreadPool: ${kernel} takes ${arity - 2} arguments after (tid, threads), got ${args.length}`,
       );
     }
-    if (used === 1) {
-      // One thread: the caller runs it alone, without waking the workers for nothing.
+    if (used === 1 || this.soloCalls > 0) {
+      // One thread, or workers that kept missing their shares: the caller runs it alone.
+      if (used > 1) this.soloCalls--;
       fn(0, 1, ...args);
       return;
     }
@@ -226,6 +242,14 @@ export class ThreadPool {
       else byWorkers++;
     }
     this.waitForWorkers(byWorkers);
+    // Every share fell to the caller: the workers are kept off the CPU, and a split call only
+    // repeats the work its shares have in common (a batch-1 convolution's im2col). After
+    // MISSES_BEFORE_SOLO such calls in a row, the next SOLO_CALLS run whole on the caller.
+    this.misses = byWorkers === 0 ? this.misses + 1 : 0;
+    if (this.soloWhenWorkersMiss && this.misses >= MISSES_BEFORE_SOLO) {
+      this.misses = 0;
+      this.soloCalls = SOLO_CALLS;
+    }
     if (failure !== null) throw failure;
     if (Atomics.exchange(c, FAILED, 0) !== 0) {
       throw new Error(`wasm kernel ${kernel} failed on a worker thread ${this.lastError}`.trim());
