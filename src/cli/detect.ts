@@ -21,6 +21,7 @@ import { drawDetections } from '../apps/detection/draw-detections.js';
 import { evaluateDetector, formatDetectionMetrics } from '../apps/detection/evaluate-detector.js';
 import { loadImage } from '../data/image-folder.js';
 import { consoleReporter } from '../train/progress.js';
+import { currentStepRunner } from '../train/step-runner.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { encodePng } from '../viz/png.js';
@@ -175,11 +176,14 @@ export function detectCommand(output: CliOutput): Command {
       const { pixels, shape } = loadImage(image, { channels: 1 });
       const [, H, W] = shape;
       const start = performance.now();
-      const detections = detectImage(model, pixels, [H, W], {
-        stride,
-        scoreThreshold: flags.score,
-        iouThreshold: flags.iou,
-      });
+      // In the backend's runStep: every activation lives in the kernels' memory, uncopied.
+      const detections = currentStepRunner().runStep([], () =>
+        detectImage(model, pixels, [H, W], {
+          stride,
+          scoreThreshold: flags.score,
+          iouThreshold: flags.iou,
+        }),
+      );
       const ms = performance.now() - start;
       const named = detections.map((d) => ({
         ...d,

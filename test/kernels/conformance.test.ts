@@ -136,7 +136,8 @@ before(async () => {
     [1, false], // the path of a page without cross-origin isolation: plain memory, one thread
   ] as const) {
     try {
-      const backend = await createWasmBackend({ threads, sharedMemory });
+      // Every call on every thread, small cases included: the threaded paths are what is checked.
+      const backend = await createWasmBackend({ threads, sharedMemory, smallCalls: 'all-threads' });
       if (backend.path.backend === 'wasm') backends.push(backend);
       else unavailable = backend.path.description;
     } catch (error) {

@@ -24,7 +24,7 @@ export interface DetectorStepResult {
 }
 
 /**
- * One training step of a detector, as trainDetector runs it (and bench/detector.ts times it):
+ * One training step of a detector, as trainDetector runs it (and bench/apps-workloads.ts times it):
  * inside the backend's runStep, zero the gradients, forward, CenterNet loss, backward, refuse a
  * non-finite loss or gradient (nothing applied), clip, Adam.
  */

@@ -13,6 +13,7 @@
 import { noGrad } from '../../autograd.js';
 import type { Layer } from '../../nn/module.js';
 import { Tensor } from '../../tensor.js';
+import { currentStepRunner, type StepRunner } from '../../train/step-runner.js';
 import { argmaxPixels } from './segmentation-metrics.js';
 
 export interface SegmentOptions {
@@ -20,6 +21,14 @@ export interface SegmentOptions {
   stride?: number;
   /** The value padded pixels get; default 0. */
   padValue?: number;
+}
+
+export interface SegmentImageOptions extends SegmentOptions {
+  /**
+   * Runs the forward pass; default the current backend's runStep, where every activation lives
+   * in the kernels' memory and no kernel copies its operands.
+   */
+  stepRunner?: StepRunner;
 }
 
 export interface Segmentation {
@@ -90,20 +99,25 @@ export function segmentImage(
   model: Layer,
   pixels: Float32Array,
   [C, H, W]: readonly [number, number, number],
-  options: SegmentOptions = {},
+  { stepRunner = currentStepRunner(), ...options }: SegmentImageOptions = {},
 ): Segmentation {
-  const { logits, shape } = segmentLogits(model, pixels, [1, C, H, W], options);
+  const { logits, shape } = stepRunner.runStep([], () =>
+    segmentLogits(model, pixels, [1, C, H, W], options),
+  );
   const K = shape[1];
   const mask = argmaxPixels(logits, shape);
-  const probabilities = new Float32Array(K * H * W);
-  for (let p = 0; p < H * W; p++) {
+  const plane = H * W;
+  const probabilities = new Float32Array(K * plane);
+  const e = new Float64Array(K);
+  for (let p = 0; p < plane; p++) {
     let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, logits[k * H * W + p]);
+    for (let k = 0; k < K; k++) max = Math.max(max, logits[k * plane + p]);
     let total = 0;
-    for (let k = 0; k < K; k++) total += Math.exp(logits[k * H * W + p] - max);
     for (let k = 0; k < K; k++) {
-      probabilities[k * H * W + p] = Math.exp(logits[k * H * W + p] - max) / total;
+      e[k] = Math.exp(logits[k * plane + p] - max);
+      total += e[k];
     }
+    for (let k = 0; k < K; k++) probabilities[k * plane + p] = e[k] / total;
   }
   return { mask, probabilities, numClasses: K };
 }

@@ -7,13 +7,14 @@ import { hostKernels } from './marshal.js';
 
 export const add = hostKernels({
   addForward(m, y, a, b, g) {
-    m.run('addForward', [m.int32(broadcastRecord(g)), m.output(y), m.input(a), m.input(b)]);
+    const args = [m.int32(broadcastRecord(g)), m.output(y), m.input(a), m.input(b)];
+    m.run('addForward', args, y.length);
   },
 
   addBackward(m, da, db, dy, g) {
     const geometry = m.int32(broadcastRecord(g));
     const pdy = m.input(dy);
-    if (da !== null) m.run('addBackward', [0, geometry, m.output(da), pdy]);
-    if (db !== null) m.run('addBackward', [1, geometry, m.output(db), pdy]);
+    if (da !== null) m.run('addBackward', [0, geometry, m.output(da), pdy], dy.length);
+    if (db !== null) m.run('addBackward', [1, geometry, m.output(db), pdy], dy.length);
   },
 });

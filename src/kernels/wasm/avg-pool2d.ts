@@ -9,12 +9,20 @@ export const avgPool2d = hostKernels({
   avgPool2dForward(m, y, x, g, mode = {}) {
     const geometry = m.int32(recordValues(POOL2D_RECORD, g));
     const includePad = (mode.countIncludePad ?? true) ? 1 : 0;
-    m.run('avgPool2dForward', [geometry, m.output(y), m.input(x), includePad]);
+    m.run(
+      'avgPool2dForward',
+      [geometry, m.output(y), m.input(x), includePad],
+      y.length * g.KH * g.KW,
+    );
   },
 
   avgPool2dBackward(m, dx, dy, g, mode = {}) {
     const geometry = m.int32(recordValues(POOL2D_RECORD, g));
     const includePad = (mode.countIncludePad ?? true) ? 1 : 0;
-    m.run('avgPool2dBackward', [geometry, m.output(dx), m.input(dy), includePad]);
+    m.run(
+      'avgPool2dBackward',
+      [geometry, m.output(dx), m.input(dy), includePad],
+      dy.length * g.KH * g.KW,
+    );
   },
 });

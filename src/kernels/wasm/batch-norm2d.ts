@@ -9,14 +9,14 @@ export const batchNorm2d = hostKernels({
   batchNorm2dForwardTrain(m, y, batchMean, batchVar, x, gamma, beta, eps, g) {
     const outputs = [m.output(y), m.output(batchMean), m.output(batchVar)];
     const inputs = [m.input(x), m.input(gamma), m.input(beta), m.float64(eps)];
-    m.run('batchNorm2dForwardTrain', [g.N, g.C, g.H * g.W, ...outputs, ...inputs]);
+    m.run('batchNorm2dForwardTrain', [g.N, g.C, g.H * g.W, ...outputs, ...inputs], 2 * x.length);
   },
 
   batchNorm2dForwardEval(m, y, x, runningMean, runningVar, gamma, beta, eps, g) {
     const statistics = [m.input(runningMean), m.input(runningVar)];
     const affine = [m.input(gamma), m.input(beta), m.float64(eps)];
     const args = [g.N, g.C, g.H * g.W, m.output(y), m.input(x), ...statistics, ...affine];
-    m.run('batchNorm2dForwardEval', args);
+    m.run('batchNorm2dForwardEval', args, x.length);
   },
 
   batchNorm2dBackwardTrain(m, dx, dgamma, dbeta, dy, x, gamma, batchMean, batchVar, eps, g) {
@@ -25,7 +25,7 @@ export const batchNorm2d = hostKernels({
     const statistics = [m.input(batchMean), m.input(batchVar), m.float64(eps)];
     const training = 1;
     const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
-    m.run('batchNorm2dBackward', args);
+    m.run('batchNorm2dBackward', args, 2 * x.length);
   },
 
   batchNorm2dBackwardEval(m, dx, dgamma, dbeta, dy, x, runningMean, runningVar, gamma, eps, g) {
@@ -34,6 +34,6 @@ export const batchNorm2d = hostKernels({
     const statistics = [m.input(runningMean), m.input(runningVar), m.float64(eps)];
     const training = 0;
     const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
-    m.run('batchNorm2dBackward', args);
+    m.run('batchNorm2dBackward', args, 2 * x.length);
   },
 });

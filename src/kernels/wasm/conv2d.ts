@@ -85,7 +85,7 @@ export const conv2d = hostKernels({
     const geometry = m.int32(recordValues(CONV2D_RECORD, g));
     const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
     const args = [geometry, m.output(y), m.input(x), m.input(w), m.input(b), scratch, stride];
-    m.run('conv2dForward', args);
+    m.run('conv2dForward', args, y.length * (w.length / g.F)); // multiply-adds
   },
 
   conv2dBackward(m, dx, dw, db, dy, x, w, g) {

@@ -7,13 +7,14 @@ import { hostKernels } from './marshal.js';
 
 export const div = hostKernels({
   divForward(m, y, a, b, g) {
-    m.run('divForward', [m.int32(broadcastRecord(g)), m.output(y), m.input(a), m.input(b)]);
+    const args = [m.int32(broadcastRecord(g)), m.output(y), m.input(a), m.input(b)];
+    m.run('divForward', args, y.length);
   },
 
   divBackward(m, da, db, dy, a, b, g) {
     const geometry = m.int32(broadcastRecord(g));
     const operands = [m.input(dy), m.input(a), m.input(b)];
-    if (da !== null) m.run('divBackward', [0, geometry, m.output(da), ...operands]);
-    if (db !== null) m.run('divBackward', [1, geometry, m.output(db), ...operands]);
+    if (da !== null) m.run('divBackward', [0, geometry, m.output(da), ...operands], dy.length);
+    if (db !== null) m.run('divBackward', [1, geometry, m.output(db), ...operands], dy.length);
   },
 });

@@ -3,10 +3,10 @@ import { hostKernels } from './marshal.js';
 
 export const gelu = hostKernels({
   geluForward(m, y, x) {
-    m.run('geluForward', [m.output(y), m.input(x), x.length]);
+    m.run('geluForward', [m.output(y), m.input(x), x.length], x.length);
   },
 
   geluBackward(m, dx, dy, x) {
-    m.run('geluBackward', [m.output(dx), m.input(dy), m.input(x), dy.length]);
+    m.run('geluBackward', [m.output(dx), m.input(dy), m.input(x), dy.length], dy.length);
   },
 });

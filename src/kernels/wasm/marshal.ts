@@ -9,7 +9,10 @@
  * - outputs are written in place, or into scratch that is copied out when the kernel returns;
  * - arrays updated in place (an optimizer's parameters and state) are used where they live, or
  *   copied in and back out;
- * - null operands become the null pointer 0, which the kernels read as "absent".
+ * - null operands become the null pointer 0, which the kernels read as "absent";
+ * - a call that says how much work it does runs on no more threads than that work pays for
+ *   (threadsForWork): waking a worker costs tens of microseconds, far more than a batch-1 ReLU.
+ *   The kernels' results do not depend on the thread count, so this choice changes speed only.
  */
 import type { FloatArray } from '../../tensor.js';
 import type { KernelName, KernelTable } from '../backend.js';
@@ -41,8 +44,12 @@ export interface Marshal {
   scratch(bytesPerThread: number): [number, number];
   /** A block of this call's memory that every thread shares (e.g. intermediate results). */
   block(bytes: number): number;
-  /** Runs the threaded kernel `name(tid, threads, ...args)` on this call's threads and waits. */
-  run(name: string, args: readonly number[]): void;
+  /**
+   * Runs the threaded kernel `name(tid, threads, ...args)` on this call's threads and waits.
+   * `work`, where given, is about how many multiply-adds or element visits the call does: small
+   * work runs on fewer threads (threadsForWork). Without it the call uses every thread.
+   */
+  run(name: string, args: readonly number[], work?: number): void;
   /** Calls a single-threaded export and returns its result. */
   call(name: string, ...args: number[]): number;
 }
@@ -68,9 +75,31 @@ function usesFloat64(args: readonly unknown[]): boolean {
   return args.some((a) => a instanceof Float64Array || (Array.isArray(a) && usesFloat64(a)));
 }
 
+/**
+ * Work (multiply-adds or element visits) below which one more thread does not pay for waking
+ * it: about 100 us of one core's SIMD work on elementwise kernels, against a wake-up of 20-200
+ * us measured on this project's shared 2-core VM (bench:apps's batch-1 lines).
+ */
+export const WORK_PER_THREAD = 1 << 18;
+
+/**
+ * The threads a call of `work` runs on, of `available`: one per `perThread` of work, at least
+ * one; every thread when perThread is 0.
+ */
+export function threadsForWork(
+  work: number,
+  available: number,
+  perThread = WORK_PER_THREAD,
+): number {
+  if (perThread === 0) return available;
+  return Math.max(1, Math.min(available, Math.floor(work / perThread)));
+}
+
 /** The per-call state behind Marshal; one per backend, reused by every call. */
 export class CallMarshal implements Marshal {
   threads: number;
+  /** Work per thread a call needs before it takes one more (0: every call takes them all). */
+  workPerThread = WORK_PER_THREAD;
   private readonly pending: [Float32Array | Int32Array, number][] = [];
 
   constructor(
@@ -159,8 +188,8 @@ export class CallMarshal implements Marshal {
     return this.arena.alloc(bytes);
   }
 
-  run(name: string, args: readonly number[]): void {
-    this.pool.run(name, args, this.threads);
+  run(name: string, args: readonly number[], work = Infinity): void {
+    this.pool.run(name, args, threadsForWork(work, this.threads, this.workPerThread));
   }
 
   call(name: string, ...args: number[]): number {

@@ -5,11 +5,12 @@ import { hostKernels } from './marshal.js';
 export const maxPool2d = hostKernels({
   maxPool2dForward(m, y, x, g) {
     const geometry = m.int32(recordValues(POOL2D_RECORD, g));
-    m.run('maxPool2dForward', [geometry, m.output(y), m.input(x)]);
+    m.run('maxPool2dForward', [geometry, m.output(y), m.input(x)], y.length * g.KH * g.KW);
   },
 
   maxPool2dBackward(m, dx, dy, x, g) {
     const geometry = m.int32(recordValues(POOL2D_RECORD, g));
-    m.run('maxPool2dBackward', [geometry, m.output(dx), m.input(dy), m.input(x)]);
+    const args = [geometry, m.output(dx), m.input(dy), m.input(x)];
+    m.run('maxPool2dBackward', args, dy.length * g.KH * g.KW);
   },
 });

@@ -3,10 +3,10 @@ import { hostKernels } from './marshal.js';
 
 export const sigmoid = hostKernels({
   sigmoidForward(m, y, x) {
-    m.run('sigmoidForward', [m.output(y), m.input(x), x.length]);
+    m.run('sigmoidForward', [m.output(y), m.input(x), x.length], x.length);
   },
 
   sigmoidBackward(m, dx, dy, y) {
-    m.run('sigmoidBackward', [m.output(dx), m.input(dy), m.input(y), dy.length]);
+    m.run('sigmoidBackward', [m.output(dx), m.input(dy), m.input(y), dy.length], dy.length);
   },
 });

@@ -3,10 +3,10 @@ import { hostKernels } from './marshal.js';
 
 export const silu = hostKernels({
   siluForward(m, y, x) {
-    m.run('siluForward', [m.output(y), m.input(x), x.length]);
+    m.run('siluForward', [m.output(y), m.input(x), x.length], x.length);
   },
 
   siluBackward(m, dx, dy, x) {
-    m.run('siluBackward', [m.output(dx), m.input(dy), m.input(x), dy.length]);
+    m.run('siluBackward', [m.output(dx), m.input(dy), m.input(x), dy.length], dy.length);
   },
 });

@@ -1,25 +1,43 @@
 /**
  * Worker threads that share the kernels' memory and run one kernel call together.
  *
- * The calling thread is thread 0. A call writes the kernel's index and integer arguments into a
- * shared control block, bumps the generation counter and wakes the workers (Atomics.notify);
- * every thread runs f(tid, threads, ...args) on its share, and the caller waits (Atomics.wait)
- * until the count of pending workers is zero. Waiting threads poll for SPIN_MS before they sleep.
- * A call on one thread runs on the caller alone. Calls are synchronous, like the Backend
- * interface.
+ * The calling thread is thread 0. A call on T threads is T shares, f(t, T, ...args) for t < T,
+ * each computing its own part of the output whichever thread runs it. The caller writes the
+ * kernel's index and integer arguments into a shared control block, bumps the generation
+ * counter and wakes the workers (Atomics.notify), runs share 0, and then claims and runs itself
+ * every share that no worker has claimed yet: a share is claimed once, by an atomic
+ * compare-exchange of its slot from an older generation to this call's. A worker that wakes
+ * claims its own share (worker t, share t) and runs it. So on a machine whose other work keeps a
+ * worker off the CPU, the call ends at about the speed of one thread, instead of waiting for the
+ * worker to be scheduled (measured 100-200 us per call on this project's shared 2-core VM). The
+ * caller waits (Atomics.wait) until the shares that workers claimed are done. Waiting threads
+ * poll for SPIN_MS before they sleep. A call on one thread runs on the caller alone, and so do
+ * the SOLO_CALLS calls after MISSES_BEFORE_SOLO calls in a row that no worker joined: a call
+ * split into shares repeats what its shares have in common (each share of a batch-1
+ * convolution builds the whole im2col), which costs up to 2x when the caller runs them all.
+ * Calls are synchronous, like the Backend interface.
+ *
+ * Why a late worker cannot run a share twice or read a later call's arguments: a call ends only
+ * when each of its shares has been claimed (by the caller or a worker) and done, and the caller
+ * marks the shares of threads it does not use as claimed before it publishes the call; so a
+ * worker's claim for a generation succeeds only while that call is still running, and it reads
+ * the call's arguments only after its claim succeeded.
  */
 import { exportedFunctionNames, type KernelExports } from './exports.js';
 import { isNode } from './platform.js';
 
 const GENERATION = 0;
-const PENDING = 1;
+/** Shares of this call that workers have done. */
+const DONE = 1;
 const KERNEL = 2;
 const ARGC = 3;
 const THREADS = 4;
 const FAILED = 5;
+const SHUTDOWN_FLAG = 6;
 const ARGS = 8;
 const MAX_ARGS = 24;
-const SHUTDOWN = -1;
+/** CLAIMS + t: the last generation whose share t was claimed. */
+const CLAIMS = ARGS + MAX_ARGS;
 /**
  * How long a thread polls before it sleeps, in milliseconds: a worker for the next call, the
  * caller for the workers to finish. The ops issue calls tens of microseconds apart, and waking a
@@ -28,6 +46,9 @@ const SHUTDOWN = -1;
  * threads than on 1.
  */
 const SPIN_MS = 0.1;
+/** Calls in a row that no worker joined before the next SOLO_CALLS run on the caller alone. */
+const MISSES_BEFORE_SOLO = 2;
+const SOLO_CALLS = 32;
 
 /** The worker's program, run by Node's worker_threads (eval) or a browser Worker (blob URL). */
 function workerSource(runtime: 'node' | 'browser'): string {
@@ -50,25 +71,25 @@ function main({ module, memory, control, tid, names }, post) {
   let seen = 0;
   for (;;) {
     // Spin briefly, then sleep. Re-check after every wake: the caller's notify for a generation
-    // can arrive after this worker has already seen that generation (if the caller was
-    // preempted between bumping the counter and notifying), and must not run the call twice.
+    // can arrive after this worker has already seen that generation.
     const spinUntil = performance.now() + ${SPIN_MS};
     while (Atomics.load(ctrl, ${GENERATION}) === seen) {
       if (performance.now() > spinUntil) Atomics.wait(ctrl, ${GENERATION}, seen);
     }
     seen = Atomics.load(ctrl, ${GENERATION});
-    const kernel = ctrl[${KERNEL}];
-    if (kernel === ${SHUTDOWN}) break;
-    const threads = ctrl[${THREADS}];
-    if (tid < threads) {
-      try {
-        kernels[names[kernel]](tid, threads, ...ctrl.subarray(${ARGS}, ${ARGS} + ctrl[${ARGC}]));
-      } catch (error) {
-        Atomics.store(ctrl, ${FAILED}, 1);
-        post({ error: String(error) });
-      }
+    if (Atomics.load(ctrl, ${SHUTDOWN_FLAG}) === 1) break;
+    // Claim this call's share; it fails when the caller took it (or does not use this thread).
+    const claimed = Atomics.load(ctrl, ${CLAIMS} + tid);
+    if (((claimed - seen) | 0) >= 0) continue;
+    if (Atomics.compareExchange(ctrl, ${CLAIMS} + tid, claimed, seen) !== claimed) continue;
+    try {
+      kernels[names[ctrl[${KERNEL}]]](tid, ctrl[${THREADS}], ...ctrl.subarray(${ARGS}, ${ARGS} + ctrl[${ARGC}]));
+    } catch (error) {
+      Atomics.store(ctrl, ${FAILED}, 1);
+      post({ error: String(error) });
     }
-    if (Atomics.sub(ctrl, ${PENDING}, 1) === 1) Atomics.notify(ctrl, ${PENDING});
+    Atomics.add(ctrl, ${DONE}, 1);
+    Atomics.notify(ctrl, ${DONE});
   }
 }
 ${start}
@@ -88,6 +109,15 @@ export class ThreadPool {
   private readonly indexOf: ReadonlyMap<string, number>;
   private readonly workers: WorkerHandle[];
   private lastError = '';
+  /**
+   * Whether calls that no worker joins make the next ones run on the caller alone (see run);
+   * false keeps every call split, as tests of the threaded paths need.
+   */
+  soloWhenWorkersMiss = true;
+  /** Calls in a row whose every share the caller ran itself. */
+  private misses = 0;
+  /** Calls left to run whole on the caller (see run). */
+  private soloCalls = 0;
   private closed = false;
 
   private constructor(
@@ -114,7 +144,7 @@ export class ThreadPool {
     const names = exportedFunctionNames(module);
     // Only workers need the control block shared; one thread runs without SharedArrayBuffer,
     // which a page that is not cross-origin isolated does not have.
-    const bytes = (ARGS + MAX_ARGS) * 4;
+    const bytes = (CLAIMS + size) * 4;
     const control = new Int32Array(
       size > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes),
     );
@@ -176,38 +206,62 @@ export class ThreadPool {
         `ThreadPool: ${kernel} takes ${arity - 2} arguments after (tid, threads), got ${args.length}`,
       );
     }
-    if (used === 1) {
-      // One thread: the caller runs it alone, without waking the workers for nothing.
+    if (used === 1 || this.soloCalls > 0) {
+      // One thread, or workers that kept missing their shares: the caller runs it alone.
+      if (used > 1) this.soloCalls--;
       fn(0, 1, ...args);
       return;
     }
     if (args.length > MAX_ARGS)
       throw new RangeError(`ThreadPool: ${kernel} has too many arguments`);
     const c = this.control;
+    const generation = (c[GENERATION] + 1) | 0;
     c[KERNEL] = this.indexOf.get(kernel) as number;
     c[ARGC] = args.length;
     c[THREADS] = used;
     c.set(args, ARGS);
-    Atomics.store(c, PENDING, this.size - 1);
-    Atomics.add(c, GENERATION, 1);
+    // Threads beyond `used` have no share: theirs count as claimed.
+    for (let t = used; t < this.size; t++) Atomics.store(c, CLAIMS + t, generation);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, GENERATION, generation);
     Atomics.notify(c, GENERATION);
     let failure: unknown = null;
-    try {
-      fn(0, used, ...args);
-    } catch (error) {
-      failure = error;
+    const share = (t: number): void => {
+      try {
+        fn(t, used, ...args);
+      } catch (error) {
+        failure ??= error;
+      }
+    };
+    share(0);
+    let byWorkers = 0;
+    for (let t = 1; t < used; t++) {
+      const claimed = Atomics.load(c, CLAIMS + t);
+      const free = ((claimed - generation) | 0) < 0;
+      if (free && Atomics.compareExchange(c, CLAIMS + t, claimed, generation) === claimed) share(t);
+      else byWorkers++;
     }
-    const spinUntil = performance.now() + SPIN_MS;
-    for (
-      let pending = Atomics.load(c, PENDING);
-      pending !== 0;
-      pending = Atomics.load(c, PENDING)
-    ) {
-      if (performance.now() > spinUntil) Atomics.wait(c, PENDING, pending);
+    this.waitForWorkers(byWorkers);
+    // Every share fell to the caller: the workers are kept off the CPU, and a split call only
+    // repeats the work its shares have in common (a batch-1 convolution's im2col). After
+    // MISSES_BEFORE_SOLO such calls in a row, the next SOLO_CALLS run whole on the caller.
+    this.misses = byWorkers === 0 ? this.misses + 1 : 0;
+    if (this.soloWhenWorkersMiss && this.misses >= MISSES_BEFORE_SOLO) {
+      this.misses = 0;
+      this.soloCalls = SOLO_CALLS;
     }
     if (failure !== null) throw failure;
     if (Atomics.exchange(c, FAILED, 0) !== 0) {
       throw new Error(`wasm kernel ${kernel} failed on a worker thread ${this.lastError}`.trim());
+    }
+  }
+
+  /** Waits until the `shares` shares that workers claimed in this call are done. */
+  private waitForWorkers(shares: number): void {
+    const c = this.control;
+    const spinUntil = performance.now() + SPIN_MS;
+    for (let done = Atomics.load(c, DONE); done !== shares; done = Atomics.load(c, DONE)) {
+      if (performance.now() > spinUntil) Atomics.wait(c, DONE, done);
     }
   }
 
@@ -217,7 +271,7 @@ export class ThreadPool {
     this.closed = true;
     if (this.size === 1) return;
     const c = this.control;
-    c[KERNEL] = SHUTDOWN;
+    Atomics.store(c, SHUTDOWN_FLAG, 1);
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
     for (const worker of this.workers) worker.terminate();

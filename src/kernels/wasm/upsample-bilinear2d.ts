@@ -75,7 +75,7 @@ export const upsampleBilinear2d = hostKernels({
       scratch,
       stride,
     ];
-    m.run('upsampleBilinear2dForward', args);
+    m.run('upsampleBilinear2dForward', args, 4 * y.length);
   },
 
   upsampleBilinear2dBackward(m, dx, dy, g, options) {
@@ -94,6 +94,6 @@ export const upsampleBilinear2d = hostKernels({
       scratch,
       stride,
     ];
-    m.run('upsampleBilinear2dBackward', args);
+    m.run('upsampleBilinear2dBackward', args, 4 * dy.length);
   },
 });

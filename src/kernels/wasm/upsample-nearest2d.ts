@@ -39,7 +39,7 @@ export const upsampleNearest2d = hostKernels({
     const rows = m.int32(sources(g.H, g.OH, g.scaleH));
     const cols = m.int32(sources(g.W, g.OW, g.scaleW));
     const args = [geometry, m.output(y), m.input(x), rows, cols, pairs(g)];
-    m.run('upsampleNearest2dForward', args);
+    m.run('upsampleNearest2dForward', args, y.length);
   },
 
   upsampleNearest2dBackward(m, dx, dy, g) {
@@ -47,6 +47,6 @@ export const upsampleNearest2d = hostKernels({
     const rows = m.int32(runStarts(g.H, g.OH, g.scaleH));
     const cols = m.int32(runStarts(g.W, g.OW, g.scaleW));
     const args = [geometry, m.output(dx), m.input(dy), rows, cols, pairs(g)];
-    m.run('upsampleNearest2dBackward', args);
+    m.run('upsampleNearest2dBackward', args, dy.length);
   },
 });

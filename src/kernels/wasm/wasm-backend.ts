@@ -35,6 +35,14 @@ export interface WasmBackendOptions {
    * false gives the single-thread path that a page without cross-origin isolation gets.
    */
   sharedMemory?: boolean;
+  /**
+   * 'fewer-threads' (default): a call with little work runs on fewer threads than set, down to
+   * the caller alone (waking a worker costs more than a batch-1 ReLU; see threadsForWork in
+   * marshal.ts), and so do the calls after ones that no worker joined (thread-pool.ts).
+   * 'all-threads': every call is split among every thread, as tests of the threaded paths
+   * need. Results are the same either way.
+   */
+  smallCalls?: 'fewer-threads' | 'all-threads';
 }
 
 /** Which implementation runs, for users and logs. */
@@ -176,6 +184,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const pool = await ThreadPool.create(threads, module, memory, exports);
   const arena = new Arena(memory, exports.call('heapBase'));
   const marshal = new CallMarshal(arena, exports, pool);
+  if (options.smallCalls === 'all-threads') {
+    marshal.workPerThread = 0;
+    pool.soloWhenWorkersMiss = false;
+  }
   const steps = new StepMemory(arena);
   const path = kernelPath('wasm', level, threads, shared);
   const kernels = bindHostKernels(Object.values(hostKernelsByOp), marshal);
