@@ -32,7 +32,7 @@ export function segmentCommand(output: CliOutput): Command {
       .description(
         'give every pixel of an image a class with a trained segmenter: a colour overlay with a legend, a raw mask or JSON',
       )
-      .argument('<image>', 'a PNG or JPEG file, any size')
+      .argument('<image>', 'a PNG or JPEG file, of whatever size')
       .requiredOption(
         '--model <dir>',
         'a segmenter: the directory written by convnet train --task segmentation, or its model.safetensors',

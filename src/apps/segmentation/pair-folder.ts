@@ -171,7 +171,7 @@ export function segmentationSetFromFolder({
     const [c, h, w] = pair.shape;
     if (c !== C || h !== H || w !== W) {
       throw new ImageError(
-        `${pair.imagePath}: is ${w}x${h} but ${pairs[0].imagePath} is ${W}x${H}; a training set needs one size (evaluation takes any)`,
+        `${pair.imagePath}: is ${w}x${h} but ${pairs[0].imagePath} is ${W}x${H}; a training set needs one size (evaluation takes images of every size)`,
       );
     }
     images.set(pair.pixels, i * C * H * W);
