@@ -6,23 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { createProgram } from '../../src/cli/program.js';
 import { modelFromFile } from '../../src/io/model-file.js';
 import { tempDir } from '../viz/helpers.js';
+import { runConvnet } from './run-convnet.js';
 
-async function convnet(args: string[]): Promise<string> {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as NodeJS.WriteStream;
-  await createProgram({ stdout: stream, stderr: stream }).parseAsync(args, { from: 'user' });
-  return text;
-}
+const convnet = (args: string[]): Promise<string> => runConvnet(...args);
 
 const example = new URL('../../examples/graphs/residual-net.json', import.meta.url);
 

@@ -18,30 +18,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { embeddingNet } from '../../src/apps/search/embedding-net.js';
 import { MANIFEST_FILE, type IndexManifest } from '../../src/apps/search/search-index.js';
-import { createProgram } from '../../src/cli/program.js';
 import { mnistDataset } from '../../src/data/load-mnist-digits.js';
 import { MODEL_FILE_NAME, encodeModelFile } from '../../src/io/model-file.js';
 import { createRaster, decodePng, encodePng, setPixel } from '../../src/viz/png.js';
+import { runConvnet } from './run-convnet.js';
 
 const work = mkdtempSync(join(tmpdir(), 'convnet-search-index-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-async function convnet(...args: string[]): Promise<string> {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as NodeJS.WriteStream;
-  const program = createProgram({ stdout: sink, stderr: sink }).exitOverride();
-  await program.parseAsync(['node', 'convnet', ...args]);
-  return text;
-}
 
 function writeModel(dir: string, seed: number, dim: number): string {
   mkdirSync(dir, { recursive: true });
@@ -107,7 +93,7 @@ interface Hit {
 describe('convnet index --images, convnet search --index', () => {
   it('indexes a class-per-subfolder folder and searches it', async () => {
     const built = JSON.parse(
-      await convnet('index', '--model', model, '--images', images, '--out', index, '--json'),
+      await runConvnet('index', '--model', model, '--images', images, '--out', index, '--json'),
     ) as { items: number; dim: number; labelled: boolean };
     assert.deepEqual([built.items, built.dim, built.labelled], [12, 16, true]);
     const manifest = JSON.parse(readFileSync(join(index, MANIFEST_FILE), 'utf8')) as IndexManifest;
@@ -116,7 +102,7 @@ describe('convnet index --images, convnet search --index', () => {
     assert.deepEqual(manifest.classNames, classes);
     const query = join(images, 'dog', 'img-7.png');
     const found = JSON.parse(
-      await convnet(
+      await runConvnet(
         'search',
         '--index',
         index,
@@ -140,7 +126,7 @@ describe('convnet index --images, convnet search --index', () => {
     const picture = decodePng(readFileSync(join(work, 'grid.png')));
     assert.ok(picture.width >= 6 * 28, `picture ${picture.width} wide`);
     const nested = JSON.parse(
-      await convnet(
+      await runConvnet(
         'search',
         '--index',
         index,
@@ -152,7 +138,7 @@ describe('convnet index --images, convnet search --index', () => {
       ),
     ) as { results: Hit[] };
     assert.equal(nested.results[0].path, join(images, 'dog', 'deeper', 'img-4.png'));
-    const text = await convnet('search', '--index', index, query, '--k', '3');
+    const text = await runConvnet('search', '--index', index, query, '--k', '3');
     assert.match(text, /1\. \S+img-7\.png +dog +distance 0\.0000/);
     assert.equal(text.trim().split('\n').length, 4);
   });
@@ -163,20 +149,20 @@ describe('convnet index --images, convnet search --index', () => {
     put(join(flat, 'sub', 'y.png'), digitPng(30));
     const out = join(work, 'flat-index');
     const built = JSON.parse(
-      await convnet('index', '--model', model, '--images', flat, '--out', out, '--json'),
+      await runConvnet('index', '--model', model, '--images', flat, '--out', out, '--json'),
     ) as { items: number; labelled: boolean };
     assert.deepEqual([built.items, built.labelled], [6, false]);
     const found = JSON.parse(
-      await convnet('search', '--index', out, join(flat, 'x2.png'), '--k', '2', '--json'),
+      await runConvnet('search', '--index', out, join(flat, 'x2.png'), '--k', '2', '--json'),
     ) as { results: Hit[] };
     assert.equal(found.results[0].label, null);
     await assert.rejects(
-      convnet('search', '--index', out, join(flat, 'x2.png'), '--label', 'cat'),
+      runConvnet('search', '--index', out, join(flat, 'x2.png'), '--label', 'cat'),
       /--label cat: the index has no labels/,
     );
     const split = join(work, 'test-split');
     const data = JSON.parse(
-      await convnet(
+      await runConvnet(
         'index',
         '--model',
         model,
@@ -191,7 +177,7 @@ describe('convnet index --images, convnet search --index', () => {
     ) as { items: number };
     assert.equal(data.items, 30);
     const hits = JSON.parse(
-      await convnet(
+      await runConvnet(
         'search',
         '--index',
         split,
@@ -208,9 +194,9 @@ describe('convnet index --images, convnet search --index', () => {
 
   it('a rebuild replaces the files, leaving only those the new manifest names', async () => {
     const out = join(work, 'rebuilt');
-    await convnet('index', '--model', model, '--images', images, '--out', out);
+    await runConvnet('index', '--model', model, '--images', images, '--out', out);
     put(join(images, 'owl', 'img-99.png'), digitPng(40));
-    await convnet('index', '--model', model, '--images', images, '--out', out);
+    await runConvnet('index', '--model', model, '--images', images, '--out', out);
     rmSync(join(images, 'owl', 'img-99.png'));
     const manifest = JSON.parse(readFileSync(join(out, MANIFEST_FILE), 'utf8')) as IndexManifest;
     assert.equal(manifest.count, 13);
@@ -223,17 +209,17 @@ describe('convnet index --images, convnet search --index', () => {
     put(join(bad, 'a', 'ok.png'), digitPng(1));
     const broken = put(join(bad, 'a', 'broken.png'), 'not a png at all');
     await assert.rejects(
-      convnet('index', '--model', model, '--images', bad, '--out', join(work, 'x')),
+      runConvnet('index', '--model', model, '--images', bad, '--out', join(work, 'x')),
       (e: Error) => e.message.includes(broken) && /not a readable image/.test(e.message),
     );
     rmSync(broken);
     const big = put(join(bad, 'a', 'big.png'), digitPng(2, { size: 32 }));
     await assert.rejects(
-      convnet('index', '--model', model, '--images', bad, '--out', join(work, 'x')),
+      runConvnet('index', '--model', model, '--images', bad, '--out', join(work, 'x')),
       (e: Error) => e.message.startsWith(`${big} is 32x32, but the model takes 28x28 images`),
     );
     const resized = JSON.parse(
-      await convnet(
+      await runConvnet(
         'index',
         '--model',
         model,
@@ -249,19 +235,19 @@ describe('convnet index --images, convnet search --index', () => {
     rmSync(big);
     const red = put(join(bad, 'a', 'red.png'), digitPng(3, { colour: true }));
     await assert.rejects(
-      convnet('index', '--model', model, '--images', bad, '--out', join(work, 'x')),
+      runConvnet('index', '--model', model, '--images', bad, '--out', join(work, 'x')),
       (e: Error) => e.message.startsWith(`${red} is a colour image, but the model takes grayscale`),
     );
     await assert.rejects(
-      convnet('index', '--model', model, '--images', join(work, 'nowhere')),
+      runConvnet('index', '--model', model, '--images', join(work, 'nowhere')),
       /nowhere: no such folder/,
     );
     await assert.rejects(
-      convnet('index', '--model', model, '--images', bad, '--dataset', 'mnist'),
+      runConvnet('index', '--model', model, '--images', bad, '--dataset', 'mnist'),
       /--images and --dataset exclude each other/,
     );
     await assert.rejects(
-      convnet('search', '--index', index, join(bad, 'a', 'red.png')),
+      runConvnet('search', '--index', index, join(bad, 'a', 'red.png')),
       (e: Error) => e.message.startsWith(`${red} is a colour image`),
     );
   });
@@ -269,21 +255,24 @@ describe('convnet index --images, convnet search --index', () => {
   it('refuses another model, another dimension, and a model changed since', async () => {
     const query = join(images, 'cat', 'img-0.png');
     await assert.rejects(
-      convnet('search', '--index', index, '--model', other, query),
+      runConvnet('search', '--index', index, '--model', other, query),
       /was made with another model: .*model\.safetensors \(sha256 [0-9a-f]{12}\), not .*other.*; both 16-d\. Search it with the model it was made with, or rebuild it/,
     );
     await assert.rejects(
-      convnet('search', '--index', index, '--model', small, query),
+      runConvnet('search', '--index', index, '--model', small, query),
       /was made with another model: .*the index holds 16-d vectors, the model makes 8-d ones/,
     );
     const changed = join(work, 'changed');
     writeModel(changed, 0, 16);
     const out = join(work, 'changed-index');
-    await convnet('index', '--model', changed, '--images', images, '--out', out);
+    await runConvnet('index', '--model', changed, '--images', images, '--out', out);
     writeModel(changed, 5, 16);
-    await assert.rejects(convnet('search', '--index', out, query), /was made with another model/);
     await assert.rejects(
-      convnet('search', '--model', other, query),
+      runConvnet('search', '--index', out, query),
+      /was made with another model/,
+    );
+    await assert.rejects(
+      runConvnet('search', '--model', other, query),
       /holds no search index \(search-index\.json\): build it with convnet index --model/,
     );
   });
@@ -291,12 +280,12 @@ describe('convnet index --images, convnet search --index', () => {
   it('refuses a truncated or corrupt index, naming the file', async () => {
     const query = join(images, 'cat', 'img-0.png');
     const copy = join(work, 'damaged');
-    await convnet('index', '--model', model, '--images', images, '--out', copy);
+    await runConvnet('index', '--model', model, '--images', images, '--out', copy);
     const manifest = JSON.parse(readFileSync(join(copy, MANIFEST_FILE), 'utf8')) as IndexManifest;
     const vectors = join(copy, manifest.files.vectors.name);
     const original = readFileSync(vectors);
     truncateSync(vectors, original.length - 10);
-    await assert.rejects(convnet('search', '--index', copy, query), (e: Error) =>
+    await assert.rejects(runConvnet('search', '--index', copy, query), (e: Error) =>
       e.message.startsWith(
         `${vectors} is ${original.length - 10} bytes, but the index's manifest says ${original.length}: the file is truncated`,
       ),
@@ -304,25 +293,25 @@ describe('convnet index --images, convnet search --index', () => {
     const flipped = Uint8Array.from(original);
     flipped[flipped.length - 5] ^= 0xff;
     writeFileSync(vectors, flipped);
-    await assert.rejects(convnet('search', '--index', copy, query), (e: Error) =>
+    await assert.rejects(runConvnet('search', '--index', copy, query), (e: Error) =>
       e.message.startsWith(`${vectors} does not match the SHA-256`),
     );
     writeFileSync(vectors, original);
     const hnsw = join(copy, manifest.files.hnsw.name);
     truncateSync(hnsw, 100);
-    await assert.rejects(convnet('search', '--index', copy, query, '--hnsw'), /truncated/);
+    await assert.rejects(runConvnet('search', '--index', copy, query, '--hnsw'), /truncated/);
     writeFileSync(join(copy, MANIFEST_FILE), '{"format": "convnet-ts-search-index", "ver');
     await assert.rejects(
-      convnet('search', '--index', copy, query),
+      runConvnet('search', '--index', copy, query),
       /search-index\.json: not a search index manifest/,
     );
     writeFileSync(join(copy, MANIFEST_FILE), JSON.stringify({ ...manifest, dim: -3 }));
     await assert.rejects(
-      convnet('search', '--index', copy, query),
+      runConvnet('search', '--index', copy, query),
       /search-index\.json: not a search index manifest: dim: /,
     );
     await assert.rejects(
-      convnet('search', '--index', join(work, 'images'), query),
+      runConvnet('search', '--index', join(work, 'images'), query),
       /images is not a search index \(no search-index\.json\)/,
     );
   });

@@ -6,23 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { createProgram } from '../../src/cli/program.js';
 import { decodePng } from '../../src/viz/png.js';
 import { tempDir } from '../viz/helpers.js';
+import { runConvnet } from './run-convnet.js';
 
-async function convnet(args: string[]): Promise<string> {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as NodeJS.WriteStream;
-  await createProgram({ stdout: stream, stderr: stream }).parseAsync(args, { from: 'user' });
-  return text;
-}
+const convnet = (args: string[]): Promise<string> => runConvnet(...args);
 
 describe('convnet summary --out', () => {
   const dir = tempDir('convnet-summary-');

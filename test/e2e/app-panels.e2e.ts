@@ -47,6 +47,7 @@ import {
   chromiumMissing,
   drawStroke,
   launchChromium,
+  newPage,
   serve,
   type Served,
 } from './harness.js';
@@ -247,11 +248,7 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
     await buildPlayground(outDir);
     served = await serve(outDir, true);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') console.log(`page console: ${message.text()}`);
-    });
+    page = await newPage(browser);
   });
 
   after(async () => {

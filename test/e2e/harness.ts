@@ -68,6 +68,19 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+/** A new page whose uncaught errors and console errors are printed with the test's output. */
+export async function newPage(
+  browser: Browser,
+  viewport = { width: 1400, height: 1000 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.log(`page console: ${message.text()}`);
+  });
+  return page;
+}
+
 /** Draws a polyline on a canvas (selector); points are fractions of its width and height. */
 export async function drawStroke(
   page: Page,

@@ -38,6 +38,7 @@ import {
   chromiumMissing,
   drawStroke,
   launchChromium,
+  newPage,
   serve,
   type Served,
 } from './harness.js';
@@ -99,11 +100,7 @@ async function open(
   url: string,
   viewport = { width: 1400, height: 1000 },
 ): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') console.log(`page console: ${message.text()}`);
-  });
+  const page = await newPage(browser, viewport);
   const started = Date.now();
   await page.goto(url);
   await page.waitForSelector('#train-button:not([disabled]), #error:not([hidden])', {

@@ -43,6 +43,7 @@ import {
   chromiumMissing,
   drawStroke,
   launchChromium,
+  newPage,
   serve,
   type Served,
 } from './harness.js';
@@ -196,8 +197,7 @@ describe('playground: similar-digits panel (Chromium)', { skip: skipReason ?? fa
     await buildPlayground(outDir);
     served = await serve(outDir, true);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+    page = await newPage(browser);
     await page.goto(served.url);
     await page.waitForSelector('body[data-data="loaded"]', { timeout: 60_000 });
   });

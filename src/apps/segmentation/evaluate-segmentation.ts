@@ -60,23 +60,14 @@ export async function evaluateSegmentation(
     );
     const { images, labels } = set.getBatch(indices);
     const B = indices.length;
-    const { predictions, loss } = stepRunner.runStep([], () =>
-      noGrad(() => {
-        const { logits, shape } = segmentLogits(model, images.data as Float32Array, [B, C, H, W], {
-          stride,
-        });
-        if (shape[1] !== K) {
-          throw new RangeError(
-            `evaluateSegmentation: the model gives ${shape[1]} classes per pixel, the set has ${K}`,
-          );
-        }
-        const sum = crossEntropy(new Tensor(logits, shape), labels, {
-          ignoreIndex: IGNORE_INDEX,
-          reduction: 'sum',
-        }).item();
-        return { predictions: argmaxPixels(logits, shape), loss: sum };
-      }),
-    );
+    const { predictions, loss } = scoreImages(model, images.data as Float32Array, labels, {
+      shape: [B, C, H, W],
+      numClasses: K,
+      stride,
+      stepRunner,
+      source: 'evaluateSegmentation',
+      what: 'the set',
+    });
     confusion.add(labels, predictions);
     lossSum += loss;
     for (const y of labels) if (y !== IGNORE_INDEX) counted++;
@@ -89,6 +80,42 @@ export async function evaluateSegmentation(
     images: set.length,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+/**
+ * One forward pass in the backend's memory: each pixel's predicted class and the summed
+ * cross-entropy of the labelled pixels; an error naming `source` when the model's class count
+ * is not `what`'s.
+ */
+function scoreImages(
+  model: Layer,
+  pixels: Float32Array,
+  labels: Int32Array,
+  options: {
+    shape: [number, number, number, number];
+    numClasses: number;
+    stride: number;
+    stepRunner: StepRunner;
+    source: string;
+    what: string;
+  },
+): { predictions: ReturnType<typeof argmaxPixels>; loss: number } {
+  const { shape: inputShape, numClasses, stride, stepRunner, source, what } = options;
+  return stepRunner.runStep([], () =>
+    noGrad(() => {
+      const { logits, shape } = segmentLogits(model, pixels, inputShape, { stride });
+      if (shape[1] !== numClasses) {
+        throw new RangeError(
+          `${source}: the model gives ${shape[1]} classes per pixel, ${what} has ${numClasses}`,
+        );
+      }
+      const loss = crossEntropy(new Tensor(logits, shape), labels, {
+        ignoreIndex: IGNORE_INDEX,
+        reduction: 'sum',
+      }).item();
+      return { predictions: argmaxPixels(logits, shape), loss };
+    }),
+  );
 }
 
 /** Evaluates model on pairs of any sizes, one at a time (see the top of this file). */
@@ -105,21 +132,14 @@ export async function evaluatePairs(
   for (const [i, pair] of pairs.entries()) {
     const [C, H, W] = pair.shape;
     const labels = Int32Array.from(pair.mask);
-    const { predictions, loss } = stepRunner.runStep([], () =>
-      noGrad(() => {
-        const { logits, shape } = segmentLogits(model, pair.pixels, [1, C, H, W], { stride });
-        if (shape[1] !== numClasses) {
-          throw new RangeError(
-            `${pair.imagePath}: the model gives ${shape[1]} classes per pixel, the folder has ${numClasses}`,
-          );
-        }
-        const sum = crossEntropy(new Tensor(logits, shape), labels, {
-          ignoreIndex: IGNORE_INDEX,
-          reduction: 'sum',
-        }).item();
-        return { predictions: argmaxPixels(logits, shape), loss: sum };
-      }),
-    );
+    const { predictions, loss } = scoreImages(model, pair.pixels, labels, {
+      shape: [1, C, H, W],
+      numClasses,
+      stride,
+      stepRunner,
+      source: pair.imagePath,
+      what: 'the folder',
+    });
     confusion.add(labels, predictions);
     lossSum += loss;
     for (const y of labels) if (y !== IGNORE_INDEX) counted++;

@@ -12,29 +12,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Writable } from 'node:stream';
-import { createProgram } from '../../../src/cli/program.js';
 import { MODEL_FILE_NAME, encodeModelFile } from '../../../src/io/model-file.js';
 import { buildPreset } from '../../../src/nn/preset-table.js';
 import { loadTrainedModel } from '../../../src/train/trained-model.js';
 import { decodePng } from '../../../src/viz/png.js';
+import { runConvnet } from '../../cli/run-convnet.js';
 
 const work = mkdtempSync(join(tmpdir(), 'convnet-search-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-async function convnet(...args: string[]): Promise<string> {
-  let text = '';
-  // The commands write text only; a plain Writable stands in for the terminal (not a TTY).
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as NodeJS.WriteStream;
-  const program = createProgram({ stdout: sink, stderr: sink }).exitOverride();
-  await program.parseAsync(['node', 'convnet', ...args]);
-  return text;
-}
 
 const limits = ['--limit-train', '200', '--limit-test', '40'];
 const model = join(work, 'emb');
@@ -42,7 +27,7 @@ const image = join(import.meta.dirname, '../../../examples/images/digit-3.png');
 
 describe('convnet train --task embedding, eval --task retrieval, index, search', () => {
   it('trains, evaluates beside the baselines, indexes and searches', async () => {
-    const trained = await convnet(
+    const trained = await runConvnet(
       'train',
       '--task',
       'embedding',
@@ -70,7 +55,7 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
       encodeModelFile({ name: 'seed-net', dataset: 'mnist' }, buildPreset('seed-net')),
     );
     const evaluated = JSON.parse(
-      await convnet(
+      await runConvnet(
         'eval',
         '--task',
         'retrieval',
@@ -90,12 +75,12 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
     );
     for (const r of evaluated.results) assert.equal(r.scores.queries, 40);
     const indexed = JSON.parse(
-      await convnet('index', '--model', model, '--queries', '20', '--json', ...limits),
+      await runConvnet('index', '--model', model, '--queries', '20', '--json', ...limits),
     ) as Record<string, number>;
     assert.equal(indexed.items, 200);
     assert.ok(indexed.hnswRecallAt10 >= 0.95, `HNSW recall ${indexed.hnswRecallAt10}`);
     const exact = JSON.parse(
-      await convnet(
+      await runConvnet(
         'search',
         '--model',
         model,
@@ -113,7 +98,7 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
     const picture = decodePng(readFileSync(join(work, 'grid.png')));
     assert.ok(picture.width > 5 * 28 && picture.height > 28);
     const hnsw = JSON.parse(
-      await convnet('search', '--model', model, image, '--k', '4', '--json', '--hnsw'),
+      await runConvnet('search', '--model', model, image, '--k', '4', '--json', '--hnsw'),
     ) as { results: { id: number }[] };
     assert.deepEqual(
       hnsw.results.map((r) => r.id),
@@ -123,12 +108,12 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
 
   it('errors say what to do', async () => {
     await assert.rejects(
-      convnet('train', '--task', 'embedding', '--model', 'lenet5'),
+      runConvnet('train', '--task', 'embedding', '--model', 'lenet5'),
       /--model lenet5 is a classifier preset; --task embedding trains embedding-net \(the default\) or a graph file/,
     );
-    await assert.rejects(convnet('train', '--dim', '8'), /--dim apply to --task embedding only/);
+    await assert.rejects(runConvnet('train', '--dim', '8'), /--dim apply to --task embedding only/);
     await assert.rejects(
-      convnet('search', '--model', join(work, 'nothing'), image),
+      runConvnet('search', '--model', join(work, 'nothing'), image),
       /Pass the directory that `convnet train --out DIR` wrote/,
     );
     // Each task's model refused by the other's commands, saying which to use.
@@ -136,20 +121,20 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
     mkdirSync(classifier);
     writeFileSync(join(classifier, MODEL_FILE_NAME), encodeModelFile({}, buildPreset('seed-net')));
     await assert.rejects(
-      convnet('search', '--model', classifier, image),
+      runConvnet('search', '--model', classifier, image),
       /holds a classification model \(model\), not an embedding model: convnet index, convnet search and convnet eval --task retrieval take one that convnet train --task embedding wrote/,
     );
-    await assert.rejects(convnet('index', '--model', classifier), /not an embedding model/);
+    await assert.rejects(runConvnet('index', '--model', classifier), /not an embedding model/);
     await assert.rejects(
-      convnet('eval', '--model', model),
+      runConvnet('eval', '--model', model),
       /holds an embedding model \(embedding-net\), not a classifier: convnet [a-z]+ classifies images; use convnet search/,
     );
     await assert.rejects(
-      convnet('predict', '--model', model, image),
+      runConvnet('predict', '--model', model, image),
       /holds an embedding model \(embedding-net\), not a classifier/,
     );
     await assert.rejects(
-      convnet('train', '--task', 'embedding', '--image-size', '32'),
+      runConvnet('train', '--task', 'embedding', '--image-size', '32'),
       /--image-size applies to image folders only/,
     );
   });

@@ -9,27 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { createProgram } from '../../../src/cli/program.js';
 import { loadTrainedModel } from '../../../src/train/trained-model.js';
+import { runConvnet } from '../../cli/run-convnet.js';
 
 const work = mkdtempSync(join(tmpdir(), 'convnet-embedding-graph-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-async function convnet(...args: string[]): Promise<string> {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  }) as NodeJS.WriteStream;
-  await createProgram({ stdout: sink, stderr: sink })
-    .exitOverride()
-    .parseAsync(['node', 'convnet', ...args]);
-  return text;
-}
 
 /** A small embedding graph: conv, pool, linear to D, and (unless `normalize` is false) L2. */
 function graphFile(name: string, { D = 6, normalize = true, side = 28 } = {}): string {
@@ -60,7 +45,7 @@ const small = ['--epochs', '1', '--batch-size', '40', '--limit-train', '120', '-
 describe('convnet train --task embedding --model <graph file>', () => {
   it('trains the graph and saves it under the file name', async () => {
     const out = join(work, 'run');
-    const text = await convnet(
+    const text = await runConvnet(
       'train',
       '--task',
       'embedding',
@@ -84,15 +69,15 @@ describe('convnet train --task embedding --model <graph file>', () => {
   it('refuses a graph without unit-vector output, of another input or of another --dim', async () => {
     const args = ['train', '--task', 'embedding', '--out', join(work, 'refused'), ...small];
     await assert.rejects(
-      convnet(...args, '--model', graphFile('raw', { normalize: false })),
+      runConvnet(...args, '--model', graphFile('raw', { normalize: false })),
       /raw\.json: output 'embed' is a Linear node; an embedding model's output must be an L2Normalize node/,
     );
     await assert.rejects(
-      convnet(...args, '--model', graphFile('big', { side: 32 })),
+      runConvnet(...args, '--model', graphFile('big', { side: 32 })),
       /big\.json: input 'image' takes 1x32x32 images, the dataset's are 1x28x28/,
     );
     await assert.rejects(
-      convnet(...args, '--model', graphFile('six'), '--dim', '8'),
+      runConvnet(...args, '--model', graphFile('six'), '--dim', '8'),
       /six\.json: --dim 8 was given, but the graph's output 'normalize' is 6-d/,
     );
   });
@@ -101,7 +86,17 @@ describe('convnet train --task embedding --model <graph file>', () => {
     const weightsOf = async (augment: boolean): Promise<Float32Array> => {
       const out = join(work, augment ? 'augmented' : 'plain');
       const flags = augment ? ['--augment'] : [];
-      await convnet('train', '--task', 'embedding', '--dim', '4', '--out', out, ...small, ...flags);
+      await runConvnet(
+        'train',
+        '--task',
+        'embedding',
+        '--dim',
+        '4',
+        '--out',
+        out,
+        ...small,
+        ...flags,
+      );
       const run = JSON.parse(readFileSync(join(out, 'embedding-run.json'), 'utf8')) as {
         config: { augment: boolean };
       };
