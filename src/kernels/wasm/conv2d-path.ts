@@ -60,9 +60,11 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
  * The rule, from timings of the paths on 1 and 2 threads (docs/fast-backend.md, "Winograd"):
  *
  * - im2col below 8 channels or filters (the transforms cost more than the multiplies they save),
- *   below 784 output positions N*OH*OW in the batch (one 14x14 image: the per-call filter
- *   transform, F*C small f64 products, costs more than it saves), and above 256 x 256 channels
- *   and filters;
+ *   below 576 output positions N*OH*OW in the batch (one 14x14 or 20x20 image: the per-call
+ *   filter transform, F*C small f64 products, costs more than it saves), and above 256 x 256
+ *   channels and filters;
+ * - F(2,3) from 576 to 783 positions (one 24x24 image, the detector's batch-1 layers: 1.2-1.9x
+ *   im2col at 16-96 channels, where F(4,3)'s padded tile rows waste more);
  * - F(4,3) on outputs of at least 8x8 up to 128 x 128 channels and filters (beyond, its
  *   transformed filters, 36*F*C floats, leave the cache for every block of tiles);
  * - F(2,3) on larger layers (up to 256 x 256) and on outputs under 8x8 (F(4,3)'s tile rows,
@@ -70,7 +72,9 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
  */
 function measuredRule(g: Conv2dGeometry): Conv2dPath {
   const pairs = g.C * g.F;
-  if (g.C < 8 || g.F < 8 || g.N * g.OH * g.OW < 784 || pairs > 256 * 256) return 'im2col';
+  const positions = g.N * g.OH * g.OW;
+  if (g.C < 8 || g.F < 8 || positions < 576 || pairs > 256 * 256) return 'im2col';
+  if (positions < 784) return pairs <= 128 * 128 ? 'winograd2' : 'im2col';
   const large = g.OH >= 8 && g.OW >= 8;
   if (large && pairs <= 128 * 128) return 'winograd4';
   if (large || pairs <= 64 * 64) return 'winograd2';

@@ -78,7 +78,10 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
     [7, 3, 5, 3],
     { padding: [2, 1] },
   ],
-  ['N = 1 (filters split across threads)', [1, 6, 10, 10], [13, 6, 3, 3], { padding: 1 }],
+  ['N = 1 (output rows split across threads)', [1, 6, 10, 10], [13, 6, 3, 3], { padding: 1 }],
+  ['N = 1, 1x1 kernel (direct GEMM on a band of rows)', [1, 5, 7, 9], [6, 5, 1, 1], {}],
+  ['N = 1, stride 2, groups 2', [1, 4, 11, 9], [6, 2, 3, 3], { stride: 2, padding: 1, groups: 2 }],
+  ['N = 2, two output rows: fewer rows than 3 threads', [2, 3, 4, 6], [5, 3, 3, 3], {}],
   [
     'non-square kernel, per-axis stride and padding',
     [3, 2, 9, 14],

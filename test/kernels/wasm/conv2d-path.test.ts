@@ -51,6 +51,10 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 1)), 'im2col');
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 4)), 'winograd4');
     assert.equal(conv2dPath(geometry(32, 32, 28, { padding: 1 }, 1)), 'winograd4');
+    // One 24x24 image (the detector's batch-1 layers): F(2,3); one 20x20 image: im2col.
+    assert.equal(conv2dPath(geometry(96, 32, 24, { padding: 1 }, 1)), 'winograd2');
+    assert.equal(conv2dPath(geometry(32, 32, 24, { padding: 1 }, 1)), 'winograd2');
+    assert.equal(conv2dPath(geometry(32, 32, 20, { padding: 1 }, 1)), 'im2col');
   });
 
   it("the weight gradient takes the forward's path, but im2col for F(2,3) on small layers", () => {

@@ -16,53 +16,46 @@
  * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
  */
 import { ConvGeometry, isDirect, shareStart } from './lib/geometry';
-import { col2imAdd, im2col, im2colRows } from './lib/im2col';
+import { col2imAdd, im2col, im2colBand, im2colRows } from './lib/im2col';
 import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
 
-/** y[n, f0..f1, :] for one image and group, with bias; rows of the GEMM are filters. */
+/**
+ * y[n, f0..f1, p0..p0+width] for one image and group, with bias: the GEMM of those filters' rows
+ * of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart.
+ */
 @inline
-function forwardRows(
+function forwardBlock(
   g: ConvGeometry,
   y: usize,
   w: usize,
   b: usize,
   cols: usize,
+  ldCols: i32,
   n: i32,
   grp: i32,
   f0: i32,
   f1: i32,
+  p0: i32,
+  width: i32,
   gemmScratch: usize,
 ): void {
   const FG = g.F / g.groups;
   const R = (g.C / g.groups) * g.KH * g.KW;
   const P = g.OH * g.OW;
   const f = grp * FG + f0;
-  const yRows = y + <usize>((n * g.F + f) * P) * 4;
-  sgemm(
-    f1 - f0,
-    P,
-    R,
-    w + <usize>(f * R) * 4,
-    R,
-    false,
-    cols,
-    P,
-    false,
-    yRows,
-    P,
-    false,
-    gemmScratch,
-  );
+  const yBlock = y + <usize>((n * g.F + f) * P + p0) * 4;
+  const wRows = w + <usize>(f * R) * 4;
+  sgemm(f1 - f0, width, R, wRows, R, false, cols, ldCols, false, yBlock, P, false, gemmScratch);
   if (b != 0) {
     for (let r = 0; r < f1 - f0; r++) {
       const bias = f32x4.splat(load<f32>(b + <usize>(f + r) * 4));
-      const row = yRows + <usize>(r * P) * 4;
+      const row = yBlock + <usize>(r * P) * 4;
       let p = 0;
-      for (; p + 4 <= P; p += 4) {
+      for (; p + 4 <= width; p += 4) {
         const at = row + <usize>p * 4;
         v128.store(at, f32x4.add(v128.load(at), bias));
       }
-      for (; p < P; p++) {
+      for (; p < width; p++) {
         const at = row + <usize>p * 4;
         store<f32>(at, load<f32>(at) + load<f32>(b + <usize>(f + r) * 4));
       }
@@ -95,6 +88,7 @@ export function conv2dForward(
   const gemmScratch = scratch + <usize>(tid * scratchStride);
   const cols = gemmScratch + <usize>sgemmScratchBytes();
   const direct = isDirect(g);
+  const P = g.OH * g.OW;
   if (g.N >= threads) {
     // Whole images per thread.
     const n1 = shareStart(g.N, tid + 1, threads);
@@ -102,20 +96,29 @@ export function conv2dForward(
       for (let grp = 0; grp < g.groups; grp++) {
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (!direct) im2col(cols, xg, g);
-        forwardRows(g, y, w, b, direct ? xg : cols, n, grp, 0, FG, gemmScratch);
+        forwardBlock(g, y, w, b, direct ? xg : cols, P, n, grp, 0, FG, 0, P, gemmScratch);
       }
     }
   } else {
-    // Fewer images than threads: every thread builds cols and computes its own filter rows.
-    const tiles = (FG + MR - 1) / MR;
-    const f0 = min(FG, shareStart(tiles, tid, threads) * MR);
-    const f1 = min(FG, shareStart(tiles, tid + 1, threads) * MR);
-    if (f1 <= f0) return;
+    // Fewer images than threads: each thread unrolls and computes its own band of output rows
+    // (the GEMM's columns), so no thread repeats another's im2col. An output element's
+    // arithmetic does not depend on which columns share its GEMM (panels are zero-padded).
+    const R = CG * g.KH * g.KW;
+    const i0 = shareStart(g.OH, tid, threads);
+    const i1 = shareStart(g.OH, tid + 1, threads);
+    if (i1 <= i0) return;
+    const p0 = i0 * g.OW;
+    const width = (i1 - i0) * g.OW;
     for (let n = 0; n < g.N; n++) {
       for (let grp = 0; grp < g.groups; grp++) {
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
-        if (!direct) im2col(cols, xg, g);
-        forwardRows(g, y, w, b, direct ? xg : cols, n, grp, f0, f1, gemmScratch);
+        if (direct) {
+          const band = xg + <usize>p0 * 4;
+          forwardBlock(g, y, w, b, band, P, n, grp, 0, FG, p0, width, gemmScratch);
+        } else {
+          im2colBand(cols, xg, g, 0, R, i0, i1);
+          forwardBlock(g, y, w, b, cols, width, n, grp, 0, FG, p0, width, gemmScratch);
+        }
       }
     }
   }

@@ -16,11 +16,25 @@ export function im2col(cols: usize, x: usize, g: ConvGeometry): void {
 
 /** Rows r0 .. r1 of im2col(x), written from `cols` on: what one thread's share of a GEMM reads. */
 export function im2colRows(cols: usize, x: usize, g: ConvGeometry, r0: i32, r1: i32): void {
+  im2colBand(cols, x, g, r0, r1, 0, g.OH);
+}
+
+/**
+ * Rows r0 .. r1 of im2col(x), restricted to the columns of output rows i0 .. i1 (columns
+ * i0*OW .. i1*OW): a (r1 - r0) x ((i1 - i0)*OW) matrix written from `cols` on.
+ */
+export function im2colBand(
+  cols: usize,
+  x: usize,
+  g: ConvGeometry,
+  r0: i32,
+  r1: i32,
+  i0: i32,
+  i1: i32,
+): void {
   const H = g.H,
     W = g.W,
-    OH = g.OH,
     OW = g.OW;
-  const P = OH * OW;
   let row = cols;
   for (let r = r0; r < r1; r++) {
     const c = r / (g.KH * g.KW);
@@ -28,9 +42,9 @@ export function im2colRows(cols: usize, x: usize, g: ConvGeometry, r0: i32, r1: 
     const kw = r % g.KW;
     const plane = x + <usize>(c * H * W) * 4;
     const offsetW = kw * g.dilationW - g.padW;
-    for (let i = 0; i < OH; i++) {
+    for (let i = i0; i < i1; i++) {
       const h = i * g.strideH - g.padH + kh * g.dilationH;
-      const out = row + <usize>(i * OW) * 4;
+      const out = row + <usize>((i - i0) * OW) * 4;
       if (h < 0 || h >= H) {
         memory.fill(out, 0, <usize>OW * 4);
         continue;
@@ -50,7 +64,7 @@ export function im2colRows(cols: usize, x: usize, g: ConvGeometry, r0: i32, r1: 
         }
       }
     }
-    row += <usize>P * 4;
+    row += <usize>((i1 - i0) * OW) * 4;
   }
 }
 
