@@ -3,13 +3,17 @@
  * on U-Net-lite's shapes at batch 32 (base 8, depth 3, 64x88): the transposed convolution of
  * `up: 'transpose'` (2x2, stride 2, 32 -> 16 channels, 16x22 -> 32x44) forward and both
  * gradients, and nearest and bilinear x2 upsampling (16 channels, 32x44 -> 64x88) forward and
+ * backward; and the segmentation loss's reductions on the logits (batch, 11 classes, 64x88): sum
+ * and mean over (N,H,W) per class, softmax and log-softmax over the classes, forward and
  * backward. The fast kernels' operands live in the kernels' memory (backend.resident), as a
  * training step's do (runStep), so no call copies them; the reference's are plain arrays.
  */
 import { referenceBackend, type KernelTable } from '../src/kernels/backend.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Rng } from '../src/rng.js';
+import { axisGeometry } from '../src/shape/axis.js';
 import { convTranspose2dGeometry } from '../src/shape/conv-transpose2d.js';
+import { reduceGeometry } from '../src/shape/reduce.js';
 import { upsample2dGeometry } from '../src/shape/upsample2d.js';
 import { Tensor } from '../src/tensor.js';
 
@@ -47,6 +51,15 @@ function pairsOf(batch: number, array: (length: number) => Float32Array): Kernel
   const uy = array(batch * F * u.OH * u.OW);
   const udy = random(uy.length);
   const udx = array(ux.length);
+  const logits = [batch, 11, 64, 88];
+  const r = reduceGeometry(logits, [0, 2, 3], 'bench');
+  const s = axisGeometry(logits, 1, 'bench');
+  const lx = random(r.size);
+  const ly = array(r.size);
+  const ldy = random(r.size);
+  const ldx = array(r.size);
+  const sums = array(r.outSize);
+  const dsums = random(r.outSize);
   const shape = `b${batch}`;
   return [
     {
@@ -76,6 +89,32 @@ function pairsOf(batch: number, array: (length: number) => Float32Array): Kernel
     {
       name: `upsample bilinear bwd ${shape}`,
       run: (k) => kernel(k, 'upsampleBilinear2dBackward')(udx, udy, u, {}),
+    },
+    {
+      name: `sum fwd ${shape} 11 64x88 over (0,2,3)`,
+      run: (k) => kernel(k, 'sumForward')(sums, lx, r),
+    },
+    { name: `sum bwd ${shape}`, run: (k) => kernel(k, 'sumBackward')(ldx, dsums, r) },
+    {
+      name: `mean fwd ${shape} 11 64x88 over (0,2,3)`,
+      run: (k) => kernel(k, 'meanForward')(sums, lx, r),
+    },
+    { name: `mean bwd ${shape}`, run: (k) => kernel(k, 'meanBackward')(ldx, dsums, r) },
+    {
+      name: `softmax fwd ${shape} 11 64x88 over axis 1`,
+      run: (k) => kernel(k, 'softmaxAxisForward')(ly, lx, s),
+    },
+    {
+      name: `softmax bwd ${shape}`,
+      run: (k) => kernel(k, 'softmaxAxisBackward')(ldx, ldy, ly, s),
+    },
+    {
+      name: `logSoftmax fwd ${shape} 11 64x88 over axis 1`,
+      run: (k) => kernel(k, 'logSoftmaxForward')(ly, lx, s),
+    },
+    {
+      name: `logSoftmax bwd ${shape}`,
+      run: (k) => kernel(k, 'logSoftmaxBackward')(ldx, ldy, ly, s),
     },
   ];
 }
