@@ -18,23 +18,28 @@ import { expV, range } from './lib/elementwise';
 /**
  * Byte offsets of element 0 of four fibres, packed in an i32x4 (lane l: fibre f + min(l, n-1),
  * so lanes past the n fibres left repeat the last one: computed alike and stored twice, same
- * value). Offsets fit in i32: the kernels' memory is below 2 GiB.
+ * value). Offsets fit in i32: the kernels' memory is below 2 GiB. When the four are one vector
+ * (`together`) only lane 0 is read, and the others are not computed.
  */
 @inline
 function place(f: i32, n: i32, K: i32, inner: i32): v128 {
-  let v = i32x4.splat(fibreStart(f, K, inner));
+  const o = f / inner;
+  const i = f - o * inner;
+  let v = i32x4.splat((o * K * inner + i) << 2);
+  if (n == 4 && i + 3 < inner) return v;
   v = i32x4.replace_lane(v, 1, fibreStart(f + min(1, n - 1), K, inner));
   v = i32x4.replace_lane(v, 2, fibreStart(f + min(2, n - 1), K, inner));
   return i32x4.replace_lane(v, 3, fibreStart(f + min(3, n - 1), K, inner));
 }
 
 /**
- * Four distinct fibres (n = 4) are one vector when the last starts three floats after the
- * first: then all four share o (or K = 1, where every fibre is one float after the last).
+ * Four distinct fibres (n = 4) are one vector when they share o (or K = 1, where every fibre
+ * is one float after the last).
  */
 @inline
-function together(b: v128, n: i32): bool {
-  return n == 4 && i32x4.extract_lane(b, 3) == i32x4.extract_lane(b, 0) + 12;
+function together(f: i32, n: i32, K: i32, inner: i32): bool {
+  if (n < 4) return false;
+  return K == 1 || (f % inner) + 3 < inner;
 }
 
 @inline
@@ -95,7 +100,7 @@ export function softmaxAxisForward(
   for (let f = range(outer * inner, tid, threads, true); f < end; f += 4) {
     const n = min(4, end - f);
     const b = place(f, n, K, inner);
-    const one = together(b, n);
+    const one = together(f, n, K, inner);
     const m = fibreMax(x, step, K, b, one);
     let s = f32x4.splat(0);
     for (let k = 0; k < K; k++) {
@@ -125,7 +130,7 @@ export function softmaxAxisBackward(
   for (let f = range(outer * inner, tid, threads, true); f < end; f += 4) {
     const n = min(4, end - f);
     const b = place(f, n, K, inner);
-    const one = together(b, n);
+    const one = together(f, n, K, inner);
     let dot = f32x4.splat(0);
     for (let k = 0; k < K; k++) {
       const at = <usize>k * step;
@@ -153,7 +158,7 @@ export function logSoftmaxForward(
   for (let f = range(outer * inner, tid, threads, true); f < end; f += 4) {
     const n = min(4, end - f);
     const b = place(f, n, K, inner);
-    const one = together(b, n);
+    const one = together(f, n, K, inner);
     const m = fibreMax(x, step, K, b, one);
     let s = f32x4.splat(0);
     for (let k = 0; k < K; k++) {
@@ -182,7 +187,7 @@ export function logSoftmaxBackward(
   for (let f = range(outer * inner, tid, threads, true); f < end; f += 4) {
     const n = min(4, end - f);
     const b = place(f, n, K, inner);
-    const one = together(b, n);
+    const one = together(f, n, K, inner);
     let s = f32x4.splat(0);
     for (let k = 0; k < K; k++) s = f32x4.add(s, gather(dy + <usize>k * step, b, one));
     for (let k = 0; k < K; k++) {
