@@ -1,6 +1,7 @@
 /**
- * sum and mean over some axes: the U-Net's per-class sums over (N,H,W), every axis, no axis,
- * size-1 axes, interleaved axes (kept innermost axis), and random shapes and axis sets.
+ * sum and mean over some axes: the U-Net's per-class sums over (N,H,W), every axis (also of two
+ * million values of one sign), no axis, size-1 axes, interleaved axes (kept innermost axis), and
+ * random shapes and axis sets.
  */
 import fc from 'fast-check';
 import { reduceGeometry } from '../../../src/shape/reduce.js';
@@ -11,9 +12,10 @@ function reduceCases(
   shape: number[],
   axes: number[] | null,
   seed: number,
+  offset = 0,
 ): KernelCase[] {
   const g = reduceGeometry(shape, axes, 'reduce cases');
-  const x = () => values(seeded(seed), g.size);
+  const x = () => values(seeded(seed), g.size, 1, offset);
   const dy = () => values(seeded(seed + 1), g.outSize);
   return [
     kernelCase('sumForward', label, () => [output(g.outSize), x(), g]),
@@ -26,6 +28,9 @@ function reduceCases(
 export const cases: KernelCase[] = [
   ...reduceCases('U-Net (32,11,64,88) over (0,2,3)', [32, 11, 64, 88], [0, 2, 3], 1),
   ...reduceCases('(3,5,7,9) over every axis', [3, 5, 7, 9], null, 2),
+  // Two million terms of one sign: a float32 running sum would drift past the tolerance.
+  ...reduceCases('(2097152) of values near 10, over every axis', [1 << 21], null, 10, 10),
+  ...reduceCases('(512,4096) of values near 10, over axis 1', [512, 4096], [1], 11, 10),
   ...reduceCases('(3,5,7) over no axis', [3, 5, 7], [], 3),
   ...reduceCases('(2,1,5,1) over the size-1 axes (1,3)', [2, 1, 5, 1], [1, 3], 4),
   ...reduceCases('(4,3,6,5) over (0,2): innermost kept', [4, 3, 6, 5], [0, 2], 5),
