@@ -109,11 +109,16 @@ function place(g: usize, self: i32, kept: bool, last: i32, index: i32): i64 {
   return ((<i64>offDy) << 32) | (<i64>offOther);
 }
 
+/** Floats summed in f32 lanes before they go into an f64 total (a multiple of 4). */
+const LANE_BLOCK = 4096;
+
 /**
  * d(self) for self = 0 (a) or 1 (b), over self's own elements j, which the threads share.
  * Each j is the sum of its terms over the axes self is broadcast along, in increasing output
  * order: row by row of dy when self's innermost axis is kept (four j at once), else along the
- * contiguous innermost run in four lanes, summed in a fixed order.
+ * contiguous innermost run in four f32 lanes, whose lanes go into an f64 total every
+ * LANE_BLOCK floats (so a sum of millions of terms, a sum over every axis, keeps float32
+ * precision), in a fixed order.
  */
 @inline
 export function binaryBackward(
@@ -177,24 +182,28 @@ export function binaryBackward(
   for (; j < end; j++) {
     const base = place(g, self, true, rank - 1, j);
     const vown = v128.load32_splat(own + ((<usize>j) << 2));
-    let acc = f32x4.splat(0);
+    let total: f64 = 0;
     for (let r = 0; r < reduced; r++) {
       const at = base + place(g, self, false, rank - 1, r);
       const pdy = dy + ((<usize>(<i32>(at >> 32))) << 2);
       const pother = other + ((<usize>(<i32>at)) << 2);
-      for (let t = 0; t < inner; t += 4) {
-        const n = inner - t;
-        const o =
-          otherInner == 0 ? v128.load32_splat(pother) : loadN(pother + ((<usize>t) << 2), n);
-        const term = gradTermV(op, self, loadN(pdy + ((<usize>t) << 2), n), o, vown);
-        // Lanes past the run (zero-padded, where 0/0 would be NaN) add exactly 0.
-        acc = f32x4.add(acc, v128.and(term, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n))));
+      for (let block = 0; block < inner; block += LANE_BLOCK) {
+        const stop = min(inner, block + LANE_BLOCK);
+        let acc = f32x4.splat(0);
+        for (let t = block; t < stop; t += 4) {
+          const n = stop - t;
+          const o =
+            otherInner == 0 ? v128.load32_splat(pother) : loadN(pother + ((<usize>t) << 2), n);
+          const term = gradTermV(op, self, loadN(pdy + ((<usize>t) << 2), n), o, vown);
+          // Lanes past the run (zero-padded, where 0/0 would be NaN) add exactly 0.
+          acc = f32x4.add(acc, v128.and(term, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n))));
+        }
+        total +=
+          <f64>f32x4.extract_lane(acc, 0) +
+          <f64>f32x4.extract_lane(acc, 1) +
+          (<f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3));
       }
     }
-    const sum =
-      f32x4.extract_lane(acc, 0) +
-      f32x4.extract_lane(acc, 1) +
-      (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-    store<f32>(dg + ((<usize>j) << 2), sum);
+    store<f32>(dg + ((<usize>j) << 2), <f32>total);
   }
 }

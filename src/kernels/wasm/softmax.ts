@@ -1,0 +1,17 @@
+/**
+ * Softmax along one axis on the WebAssembly kernels (assembly/softmax.ts), threaded over the
+ * outer*inner fibres in groups of four.
+ */
+import { hostKernels } from './marshal.js';
+
+export const softmax = hostKernels({
+  softmaxAxisForward(m, y, x, g) {
+    const args = [g.outer, g.size, g.inner, m.output(y), m.input(x)];
+    m.run('softmaxAxisForward', args, 4 * x.length);
+  },
+
+  softmaxAxisBackward(m, dx, dy, y, g) {
+    const args = [g.outer, g.size, g.inner, m.output(dx), m.input(dy), m.input(y)];
+    m.run('softmaxAxisBackward', args, 2 * dy.length);
+  },
+});
