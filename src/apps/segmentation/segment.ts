@@ -12,6 +12,7 @@
  */
 import { noGrad } from '../../autograd.js';
 import type { Layer } from '../../nn/module.js';
+import { softmax } from '../../ops/softmax.js';
 import { Tensor } from '../../tensor.js';
 import { currentStepRunner, type StepRunner } from '../../train/step-runner.js';
 import { argmaxPixels } from './segmentation-metrics.js';
@@ -72,6 +73,25 @@ export function cropMaps(
   return out;
 }
 
+/** The padded forward pass: y:(N,K,PH,PW), its cropped (N,K,H,W) values, and that shape. */
+function forwardCropped(
+  model: Layer,
+  images: Float32Array,
+  shape: readonly [number, number, number, number],
+  { stride = 1, padValue = 0 }: SegmentOptions,
+): { y: Tensor; crop: (t: Tensor) => Float32Array; shape: [number, number, number, number] } {
+  const [N, C, H, W] = shape;
+  const PH = roundUp(H, stride);
+  const PW = roundUp(W, stride);
+  const input = PH === H && PW === W ? images : padImages(images, shape, [PH, PW], padValue);
+  model.eval();
+  const y = noGrad(() => model.forward(new Tensor(input, [N, C, PH, PW])));
+  const K = y.shape[1];
+  const crop = (t: Tensor): Float32Array =>
+    PH === H && PW === W ? Float32Array.from(t.data) : cropMaps(t.data, [N, K, PH, PW], [H, W]);
+  return { y, crop, shape: [N, K, H, W] };
+}
+
 /**
  * The model's logits for images:(N,C,H,W), padded to the stride and cropped back: (N,K,H,W).
  * The model is left in eval mode.
@@ -80,44 +100,27 @@ export function segmentLogits(
   model: Layer,
   images: Float32Array,
   shape: readonly [number, number, number, number],
-  { stride = 1, padValue = 0 }: SegmentOptions = {},
+  options: SegmentOptions = {},
 ): { logits: Float32Array; shape: [number, number, number, number] } {
-  const [N, C, H, W] = shape;
-  const PH = roundUp(H, stride);
-  const PW = roundUp(W, stride);
-  const input = PH === H && PW === W ? images : padImages(images, shape, [PH, PW], padValue);
-  model.eval();
-  const y = noGrad(() => model.forward(new Tensor(input, [N, C, PH, PW])));
-  const K = y.shape[1];
-  const logits =
-    PH === H && PW === W ? Float32Array.from(y.data) : cropMaps(y.data, [N, K, PH, PW], [H, W]);
-  return { logits, shape: [N, K, H, W] };
+  const { y, crop, shape: out } = forwardCropped(model, images, shape, options);
+  return { logits: crop(y), shape: out };
 }
 
-/** Classes and probabilities of one image x:(C,H,W), any H and W (see the top of this file). */
+/**
+ * Classes and probabilities of one image x:(C,H,W), any H and W (see the top of this file). The
+ * probabilities are the softmax over the classes of the padded logits, taken by the backend's
+ * kernel in the same step, then cropped like the logits.
+ */
 export function segmentImage(
   model: Layer,
   pixels: Float32Array,
   [C, H, W]: readonly [number, number, number],
   { stepRunner = currentStepRunner(), ...options }: SegmentImageOptions = {},
 ): Segmentation {
-  const { logits, shape } = stepRunner.runStep([], () =>
-    segmentLogits(model, pixels, [1, C, H, W], options),
-  );
-  const K = shape[1];
-  const mask = argmaxPixels(logits, shape);
-  const plane = H * W;
-  const probabilities = new Float32Array(K * plane);
-  const e = new Float64Array(K);
-  for (let p = 0; p < plane; p++) {
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, logits[k * plane + p]);
-    let total = 0;
-    for (let k = 0; k < K; k++) {
-      e[k] = Math.exp(logits[k * plane + p] - max);
-      total += e[k];
-    }
-    for (let k = 0; k < K; k++) probabilities[k * plane + p] = e[k] / total;
-  }
-  return { mask, probabilities, numClasses: K };
+  const { logits, probabilities, shape } = stepRunner.runStep([], () => {
+    const { y, crop, shape: out } = forwardCropped(model, pixels, [1, C, H, W], options);
+    const p = noGrad(() => softmax(y, 1));
+    return { logits: crop(y), probabilities: crop(p), shape: out };
+  });
+  return { mask: argmaxPixels(logits, shape), probabilities, numClasses: shape[1] };
 }
