@@ -3,22 +3,32 @@
  * on U-Net-lite's shapes at batch 32 (base 8, depth 3, 64x88): the transposed convolution of
  * `up: 'transpose'` (2x2, stride 2, 32 -> 16 channels, 16x22 -> 32x44) forward and both
  * gradients, and nearest and bilinear x2 upsampling (16 channels, 32x44 -> 64x88) forward and
- * backward; and the segmentation loss's reductions on the logits (batch, 11 classes, 64x88): sum
+ * backward; the segmentation loss's reductions on the logits (batch, 11 classes, 64x88): sum
  * and mean over (N,H,W) per class, softmax and log-softmax over the classes, forward and
- * backward. The fast kernels' operands live in the kernels' memory (backend.resident), as a
- * training step's do (runStep), so no call copies them; the reference's are plain arrays.
+ * backward; the layout copies: the skip concatenation (16 ++ 8 channels at 64x88) forward and
+ * backward, the detector head's NCHW -> NHWC permutation (14 channels, 24x24) and batch norm's
+ * running-statistics update. The fast kernels' operands live in the kernels' memory
+ * (backend.resident), as a training step's do (runStep), so no call copies them; the
+ * reference's are plain arrays.
  */
 import { referenceBackend, type KernelTable } from '../src/kernels/backend.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Rng } from '../src/rng.js';
 import { axisGeometry } from '../src/shape/axis.js';
+import { batchNorm2dGeometry } from '../src/shape/batch-norm2d.js';
+import { concatGeometry } from '../src/shape/concat.js';
 import { convTranspose2dGeometry } from '../src/shape/conv-transpose2d.js';
+import { permuteGeometry } from '../src/shape/permute.js';
 import { reduceGeometry } from '../src/shape/reduce.js';
 import { upsample2dGeometry } from '../src/shape/upsample2d.js';
 import { Tensor } from '../src/tensor.js';
 
-/** decoder: the kernels issue 14 asks >= 10x of; loss: the segmentation loss's reductions. */
-export type KernelGroup = 'decoder' | 'loss';
+/**
+ * decoder: the kernels issue 14 asks >= 10x of; loss: the losses' reductions and elementwise
+ * terms; layout: copies (the reference concat is already a native TypedArray.set per run, and
+ * the running-statistics update is a loop over 16 values, where a call costs more than it).
+ */
+export type KernelGroup = 'decoder' | 'loss' | 'layout';
 
 interface KernelPair {
   name: string;
@@ -64,6 +74,23 @@ function pairsOf(batch: number, array: (length: number) => Float32Array): Kernel
   const ldx = array(r.size);
   const sums = array(r.outSize);
   const dsums = random(r.outSize);
+  const c = concatGeometry(
+    [
+      [batch, 16, 64, 88],
+      [batch, 8, 64, 88],
+    ],
+    1,
+  );
+  const cxs = [random(batch * 16 * 64 * 88), random(batch * 8 * 64 * 88)];
+  const cy = array(cxs[0].length + cxs[1].length);
+  const cdy = random(cy.length);
+  const cdxs = cxs.map((x) => array(x.length));
+  const p = permuteGeometry([batch, 14, 24, 24], [0, 2, 3, 1]);
+  const px = random(p.size);
+  const py = array(p.size);
+  const pdy = random(p.size);
+  const pdx = array(p.size);
+  const b = batch2dStats(batch, random);
   const shape = `b${batch}`;
   return [
     {
@@ -141,7 +168,40 @@ function pairsOf(batch: number, array: (length: number) => Float32Array): Kernel
       name: `logSoftmax bwd ${shape}`,
       run: (k) => kernel(k, 'logSoftmaxBackward')(ldx, ldy, ly, s),
     },
+    {
+      name: `concat fwd ${shape} 16++8 64x88`,
+      group: 'layout',
+      run: (k) => kernel(k, 'concatForward')(cy, cxs, c),
+    },
+    {
+      name: `concat bwd ${shape}`,
+      group: 'layout',
+      run: (k) => kernel(k, 'concatBackward')(cdxs, cdy, c),
+    },
+    {
+      name: `permute fwd ${shape} NCHW->NHWC 14 24x24`,
+      group: 'layout',
+      run: (k) => kernel(k, 'permuteForward')(py, px, p),
+    },
+    {
+      name: `permute bwd ${shape}`,
+      group: 'layout',
+      run: (k) => kernel(k, 'permuteBackward')(pdx, pdy, p),
+    },
+    {
+      name: `batchNorm2d running stats ${shape} 16 64x88`,
+      group: 'layout',
+      run: (k) =>
+        kernel(k, 'batchNorm2dUpdateRunningStats')(b.mean, b.variance, b.bm, b.bv, 0.1, b.g),
+    },
   ];
+}
+
+/** Running and batch statistics of a 16-channel batch norm over (batch, 16, 64, 88). */
+function batch2dStats(batch: number, random: (length: number) => Float32Array) {
+  const g = batchNorm2dGeometry([batch, 16, 64, 88]);
+  const positive = () => random(16).map((v) => Math.abs(v) + 0.5);
+  return { g, mean: random(16), variance: positive(), bm: random(16), bv: positive() };
 }
 
 /** A kernel timed on both sides. */

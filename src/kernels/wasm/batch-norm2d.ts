@@ -36,4 +36,10 @@ export const batchNorm2d = hostKernels({
     const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
     m.run('batchNorm2dBackward', args, 2 * x.length);
   },
+
+  batchNorm2dUpdateRunningStats(m, runningMean, runningVar, batchMean, batchVar, momentum, g) {
+    const running = [m.inPlace(runningMean), m.inPlace(runningVar)];
+    const batch = [m.input(batchMean), m.input(batchVar), m.float64(momentum)];
+    m.call('batchNorm2dUpdateRunningStats', ...running, ...batch, g.C, g.N * g.H * g.W);
+  },
 });

@@ -70,3 +70,32 @@ export const cases: KernelCase[] = [
   [16, 8, 14, 14, 0],
   [3, 1, 1, 2, -3],
 ].flatMap(([N, C, H, W, offset], i) => batchNormCases(N, C, H, W, offset, 40 + i));
+
+/** The running statistics' update (exact: f64 arithmetic in the reference's order). */
+function runningStatsCase(
+  N: number,
+  C: number,
+  H: number,
+  W: number,
+  momentum: number,
+  seed: number,
+) {
+  const g = batchNorm2dGeometry([N, C, H, W]);
+  return kernelCase(
+    'batchNorm2dUpdateRunningStats',
+    `(${N},${C},${H},${W}) momentum ${momentum}`,
+    () => {
+      const rng = seeded(seed);
+      const variance = () => values(rng, C).map((v) => Math.fround(Math.abs(v) + 0.5));
+      return [values(rng, C), variance(), values(rng, C, 1, 3), variance(), momentum, g];
+    },
+    { exact: true },
+  );
+}
+
+cases.push(
+  runningStatsCase(32, 16, 64, 88, 0.1, 60),
+  runningStatsCase(2, 3, 5, 7, 0.01, 61),
+  runningStatsCase(1, 5, 1, 2, 0.5, 62),
+  runningStatsCase(4, 1, 3, 3, 1, 63),
+);

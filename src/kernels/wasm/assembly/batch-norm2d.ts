@@ -220,3 +220,32 @@ export function batchNorm2dBackward(
     }
   }
 }
+
+/**
+ * The running statistics after one training batch, single-threaded (C values), in f64 like the
+ * reference, rounded once on the store:
+ *
+ *   mean <- (1 - momentum) mean + momentum batchMean
+ *   var  <- (1 - momentum) var + momentum (batchVar M / (M - 1)),   M = N H W
+ */
+export function batchNorm2dUpdateRunningStats(
+  runningMean: usize,
+  runningVar: usize,
+  batchMean: usize,
+  batchVar: usize,
+  momentumAt: usize,
+  C: i32,
+  M: i32,
+): void {
+  const momentum = load<f64>(momentumAt);
+  const m = <f64>M;
+  for (let c = 0; c < C; c++) {
+    const at = <usize>c * 4;
+    const mean = <f64>load<f32>(runningMean + at);
+    const variance = <f64>load<f32>(runningVar + at);
+    const bm = <f64>load<f32>(batchMean + at);
+    const bv = <f64>load<f32>(batchVar + at);
+    store<f32>(runningMean + at, <f32>((1 - momentum) * mean + momentum * bm));
+    store<f32>(runningVar + at, <f32>((1 - momentum) * variance + momentum * ((bv * m) / (m - 1))));
+  }
+}
