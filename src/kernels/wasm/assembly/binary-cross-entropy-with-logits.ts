@@ -1,26 +1,37 @@
 /**
  * Binary cross-entropy on logits, elementwise; the contract of
- * src/kernels/reference/binary-cross-entropy-with-logits.ts, threaded over contiguous ranges:
+ * src/kernels/reference/binary-cross-entropy-with-logits.ts, threaded over contiguous ranges,
+ * f32x4 over the bulk:
  *
  *   losses = (1 - t) x + (1 + (pw - 1) t) softplus(-x)
  *   dx     = dlosses ((1 - t) - (1 + (pw - 1) t) sigmoid(-x))
  *   dt     = dlosses (-x + (pw - 1) softplus(-x))
  *   softplus(-x) = max(-x, 0) + log1p(exp(-|x|))      (never overflows)
  *
- * pw is posWeight[i], or 1 when the pointer is 0; a 0 output pointer in the backward is skipped.
- * Each element is computed on its own in f64, as the reference does, so results do not depend
- * on the thread count.
+ * exp, log1p and sigmoid in f32 (lib/elementwise.ts, lib/log1p.ts). pw is posWeight[i], or 1
+ * when its pointer is 0; a 0 output pointer in the backward is skipped. Every element goes
+ * through the same f32x4 code and ranges start on multiples of 4, so results are bitwise the
+ * same for any thread count.
  */
-import { shareStart } from './lib/geometry';
+import { expV, loadN, range, sigmoidV, storeN } from './lib/elementwise';
+import { log1pV } from './lib/log1p';
 
+/** log1p(exp(-|x|)), the part of softplus(-x) beside max(-x, 0). */
 @inline
-function softplusOfNegative(x: f64): f64 {
-  return max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+function softplusTail(x: v128): v128 {
+  return log1pV(expV(f32x4.neg(f32x4.abs(x))));
 }
 
 @inline
-function positiveWeight(posWeight: usize, at: usize): f64 {
-  return posWeight == 0 ? 1 : <f64>load<f32>(posWeight + at);
+function softplusOfNegative(x: v128): v128 {
+  return f32x4.add(f32x4.max(f32x4.neg(x), f32x4.splat(0)), softplusTail(x));
+}
+
+/** 1 + (pw - 1) t, and pw - 1 (pw = 1 where there is no posWeight). */
+@inline
+function weightMinusOne(posWeight: usize, at: usize, n: i32): v128 {
+  if (posWeight == 0) return f32x4.splat(0);
+  return f32x4.sub(loadN(posWeight + at, n), f32x4.splat(1));
 }
 
 export function binaryCrossEntropyWithLogitsForward(
@@ -32,13 +43,22 @@ export function binaryCrossEntropyWithLogitsForward(
   posWeight: usize,
   count: i32,
 ): void {
-  const end = shareStart(count, tid + 1, threads);
-  for (let i = shareStart(count, tid, threads); i < end; i++) {
+  const one = f32x4.splat(1);
+  const end = range(count, tid, threads, false);
+  for (let i = range(count, tid, threads, true); i < end; i += 4) {
+    const n = end - i;
     const at = <usize>i * 4;
-    const xi = <f64>load<f32>(x + at);
-    const t = <f64>load<f32>(target + at);
-    const pw = positiveWeight(posWeight, at);
-    store<f32>(losses + at, <f32>((1 - t) * xi + (1 + (pw - 1) * t) * softplusOfNegative(xi)));
+    const xv = loadN(x + at, n);
+    const t = loadN(target + at, n);
+    const scale = f32x4.add(one, f32x4.mul(weightMinusOne(posWeight, at, n), t));
+    // (1 - t) x + scale max(-x, 0) first: exact cancellation where t = 0 and x < 0, so a
+    // confident negative keeps the relative precision of its small loss.
+    const linear = f32x4.add(
+      f32x4.mul(f32x4.sub(one, t), xv),
+      f32x4.mul(scale, f32x4.max(f32x4.neg(xv), f32x4.splat(0))),
+    );
+    const loss = f32x4.add(linear, f32x4.mul(scale, softplusTail(xv)));
+    storeN(losses + at, loss, n);
   }
 }
 
@@ -53,21 +73,23 @@ export function binaryCrossEntropyWithLogitsBackward(
   posWeight: usize,
   count: i32,
 ): void {
-  const end = shareStart(count, tid + 1, threads);
-  for (let i = shareStart(count, tid, threads); i < end; i++) {
+  const one = f32x4.splat(1);
+  const end = range(count, tid, threads, false);
+  for (let i = range(count, tid, threads, true); i < end; i += 4) {
+    const n = end - i;
     const at = <usize>i * 4;
-    const xi = <f64>load<f32>(x + at);
-    const t = <f64>load<f32>(target + at);
-    const pw = positiveWeight(posWeight, at);
-    const dl = <f64>load<f32>(dlosses + at);
+    const xv = loadN(x + at, n);
+    const t = loadN(target + at, n);
+    const dl = loadN(dlosses + at, n);
+    const pwm1 = weightMinusOne(posWeight, at, n);
     if (dx != 0) {
-      // sigmoid(-x) from e = exp(-|x|): e/(1 + e) for x >= 0, 1/(1 + e) below.
-      const e = Math.exp(-Math.abs(xi));
-      const s = xi >= 0 ? e / (1 + e) : 1 / (1 + e);
-      store<f32>(dx + at, <f32>(dl * (1 - t - (1 + (pw - 1) * t) * s)));
+      const scale = f32x4.add(one, f32x4.mul(pwm1, t));
+      const slope = f32x4.sub(f32x4.sub(one, t), f32x4.mul(scale, sigmoidV(f32x4.neg(xv))));
+      storeN(dx + at, f32x4.mul(dl, slope), n);
     }
     if (dtarget != 0) {
-      store<f32>(dtarget + at, <f32>(dl * (-xi + (pw - 1) * softplusOfNegative(xi))));
+      const slope = f32x4.add(f32x4.neg(xv), f32x4.mul(pwm1, softplusOfNegative(xv)));
+      storeN(dtarget + at, f32x4.mul(dl, slope), n);
     }
   }
 }
