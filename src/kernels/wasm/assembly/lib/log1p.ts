@@ -1,8 +1,9 @@
 /**
- * log1p(u) on f32x4, for finite u > -1: w = 1 + u split as w = 2^e m with m in [sqrt(1/2),
- * sqrt 2), log(w) = e ln 2 + log(m) by Cephes' logf polynomial on f = m - 1 (about 1 ulp), and
- * Goldberg's correction log1p(u) = log(w) * u / (w - 1), which restores the bits of u that
- * 1 + u rounded away (u itself where w rounds to 1).
+ * log on f32x4: w = 2^e m with m in [sqrt(1/2), sqrt 2), log(w) = e ln 2 + log(m) by Cephes'
+ * logf polynomial on f = m - 1 (about 1 ulp). log1p(u) for u in [0, 1] adds back what rounding
+ * 1 + u to w lost: with c = u - (w - 1) (exact), log(w + c) = log(w) + c / w + O(c^2), and c is
+ * below half an ulp of w, so 1/w by 2 - w (exact at w = 1, off by < 0.2 in [1, 2]) is enough:
+ * log1p(u) = u where w rounds to 1, and about 1 ulp everywhere.
  */
 
 /** log(w) for finite w > 0 (Cephes' logf). */
@@ -31,10 +32,10 @@ export function logV(w: v128): v128 {
   return f32x4.add(f32x4.add(f, y), f32x4.mul(e, f32x4.splat(0.693359375)));
 }
 
+/** log1p(u) for u in [0, 1]. */
 @inline
 export function log1pV(u: v128): v128 {
   const w = f32x4.add(f32x4.splat(1), u);
-  const wm1 = f32x4.sub(w, f32x4.splat(1));
-  const corrected = f32x4.div(f32x4.mul(logV(w), u), wm1);
-  return v128.bitselect(u, corrected, f32x4.eq(wm1, f32x4.splat(0)));
+  const lost = f32x4.sub(u, f32x4.sub(w, f32x4.splat(1)));
+  return f32x4.add(logV(w), f32x4.mul(lost, f32x4.sub(f32x4.splat(2), w)));
 }
