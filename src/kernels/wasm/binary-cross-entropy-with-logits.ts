@@ -1,6 +1,6 @@
 /**
  * Binary cross-entropy on logits on the WebAssembly kernels
- * (assembly/binary-cross-entropy-with-logits.ts): elementwise, in f64 per element, threaded over
+ * (assembly/binary-cross-entropy-with-logits.ts): elementwise, f32x4, threaded over
  * contiguous ranges; a null posWeight or backward output becomes pointer 0.
  */
 import { hostKernels } from './marshal.js';
