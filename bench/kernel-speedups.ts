@@ -1,5 +1,6 @@
 /**
- * The decoder's fast kernels against the reference loops they replace (issue 14: each >= 10x),
+ * The apps' fast kernels against the reference loops they replace (issue 14: the decoder's each
+ * >= 10x),
  * on U-Net-lite's shapes at batch 32 (base 8, depth 3, 64x88): the transposed convolution of
  * `up: 'transpose'` (2x2, stride 2, 32 -> 16 channels, 16x22 -> 32x44) forward and both
  * gradients, and nearest and bilinear x2 upsampling (16 channels, 32x44 -> 64x88) forward and
@@ -9,7 +10,10 @@
  * backward, the detector head's NCHW -> NHWC permutation (14 channels, 24x24) and batch norm's
  * running-statistics update. The fast kernels' operands live in the kernels' memory
  * (backend.resident), as a training step's do (runStep), so no call copies them; the
- * reference's are plain arrays.
+ * reference's are plain arrays. Also the digit detector's losses at the same batch: binary
+ * cross-entropy on logits of its centre heatmap (10 classes, 24x24) against all-ones targets,
+ * as its focal loss calls it, and smooth L1 with beta 0 on its size map (2 channels, 24x24),
+ * forward and backward; and the search app's L2 normalisation of (batch, 128) embeddings.
  */
 import { referenceBackend, type KernelTable } from '../src/kernels/backend.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
@@ -92,7 +96,59 @@ function pairsOf(batch: number, array: (length: number) => Float32Array): Kernel
   const pdx = array(p.size);
   const b = batch2dStats(batch, random);
   const shape = `b${batch}`;
+  const heatmap = random(batch * 10 * 24 * 24);
+  const ones = array(heatmap.length).fill(1);
+  const losses = array(heatmap.length);
+  const dlosses = random(heatmap.length);
+  const dheatmap = array(heatmap.length);
+  const sizes = random(batch * 2 * 24 * 24);
+  const sizeTarget = random(sizes.length);
+  const sizeLosses = array(sizes.length);
+  const dsizes = array(sizes.length);
+  const embeddings = random(batch * 128);
+  const normalized = array(embeddings.length);
+  const dembeddings = array(embeddings.length);
+  const rows = { outer: batch, size: 128, inner: 1 };
   return [
+    {
+      group: 'loss',
+      name: `bce with logits fwd ${shape} 10 24x24`,
+      run: (k) => kernel(k, 'binaryCrossEntropyWithLogitsForward')(losses, heatmap, ones, null),
+    },
+    {
+      group: 'loss',
+      name: `bce with logits bwd dx ${shape}`,
+      run: (k) =>
+        kernel(k, 'binaryCrossEntropyWithLogitsBackward')(
+          dheatmap,
+          null,
+          dlosses,
+          heatmap,
+          ones,
+          null,
+        ),
+    },
+    {
+      group: 'loss',
+      name: `smooth L1 fwd ${shape} 2 24x24 beta 0`,
+      run: (k) => kernel(k, 'smoothL1LossForward')(sizeLosses, sizes, sizeTarget, 0),
+    },
+    {
+      group: 'loss',
+      name: `smooth L1 bwd dx ${shape}`,
+      run: (k) => kernel(k, 'smoothL1LossBackward')(dsizes, null, sizeLosses, sizes, sizeTarget, 0),
+    },
+    {
+      group: 'loss',
+      name: `l2Normalize fwd ${shape} 128`,
+      run: (k) => kernel(k, 'l2NormalizeForward')(normalized, embeddings, 1e-12, rows),
+    },
+    {
+      group: 'loss',
+      name: `l2Normalize bwd ${shape}`,
+      run: (k) =>
+        kernel(k, 'l2NormalizeBackward')(dembeddings, normalized, embeddings, 1e-12, rows),
+    },
     {
       group: 'decoder',
       name: `convTranspose2d fwd ${shape} 32->16 16x22`,
