@@ -2,7 +2,7 @@
  * Smooth L1 loss, elementwise: the detector's size and offset maps
  * (32,2,24,24) with beta = 0 (its centre L1 loss, masked so most differences are exactly 0),
  * beta of 1 and 1/9, differences on both sides of beta, lengths around the SIMD width and work
- * that does not divide among threads, null backward outputs.
+ * that does not divide among threads, null backward outputs, NaN inputs.
  */
 import fc from 'fast-check';
 import { kernelCase, output, seeded, values, type KernelCase } from './case.js';
@@ -46,8 +46,30 @@ const SIZE_MAP = 32 * 2 * 24 * 24;
 const LENGTHS = [1, 3, 4, 5, 17, 1001];
 const GRADS: Grads[] = ['both', 'dx', 'dtarget'];
 
+/** A NaN difference passes through, as the reference's Math.sign(NaN) gives it. */
+function nonFiniteCases(beta: number): KernelCase[] {
+  const specials = [NaN, 0.25, NaN, -4, NaN];
+  const make = () => {
+    const { x, target, dlosses } = operands(10, 7, false);
+    specials.forEach((v, i) => (x[2 * i] = v));
+    return { x, target, dlosses };
+  };
+  return [
+    kernelCase('smoothL1LossForward', `NaN inputs, beta ${beta}`, () => {
+      const { x, target } = make();
+      return [output(10), x, target, beta];
+    }),
+    kernelCase('smoothL1LossBackward', `NaN inputs, beta ${beta}, both`, () => {
+      const { x, target, dlosses } = make();
+      return [...backwardOutputs(10, 'both'), dlosses, x, target, beta];
+    }),
+  ];
+}
+
 export const cases: KernelCase[] = [
   ...smoothL1Cases('(32,2,24,24) the detector size map', SIZE_MAP, 0, 1, 'both'),
+  ...nonFiniteCases(0),
+  ...nonFiniteCases(1),
   ...LENGTHS.flatMap((n, i) =>
     [0, 1 / 9, 1].flatMap((beta, j) => smoothL1Cases(`${n} elements`, n, beta, 10 + i, GRADS[j])),
   ),

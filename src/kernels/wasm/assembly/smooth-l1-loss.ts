@@ -55,7 +55,9 @@ export function smoothL1LossBackward(
     const d = f32x4.sub(loadN(x + at, n), loadN(target + at, n));
     // sign(d): 1 above 0, -1 below, 0 at 0 (the AND keeps 1.0's bits only where d > 0).
     const sign = f32x4.sub(v128.and(one, f32x4.gt(d, zero)), v128.and(one, f32x4.lt(d, zero)));
-    const slope = v128.bitselect(f32x4.div(d, beta), sign, f32x4.lt(f32x4.abs(d), beta));
+    const inside = v128.bitselect(f32x4.div(d, beta), sign, f32x4.lt(f32x4.abs(d), beta));
+    // A NaN difference passes through as the reference's Math.sign(NaN) does.
+    const slope = v128.bitselect(d, inside, f32x4.ne(d, d));
     const g = f32x4.mul(loadN(dlosses + at, n), slope);
     if (dx != 0) storeN(dx + at, g, n);
     if (dtarget != 0) storeN(dtarget + at, f32x4.neg(g), n);
