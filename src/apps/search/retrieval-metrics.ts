@@ -91,7 +91,7 @@ export class RetrievalMetrics {
     }
   }
 
-  /** The means over the scored queries (NaN before any). */
+  /** The means over the scored queries (NaN while none is scored). */
   result(): RetrievalScores {
     const q = this.queries;
     return {

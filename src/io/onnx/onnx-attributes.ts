@@ -100,7 +100,7 @@ export class AttributeReader {
     return value;
   }
 
-  /** After the converter has asked for every attribute it knows: any other is an error. */
+  /** After the converter has asked for every attribute it knows: each other one is an error. */
   done(): void {
     const unknown = [...this.byName.keys()].filter((name) => !this.read.has(name));
     if (unknown.length > 0) {
