@@ -21,6 +21,37 @@ function partSize(record: usize, t: i32): i32 {
   return load<i32>(record + <usize>t * 8, 4);
 }
 
+/**
+ * Moves each of this thread's rows o between the whole (y or dy, rows of total * inner floats)
+ * and the parts: into the whole when `gather`, else out of it into each non-null part.
+ */
+@inline
+function copyRuns(
+  tid: i32,
+  threads: i32,
+  whole: usize,
+  record: usize,
+  parts: i32,
+  outer: i32,
+  inner: i32,
+  total: i32,
+  gather: bool,
+): void {
+  const start = shareStart(outer, tid, threads);
+  const end = shareStart(outer, tid + 1, threads);
+  const rowBytes = <usize>total * <usize>inner * 4;
+  for (let o = start; o < end; o++) {
+    let run = whole + <usize>o * rowBytes;
+    for (let t = 0; t < parts; t++) {
+      const block = <usize>partSize(record, t) * <usize>inner * 4;
+      const part = partPointer(record, t);
+      if (gather) memory.copy(run, part + <usize>o * block, block);
+      else if (part != 0) memory.copy(part + <usize>o * block, run, block);
+      run += block;
+    }
+  }
+}
+
 export function concatForward(
   tid: i32,
   threads: i32,
@@ -31,17 +62,7 @@ export function concatForward(
   inner: i32,
   total: i32,
 ): void {
-  const start = shareStart(outer, tid, threads);
-  const end = shareStart(outer, tid + 1, threads);
-  const rowBytes = <usize>total * <usize>inner * 4;
-  for (let o = start; o < end; o++) {
-    let out = y + <usize>o * rowBytes;
-    for (let t = 0; t < parts; t++) {
-      const block = <usize>partSize(record, t) * <usize>inner * 4;
-      memory.copy(out, partPointer(record, t) + <usize>o * block, block);
-      out += block;
-    }
-  }
+  copyRuns(tid, threads, y, record, parts, outer, inner, total, true);
 }
 
 export function concatBackward(
@@ -54,16 +75,5 @@ export function concatBackward(
   inner: i32,
   total: i32,
 ): void {
-  const start = shareStart(outer, tid, threads);
-  const end = shareStart(outer, tid + 1, threads);
-  const rowBytes = <usize>total * <usize>inner * 4;
-  for (let o = start; o < end; o++) {
-    let from = dy + <usize>o * rowBytes;
-    for (let t = 0; t < parts; t++) {
-      const block = <usize>partSize(record, t) * <usize>inner * 4;
-      const dx = partPointer(record, t);
-      if (dx != 0) memory.copy(dx + <usize>o * block, from, block);
-      from += block;
-    }
-  }
+  copyRuns(tid, threads, dy, record, parts, outer, inner, total, false);
 }
