@@ -39,6 +39,11 @@ export interface UnetLiteOptions {
   base?: number;
   /** The number of 2x2 pools (and of up-convolutions); default 2. */
   depth?: number;
+  /**
+   * Channels of each level, the bottleneck last (depth + 1 numbers); default base * 2^level.
+   * Wider deep levels cost little (they see 1/4^level of the pixels) and are where digits are told apart.
+   */
+  widths?: readonly number[];
   /** [H, W] the graph's description gives its input (any multiple of the stride runs); default [64, 84]. */
   imageSize?: readonly [number, number];
   /** How the decoder doubles the size (see the top of this file); default 'upsample'. */
@@ -74,10 +79,17 @@ export function unetLite(options: UnetLiteOptions = {}): Graph {
     ...UNET_LITE_DEFAULTS,
     ...options,
   };
+  const widths = options.widths ?? Array.from({ length: depth + 1 }, (_, l) => base * 2 ** l);
   checkCount(numClasses, 'numClasses', 1, 1000);
   checkCount(inChannels, 'inChannels', 1, 64);
   checkCount(base, 'base', 1, 256);
   checkCount(depth, 'depth', 1, 5);
+  if (widths.length !== depth + 1) {
+    throw new RangeError(
+      `unetLite: widths must give depth + 1 = ${depth + 1} channel counts (the levels, then the bottleneck), got ${widths.length}`,
+    );
+  }
+  for (const [level, width] of widths.entries()) checkCount(width, `widths[${level}]`, 1, 4096);
   const stride = unetLiteStride(depth);
   if (imageSize[0] % stride !== 0 || imageSize[1] % stride !== 0) {
     throw new RangeError(
@@ -89,7 +101,7 @@ export function unetLite(options: UnetLiteOptions = {}): Graph {
   }
   const rng = new Rng(seed);
   const b = new GraphBuilder({
-    description: `U-Net-lite: ${depth} levels from ${base} channels, ${numClasses} classes per pixel`,
+    description: `U-Net-lite: ${depth} levels of ${widths.join('/')} channels, ${numClasses} classes per pixel`,
   });
   const block = (name: string, input: GraphValue, inC: number, outC: number): GraphValue => {
     let value = input;
@@ -109,16 +121,16 @@ export function unetLite(options: UnetLiteOptions = {}): Graph {
   let value = image;
   let channels = inChannels;
   for (let level = 0; level < depth; level++) {
-    const width = base * 2 ** level;
+    const width = widths[level];
     value = block(`enc${level}`, value, channels, width);
     skips.push(value);
     value = b.layer(`pool${level}`, new MaxPool2d(2), value);
     channels = width;
   }
-  value = block('bottleneck', value, channels, base * 2 ** depth);
-  channels = base * 2 ** depth;
+  value = block('bottleneck', value, channels, widths[depth]);
+  channels = widths[depth];
   for (let level = depth - 1; level >= 0; level--) {
-    const width = base * 2 ** level;
+    const width = widths[level];
     if (up === 'transpose') {
       value = b.layer(
         `up${level}`,
