@@ -8,11 +8,13 @@ digit-masks scenes (exported as PNG pairs) with the same schedule, printing its 
 The recipe mirrors `convnet train --task segmentation` (src/cli/train-segmentation.ts):
 
   model     U-Net-lite (src/apps/segmentation/unet-lite.ts): per level [conv3x3 (no bias) - BN -
-            ReLU] x2 with base*2^l channels and a 2x2 max pool; a bottleneck block; per level up,
-            nearest x2 upsampling + conv3x3 (bias), concat [skip, up], a block; a 1x1 head
+            ReLU] x2 with base*2^l channels (or --widths) and a 2x2 max pool; a bottleneck block;
+            per level up, a 2x2 stride-2 transposed convolution (--up transpose) or nearest x2
+            upsampling + conv3x3 (--up upsample), both with bias, concat [skip, up], a block; a
+            1x1 head
   input     pixels in [0,1] (no normalisation), padded on the bottom/right with 0 to multiples of
             2^depth; the padded mask pixels are 255 (ignored)
-  loss      cross-entropy (ignore_index 255) + soft Dice over softmax probabilities, one Dice per
+  loss      cross-entropy (ignore_index 255, --class-weights) + soft Dice over softmax probabilities, one Dice per
             class over the whole batch, smooth 1, ignored pixels left out, 1 - mean over classes
   optimiser Adam (lr 3e-3, betas 0.9/0.999, eps 1e-8), a linear warm-up of `warmup` steps from 0
             then a cosine decay to 0 at the last step, stepped per batch
@@ -69,20 +71,21 @@ def block(cin, cout):
 
 
 class UnetLite(nn.Module):
-    def __init__(self, num_classes, in_channels=1, base=8, depth=3):
+    def __init__(self, num_classes, in_channels, widths, up):
         super().__init__()
-        widths = [base * 2**level for level in range(depth)]
+        *levels, bottom = widths
+        self.transpose = up == "transpose"
         self.enc = nn.ModuleList()
         c = in_channels
-        for w in widths:
+        for w in levels:
             self.enc.append(block(c, w))
             c = w
-        self.bottleneck = block(c, base * 2**depth)
-        c = base * 2**depth
+        self.bottleneck = block(c, bottom)
+        c = bottom
         self.up = nn.ModuleList()
         self.dec = nn.ModuleList()
-        for w in reversed(widths):
-            self.up.append(nn.Conv2d(c, w, 3, padding=1))
+        for w in reversed(levels):
+            self.up.append(nn.ConvTranspose2d(c, w, 2, stride=2) if self.transpose else nn.Conv2d(c, w, 3, padding=1))
             self.dec.append(block(2 * w, w))
             c = w
         self.head = nn.Conv2d(c, num_classes, 1)
@@ -95,7 +98,7 @@ class UnetLite(nn.Module):
             x = F.max_pool2d(x, 2)
         x = self.bottleneck(x)
         for up, dec, skip in zip(self.up, self.dec, reversed(skips)):
-            x = up(F.interpolate(x, scale_factor=2, mode="nearest"))
+            x = up(x if self.transpose else F.interpolate(x, scale_factor=2, mode="nearest"))
             x = dec(torch.cat([skip, x], dim=1))
         return self.head(x)
 
@@ -110,8 +113,8 @@ def dice_loss(logits, labels, smooth=1.0):
     return 1 - ((2 * inter + smooth) / (total + smooth)).mean()
 
 
-def loss_of(logits, labels, name):
-    ce = lambda: F.cross_entropy(logits, labels, ignore_index=IGNORE)
+def loss_of(logits, labels, name, weight):
+    ce = lambda: F.cross_entropy(logits, labels, weight=weight, ignore_index=IGNORE)
     if name == "ce":
         return ce()
     if name == "dice":
@@ -144,6 +147,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--base", type=int, default=8)
     parser.add_argument("--depth", type=int, default=3)
+    parser.add_argument("--widths", help="channels per level, the bottleneck last (default base*2^level)")
+    parser.add_argument("--up", choices=["transpose", "upsample"], default="upsample")
+    parser.add_argument("--class-weights", help="cross-entropy weight per class, comma-separated")
     parser.add_argument("--loss", choices=["ce", "dice", "ce+dice"], default="ce+dice")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
@@ -157,7 +163,19 @@ def main():
     train_x, train_y = pad_to(train_x, train_y, stride)
     test_x, test_y = pad_to(test_x, test_y, stride)
     k = len(classes)
-    model = UnetLite(k, train_x.shape[1], args.base, args.depth)
+    widths = (
+        [int(w) for w in args.widths.split(",")]
+        if args.widths
+        else [args.base * 2**level for level in range(args.depth + 1)]
+    )
+    if len(widths) != args.depth + 1:
+        parser.error(f"--widths needs depth + 1 = {args.depth + 1} numbers, got {len(widths)}")
+    weight = None
+    if args.class_weights:
+        weight = torch.tensor([float(w) for w in args.class_weights.split(",")])
+        if len(weight) != k:
+            parser.error(f"--class-weights needs {k} numbers, got {len(weight)}")
+    model = UnetLite(k, train_x.shape[1], widths, args.up)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     batches = math.ceil(len(train_x) / args.batch_size)
     total = max(args.epochs * batches, args.warmup + 1)
@@ -168,7 +186,10 @@ def main():
         return (1 + math.cos(math.pi * min(1.0, (t - args.warmup) / (total - args.warmup)))) / 2
 
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    print(f"torch {torch.__version__}, {args.threads} threads; {len(train_x)} train, {len(test_x)} test, {k} classes")
+    print(
+        f"torch {torch.__version__}, {args.threads} threads; {len(train_x)} train, {len(test_x)} test, {k} classes;"
+        f" widths {widths}, up {args.up}, loss {args.loss}, class weights {args.class_weights or 'none'}"
+    )
     train_seconds = 0.0
     for epoch in range(args.epochs):
         model.train()
@@ -178,7 +199,7 @@ def main():
         for b in range(batches):
             idx = order[b * args.batch_size : (b + 1) * args.batch_size]
             logits = model(train_x[idx])
-            loss = loss_of(logits, train_y[idx], args.loss)
+            loss = loss_of(logits, train_y[idx], args.loss, weight)
             opt.zero_grad()
             loss.backward()
             opt.step()

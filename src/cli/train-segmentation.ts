@@ -21,7 +21,7 @@ import {
 } from '../apps/segmentation/pair-folder.js';
 import type { SegmentationSet } from '../apps/segmentation/segmentation-set.js';
 import { trainSegmentation } from '../apps/segmentation/train-segmentation.js';
-import { unetLite, unetLiteStride } from '../apps/segmentation/unet-lite.js';
+import { unetLite, unetLiteStride, type UnetUpMode } from '../apps/segmentation/unet-lite.js';
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { parseInteger, parseModelPreset, percent, type CliOutput } from './options.js';
@@ -41,6 +41,9 @@ export const SEGMENTATION_TRAIN_DEFAULTS = {
   depth: 3,
   warmup: 50,
   loss: 'ce+dice' as SegmentationLossName,
+  up: 'transpose' as UnetUpMode,
+  /** Background 0.2, each digit 1: ink is a few percent of the pixels. */
+  classWeights: [0.2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] as readonly number[],
 };
 
 /** --model for train: a classification preset or graph file, or a segmentation model. */
@@ -89,7 +92,32 @@ export function withSegmentationTrainOptions(command: Command): Command {
         '--warmup <steps>',
         `segmentation: linear warm-up steps before the cosine decay (default ${d.warmup})`,
       ).argParser(parseInteger(0)),
+    )
+    .addOption(
+      new Option(
+        '--up <mode>',
+        `segmentation: how U-Net-lite's decoder doubles the size (default ${d.up})`,
+      ).choices(['transpose', 'upsample']),
+    )
+    .addOption(
+      new Option(
+        '--class-weights <list>',
+        `segmentation: cross-entropy weight per class, comma-separated, background first (default ${d.classWeights.join(',')} for digit-masks, all 1 for folders)`,
+      ).argParser(parseWeightList),
     );
+}
+
+/** --class-weights: non-negative finite numbers, comma-separated. */
+export function parseWeightList(value: string): number[] {
+  return value.split(',').map((part, i) => {
+    const weight = part.trim() === '' ? Number.NaN : Number(part);
+    if (!Number.isFinite(weight) || weight < 0) {
+      throw new InvalidArgumentError(
+        `expected non-negative numbers separated by commas; item ${i + 1} is '${part}'`,
+      );
+    }
+    return weight;
+  });
 }
 
 interface SegmentationTrainFlags {
@@ -113,6 +141,8 @@ interface SegmentationTrainFlags {
   trainSize?: number;
   testSize?: number;
   warmup?: number;
+  up?: UnetUpMode;
+  classWeights?: number[];
 }
 
 const CLASSIFICATION_ONLY = [
@@ -128,7 +158,15 @@ const CLASSIFICATION_ONLY = [
   'resume',
   'stopAfter',
 ];
-const SEGMENTATION_ONLY = ['base', 'depth', 'trainSize', 'testSize', 'warmup'];
+const SEGMENTATION_ONLY = [
+  'base',
+  'depth',
+  'trainSize',
+  'testSize',
+  'warmup',
+  'up',
+  'classWeights',
+];
 const EMBEDDING_ONLY = ['dim', 'margin', 'scale'];
 
 const flagOf = (name: string): string =>
@@ -240,8 +278,16 @@ export async function runSegmentationTraining(command: Command, output: CliOutpu
       base: flags.base ?? d.base,
       depth,
       seed: flags.seed,
+      up: flags.up ?? d.up,
       imageSize: [Math.ceil(H / stride) * stride, Math.ceil(W / stride) * stride],
     });
+    const classWeights =
+      flags.classWeights ?? (dataset === DIGIT_MASKS ? [...d.classWeights] : null);
+    if (classWeights !== null && classWeights.length !== train.classNames.length) {
+      throw new Error(
+        `--class-weights gives ${classWeights.length} numbers; the dataset has ${train.classNames.length} classes (${train.classNames.join(', ')})`,
+      );
+    }
     const result = await trainSegmentation({
       model: net,
       train,
@@ -252,6 +298,7 @@ export async function runSegmentationTraining(command: Command, output: CliOutpu
       weightDecay: flags.weightDecay,
       warmupSteps: flags.warmup ?? d.warmup,
       loss,
+      classWeights,
       stride,
       seed: flags.seed,
       clipGradNorm: flags.clipGradNorm ?? null,

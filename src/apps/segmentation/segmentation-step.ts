@@ -51,6 +51,8 @@ export interface SegmentationStepOptions {
   optimizer: Pick<Adam, 'step' | 'zeroGrad'>;
   numClasses: number;
   loss?: SegmentationLossName;
+  /** Cross-entropy weight of each class (K numbers); default none (every class 1). */
+  classWeights?: readonly number[] | null;
   /** Clip the gradients' global norm to this; default null (no clipping). */
   maxNorm?: number | null;
   stepRunner?: StepRunner;
@@ -62,9 +64,16 @@ export function createSegmentationStep({
   optimizer,
   numClasses: K,
   loss = 'ce',
+  classWeights = null,
   maxNorm = null,
   stepRunner = currentStepRunner(),
 }: SegmentationStepOptions): (batch: SegmentationBatch) => SegmentationStepResult {
+  if (classWeights !== null && classWeights.length !== K) {
+    throw new RangeError(
+      `trainSegmentation: classWeights has ${classWeights.length} numbers for ${K} classes`,
+    );
+  }
+  const weights = classWeights === null ? null : Float32Array.from(classWeights);
   const named = model.namedParameters();
   const params = named.map(([, p]) => p);
   return ({ images, labels }) =>
@@ -90,7 +99,10 @@ export function createSegmentationStep({
         counted++;
         if (predicted[i] === labels[i]) right++;
       }
-      const value = segmentationLoss(logits, labels, { loss });
+      const value = segmentationLoss(logits, labels, {
+        loss,
+        classWeights: weights === null ? null : new Tensor(weights, [K]),
+      });
       const lossValue = value.item();
       value.backward();
       const location = findNonFinite(named, 'gradient');

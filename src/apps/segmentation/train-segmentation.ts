@@ -50,6 +50,8 @@ export interface TrainSegmentationOptions {
   /** Linear warm-up steps of the cosine schedule; default 0 (null: a constant lr). */
   warmupSteps?: number | null;
   loss?: SegmentationLossName;
+  /** Cross-entropy weight of each class; default none (every class 1). */
+  classWeights?: readonly number[] | null;
   /** The model's stride (sides padded to multiples of it at evaluation); default 1. */
   stride?: number;
   /** Seeds the batch order; default 0. */
@@ -88,6 +90,7 @@ export async function trainSegmentation({
   weightDecay = 0,
   warmupSteps = 0,
   loss = 'ce',
+  classWeights = null,
   stride = 1,
   seed = 0,
   clipGradNorm: maxNorm = null,
@@ -118,6 +121,7 @@ export async function trainSegmentation({
     optimizer,
     numClasses: K,
     loss,
+    classWeights,
     maxNorm,
     stepRunner,
   });
