@@ -114,7 +114,7 @@ export const upsampleBilinear2d = hostKernels({
 
   upsampleBilinear2dBackward(m, dx, dy, g, options) {
     if (doubles(g, mode(options))) {
-      runDoubling(m, 'upsampleBilinear2dX2Backward', dx, dy, g, g.OW + 4, 4 * dy.length);
+      runDoubling(m, 'upsampleBilinear2dX2Backward', dx, dy, g, g.OW + 8, 4 * dy.length);
       return;
     }
     const rows = axisTaps(g.H, g.OH, g.scaleH, mode(options));

@@ -53,16 +53,22 @@ function widenPixel(out: usize, src: usize, k: i32, W: i32): void {
   store<f32>(at(out, 2 * k + 1), here + QUARTER * after);
 }
 
-/** out (2W floats) = the row src (W floats) widened: out[2k], out[2k+1] as above. */
+/**
+ * out (2W floats) = the row src (W floats) widened: out[2k], out[2k+1] as above. The f32x4
+ * stores land on whole vectors of out, where the blend down the rows loads them (a load that
+ * straddles two recent stores waits for them).
+ */
 function widenRow(out: usize, src: usize, W: i32): void {
-  widenPixel(out, src, 0, W);
-  let k = 1;
   const quarter = f32x4.splat(QUARTER);
   const threeQuarters = f32x4.splat(THREE_QUARTERS);
-  for (; k + 5 <= W; k += 4) {
-    const here = f32x4.mul(threeQuarters, v128.load(at(src, k)));
-    const even = f32x4.add(f32x4.mul(quarter, v128.load(at(src, k - 1))), here);
-    const odd = f32x4.add(here, f32x4.mul(quarter, v128.load(at(src, k + 1))));
+  let k = 0;
+  for (; k + 4 <= W; k += 4) {
+    const pixels = v128.load(at(src, k));
+    const before = k > 0 ? v128.load(at(src, k - 1)) : i32x4.shuffle(pixels, pixels, 0, 0, 1, 2);
+    const after = k + 4 < W ? v128.load(at(src, k + 1)) : i32x4.shuffle(pixels, pixels, 1, 2, 3, 3);
+    const here = f32x4.mul(threeQuarters, pixels);
+    const even = f32x4.add(f32x4.mul(quarter, before), here);
+    const odd = f32x4.add(here, f32x4.mul(quarter, after));
     v128.store(at(out, 2 * k), i32x4.shuffle(even, odd, 0, 4, 1, 5));
     v128.store(at(out, 2 * k + 4), i32x4.shuffle(even, odd, 2, 6, 3, 7));
   }
@@ -137,7 +143,7 @@ export function upsampleBilinear2dX2Backward(
     W = g.W,
     OH = g.OH,
     OW = g.OW;
-  const v = scratch + <usize>(tid * scratchStride) + 8; // v[-2] .. v[OW+1]
+  const v = scratch + <usize>(tid * scratchStride) + 16; // v[-4] .. v[OW+3]
   const items = g.N * g.C * H;
   const end = shareStart(items, tid + 1, threads);
   for (let item = shareStart(items, tid, threads); item < end; item++) {
@@ -158,25 +164,24 @@ export function upsampleBilinear2dX2Backward(
       const inner = load<f32>(at(rowB, j)) + load<f32>(at(rowC, j));
       store<f32>(at(v, j), QUARTER * outer + THREE_QUARTERS * inner);
     }
-    const first = load<f32>(v);
-    const last = load<f32>(at(v, OW - 1));
-    store<f32>(at(v, -2), first);
-    store<f32>(at(v, -1), first);
-    store<f32>(at(v, OW), last);
-    store<f32>(at(v, OW + 1), last);
+    store<f32>(at(v, -1), load<f32>(v));
+    v128.store(at(v, OW), f32x4.splat(load<f32>(at(v, OW - 1))));
     const out = dx + <usize>(item * W) * 4;
     let w = 0;
+    let before = f32x4.splat(load<f32>(v)); // lane 3: v[2w - 1]
+    let m0 = v128.load(v);
     for (; w + 4 <= W; w += 4) {
-      const m0 = v128.load(at(v, 2 * w));
       const m1 = v128.load(at(v, 2 * w + 4));
-      const l0 = v128.load(at(v, 2 * w - 2));
-      const l1 = v128.load(at(v, 2 * w + 2));
-      const n1 = v128.load(at(v, 2 * w + 6));
+      const next = v128.load(at(v, 2 * w + 8));
       const even = i32x4.shuffle(m0, m1, 0, 2, 4, 6); // v[2w + 2m]
       const odd = i32x4.shuffle(m0, m1, 1, 3, 5, 7); // v[2w + 2m + 1]
-      const before = i32x4.shuffle(l0, l1, 1, 3, 5, 7); // v[2w + 2m - 1]
-      const after = i32x4.shuffle(l1, n1, 0, 2, 4, 6); // v[2w + 2m + 2]
-      v128.store(at(out, w), blend(f32x4.add(before, after), f32x4.add(even, odd)));
+      const sides = f32x4.add(
+        i32x4.shuffle(before, odd, 3, 4, 5, 6), // v[2w + 2m - 1]
+        i32x4.shuffle(even, next, 1, 2, 3, 4), // v[2w + 2m + 2]
+      );
+      v128.store(at(out, w), blend(sides, f32x4.add(even, odd)));
+      before = odd;
+      m0 = next;
     }
     for (; w < W; w++) narrowPixel(out, v, w);
   }
