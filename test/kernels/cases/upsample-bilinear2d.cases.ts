@@ -4,7 +4,8 @@
  * 2 on both axes without aligned corners runs the fast backend's fixed-weight kernels: widths
  * below, at and past their SIMD loops' (4 input columns, and 1 before them), one- and two-row
  * inputs, a given size of exactly double, and rows of one plane split among threads; doubling
- * one axis only, or with aligned corners, runs the general kernels.
+ * one axis only, with aligned corners, or a factor whose floor doubles the size but whose
+ * sampling differs (2.2 on 4 pixels) runs the general kernels.
  */
 import fc from 'fast-check';
 import { upsample2dGeometry, type Upsample2dOptions } from '../../../src/shape/upsample2d.js';
@@ -67,6 +68,7 @@ const grid: [string, Shape, Upsample2dOptions][] = [
   ['scale (2,1): one axis doubled', [2, 2, 5, 9], { scaleFactor: [2, 1] }],
   ['scale (1,2): one axis doubled', [2, 2, 5, 9], { scaleFactor: [1, 2] }],
   ['size (2H, 2W + 1)', [2, 2, 4, 6], { size: [8, 13] }],
+  ['scale 2.2: twice the size, not the taps of 2', [1, 2, 4, 4], { scaleFactor: 2.2 }],
 ];
 
 export const cases: KernelCase[] = grid.flatMap(([label, x, options], i) =>

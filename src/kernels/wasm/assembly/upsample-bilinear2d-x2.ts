@@ -24,8 +24,10 @@
  * are bitwise the same on any thread count. Both split the (plane, input row) pairs among the
  * threads: the forward writes output rows 2k and 2k+1 for each, keeping the three widened rows
  * h(k-1), h(k), h(k+1) in slots k % 3 so that a step down the rows widens one new row; the
- * backward writes dx row r. Scratch per thread: three rows of 2W floats (forward); 2W + 4
- * floats (backward: v with two clamped copies of its edge values on each side).
+ * backward writes dx row r, loading v only as the whole f32x4 vectors it stored (a load that
+ * straddles two recent stores waits for them) and taking the shifted neighbours by shuffles.
+ * Scratch per thread: three rows of 2W floats (forward); 2W + 8 floats (backward: v, with
+ * v[-1] = v[0] and v[2W .. 2W+3] = v[2W-1] for the clamped indices).
  */
 import { shareStart, UpsampleGeometry } from './lib/geometry';
 
@@ -37,7 +39,7 @@ function at(base: usize, i: i32): usize {
   return base + <usize>i * 4;
 }
 
-/** 1/4 a + 3/4 b, the blend every output is made of (lane by lane). */
+/** 1/4 a + 3/4 b, lane by lane. */
 @inline
 function blend(a: v128, b: v128): v128 {
   return f32x4.add(f32x4.mul(f32x4.splat(QUARTER), a), f32x4.mul(f32x4.splat(THREE_QUARTERS), b));
@@ -55,8 +57,7 @@ function widenPixel(out: usize, src: usize, k: i32, W: i32): void {
 
 /**
  * out (2W floats) = the row src (W floats) widened: out[2k], out[2k+1] as above. The f32x4
- * stores land on whole vectors of out, where the blend down the rows loads them (a load that
- * straddles two recent stores waits for them).
+ * stores land on the whole vectors of out that the blend down the rows loads.
  */
 function widenRow(out: usize, src: usize, W: i32): void {
   const quarter = f32x4.splat(QUARTER);
