@@ -1,14 +1,18 @@
 /**
- * Bilinear upsampling on the WebAssembly kernels (assembly/upsample-bilinear2d.ts): separable,
- * threaded over output rows (forward) or planes (backward). The host computes each axis's taps
- * once per call (src/shape/upsample-taps.ts), with the weights 1 - l and l rounded to float32,
- * and for the backward the column taps transposed (which output columns read each input one).
+ * Bilinear upsampling on the WebAssembly kernels. Doubling both axes with alignCorners false
+ * (the U-Net decoder's) runs on fixed 1/4, 3/4 weights (assembly/upsample-bilinear2d-x2.ts);
+ * every other geometry on the general kernels (assembly/upsample-bilinear2d.ts): separable,
+ * threaded over output rows (forward) or planes (backward). For those the host computes each
+ * axis's taps once per call (src/shape/upsample-taps.ts), with the weights 1 - l and l rounded
+ * to float32, and for the backward the column taps transposed (which output columns read each
+ * input one).
  */
 import { bilinearTaps } from '../../shape/upsample-taps.js';
 import type { Upsample2dGeometry } from '../../shape/upsample2d.js';
+import type { FloatArray } from '../../tensor.js';
 import type { UpsampleBilinearMode } from '../backend.js';
 import { UPSAMPLE2D_RECORD, recordValues } from './geometry-records.js';
-import { hostKernels } from './marshal.js';
+import { hostKernels, type Marshal } from './marshal.js';
 
 interface AxisTaps {
   /** first[out], then second[out] */
@@ -59,8 +63,38 @@ function mode(m: UpsampleBilinearMode | undefined): boolean {
   return m?.alignCorners ?? false;
 }
 
+/**
+ * Both axes doubled with pixel centres aligned: output index i samples max(i/2 - 1/4, 0), so
+ * every tap weight is 0, 1/4, 3/4 or 1 (the fixed-weight kernels' condition).
+ */
+function doubles(g: Upsample2dGeometry, alignCorners: boolean): boolean {
+  return (
+    !alignCorners && g.OH === 2 * g.H && g.OW === 2 * g.W && g.scaleH === 0.5 && g.scaleW === 0.5
+  );
+}
+
+/** The fixed-weight kernel `name`: (out, in) and per-thread scratch of `scratchFloats`. */
+function runDoubling(
+  m: Marshal,
+  name: string,
+  out: FloatArray,
+  input: FloatArray,
+  g: Upsample2dGeometry,
+  scratchFloats: number,
+  work: number,
+): void {
+  const [scratch, stride] = m.scratch(scratchFloats * 4);
+  const args = [m.int32(recordValues(UPSAMPLE2D_RECORD, g)), m.output(out), m.input(input)];
+  m.run(name, [...args, scratch, stride], work);
+}
+
 export const upsampleBilinear2d = hostKernels({
   upsampleBilinear2dForward(m, y, x, g, options) {
+    if (doubles(g, mode(options))) {
+      const rowFloats = (g.OW + 3) & ~3;
+      runDoubling(m, 'upsampleBilinear2dX2Forward', y, x, g, 3 * rowFloats, 4 * y.length);
+      return;
+    }
     const rows = axisTaps(g.H, g.OH, g.scaleH, mode(options));
     const cols = axisTaps(g.W, g.OW, g.scaleW, mode(options));
     const [scratch, stride] = m.scratch(2 * g.OW * 4);
@@ -79,6 +113,10 @@ export const upsampleBilinear2d = hostKernels({
   },
 
   upsampleBilinear2dBackward(m, dx, dy, g, options) {
+    if (doubles(g, mode(options))) {
+      runDoubling(m, 'upsampleBilinear2dX2Backward', dx, dy, g, g.OW + 8, 4 * dy.length);
+      return;
+    }
     const rows = axisTaps(g.H, g.OH, g.scaleH, mode(options));
     const cols = transposed(axisTaps(g.W, g.OW, g.scaleW, mode(options)), g.W, g.OW);
     const [scratch, stride] = m.scratch(g.H * g.OW * 4);

@@ -1,6 +1,11 @@
 /**
  * Bilinear upsampling, aligned corners both ways: scale 2 (the U-Net decoder) and 3, odd sizes,
- * widths not multiples of the SIMD width, a given output size, shrinking, one-pixel axes.
+ * widths not multiples of the SIMD width, a given output size, shrinking, one-pixel axes. Scale
+ * 2 on both axes without aligned corners runs the fast backend's fixed-weight kernels: widths
+ * below, at and past their SIMD loops' (4 input columns, and 1 before them), one- and two-row
+ * inputs, a given size of exactly double, and rows of one plane split among threads; doubling
+ * one axis only, with aligned corners, or a factor whose floor doubles the size but whose
+ * sampling differs (2.2 on 4 pixels) runs the general kernels.
  */
 import fc from 'fast-check';
 import { upsample2dGeometry, type Upsample2dOptions } from '../../../src/shape/upsample2d.js';
@@ -49,13 +54,29 @@ const grid: [string, Shape, Upsample2dOptions][] = [
   ['1x1 input', [2, 3, 1, 1], { scaleFactor: 3 }],
   ['N = 1, C = 1: rows split across threads', [1, 1, 7, 9], { scaleFactor: 2 }],
   ['planes not divisible by the thread count', [5, 7, 4, 6], { scaleFactor: 2 }],
+  ['scale 2, W = 1', [2, 2, 3, 1], { scaleFactor: 2 }],
+  ['scale 2, W = 2, H = 1', [1, 3, 1, 2], { scaleFactor: 2 }],
+  ['scale 2, W = 3, H = 2', [2, 1, 2, 3], { scaleFactor: 2 }],
+  ['scale 2, W = 4', [1, 2, 3, 4], { scaleFactor: 2 }],
+  ['scale 2, W = 5: one SIMD step', [1, 2, 4, 5], { scaleFactor: 2 }],
+  ['scale 2, W = 9', [2, 1, 3, 9], { scaleFactor: 2 }],
+  ['scale 2, W = 23: SIMD steps and a tail', [1, 2, 6, 23], { scaleFactor: 2 }],
+  ['scale 2, W = 32', [2, 2, 5, 32], { scaleFactor: 2 }],
+  ['size (2H, 2W)', [2, 3, 5, 11], { size: [10, 22] }],
+  ['N = 1, C = 1, 1x1', [1, 1, 1, 1], { scaleFactor: 2 }],
+  ['N = 1, C = 2: a plane split among threads', [1, 2, 5, 13], { scaleFactor: 2 }],
+  ['scale (2,1): one axis doubled', [2, 2, 5, 9], { scaleFactor: [2, 1] }],
+  ['scale (1,2): one axis doubled', [2, 2, 5, 9], { scaleFactor: [1, 2] }],
+  ['size (2H, 2W + 1)', [2, 2, 4, 6], { size: [8, 13] }],
+  ['scale 2.2: twice the size, not the taps of 2', [1, 2, 4, 4], { scaleFactor: 2.2 }],
 ];
 
 export const cases: KernelCase[] = grid.flatMap(([label, x, options], i) =>
   bilinearCases(label, x, options, 400 + i),
 );
 
-export const random: fc.Arbitrary<KernelCase[]> = fc
+/** Random geometries: any scale or size, or doubling (the fixed-weight kernels). */
+const anyScale = fc
   .record({
     N: fc.integer({ min: 1, max: 3 }),
     C: fc.integer({ min: 1, max: 4 }),
@@ -70,3 +91,22 @@ export const random: fc.Arbitrary<KernelCase[]> = fc
       p.size === null ? { scaleFactor: p.factor } : { size: p.size };
     return bilinearCases(`random ${JSON.stringify(p)}`, [p.N, p.C, p.H, p.W], options, p.seed);
   });
+
+const doubling = fc
+  .record({
+    N: fc.integer({ min: 1, max: 3 }),
+    C: fc.integer({ min: 1, max: 3 }),
+    H: fc.integer({ min: 1, max: 12 }),
+    W: fc.integer({ min: 1, max: 27 }),
+    seed: fc.integer({ min: 0, max: 1 << 30 }),
+  })
+  .map((p) =>
+    bilinearCases(
+      `random x2 ${JSON.stringify(p)}`,
+      [p.N, p.C, p.H, p.W],
+      { scaleFactor: 2 },
+      p.seed,
+    ),
+  );
+
+export const random: fc.Arbitrary<KernelCase[]> = fc.oneof(anyScale, doubling);
