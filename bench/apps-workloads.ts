@@ -29,6 +29,7 @@ import { mnistDataset } from '../src/data/load-mnist-digits.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Adam } from '../src/optim/adam.js';
 import { Tensor } from '../src/tensor.js';
+import { SEGMENTATION_TRAIN_DEFAULTS } from '../src/cli/train-segmentation.js';
 
 /** A workload: its printed name, images per run, and one run. */
 export interface AppWorkload {
@@ -39,7 +40,12 @@ export interface AppWorkload {
 
 const DETECTOR_CLASSES = 10;
 const DETECTOR_SIDE = 96;
-export const UNET = { base: 8, depth: 3 } as const;
+/** U-Net-lite as `convnet train --task segmentation` builds it by default. */
+export const UNET = {
+  base: SEGMENTATION_TRAIN_DEFAULTS.base,
+  depth: SEGMENTATION_TRAIN_DEFAULTS.depth,
+  up: SEGMENTATION_TRAIN_DEFAULTS.up,
+};
 
 /** The detector's step and batch-1 detection; their data is written to `dir` for PyTorch. */
 export function detectorWorkloads(backend: WasmBackend, batch: number, dir: string): AppWorkload[] {

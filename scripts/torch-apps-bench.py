@@ -104,13 +104,14 @@ def main():
         images = torch.from_numpy(np.fromfile(os.path.join(args.data, "segmenter.f32"), np.float32).reshape(B, C, H, W))
         labels = torch.from_numpy(np.fromfile(os.path.join(args.data, "segmenter.i32"), np.int32).reshape(B, H, W).astype(np.int64))
         s = meta["unet"]
-        model = seg.UnetLite(meta["segmentClasses"], C, s["base"], s["depth"])
+        widths = [s["base"] * 2**level for level in range(s["depth"] + 1)]
+        model = seg.UnetLite(meta["segmentClasses"], C, widths, s["up"])
         opt = torch.optim.Adam(model.parameters(), lr=1e-4)
 
         def train_unet():
             model.train()
             opt.zero_grad()
-            loss = seg.loss_of(model(images), labels, "ce+dice")
+            loss = seg.loss_of(model(images), labels, "ce+dice", None)
             loss.backward()
             opt.step()
 

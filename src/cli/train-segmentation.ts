@@ -38,7 +38,7 @@ export const SEGMENTATION_TRAIN_DEFAULTS = {
   trainSize: 6000,
   testSize: 1000,
   base: 8,
-  depth: 3,
+  depth: 4,
   warmup: 50,
   loss: 'ce+dice' as SegmentationLossName,
   up: 'transpose' as UnetUpMode,

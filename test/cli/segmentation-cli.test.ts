@@ -207,6 +207,14 @@ describe('convnet segmentation commands', () => {
     assert.match(arcface.stderr, /--loss arcface is an embedding loss/);
     const dim = await convnet([...TRAIN, '--dim', '8', '--out', join(work, 'v')]);
     assert.match(dim.stderr, /--dim applies to --task embedding only/);
+    const weights = await convnet([...TRAIN, '--class-weights', '1,2', '--out', join(work, 'u')]);
+    assert.match(weights.stderr, /--class-weights gives 2 numbers; the dataset has 11 classes/);
+    const negative = await convnet([...TRAIN, '--class-weights', '1,-2', '--out', join(work, 't')]);
+    assert.match(negative.stderr, /non-negative numbers separated by commas; item 2 is '-2'/);
+    const up = await convnet([...TRAIN, '--up', 'bicubic', '--out', join(work, 's')]);
+    assert.match(up.stderr, /--up.*bicubic.*transpose, upsample/);
+    const classify = await convnet(['train', '--up', 'upsample', '--out', join(work, 'r')]);
+    assert.match(classify.stderr, /--up applies to --task segmentation only/);
     const predict = await convnet(['predict', '--model', model, join(work, 'scene.png')]);
     assert.notEqual(predict.code, 0);
     assert.match(

@@ -105,4 +105,29 @@ describe('trainSegmentation', () => {
       /epochs must be an integer >= 1, got 0/,
     );
   });
+
+  it('weights the cross-entropy per class (all ones is no weighting) and refuses a wrong count', async () => {
+    const set = generateDigitMasks(pool(), {
+      count: 4,
+      height: 28,
+      width: 28,
+      minSize: 20,
+      maxSize: 20,
+    });
+    const run = (classWeights: number[] | null) =>
+      trainSegmentation({
+        model: unetLite({ base: 2, depth: 1, imageSize: [28, 28], seed: 3 }),
+        train: set,
+        test: set,
+        epochs: 1,
+        batchSize: 4,
+        classWeights,
+      });
+    await assert.rejects(run([1, 1]), /classWeights has 2 numbers for 11 classes/);
+    const plain = await run(null);
+    const ones = await run(Array.from({ length: 11 }, () => 1));
+    assert.equal(ones.history[0].trainLoss, plain.history[0].trainLoss);
+    const backgroundOnly = await run([1, ...Array.from({ length: 10 }, () => 0)]);
+    assert.notEqual(backgroundOnly.history[0].trainLoss, plain.history[0].trainLoss);
+  });
 });

@@ -62,6 +62,26 @@ describe('U-Net-lite', () => {
     assert.deepEqual(upsampling.outputShape([1, 1, 16, 24]), [1, 4, 16, 24]);
   });
 
+  it('takes per-level widths, the bottleneck last, and refuses a list of the wrong length', () => {
+    const model = unetLite({ numClasses: 3, depth: 2, widths: [4, 6, 10], imageSize: [8, 12] });
+    const conv = (name: string): readonly number[] =>
+      model.namedParameters().find(([key]) => key === `${name}.weight`)![1].shape;
+    assert.deepEqual(conv('enc0.conv1'), [4, 1, 3, 3]);
+    assert.deepEqual(conv('enc1.conv2'), [6, 6, 3, 3]);
+    assert.deepEqual(conv('bottleneck.conv1'), [10, 6, 3, 3]);
+    assert.deepEqual(conv('up1.conv'), [6, 10, 3, 3]);
+    assert.deepEqual(conv('dec0.conv1'), [4, 8, 3, 3]);
+    assert.deepEqual(model.outputShape([1, 1, 8, 12]), [1, 3, 8, 12]);
+    assert.throws(
+      () => unetLite({ depth: 2, widths: [4, 8], imageSize: [8, 12] }),
+      /widths must give depth \+ 1 = 3 channel counts \(the levels, then the bottleneck\), got 2/,
+    );
+    assert.throws(
+      () => unetLite({ depth: 1, widths: [4, 0], imageSize: [8, 12] }),
+      /widths\[1\] must be an integer in \[1, 4096\], got 0/,
+    );
+  });
+
   it('is the graph its description rebuilds with the same seed', () => {
     const model = unetLite({ seed: 7, base: 2 });
     const again = Graph.fromSpec(JSON.parse(JSON.stringify(model.spec())), { seed: 7 });
