@@ -25,11 +25,11 @@ import { generateDigitMasks } from '../src/apps/segmentation/digit-masks.js';
 import { padImages, segmentImage } from '../src/apps/segmentation/segment.js';
 import { IGNORE_INDEX } from '../src/apps/segmentation/segmentation-set.js';
 import { unetLite, unetLiteStride } from '../src/apps/segmentation/unet-lite.js';
+import { SEGMENTATION_TRAIN_DEFAULTS } from '../src/cli/train-segmentation.js';
 import { mnistDataset } from '../src/data/load-mnist-digits.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Adam } from '../src/optim/adam.js';
 import { Tensor } from '../src/tensor.js';
-import { SEGMENTATION_TRAIN_DEFAULTS } from '../src/cli/train-segmentation.js';
 
 /** A workload: its printed name, images per run, and one run. */
 export interface AppWorkload {

@@ -7,7 +7,7 @@
  *   npm run bench:onnx [-- --quick] [--batch 64] [--threads 2]
  *
  * Networks: the seed net and fashion-net (28x28 presets) and U-Net-lite as `convnet train --task
- * segmentation` builds it (64x88, base 8, depth 3), all seeded, evaluation mode, batch-norm
+ * segmentation` builds it (64x96: 64x84 padded to its stride), all seeded, evaluation mode, batch-norm
  * statistics drawn away from 0/1 so that a wrong mapping shows. Ours runs as `convnet predict`
  * does: parameters resident in the kernels' memory, the forward pass inside runStep, outputs
  * copied out. ORT gets intraOpNumThreads = --threads; its session is made outside the timing.
@@ -16,6 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { unetLite } from '../src/apps/segmentation/unet-lite.js';
+import { UNET } from './apps-workloads.js';
 import { noGrad } from '../src/autograd.js';
 import { residentTensors, setBackend } from '../src/kernels/backend.js';
 import { createWasmBackend } from '../src/kernels/wasm/index.js';
@@ -58,8 +59,8 @@ const NETWORKS: Network[] = [
   },
   {
     name: 'unet-lite',
-    input: [1, 64, 88],
-    build: () => unetLite({ base: 8, depth: 3, imageSize: [64, 88] }),
+    input: [1, 64, 96],
+    build: () => unetLite({ ...UNET, imageSize: [64, 96] }),
   },
 ];
 
