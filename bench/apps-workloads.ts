@@ -21,11 +21,11 @@ import { digitScenes } from '../src/apps/detection/load-digit-scenes.js';
 import { scenesToImages } from '../src/apps/detection/scene-batch.js';
 import { createDetectorStep } from '../src/apps/detection/detector-step.js';
 import { segmentationLoss } from '../src/apps/segmentation/dice-loss.js';
+import { DIGIT_MASKS_RECIPE } from '../src/apps/segmentation/digit-masks-recipe.js';
 import { generateDigitMasks } from '../src/apps/segmentation/digit-masks.js';
 import { padImages, segmentImage } from '../src/apps/segmentation/segment.js';
 import { IGNORE_INDEX } from '../src/apps/segmentation/segmentation-set.js';
 import { unetLite, unetLiteStride } from '../src/apps/segmentation/unet-lite.js';
-import { SEGMENTATION_TRAIN_DEFAULTS } from '../src/cli/train-segmentation.js';
 import { mnistDataset } from '../src/data/load-mnist-digits.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Adam } from '../src/optim/adam.js';
@@ -42,9 +42,9 @@ const DETECTOR_CLASSES = 10;
 const DETECTOR_SIDE = 96;
 /** U-Net-lite as `convnet train --task segmentation` builds it by default. */
 export const UNET = {
-  base: SEGMENTATION_TRAIN_DEFAULTS.base,
-  depth: SEGMENTATION_TRAIN_DEFAULTS.depth,
-  up: SEGMENTATION_TRAIN_DEFAULTS.up,
+  base: DIGIT_MASKS_RECIPE.base,
+  depth: DIGIT_MASKS_RECIPE.depth,
+  up: DIGIT_MASKS_RECIPE.up,
 };
 
 /** The detector's step and batch-1 detection; their data is written to `dir` for PyTorch. */

@@ -13,8 +13,9 @@
  */
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SEGMENTATION_LOSSES, type SegmentationLossName } from '../apps/segmentation/dice-loss.js';
+import { SEGMENTATION_LOSSES } from '../apps/segmentation/dice-loss.js';
 import { digitMasksSplits } from '../apps/segmentation/digit-masks-node.js';
+import { DIGIT_MASKS_RECIPE } from '../apps/segmentation/digit-masks-recipe.js';
 import {
   readSegmentationFolder,
   segmentationSetFromFolder,
@@ -31,19 +32,13 @@ export const DIGIT_MASKS = 'digit-masks';
 
 /** What segmentation training uses where the classification defaults do not fit. */
 export const SEGMENTATION_TRAIN_DEFAULTS = {
+  ...DIGIT_MASKS_RECIPE,
   dataset: DIGIT_MASKS,
   epochs: 4,
   batchSize: 16,
-  lr: 3e-3,
   trainSize: 6000,
   testSize: 1000,
-  base: 8,
-  depth: 4,
   warmup: 50,
-  loss: 'ce+dice' as SegmentationLossName,
-  up: 'transpose' as UnetUpMode,
-  /** Background 0.2, each digit 1: ink is a few percent of the pixels. */
-  classWeights: [0.2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] as readonly number[],
 };
 
 /** --model for train: a classification preset or graph file, or a segmentation model. */

@@ -18,10 +18,7 @@ const DETECTION_BATCH = 16;
 const DETECTION_LR = 2e-3;
 const SCENE_SIZE = 96;
 
-const SEGMENTER_BASE = 8;
-const SEGMENTER_DEPTH = 3;
 const SEGMENTATION_BATCH = 8;
-const SEGMENTATION_LR = 3e-3;
 const MASK_SIZE: [number, number] = [64, 84];
 
 /** A model being trained here: one step at a time. */
@@ -46,7 +43,7 @@ export interface AppModel {
 
 export const TRAINED_HERE: Record<AppName, string> = {
   detection: `digit-detector (width ${DETECTOR_WIDTH}) trained here on generated digit scenes`,
-  segmentation: `unet-lite (base ${SEGMENTER_BASE}, depth ${SEGMENTER_DEPTH}) trained here on generated digit masks`,
+  segmentation: `unet-lite (base ${apps.segmentation.DIGIT_MASKS_RECIPE.base}, depth ${apps.segmentation.DIGIT_MASKS_RECIPE.depth}) trained here on generated digit masks`,
 };
 
 function schedule(optimizer: optim.Adam): optim.CosineWarmupLR {
@@ -99,22 +96,25 @@ export function detectionTrainer(pool: data.InMemoryDataset, seed: number): AppM
 }
 
 export function segmentationTrainer(pool: data.InMemoryDataset, seed: number): AppModel {
-  const stride = apps.segmentation.unetLiteStride(SEGMENTER_DEPTH);
+  const recipe = apps.segmentation.DIGIT_MASKS_RECIPE;
+  const stride = apps.segmentation.unetLiteStride(recipe.depth);
   const padded = MASK_SIZE.map((side) => Math.ceil(side / stride) * stride) as [number, number];
   const model = apps.segmentation.unetLite({
     numClasses: apps.segmentation.DIGIT_MASK_CLASS_NAMES.length,
     seed,
-    base: SEGMENTER_BASE,
-    depth: SEGMENTER_DEPTH,
+    base: recipe.base,
+    depth: recipe.depth,
+    up: recipe.up,
     imageSize: padded,
   });
-  const optimizer = new optim.Adam(model.parameters(), { lr: SEGMENTATION_LR });
+  const optimizer = new optim.Adam(model.parameters(), { lr: recipe.lr });
   const lr = schedule(optimizer);
   const step = apps.segmentation.createSegmentationStep({
     model,
     optimizer,
     numClasses: apps.segmentation.DIGIT_MASK_CLASS_NAMES.length,
-    loss: 'ce+dice',
+    loss: recipe.loss,
+    classWeights: recipe.classWeights,
   });
   const indices = Array.from({ length: SEGMENTATION_BATCH }, (_, i) => i);
   const trainer: Trainer = {

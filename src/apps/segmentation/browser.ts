@@ -1,6 +1,7 @@
 /** The browser-safe part of apps/segmentation (index.ts): no files, PNG codecs or native modules. */
 export * from './class-colors.js';
 export * from './dice-loss.js';
+export * from './digit-masks-recipe.js';
 export * from './digit-masks.js';
 export * from './evaluate-segmentation.js';
 export * from './segment.js';

@@ -2,6 +2,7 @@
 export * from './class-colors.js';
 export * from './dice-loss.js';
 export * from './digit-masks-node.js';
+export * from './digit-masks-recipe.js';
 export * from './digit-masks.js';
 export * from './evaluate-segmentation.js';
 export * from './mask-png.js';
