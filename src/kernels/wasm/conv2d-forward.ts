@@ -6,9 +6,11 @@
  * and pooling.
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
+import type { FloatArray } from '../../tensor.js';
 import { conv2dPath, winogradTile } from './conv2d-path.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import type { Marshal } from './marshal.js';
+import { keepFilters, keptFilters } from './winograd-filter-cache.js';
 
 /**
  * What a forward convolution does after y = conv(x, w) + b (assembly/lib/relu-pool.ts): nothing,
@@ -26,7 +28,11 @@ export interface ConvPointers {
   z: number;
 }
 
-/** y = conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3) and flipped. */
+/**
+ * y = conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3)
+ * and flipped. With `weights` (w's array), the transformed filters are kept for the next call
+ * with the same weights (winograd-filter-cache.ts).
+ */
 export function winograd(
   m: Marshal,
   tile: 2 | 4,
@@ -34,28 +40,45 @@ export function winograd(
   g: Conv2dGeometry,
   transposed: boolean,
   epilogue: Epilogue,
+  weights: FloatArray | null = null,
 ): void {
   const geometry = m.int32(recordValues(CONV2D_RECORD, g));
-  const u = m.block(m.call('winogradFilterBytes', geometry, tile));
-  const [filterScratch, filterStride] = m.scratch(256);
-  const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
-  m.run('winogradFilters', filterArgs);
+  const hit = weights === null ? null : keptFilters(weights, tile);
+  let u: number;
+  if (hit !== null) {
+    u = m.input(hit);
+  } else {
+    const uBytes = m.call('winogradFilterBytes', geometry, tile);
+    u = m.block(uBytes);
+    const [filterScratch, filterStride] = m.scratch(256);
+    const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
+    m.run('winogradFilters', filterArgs);
+    if (weights !== null) {
+      const fresh = new Float32Array(uBytes / 4);
+      m.read(u, fresh);
+      keepFilters(weights, tile, fresh);
+    }
+  }
   // Blocks are largest on one thread, which the pool may run a call on (thread-pool.ts).
   const bytes = m.call('winogradScratchBytes', geometry, tile, 1, epilogue);
   const [scratch, stride] = m.scratch(bytes);
   m.run('winogradForward', [geometry, tile, p.y, p.x, u, p.b, epilogue, p.z, scratch, stride]);
 }
 
-/** The forward, by the path conv2d-path.ts chooses, then the epilogue. */
+/**
+ * The forward, by the path conv2d-path.ts chooses, then the epilogue; with `weights`, Winograd
+ * keeps the transformed filters for the next call (inference).
+ */
 export function conv2dInto(
   m: Marshal,
   p: ConvPointers,
   g: Conv2dGeometry,
   epilogue: Epilogue,
+  weights: FloatArray | null = null,
 ): void {
-  const path = conv2dPath(g);
+  const path = conv2dPath(g, weights !== null);
   if (path !== 'im2col') {
-    winograd(m, winogradTile(path), p, g, false, epilogue);
+    winograd(m, winogradTile(path), p, g, false, epilogue, weights);
     return;
   }
   const geometry = m.int32(recordValues(CONV2D_RECORD, g));

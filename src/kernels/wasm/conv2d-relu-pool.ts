@@ -3,7 +3,8 @@
  * with its ReLU, and a 2x2 stride-2 max pooling, run by each thread on its own block of output
  * while it is in cache, so the convolution's full output is never written out and read back.
  * Other poolings run the max pool kernel after the fused ReLU, on the output in this call's
- * memory.
+ * memory. This kernel runs inference (src/nn/fuse.ts), so Winograd keeps its transformed filters
+ * between calls (winograd-filter-cache.ts).
  */
 import type { Pool2dGeometry } from '../../shape/pool2d.js';
 import { conv2dInto, EPILOGUE } from './conv2d-forward.js';
@@ -21,13 +22,13 @@ export const conv2dReluPool = hostKernels({
     const p = { y: 0, x: m.input(x), w: m.input(w), b: m.input(b), z: 0 };
     if (pool === null) {
       p.y = m.output(y);
-      conv2dInto(m, p, g, EPILOGUE.relu);
+      conv2dInto(m, p, g, EPILOGUE.relu, w);
     } else if (pooledInEpilogue(pool)) {
       p.z = m.output(y);
-      conv2dInto(m, p, g, EPILOGUE.reluPool);
+      conv2dInto(m, p, g, EPILOGUE.reluPool, w);
     } else {
       p.y = m.block(g.N * g.F * g.OH * g.OW * 4);
-      conv2dInto(m, p, g, EPILOGUE.relu);
+      conv2dInto(m, p, g, EPILOGUE.relu, w);
       const geometry = m.int32(recordValues(POOL2D_RECORD, pool));
       m.run('maxPool2dForward', [geometry, m.output(y), p.y], y.length * pool.KH * pool.KW);
     }
