@@ -75,7 +75,7 @@ export function winogradScratchBytes(geometry: usize, m: i32, threads: i32, epil
   const rows = blockRows(g, m, threads);
   const tiles = roundUp(rows * tilesWide(g, m), NR);
   const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
-  const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * g.OW : 0;
+  const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * tilesWide(g, m) * m : 0;
   return (strip + a * a * (g.C + roundUp(g.F, MR)) * tiles + TMP_FLOATS + pooled) * 4;
 }
 
@@ -183,7 +183,9 @@ export function winogradForward(
   const tmp = mm + <usize>(a * a * Fp * maxTiles) * 4;
   const out = tmp + 64 * 4 * 4; // room for 64 vectors of temporaries first
   const pooling = epilogue == EPILOGUE_RELU_POOL;
-  const kept = tmp + <usize>TMP_FLOATS * 4; // the block's y, when pooling
+  // Pooling, the block's y is kept whole tiles wide, so every group of tiles goes straight in.
+  const kept = tmp + <usize>TMP_FLOATS * 4;
+  const ld = pooling ? m * tilesW : g.OW; // floats from one output row to the next
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = g.N * blocksPerImage;
   const b1 = shareStart(blocks, tid + 1, threads);
@@ -238,7 +240,7 @@ export function winogradForward(
       const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
       // The block's first output row of this filter (in scratch when pooling).
       const base = pooling
-        ? kept + <usize>(f * blockHeight * g.OW) * 4
+        ? kept + <usize>(f * blockRowsHere * m * ld) * 4
         : y + <usize>(((n * F + f) * g.OH + th0 * m) * g.OW) * 4;
       for (let tr = 0; tr < blockRowsHere; tr++) {
         const i0 = tr * m; // from the block's first row
@@ -248,10 +250,10 @@ export function winogradForward(
           const j0 = tw * m;
           if (j0 >= g.OW) continue;
           const cols = min(4 * m, g.OW - j0);
-          const whole = cols == 4 * m && outRows == m;
+          const whole = pooling || (cols == 4 * m && outRows == m);
           // Whole groups go straight to y; the edges through `out`, cut to the output.
-          const dst = whole ? base + <usize>(i0 * g.OW + j0) * 4 : out;
-          const rowStride = whole ? <usize>g.OW * 4 : <usize>(4 * m) * 4;
+          const dst = whole ? base + <usize>(i0 * ld + j0) * 4 : out;
+          const rowStride = whole ? <usize>ld * 4 : <usize>(4 * m) * 4;
           if (m == 4) outputTransform4(dst, rowStride, src, mStride, bias, tmp);
           else outputTransform2(dst, rowStride, src, mStride, bias);
           if (whole) continue;
@@ -271,7 +273,7 @@ export function winogradForward(
         const i0 = (th0 * m) >> 1;
         const rowsHere = min(POH, (th0 * m + blockHeight) >> 1) - i0;
         const zPlane = z + <usize>(((n * F + f) * POH + i0) * POW) * 4;
-        reluPool2x2Rows(zPlane, POW, base, g.OW, rowsHere, POW);
+        reluPool2x2Rows(zPlane, POW, base, ld, rowsHere, POW);
       }
     }
   }
