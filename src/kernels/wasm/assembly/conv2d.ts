@@ -22,11 +22,12 @@
 import { ConvGeometry, isDirect, shareStart } from './lib/geometry';
 import { col2imAdd, im2col, im2colBand, im2colRows } from './lib/im2col';
 import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
-import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluInPlace, reluPool2x2Rows } from './lib/relu-pool';
+import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluPool2x2Rows } from './lib/relu-pool';
 
 /**
  * yImage[f0..f1, p0..p0+width] (one image's output, group grp), with bias: the GEMM of those
- * filters' rows of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart.
+ * filters' rows of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart. With
+ * `relu`, max(., 0) is taken in the same pass as the bias (a bias of 0 where b is 0).
  */
 @inline
 function forwardBlock(
@@ -42,6 +43,7 @@ function forwardBlock(
   p0: i32,
   width: i32,
   gemmScratch: usize,
+  relu: bool,
 ): void {
   const FG = g.F / g.groups;
   const R = (g.C / g.groups) * g.KH * g.KW;
@@ -50,7 +52,23 @@ function forwardBlock(
   const yBlock = yImage + <usize>(f * P + p0) * 4;
   const wRows = w + <usize>(f * R) * 4;
   sgemm(f1 - f0, width, R, wRows, R, false, cols, ldCols, false, yBlock, P, false, gemmScratch);
-  if (b != 0) {
+  if (relu) {
+    const zero = f32x4.splat(0);
+    for (let r = 0; r < f1 - f0; r++) {
+      const value: f32 = b != 0 ? load<f32>(b + <usize>(f + r) * 4) : 0;
+      const bias = f32x4.splat(value);
+      const row = yBlock + <usize>(r * P) * 4;
+      let p = 0;
+      for (; p + 4 <= width; p += 4) {
+        const at = row + <usize>p * 4;
+        v128.store(at, f32x4.max(f32x4.add(v128.load(at), bias), zero));
+      }
+      for (; p < width; p++) {
+        const at = row + <usize>p * 4;
+        store<f32>(at, max<f32>(load<f32>(at) + value, 0));
+      }
+    }
+  } else if (b != 0) {
     for (let r = 0; r < f1 - f0; r++) {
       const bias = f32x4.splat(load<f32>(b + <usize>(f + r) * 4));
       const row = yBlock + <usize>(r * P) * 4;
@@ -76,13 +94,14 @@ export function conv2dScratchBytes(geometry: usize, epilogue: i32): i32 {
 }
 
 /**
- * The epilogue on output rows i0 .. i1 of every filter of image n, whose y is at yImage (its
- * own plane in y, or the kept copy in scratch when pooling).
+ * The pooling epilogue on output rows i0 .. i1 of every filter of image n, whose y, without its
+ * bias, is kept at yImage: z = max(0, max(window) + b). Rounding is monotonic, so adding the bias
+ * after the maximum gives bitwise the maximum of the biased values, in one pass fewer.
  */
-function forwardEpilogue(
+function poolEpilogue(
   g: ConvGeometry,
-  epilogue: i32,
   yImage: usize,
+  b: usize,
   z: usize,
   n: i32,
   i0: i32,
@@ -91,16 +110,13 @@ function forwardEpilogue(
   const P = g.OH * g.OW;
   const POH = g.OH >> 1;
   const POW = g.OW >> 1;
+  const r0 = i0 >> 1;
+  const r1 = min(POH, i1 >> 1);
   for (let f = 0; f < g.F; f++) {
-    const plane = yImage + <usize>(f * P) * 4;
-    if (epilogue == EPILOGUE_RELU) {
-      reluInPlace(plane + <usize>(i0 * g.OW) * 4, (i1 - i0) * g.OW);
-    } else {
-      const r0 = i0 >> 1;
-      const r1 = min(POH, i1 >> 1);
-      const zRow = z + <usize>(((n * g.F + f) * POH + r0) * POW) * 4;
-      reluPool2x2Rows(zRow, POW, plane + <usize>(2 * r0 * g.OW) * 4, g.OW, r1 - r0, POW);
-    }
+    const src = yImage + <usize>(f * P + 2 * r0 * g.OW) * 4;
+    const zRow = z + <usize>(((n * g.F + f) * POH + r0) * POW) * 4;
+    const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
+    reluPool2x2Rows(zRow, POW, src, g.OW, r1 - r0, POW, bias);
   }
 }
 
@@ -129,6 +145,8 @@ export function conv2dForward(
   const R = CG * g.KH * g.KW;
   const pooling = epilogue == EPILOGUE_RELU_POOL;
   const kept = cols + <usize>(R * P) * 4;
+  const relu = epilogue == EPILOGUE_RELU; // taken with the bias
+  const yBias: usize = pooling ? 0 : b; // pooling adds it after the maximum
   if (g.N >= threads) {
     // Whole images per thread.
     const n1 = shareStart(g.N, tid + 1, threads);
@@ -137,9 +155,10 @@ export function conv2dForward(
       for (let grp = 0; grp < g.groups; grp++) {
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (!direct) im2col(cols, xg, g);
-        forwardBlock(g, yImage, w, b, direct ? xg : cols, P, grp, 0, FG, 0, P, gemmScratch);
+        const src = direct ? xg : cols;
+        forwardBlock(g, yImage, w, yBias, src, P, grp, 0, FG, 0, P, gemmScratch, relu);
       }
-      if (epilogue != 0) forwardEpilogue(g, epilogue, yImage, z, n, 0, g.OH);
+      if (pooling) poolEpilogue(g, yImage, b, z, n, 0, g.OH);
     }
   } else {
     // Fewer images than threads: each thread unrolls and computes its own band of output rows
@@ -162,13 +181,13 @@ export function conv2dForward(
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (direct) {
           const band = xg + <usize>p0 * 4;
-          forwardBlock(g, yImage, w, b, band, P, grp, 0, FG, p0, width, gemmScratch);
+          forwardBlock(g, yImage, w, yBias, band, P, grp, 0, FG, p0, width, gemmScratch, relu);
         } else {
           im2colBand(cols, xg, g, 0, R, i0, i1);
-          forwardBlock(g, yImage, w, b, cols, width, grp, 0, FG, p0, width, gemmScratch);
+          forwardBlock(g, yImage, w, yBias, cols, width, grp, 0, FG, p0, width, gemmScratch, relu);
         }
       }
-      if (epilogue != 0) forwardEpilogue(g, epilogue, yImage, z, n, i0, i1);
+      if (pooling) poolEpilogue(g, yImage, b, z, n, i0, i1);
     }
   }
 }

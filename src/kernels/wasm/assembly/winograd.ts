@@ -273,7 +273,7 @@ export function winogradForward(
         const i0 = (th0 * m) >> 1;
         const rowsHere = min(POH, (th0 * m + blockHeight) >> 1) - i0;
         const zPlane = z + <usize>(((n * F + f) * POH + i0) * POW) * 4;
-        reluPool2x2Rows(zPlane, POW, base, ld, rowsHere, POW);
+        reluPool2x2Rows(zPlane, POW, base, ld, rowsHere, POW, 0);
       }
     }
   }
