@@ -43,7 +43,7 @@ export function winograd(
   weights: FloatArray | null = null,
 ): void {
   const geometry = m.int32(recordValues(CONV2D_RECORD, g));
-  const hit = weights === null ? null : keptFilters(weights, tile);
+  const hit = weights === null ? null : keptFilters(m, weights, p.w, tile);
   let u: number;
   if (hit !== null) {
     u = m.input(hit);
