@@ -136,14 +136,15 @@ function copyStrip(
     for (let r = 0; r < rows; r++) {
       const dst = strip + <usize>((c * stripRows + r) * width) * 4;
       const h = h0 + r;
-      if (h < 0 || h >= g.H) {
-        memory.fill(dst, 0, <usize>width * 4);
-        continue;
-      }
+      // Rows are a few dozen floats: vector stores, where memory.fill and memory.copy cost a
+      // call each (width is a multiple of 4).
+      for (let j = 0; j < width; j += 4) v128.store(dst + <usize>j * 4, f32x4.splat(0));
+      if (h < 0 || h >= g.H) continue;
       const src = x + <usize>((c * g.H + h) * g.W + j0 - g.padW) * 4;
-      memory.fill(dst, 0, <usize>j0 * 4);
-      memory.copy(dst + <usize>j0 * 4, src, <usize>(j1 - j0) * 4);
-      memory.fill(dst + <usize>j1 * 4, 0, <usize>(width - j1) * 4);
+      const to = dst + <usize>j0 * 4;
+      let j = 0;
+      for (; j + 4 <= j1 - j0; j += 4) v128.store(to + <usize>j * 4, v128.load(src + <usize>j * 4));
+      for (; j < j1 - j0; j++) store<f32>(to + <usize>j * 4, load<f32>(src + <usize>j * 4));
     }
   }
 }
