@@ -218,7 +218,7 @@ export class Graph extends Layer {
               : node.layer.forward(args[0]);
         }
       } catch (error) {
-        return rethrowAtNode('Graph', last, error);
+        return rethrowAtNode('Graph', node, error);
       }
       values.set(last.name, y);
       i += Math.max(0, fused - 1);
