@@ -6,8 +6,13 @@
  * and the output shape is folded the same way through each layer's outputShape. Children are
  * numbered '0', '1', ... (or named, with Sequential.named), so parameter names read
  * `0.weight`, `features.3.bias`. A Sequential is itself a Layer, so Sequentials nest.
+ *
+ * In evaluation mode without gradients, a Conv2d, ReLU [, MaxPool2d] run of children is one
+ * fused kernel (fuse.ts); the children are unchanged, and calling them one by one gives the
+ * same values.
  */
 import type { Shape, Tensor } from '../tensor.js';
+import { fusedLength, fusionAllowed, runFused } from './fuse.js';
 import { Layer } from './module.js';
 
 /**
@@ -92,7 +97,17 @@ export class Sequential extends Layer implements Iterable<Layer> {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.forward(y);
+    const layers = this.layers;
+    const fuse = fusionAllowed(this);
+    for (let i = 0; i < layers.length; i++) {
+      const fused = fuse ? fusedLength((k) => layers[i + k]) : 0;
+      if (fused === 0) {
+        y = layers[i].forward(y);
+        continue;
+      }
+      y = runFused(layers[i], fused === 3 ? layers[i + 2] : null, y);
+      i += fused - 1;
+    }
     return y;
   }
 

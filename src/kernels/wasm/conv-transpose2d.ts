@@ -12,20 +12,21 @@ import { hostKernels } from './marshal.js';
 export const convTranspose2d = hostKernels({
   convTranspose2dForward(m, y, x, w, b, g) {
     const conv = m.int32(recordValues(CONV2D_RECORD, convTranspose2dAsConv(g)));
-    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv));
+    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv, 0));
     const args = [conv, m.output(y), m.input(x), m.input(w), m.input(b), scratch, stride];
     m.run('convTranspose2dForward', args);
   },
 
   convTranspose2dBackwardInput(m, dx, dy, w, g) {
     const conv = m.int32(recordValues(CONV2D_RECORD, convTranspose2dAsConv(g)));
-    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv));
-    m.run('conv2dForward', [conv, m.output(dx), m.input(dy), m.input(w), 0, scratch, stride]);
+    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv, 0));
+    const args = [conv, m.output(dx), m.input(dy), m.input(w), 0, 0, 0, scratch, stride];
+    m.run('conv2dForward', args);
   },
 
   convTranspose2dBackwardWeight(m, dw, dy, x, g) {
     const conv = m.int32(recordValues(CONV2D_RECORD, convTranspose2dAsConv(g)));
-    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv));
+    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv, 0));
     const args = [conv, m.output(dw), m.input(x), m.input(dy), scratch, stride];
     m.run('conv2dBackwardWeight', args);
   },

@@ -4,31 +4,14 @@
  * The input gradient of a 3x3 stride-1 convolution with padding <= 2 is itself one (dy with the
  * filters flipped and transposed, padding 2 - pad), so it takes the same choice. The weight
  * gradient (assembly/winograd-weight-grad.ts) has its own choice (conv2dWeightGradientPath). The geometry
- * goes in as a record; scratch is per thread.
+ * goes in as a record; scratch is per thread. The forward is conv2d-forward.ts's conv2dInto,
+ * shared with the fused conv2dReluPoolForward (conv2d-relu-pool.ts).
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 import { conv2dPath, conv2dWeightGradientPath, winogradTile } from './conv2d-path.js';
+import { conv2dInto, EPILOGUE, winograd } from './conv2d-forward.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import { hostKernels, type Marshal } from './marshal.js';
-
-/** y = conv(x, w) + b by Winograd; with `transposed`, w is read as (C, F, 3, 3) and flipped. */
-function winograd(
-  m: Marshal,
-  tile: 2 | 4,
-  y: number,
-  x: number,
-  w: number,
-  b: number,
-  g: Conv2dGeometry,
-  transposed: boolean,
-): void {
-  const geometry = m.int32(recordValues(CONV2D_RECORD, g));
-  const u = m.block(m.call('winogradFilterBytes', geometry, tile));
-  const [filterScratch, filterStride] = m.scratch(256);
-  m.run('winogradFilters', [geometry, tile, transposed ? 1 : 0, u, w, filterScratch, filterStride]);
-  const [scratch, stride] = m.scratch(m.call('winogradScratchBytes', geometry, tile, m.threads));
-  m.run('winogradForward', [geometry, tile, y, x, u, b, scratch, stride]);
-}
 
 /**
  * dw = the weight gradient by Winograd: per chunk of about 256 tiles (whole tile rows of the
@@ -77,15 +60,8 @@ function inputGradientGeometry(g: Conv2dGeometry): Conv2dGeometry | null {
 
 export const conv2d = hostKernels({
   conv2dForward(m, y, x, w, b, g) {
-    const path = conv2dPath(g);
-    if (path !== 'im2col') {
-      winograd(m, winogradTile(path), m.output(y), m.input(x), m.input(w), m.input(b), g, false);
-      return;
-    }
-    const geometry = m.int32(recordValues(CONV2D_RECORD, g));
-    const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
-    const args = [geometry, m.output(y), m.input(x), m.input(w), m.input(b), scratch, stride];
-    m.run('conv2dForward', args, y.length * (w.length / g.F)); // multiply-adds
+    const p = { y: m.output(y), x: m.input(x), w: m.input(w), b: m.input(b), z: 0 };
+    conv2dInto(m, p, g, EPILOGUE.none);
   },
 
   conv2dBackward(m, dx, dw, db, dy, x, w, g) {
@@ -96,9 +72,10 @@ export const conv2d = hostKernels({
       const gt = inputGradientGeometry(g);
       const dxPath = gt === null ? 'im2col' : conv2dPath(gt);
       if (gt !== null && dxPath !== 'im2col') {
-        winograd(m, winogradTile(dxPath), m.output(dx), pdy, m.input(w), 0, gt, true);
+        const p = { y: m.output(dx), x: pdy, w: m.input(w), b: 0, z: 0 };
+        winograd(m, winogradTile(dxPath), p, gt, true, EPILOGUE.none);
       } else {
-        const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
+        const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, 0));
         m.run('conv2dBackwardInput', [geometry, m.output(dx), pdy, m.input(w), scratch, stride]);
       }
     }
@@ -106,7 +83,7 @@ export const conv2d = hostKernels({
     if (dwPath !== 'im2col') {
       winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry, g);
     } else if (dw !== null) {
-      const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry));
+      const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, 0));
       m.run('conv2dBackwardWeight', [geometry, m.output(dw), pdy, m.input(x), scratch, stride]);
     }
   },

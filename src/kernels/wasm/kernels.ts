@@ -10,6 +10,7 @@ export * from './concat.js';
 export * from './binary-cross-entropy-with-logits.js';
 export * from './conv-transpose2d.js';
 export * from './conv2d.js';
+export * from './conv2d-relu-pool.js';
 export * from './cross-entropy.js';
 export * from './div.js';
 export * from './dropout.js';

@@ -52,6 +52,8 @@ export interface Marshal {
   run(name: string, args: readonly number[], work?: number): void;
   /** Calls a single-threaded export and returns its result. */
   call(name: string, ...args: number[]): number;
+  /** Copies out.length floats at `at` in the kernels' memory into `out`, now. */
+  read(at: number, out: Float32Array): void;
 }
 
 /** A fast kernel's host code: the contract's arguments, after the marshaller. */
@@ -194,6 +196,10 @@ export class CallMarshal implements Marshal {
 
   call(name: string, ...args: number[]): number {
     return this.exports.call(name, ...args);
+  }
+
+  read(at: number, out: Float32Array): void {
+    this.arena.take(at, out);
   }
 }
 

@@ -20,6 +20,7 @@
  */
 import { Rng } from '../../rng.js';
 import { Tensor, formatShape, type DType, type Shape } from '../../tensor.js';
+import { fusedLength, fusionAllowed, runFused } from '../fuse.js';
 import { MergeLayer } from '../merge-layer.js';
 import { Layer, type AnyModule } from '../module.js';
 import { ModuleDict } from '../module-dict.js';
@@ -198,18 +199,29 @@ export class Graph extends Layer {
       for (const input of node.inputs) usesLeft.set(input, (usesLeft.get(input) ?? 0) + 1);
     }
     const outputs = new Set(this.outputs);
-    for (const node of this.graphNodes) {
+    const nodes = this.graphNodes;
+    const fuse = keep !== 'all' && fusionAllowed(this);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       const args = node.inputs.map((name) => valueOf(values, name));
+      // A fused chain (fuse.ts) runs from this node to its last, which names its output.
+      const fused = fuse ? fusedLength((k) => this.chainLayer(i, k, usesLeft, outputs)) : 0;
+      const last = nodes[i + Math.max(0, fused - 1)];
       let y: Tensor;
       try {
-        y =
-          node.layer instanceof MergeLayer
-            ? node.layer.forward(...args)
-            : node.layer.forward(args[0]);
+        if (fused > 0) {
+          y = runFused(node.layer, fused === 3 ? nodes[i + 2].layer : null, args[0]);
+        } else {
+          y =
+            node.layer instanceof MergeLayer
+              ? node.layer.forward(...args)
+              : node.layer.forward(args[0]);
+        }
       } catch (error) {
         return rethrowAtNode('Graph', node, error);
       }
-      values.set(node.name, y);
+      values.set(last.name, y);
+      i += Math.max(0, fused - 1);
       if (keep === 'all') continue;
       for (const input of node.inputs) {
         const left = (usesLeft.get(input) ?? 1) - 1;
@@ -219,6 +231,23 @@ export class Graph extends Layer {
     }
     if (keep === 'all') return values;
     return new Map(this.outputs.map((name) => [name, valueOf(values, name)]));
+  }
+
+  /**
+   * Layer k of a chain from node i that fusion may run as one (fuse.ts): node i + k, when it
+   * takes node i + k - 1's output alone and nothing else reads that output; else undefined.
+   */
+  private chainLayer(
+    i: number,
+    k: number,
+    uses: ReadonlyMap<string, number>,
+    outputs: ReadonlySet<string>,
+  ): GraphLayer | undefined {
+    const node = this.graphNodes[i + k];
+    if (node === undefined || k === 0) return node?.layer;
+    const before = this.graphNodes[i + k - 1].name;
+    const alone = node.inputs.length === 1 && node.inputs[0] === before;
+    return alone && uses.get(before) === 1 && !outputs.has(before) ? node.layer : undefined;
   }
 
   /** The output of a one-input, one-output graph; for several, use run(). */

@@ -11,6 +11,10 @@
  *
  * A 1x1 kernel with stride 1 and no padding needs no im2col: cols(x[n,g]) is x[n,g] itself.
  *
+ * The forward can end with an epilogue (lib/relu-pool.ts) on each thread's own output while it
+ * is in cache: ReLU, or ReLU and 2x2 max pooling into z:(N,F,OH/2,OW/2) (the image's y then kept
+ * in scratch; a thread's band of rows, with fewer images than threads, starts on an even row).
+ *
  * Every function is called on every thread with its index `tid` of `threads`; each output
  * element is written by exactly one thread, with the same arithmetic whatever the thread
  * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
@@ -18,35 +22,53 @@
 import { ConvGeometry, isDirect, shareStart } from './lib/geometry';
 import { col2imAdd, im2col, im2colBand, im2colRows } from './lib/im2col';
 import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
+import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluPool2x2Rows } from './lib/relu-pool';
 
 /**
- * y[n, f0..f1, p0..p0+width] for one image and group, with bias: the GEMM of those filters' rows
- * of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart.
+ * yImage[f0..f1, p0..p0+width] (one image's output, group grp), with bias: the GEMM of those
+ * filters' rows of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart. With
+ * `relu`, max(., 0) is taken in the same pass as the bias (a bias of 0 where b is 0).
  */
 @inline
 function forwardBlock(
   g: ConvGeometry,
-  y: usize,
+  yImage: usize,
   w: usize,
   b: usize,
   cols: usize,
   ldCols: i32,
-  n: i32,
   grp: i32,
   f0: i32,
   f1: i32,
   p0: i32,
   width: i32,
   gemmScratch: usize,
+  relu: bool,
 ): void {
   const FG = g.F / g.groups;
   const R = (g.C / g.groups) * g.KH * g.KW;
   const P = g.OH * g.OW;
   const f = grp * FG + f0;
-  const yBlock = y + <usize>((n * g.F + f) * P + p0) * 4;
+  const yBlock = yImage + <usize>(f * P + p0) * 4;
   const wRows = w + <usize>(f * R) * 4;
   sgemm(f1 - f0, width, R, wRows, R, false, cols, ldCols, false, yBlock, P, false, gemmScratch);
-  if (b != 0) {
+  if (relu) {
+    const zero = f32x4.splat(0);
+    for (let r = 0; r < f1 - f0; r++) {
+      const value: f32 = b != 0 ? load<f32>(b + <usize>(f + r) * 4) : 0;
+      const bias = f32x4.splat(value);
+      const row = yBlock + <usize>(r * P) * 4;
+      let p = 0;
+      for (; p + 4 <= width; p += 4) {
+        const at = row + <usize>p * 4;
+        v128.store(at, f32x4.max(f32x4.add(v128.load(at), bias), zero));
+      }
+      for (; p < width; p++) {
+        const at = row + <usize>p * 4;
+        store<f32>(at, max<f32>(load<f32>(at) + value, 0));
+      }
+    }
+  } else if (b != 0) {
     for (let r = 0; r < f1 - f0; r++) {
       const bias = f32x4.splat(load<f32>(b + <usize>(f + r) * 4));
       const row = yBlock + <usize>(r * P) * 4;
@@ -63,13 +85,42 @@ function forwardBlock(
   }
 }
 
-/** Bytes of scratch one thread needs for conv2d with this geometry. */
-export function conv2dScratchBytes(geometry: usize): i32 {
+/** Bytes of scratch one thread needs for conv2d with this geometry (and epilogue). */
+export function conv2dScratchBytes(geometry: usize, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const R = (g.C / g.groups) * g.KH * g.KW;
-  return sgemmScratchBytes() + R * g.OH * g.OW * 4;
+  const kept = epilogue == EPILOGUE_RELU_POOL ? g.F * g.OH * g.OW : 0;
+  return sgemmScratchBytes() + (R * g.OH * g.OW + kept) * 4;
 }
 
+/**
+ * The pooling epilogue on output rows i0 .. i1 of every filter of image n, whose y, without its
+ * bias, is kept at yImage: z = max(0, max(window) + b). Rounding is monotonic, so adding the bias
+ * after the maximum gives bitwise the maximum of the biased values, in one pass fewer.
+ */
+function poolEpilogue(
+  g: ConvGeometry,
+  yImage: usize,
+  b: usize,
+  z: usize,
+  n: i32,
+  i0: i32,
+  i1: i32,
+): void {
+  const P = g.OH * g.OW;
+  const POH = g.OH >> 1;
+  const POW = g.OW >> 1;
+  const r0 = i0 >> 1;
+  const r1 = min(POH, i1 >> 1);
+  for (let f = 0; f < g.F; f++) {
+    const src = yImage + <usize>(f * P + 2 * r0 * g.OW) * 4;
+    const zRow = z + <usize>(((n * g.F + f) * POH + r0) * POW) * 4;
+    const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
+    reluPool2x2Rows(zRow, POW, src, g.OW, r1 - r0, POW, bias);
+  }
+}
+
+/** y = conv(x, w) + b, then the epilogue (EPILOGUE_RELU_POOL writes z, y unused). */
 export function conv2dForward(
   tid: i32,
   threads: i32,
@@ -78,6 +129,8 @@ export function conv2dForward(
   x: usize,
   w: usize,
   b: usize,
+  epilogue: i32,
+  z: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
@@ -89,37 +142,52 @@ export function conv2dForward(
   const cols = gemmScratch + <usize>sgemmScratchBytes();
   const direct = isDirect(g);
   const P = g.OH * g.OW;
+  const R = CG * g.KH * g.KW;
+  const pooling = epilogue == EPILOGUE_RELU_POOL;
+  const kept = cols + <usize>(R * P) * 4;
+  const relu = epilogue == EPILOGUE_RELU; // taken with the bias
+  const yBias: usize = pooling ? 0 : b; // pooling adds it after the maximum
   if (g.N >= threads) {
     // Whole images per thread.
     const n1 = shareStart(g.N, tid + 1, threads);
     for (let n = shareStart(g.N, tid, threads); n < n1; n++) {
+      const yImage = pooling ? kept : y + <usize>(n * g.F * P) * 4;
       for (let grp = 0; grp < g.groups; grp++) {
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (!direct) im2col(cols, xg, g);
-        forwardBlock(g, y, w, b, direct ? xg : cols, P, n, grp, 0, FG, 0, P, gemmScratch);
+        const src = direct ? xg : cols;
+        forwardBlock(g, yImage, w, yBias, src, P, grp, 0, FG, 0, P, gemmScratch, relu);
       }
+      if (pooling) poolEpilogue(g, yImage, b, z, n, 0, g.OH);
     }
   } else {
     // Fewer images than threads: each thread unrolls and computes its own band of output rows
     // (the GEMM's columns), so no thread repeats another's im2col. An output element's
     // arithmetic does not depend on which columns share its GEMM (panels are zero-padded).
-    const R = CG * g.KH * g.KW;
-    const i0 = shareStart(g.OH, tid, threads);
-    const i1 = shareStart(g.OH, tid + 1, threads);
+    // Pooling, the bands are of row pairs (the last band takes an odd last row).
+    const pairs = g.OH >> 1;
+    const i0 = pooling ? 2 * shareStart(pairs, tid, threads) : shareStart(g.OH, tid, threads);
+    const i1 = !pooling
+      ? shareStart(g.OH, tid + 1, threads)
+      : tid + 1 == threads
+        ? g.OH
+        : 2 * shareStart(pairs, tid + 1, threads);
     if (i1 <= i0) return;
     const p0 = i0 * g.OW;
     const width = (i1 - i0) * g.OW;
     for (let n = 0; n < g.N; n++) {
+      const yImage = pooling ? kept : y + <usize>(n * g.F * P) * 4;
       for (let grp = 0; grp < g.groups; grp++) {
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (direct) {
           const band = xg + <usize>p0 * 4;
-          forwardBlock(g, y, w, b, band, P, n, grp, 0, FG, p0, width, gemmScratch);
+          forwardBlock(g, yImage, w, yBias, band, P, grp, 0, FG, p0, width, gemmScratch, relu);
         } else {
           im2colBand(cols, xg, g, 0, R, i0, i1);
-          forwardBlock(g, y, w, b, cols, width, n, grp, 0, FG, p0, width, gemmScratch);
+          forwardBlock(g, yImage, w, yBias, cols, width, grp, 0, FG, p0, width, gemmScratch, relu);
         }
       }
+      if (pooling) poolEpilogue(g, yImage, b, z, n, i0, i1);
     }
   }
 }

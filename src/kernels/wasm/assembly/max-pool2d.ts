@@ -8,6 +8,7 @@
  * The common 2x2 stride-2 case runs four windows at a time in f32x4 lanes.
  */
 import { PoolGeometry, shareStart } from './lib/geometry';
+import { evenLanes, oddLanes } from './lib/simd';
 
 /** Whether `value` beats `best` under the contract: greater, or NaN over a number. */
 @inline
@@ -55,17 +56,6 @@ function argmaxInPlane(plane: usize, g: PoolGeometry, i: i32, j: i32): usize {
 @inline
 function isTwoByTwo(g: PoolGeometry): bool {
   return g.KH == 2 && g.KW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0;
-}
-
-/** Even lanes of (a, b) and odd lanes of (a, b): the left and right columns of four windows. */
-@inline
-function evenLanes(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(a, b, 0, 2, 4, 6);
-}
-
-@inline
-function oddLanes(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
 }
 
 export function maxPool2dForward(

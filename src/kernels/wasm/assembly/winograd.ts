@@ -9,6 +9,10 @@
  *   M[ξ] = U[ξ] * V[ξ]:(F,T)                     a*a GEMMs over channels (the SGEMM micro-kernel)
  *   y tile = A^T M A + b
  *
+ * Fused (an `epilogue`, lib/relu-pool.ts): ReLU on each block's output once written, or ReLU and
+ * 2x2 max pooling of it into z:(N,F,OH/2,OW/2), the block's output then kept in scratch; blocks
+ * start on even rows (tile rows of m = 2 or 4), so the pooling windows never straddle two.
+ *
  * Its input gradient is the same convolution of dy with w flipped and transposed (filter c,
  * channel f: w[f,c,2-kh,2-kw]) and padding 2 - pad, so winogradFilters can transform w that way.
  *
@@ -27,6 +31,7 @@ import {
   outputTransform2,
   outputTransform4,
 } from './lib/winograd-transforms';
+import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluInPlace, reluPool2x2Rows } from './lib/relu-pool';
 
 /** Bytes of V plus M per block that blocks are sized to (they stay in L2). */
 const BLOCK_BYTES: i32 = 384 * 1024;
@@ -60,14 +65,18 @@ export function winogradFilterBytes(geometry: usize, m: i32): i32 {
   return (m + 2) * (m + 2) * roundUp(g.F, MR) * g.C * 4;
 }
 
-/** Bytes of scratch one thread needs: the input strip, V, M and temporaries. */
-export function winogradScratchBytes(geometry: usize, m: i32, threads: i32): i32 {
+/**
+ * Bytes of scratch one thread needs: the input strip, V, M and temporaries (and, pooling, the
+ * block's output).
+ */
+export function winogradScratchBytes(geometry: usize, m: i32, threads: i32, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const a = m + 2;
   const rows = blockRows(g, m, threads);
   const tiles = roundUp(rows * tilesWide(g, m), NR);
   const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
-  return (strip + a * a * (g.C + roundUp(g.F, MR)) * tiles + TMP_FLOATS) * 4;
+  const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * tilesWide(g, m) * m : 0;
+  return (strip + a * a * (g.C + roundUp(g.F, MR)) * tiles + TMP_FLOATS + pooled) * 4;
 }
 
 /**
@@ -127,21 +136,22 @@ function copyStrip(
     for (let r = 0; r < rows; r++) {
       const dst = strip + <usize>((c * stripRows + r) * width) * 4;
       const h = h0 + r;
-      if (h < 0 || h >= g.H) {
-        memory.fill(dst, 0, <usize>width * 4);
-        continue;
-      }
+      // Rows are a few dozen floats: vector stores, where memory.fill and memory.copy cost a
+      // call each (width is a multiple of 4).
+      for (let j = 0; j < width; j += 4) v128.store(dst + <usize>j * 4, f32x4.splat(0));
+      if (h < 0 || h >= g.H) continue;
       const src = x + <usize>((c * g.H + h) * g.W + j0 - g.padW) * 4;
-      memory.fill(dst, 0, <usize>j0 * 4);
-      memory.copy(dst + <usize>j0 * 4, src, <usize>(j1 - j0) * 4);
-      memory.fill(dst + <usize>j1 * 4, 0, <usize>(width - j1) * 4);
+      const to = dst + <usize>j0 * 4;
+      let j = 0;
+      for (; j + 4 <= j1 - j0; j += 4) v128.store(to + <usize>j * 4, v128.load(src + <usize>j * 4));
+      for (; j < j1 - j0; j++) store<f32>(to + <usize>j * 4, load<f32>(src + <usize>j * 4));
     }
   }
 }
 
 /**
- * y = conv(x, w) + b by F(m,3) with u = winogradFilters' output; b may be 0 (no bias). Threads
- * split the blocks of tile rows.
+ * y = conv(x, w) + b by F(m,3) with u = winogradFilters' output; b may be 0 (no bias); then the
+ * epilogue (EPILOGUE_RELU_POOL writes z, y unused). Threads split the blocks of tile rows.
  */
 export function winogradForward(
   tid: i32,
@@ -152,6 +162,8 @@ export function winogradForward(
   x: usize,
   u: usize,
   b: usize,
+  epilogue: i32,
+  z: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
@@ -171,6 +183,10 @@ export function winogradForward(
   const mm = v + <usize>(a * a * C * maxTiles) * 4;
   const tmp = mm + <usize>(a * a * Fp * maxTiles) * 4;
   const out = tmp + 64 * 4 * 4; // room for 64 vectors of temporaries first
+  const pooling = epilogue == EPILOGUE_RELU_POOL;
+  // Pooling, the block's y is kept whole tiles wide, so every group of tiles goes straight in.
+  const kept = tmp + <usize>TMP_FLOATS * 4;
+  const ld = pooling ? m * tilesW : g.OW; // floats from one output row to the next
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = g.N * blocksPerImage;
   const b1 = shareStart(blocks, tid + 1, threads);
@@ -220,31 +236,45 @@ export function winogradForward(
       }
     }
     // y tiles = A^T M A + b, 4 tiles at a time, cut at the output's edges.
+    const blockHeight = min(blockRowsHere * m, g.OH - th0 * m);
     for (let f = 0; f < F; f++) {
       const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
-      const plane = y + <usize>((n * F + f) * g.OH * g.OW) * 4;
+      // The block's first output row of this filter (in scratch when pooling).
+      const base = pooling
+        ? kept + <usize>(f * blockRowsHere * m * ld) * 4
+        : y + <usize>(((n * F + f) * g.OH + th0 * m) * g.OW) * 4;
       for (let tr = 0; tr < blockRowsHere; tr++) {
-        const i0 = (th0 + tr) * m;
-        const outRows = min(m, g.OH - i0);
+        const i0 = tr * m; // from the block's first row
+        const outRows = min(m, blockHeight - i0);
         for (let tw = 0; tw < tilesW; tw += 4) {
           const src = mm + <usize>((f * tiles + tr * tilesW + tw) * 4);
           const j0 = tw * m;
           if (j0 >= g.OW) continue;
           const cols = min(4 * m, g.OW - j0);
-          const whole = cols == 4 * m && outRows == m;
+          const whole = pooling || (cols == 4 * m && outRows == m);
           // Whole groups go straight to y; the edges through `out`, cut to the output.
-          const dst = whole ? plane + <usize>(i0 * g.OW + j0) * 4 : out;
-          const rowStride = whole ? <usize>g.OW * 4 : <usize>(4 * m) * 4;
+          const dst = whole ? base + <usize>(i0 * ld + j0) * 4 : out;
+          const rowStride = whole ? <usize>ld * 4 : <usize>(4 * m) * 4;
           if (m == 4) outputTransform4(dst, rowStride, src, mStride, bias, tmp);
           else outputTransform2(dst, rowStride, src, mStride, bias);
           if (whole) continue;
           for (let i = 0; i < outRows; i++) {
-            const row = plane + <usize>((i0 + i) * g.OW + j0) * 4;
+            const row = base + <usize>((i0 + i) * g.OW + j0) * 4;
             const from = out + <usize>(i * 4 * m) * 4;
             for (let j = 0; j < cols; j++)
               store<f32>(row + <usize>j * 4, load<f32>(from + <usize>j * 4));
           }
         }
+      }
+      if (epilogue == EPILOGUE_RELU) {
+        reluInPlace(base, blockHeight * g.OW);
+      } else if (pooling) {
+        const POH = g.OH >> 1;
+        const POW = g.OW >> 1;
+        const i0 = (th0 * m) >> 1;
+        const rowsHere = min(POH, (th0 * m + blockHeight) >> 1) - i0;
+        const zPlane = z + <usize>(((n * F + f) * POH + i0) * POW) * 4;
+        reluPool2x2Rows(zPlane, POW, base, ld, rowsHere, POW, 0);
       }
     }
   }

@@ -6,3 +6,14 @@ export function madd(acc: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
+
+/** Even lanes of (a, b) and odd lanes of (a, b): the left and right columns of four 2x2 windows. */
+@inline
+export function evenLanes(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+}
+
+@inline
+export function oddLanes(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+}

@@ -1,0 +1,89 @@
+/**
+ * The forward convolution of the fast conv2d kernels: im2col + SIMD GEMM (assembly/conv2d.ts) or
+ * Winograd F(m,3) (assembly/winograd.ts), as conv2d-path.ts chooses, ending with an epilogue on
+ * each thread's block of output while it is in cache (assembly/lib/relu-pool.ts). conv2dForward
+ * (conv2d.ts) runs it with none, conv2dReluPoolForward (conv2d-relu-pool.ts) with ReLU or ReLU
+ * and pooling.
+ */
+import type { Conv2dGeometry } from '../../shape/conv2d.js';
+import type { FloatArray } from '../../tensor.js';
+import { conv2dPath, winogradTile } from './conv2d-path.js';
+import { CONV2D_RECORD, recordValues } from './geometry-records.js';
+import type { Marshal } from './marshal.js';
+import { keepFilters, keptFilters } from './winograd-filter-cache.js';
+
+/**
+ * What a forward convolution does after y = conv(x, w) + b (assembly/lib/relu-pool.ts): nothing,
+ * ReLU (in y), or ReLU and 2x2 stride-2 max pooling into z (y then unused).
+ */
+export const EPILOGUE = { none: 0, relu: 1, reluPool: 2 } as const;
+export type Epilogue = (typeof EPILOGUE)[keyof typeof EPILOGUE];
+
+/** Pointers of a forward convolution: y, x, w, b (0: none), z (0 unless pooling). */
+export interface ConvPointers {
+  y: number;
+  x: number;
+  w: number;
+  b: number;
+  z: number;
+}
+
+/**
+ * y = conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3)
+ * and flipped. With `weights` (w's array), the transformed filters are kept for the next call
+ * with the same weights (winograd-filter-cache.ts).
+ */
+export function winograd(
+  m: Marshal,
+  tile: 2 | 4,
+  p: ConvPointers,
+  g: Conv2dGeometry,
+  transposed: boolean,
+  epilogue: Epilogue,
+  weights: FloatArray | null = null,
+): void {
+  const geometry = m.int32(recordValues(CONV2D_RECORD, g));
+  const hit = weights === null ? null : keptFilters(m, weights, p.w, tile);
+  let u: number;
+  if (hit !== null) {
+    u = m.input(hit);
+  } else {
+    const uBytes = m.call('winogradFilterBytes', geometry, tile);
+    u = m.block(uBytes);
+    const [filterScratch, filterStride] = m.scratch(256);
+    const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
+    m.run('winogradFilters', filterArgs);
+    if (weights !== null) {
+      const fresh = new Float32Array(uBytes / 4);
+      m.read(u, fresh);
+      keepFilters(weights, tile, fresh);
+    }
+  }
+  // Blocks are largest on one thread, which the pool may run a call on (thread-pool.ts).
+  const bytes = m.call('winogradScratchBytes', geometry, tile, 1, epilogue);
+  const [scratch, stride] = m.scratch(bytes);
+  m.run('winogradForward', [geometry, tile, p.y, p.x, u, p.b, epilogue, p.z, scratch, stride]);
+}
+
+/**
+ * The forward, by the path conv2d-path.ts chooses, then the epilogue; with `weights`, Winograd
+ * keeps the transformed filters for the next call (inference).
+ */
+export function conv2dInto(
+  m: Marshal,
+  p: ConvPointers,
+  g: Conv2dGeometry,
+  epilogue: Epilogue,
+  weights: FloatArray | null = null,
+): void {
+  const path = conv2dPath(g, weights !== null);
+  if (path !== 'im2col') {
+    winograd(m, winogradTile(path), p, g, false, epilogue, weights);
+    return;
+  }
+  const geometry = m.int32(recordValues(CONV2D_RECORD, g));
+  const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, epilogue));
+  const args = [geometry, p.y, p.x, p.w, p.b, epilogue, p.z, scratch, stride];
+  const work = g.N * g.F * g.OH * g.OW * (g.C / g.groups) * g.KH * g.KW; // multiply-adds
+  m.run('conv2dForward', args, work);
+}

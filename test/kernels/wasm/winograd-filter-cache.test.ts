@@ -1,0 +1,69 @@
+/**
+ * The fused inference kernel keeps Winograd's transformed filters between calls
+ * (src/kernels/wasm/winograd-filter-cache.ts): with the same weights it gives bitwise what it gave
+ * the first time, and after the weights change in place (an optimizer step) it follows them,
+ * within Winograd's tolerance of the reference, never the stale filters. With filters kept, a
+ * batch-1 14x14 layer takes Winograd (conv2d-path.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as reference from '../../../src/kernels/reference/index.js';
+import { conv2dPath, withConv2dPath } from '../../../src/kernels/wasm/conv2d-path.js';
+import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
+import { Rng } from '../../../src/rng.js';
+import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape/conv2d.js';
+import { pool2dGeometry } from '../../../src/shape/pool2d.js';
+import { Tensor } from '../../../src/tensor.js';
+
+let backend: WasmBackend;
+
+before(async () => {
+  backend = await createWasmBackend({ threads: 2 });
+});
+
+after(() => backend.dispose());
+
+function maxRelativeDifference(a: Float32Array, b: Float64Array): number {
+  const scale = Math.max(1, ...Array.from(b, Math.abs));
+  return Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]))) / scale;
+}
+
+describe('Winograd filters kept between fused inference calls', () => {
+  it('reuses them while the weights are unchanged and follows weights changed in place', () => {
+    const [N, C, H, F] = [2, 8, 14, 12];
+    const g = conv2dGeometry([N, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
+    const pool = pool2dGeometry(conv2dOutputShape(g), { kernelSize: 2 }, 'maxPool2d');
+    const rng = new Rng(11);
+    const t = backend.resident(() => ({
+      x: Tensor.randn([N, C, H, H], rng),
+      w: Tensor.randn([F, C, 3, 3], rng, 0.2),
+      b: Tensor.randn([F], rng),
+    }));
+    const run = (): Float32Array => {
+      const y = new Float32Array(N * F * 7 * 7);
+      withConv2dPath('winograd4', () =>
+        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, t.b.data, g, pool),
+      );
+      return y;
+    };
+    const expected = (): Float64Array => {
+      const y = new Float64Array(N * F * 7 * 7);
+      const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+      reference.conv2dReluPoolForward(y, f64(t.x.data), f64(t.w.data), f64(t.b.data), g, pool);
+      return y;
+    };
+    const first = run();
+    assert.ok(maxRelativeDifference(first, expected()) < 6e-5);
+    assert.deepEqual(run(), first, 'the kept filters give the same output');
+    t.w.data[5] += 0.5; // in place, as an optimizer step does
+    const changed = run();
+    assert.notDeepEqual(changed, first);
+    assert.ok(maxRelativeDifference(changed, expected()) < 6e-5, 'not the stale filters');
+  });
+
+  it('with filters kept, a batch-1 14x14 layer takes F(4,3); without, im2col', () => {
+    const g = conv2dGeometry([1, 32, 14, 14], [64, 32, 3, 3], { padding: 1 }, 64);
+    assert.equal(conv2dPath(g), 'im2col');
+    assert.equal(conv2dPath(g, true), 'winograd4');
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Fusion in evaluation (src/nn/fuse.ts): a Sequential or Graph in eval mode without gradients
+ * runs Conv2d, ReLU [, MaxPool2d] as the fused kernel, with the values the layers give one by
+ * one; in training, with gradients, with keep: 'all', or where another node reads an
+ * intermediate output, the layers run unfused.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { noGrad } from '../../src/autograd.js';
+import { referenceBackend, setBackend } from '../../src/kernels/backend.js';
+import * as referenceKernels from '../../src/kernels/reference/index.js';
+import { GraphBuilder, graphFromSequential } from '../../src/nn/graph/graph-builder.js';
+import {
+  Add,
+  Conv2d,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  seedNet,
+} from '../../src/nn/index.js';
+import { Rng } from '../../src/rng.js';
+import { Tensor } from '../../src/tensor.js';
+import { randomArray } from '../helpers.js';
+
+function input(shape: number[], seed = 1): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return Tensor.from(Float32Array.from(randomArray(new Rng(seed), size)), shape);
+}
+
+/** Counts the fused kernel's calls (the reference runs it), with the pool geometry of each. */
+function spyOnFusion(): { pools: (number | null)[] } {
+  const seen = { pools: [] as (number | null)[] };
+  setBackend({
+    name: 'spy',
+    kernels: {
+      conv2dReluPoolForward(y, x, w, b, g, pool) {
+        seen.pools.push(pool === null ? null : pool.KH);
+        referenceKernels.conv2dReluPoolForward(y, x, w, b, g, pool);
+      },
+    },
+  });
+  return seen;
+}
+
+/** The model's output from its layers run one at a time (nested Sequentials walked). */
+function layerByLayer(model: Sequential, x: Tensor): Tensor {
+  let y = x;
+  for (const layer of model)
+    y = layer instanceof Sequential ? layerByLayer(layer, y) : layer.forward(y);
+  return y;
+}
+
+afterEach(() => setBackend(referenceBackend));
+
+describe('fusion of Conv2d, ReLU [, MaxPool2d] in evaluation', () => {
+  it("a Sequential in eval mode without gradients fuses, with the layers' values", () => {
+    const model = seedNet({ seed: 2 }).eval();
+    const x = input([3, 1, 28, 28]);
+    const seen = spyOnFusion();
+    const fused = noGrad(() => model.forward(x));
+    assert.deepEqual(seen.pools, [2, 2], 'both conv blocks fused with their pools');
+    const plain = noGrad(() => layerByLayer(model, x));
+    assert.deepEqual(fused.data, plain.data);
+    assert.equal(seen.pools.length, 2, 'layers called one by one do not fuse');
+  });
+
+  it('fuses Conv2d + ReLU without a pool, and leaves subclasses and other orders alone', () => {
+    const rng = new Rng(4);
+    class MyReLU extends ReLU {}
+    const model = new Sequential(
+      new Conv2d(2, 3, 3, { padding: 1, rng }),
+      new ReLU(),
+      new Conv2d(3, 3, 3, { rng }),
+      new MyReLU(),
+      new MaxPool2d(2),
+      new ReLU(),
+      new Conv2d(3, 2, 1, { rng }),
+    ).eval();
+    const x = input([2, 2, 9, 9]);
+    const seen = spyOnFusion();
+    const y = noGrad(() => model.forward(x));
+    assert.deepEqual(seen.pools, [null]);
+    assert.deepEqual(y.data, noGrad(() => layerByLayer(model, x)).data);
+  });
+
+  it('does not fuse in training mode or with gradients on', () => {
+    const model = seedNet({ seed: 2 });
+    const x = input([2, 1, 28, 28]);
+    const seen = spyOnFusion();
+    noGrad(() => model.train().forward(x));
+    model.eval().forward(x);
+    assert.deepEqual(seen.pools, []);
+  });
+
+  it('a Graph fuses chains whose intermediates nothing else reads, unless asked to keep all', () => {
+    const rng = new Rng(5);
+    const b = new GraphBuilder();
+    const image = b.input('image', [2, 8, 8]);
+    const c1 = b.layer('c1', new Conv2d(2, 4, 3, { padding: 1, rng }), image);
+    const r1 = b.layer('r1', new ReLU(), c1);
+    const p1 = b.layer('p1', new MaxPool2d(2), r1);
+    // c2's output is read twice: its ReLU may not fuse.
+    const c2 = b.layer('c2', new Conv2d(4, 4, 3, { padding: 1, rng }), p1);
+    const r2 = b.layer('r2', new ReLU(), c2);
+    const sum = b.layer('sum', new Add(), r2, c2);
+    // r3 is read by the pool and by the output: conv + ReLU fuse, the pool runs alone.
+    const c3 = b.layer('c3', new Conv2d(4, 2, 3, { padding: 1, rng }), sum);
+    const r3 = b.layer('r3', new ReLU(), c3);
+    const p3 = b.layer('p3', new MaxPool2d(2), r3);
+    const flat = b.layer('flat', new Flatten(), p3);
+    const logits = b.layer('logits', new Linear(8, 3, { rng }), flat);
+    const graph = b.build(logits, r3).eval();
+    const x = input([2, 2, 8, 8], 7);
+    const seen = spyOnFusion();
+    const fused = noGrad(() => graph.run(x));
+    assert.deepEqual(seen.pools, [2, null]);
+    setBackend(referenceBackend);
+    const all = noGrad(() => graph.run(x, { keep: 'all' }));
+    const names = [
+      'image',
+      'c1',
+      'r1',
+      'p1',
+      'c2',
+      'r2',
+      'sum',
+      'c3',
+      'r3',
+      'p3',
+      'flat',
+      'logits',
+    ];
+    assert.deepEqual([...all.keys()], names, 'keep: all gives every input and node');
+    for (const [name, value] of fused) assert.deepEqual(value.data, all.get(name)?.data, name);
+  });
+
+  it('a Graph made from the seed net fuses both conv blocks, with the same logits', () => {
+    const model = seedNet({ seed: 3 });
+    const graph = graphFromSequential(model, [1, 28, 28]).eval();
+    model.eval();
+    const x = input([2, 1, 28, 28], 9);
+    const seen = spyOnFusion();
+    const y = noGrad(() => graph.forward(x));
+    assert.deepEqual(seen.pools, [2, 2]);
+    setBackend(referenceBackend);
+    assert.deepEqual(y.data, noGrad(() => layerByLayer(model, x)).data);
+  });
+});
