@@ -2,10 +2,12 @@
 """PyTorch parity for convnet-ts segmentation: the same U-Net-lite, trained on the same
 digit-masks scenes (exported as PNG pairs) with the same schedule, printing its test mIoU.
 
-    node --import tsx scripts/export-digit-masks.ts data/digit-masks --train-size 4000 --test-size 1000
-    python3 scripts/torch-segmentation-parity.py data/digit-masks --epochs 4
+    node --import tsx scripts/export-digit-masks.ts data/digit-masks
+    /usr/bin/python3 scripts/torch-segmentation-parity.py data/digit-masks
 
-The recipe mirrors `convnet train --task segmentation` (src/cli/train-segmentation.ts):
+The defaults are the recipe of `convnet train --task segmentation` (src/apps/segmentation/
+digit-masks-recipe.ts, src/cli/train-segmentation.ts): depth 4, transposed convolutions, ce+dice
+with the background weighted 0.2, 8 epochs of the 6,000 scenes the export writes by default:
 
   model     U-Net-lite (src/apps/segmentation/unet-lite.ts): per level [conv3x3 (no bias) - BN -
             ReLU] x2 with base*2^l channels (or --widths) and a 2x2 max pool; a bottleneck block;
@@ -141,15 +143,19 @@ def evaluate(model, images, masks, k, batch=64):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", help="a folder with train/ and test/ image/mask pairs")
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--base", type=int, default=8)
-    parser.add_argument("--depth", type=int, default=3)
+    parser.add_argument("--depth", type=int, default=4)
     parser.add_argument("--widths", help="channels per level, the bottleneck last (default base*2^level)")
-    parser.add_argument("--up", choices=["transpose", "upsample"], default="upsample")
-    parser.add_argument("--class-weights", help="cross-entropy weight per class, comma-separated")
+    parser.add_argument("--up", choices=["transpose", "upsample"], default="transpose")
+    parser.add_argument(
+        "--class-weights",
+        default="0.2,1,1,1,1,1,1,1,1,1,1",
+        help="cross-entropy weight per class, comma-separated; 'none' for none (default: the digit-masks recipe's)",
+    )
     parser.add_argument("--loss", choices=["ce", "dice", "ce+dice"], default="ce+dice")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
@@ -171,7 +177,7 @@ def main():
     if len(widths) != args.depth + 1:
         parser.error(f"--widths needs depth + 1 = {args.depth + 1} numbers, got {len(widths)}")
     weight = None
-    if args.class_weights:
+    if args.class_weights != "none":
         weight = torch.tensor([float(w) for w in args.class_weights.split(",")])
         if len(weight) != k:
             parser.error(f"--class-weights needs {k} numbers, got {len(weight)}")
@@ -188,7 +194,7 @@ def main():
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
     print(
         f"torch {torch.__version__}, {args.threads} threads; {len(train_x)} train, {len(test_x)} test, {k} classes;"
-        f" widths {widths}, up {args.up}, loss {args.loss}, class weights {args.class_weights or 'none'}"
+        f" widths {widths}, up {args.up}, loss {args.loss}, class weights {args.class_weights}"
     )
     train_seconds = 0.0
     for epoch in range(args.epochs):

@@ -34,7 +34,7 @@ export const DIGIT_MASKS = 'digit-masks';
 export const SEGMENTATION_TRAIN_DEFAULTS = {
   ...DIGIT_MASKS_RECIPE,
   dataset: DIGIT_MASKS,
-  epochs: 4,
+  epochs: 8,
   batchSize: 16,
   trainSize: 6000,
   testSize: 1000,
