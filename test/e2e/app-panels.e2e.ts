@@ -415,7 +415,10 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
         await assertSameDetections(page, pixels, saved.model);
       } else {
         const stride = apps.segmentation.segmenterStride(saved.spec.graph);
-        assert.equal(stride, 8);
+        assert.equal(
+          stride,
+          apps.segmentation.unetLiteStride(apps.segmentation.DIGIT_MASKS_RECIPE.depth),
+        );
         await assertSameMask(page, pixels, saved.model, stride);
       }
     }
