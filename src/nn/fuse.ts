@@ -21,26 +21,35 @@ export function fusionAllowed(model: AnyModule): boolean {
 }
 
 /** Exactly this class (a subclass may change forward). */
-function isExactly<T>(layer: AnyModule | undefined, type: new (...args: never[]) => T): boolean {
+function isExactly<T extends AnyModule>(
+  layer: AnyModule | undefined,
+  type: new (...args: never[]) => T,
+): layer is T {
   return layer !== undefined && Object.getPrototypeOf(layer) === type.prototype;
 }
 
+/** A run of layers that fuses: Conv2d, ReLU and, if `pool` is not null, MaxPool2d. */
+export interface FusedChain {
+  conv: Conv2d;
+  pool: MaxPool2d | null;
+  /** The layers it stands for: 2 or 3. */
+  length: 2 | 3;
+}
+
 /**
- * How many layers from a chain fuse: 3 (Conv2d, ReLU, MaxPool2d), 2 (Conv2d, ReLU) or 0.
- * `at(i)` is the chain's i-th layer, or undefined where the chain stops (the caller ends it
- * where an intermediate output is needed elsewhere).
+ * The fused chain starting a run of layers, or null. `at(i)` is the run's i-th layer, or
+ * undefined where the run stops (the caller ends it where an intermediate output is needed
+ * elsewhere).
  */
-export function fusedLength(at: (i: number) => AnyModule | undefined): 0 | 2 | 3 {
-  if (!isExactly(at(0), Conv2d) || !isExactly(at(1), ReLU)) return 0;
-  return isExactly(at(2), MaxPool2d) ? 3 : 2;
+export function fusedChain(at: (i: number) => AnyModule | undefined): FusedChain | null {
+  const conv = at(0);
+  if (!isExactly(conv, Conv2d) || !isExactly(at(1), ReLU)) return null;
+  const pool = at(2);
+  return isExactly(pool, MaxPool2d) ? { conv, pool, length: 3 } : { conv, pool: null, length: 2 };
 }
 
 /** The fused chain's output: maxPool(relu(conv(x))), or relu(conv(x)) without the pool. */
-export function runFused(conv: AnyModule, pool: AnyModule | null, x: Tensor): Tensor {
-  if (!(conv instanceof Conv2d)) throw new TypeError('runFused: the first layer is not a Conv2d');
-  if (pool !== null && !(pool instanceof MaxPool2d)) {
-    throw new TypeError('runFused: the pooling layer is not a MaxPool2d');
-  }
+export function runFused({ conv, pool }: FusedChain, x: Tensor): Tensor {
   const { stride, padding, dilation, groups } = conv;
   const poolOptions =
     pool === null

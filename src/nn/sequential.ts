@@ -12,7 +12,7 @@
  * same values.
  */
 import type { Shape, Tensor } from '../tensor.js';
-import { fusedLength, fusionAllowed, runFused } from './fuse.js';
+import { fusedChain, fusionAllowed, runFused } from './fuse.js';
 import { Layer } from './module.js';
 
 /**
@@ -100,13 +100,13 @@ export class Sequential extends Layer implements Iterable<Layer> {
     const layers = this.layers;
     const fuse = fusionAllowed(this);
     for (let i = 0; i < layers.length; i++) {
-      const fused = fuse ? fusedLength((k) => layers[i + k]) : 0;
-      if (fused === 0) {
+      const chain = fuse ? fusedChain((k) => layers[i + k]) : null;
+      if (chain === null) {
         y = layers[i].forward(y);
         continue;
       }
-      y = runFused(layers[i], fused === 3 ? layers[i + 2] : null, y);
-      i += fused - 1;
+      y = runFused(chain, y);
+      i += chain.length - 1;
     }
     return y;
   }

@@ -10,11 +10,10 @@
  */
 import { isGradEnabled } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { conv2dGeometry, conv2dOutputShape, type Conv2dOptions } from '../shape/conv2d.js';
+import { conv2dOutputShape, type Conv2dOptions } from '../shape/conv2d.js';
 import { pool2dGeometry, pool2dOutputShape, type Pool2dOptions } from '../shape/pool2d.js';
-import { ShapeError } from '../shape/shape-error.js';
-import { Tensor, formatShape } from '../tensor.js';
-import { conv2d } from './conv2d.js';
+import { Tensor } from '../tensor.js';
+import { conv2d, conv2dGeometryOf } from './conv2d.js';
 import { maxPool2d } from './max-pool2d.js';
 import { relu } from './relu.js';
 
@@ -29,10 +28,7 @@ export function conv2dReluPool(
     const y = relu(conv2d(x, weight, bias, convOptions));
     return poolOptions === null ? y : maxPool2d(y, poolOptions);
   }
-  if (bias !== null && bias.rank !== 1) {
-    throw new ShapeError(`conv2d: bias must be 1-D (F), got shape ${formatShape(bias.shape)}`);
-  }
-  const g = conv2dGeometry(x.shape, weight.shape, convOptions, bias === null ? null : bias.size);
+  const g = conv2dGeometryOf(x, weight, bias, convOptions);
   const convShape = conv2dOutputShape(g);
   const pool = poolOptions === null ? null : pool2dGeometry(convShape, poolOptions, 'maxPool2d');
   const y = Tensor.empty(pool === null ? convShape : pool2dOutputShape(pool), x.dtype);

@@ -11,10 +11,28 @@
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
-import { conv2dGeometry, conv2dOutputShape, type Conv2dOptions } from '../shape/conv2d.js';
+import {
+  conv2dGeometry,
+  conv2dOutputShape,
+  type Conv2dGeometry,
+  type Conv2dOptions,
+} from '../shape/conv2d.js';
 import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
+
+/** The geometry of conv2d(x, weight, bias, options), after checking that the bias is 1-D. */
+export function conv2dGeometryOf(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  options: Conv2dOptions,
+): Conv2dGeometry {
+  if (bias !== null && bias.rank !== 1) {
+    throw new ShapeError(`conv2d: bias must be 1-D (F), got shape ${formatShape(bias.shape)}`);
+  }
+  return conv2dGeometry(x.shape, weight.shape, options, bias === null ? null : bias.size);
+}
 
 export function conv2d(
   x: Tensor,
@@ -22,10 +40,7 @@ export function conv2d(
   bias: Tensor | null = null,
   options: Conv2dOptions = {},
 ): Tensor {
-  if (bias !== null && bias.rank !== 1) {
-    throw new ShapeError(`conv2d: bias must be 1-D (F), got shape ${formatShape(bias.shape)}`);
-  }
-  const g = conv2dGeometry(x.shape, weight.shape, options, bias === null ? null : bias.size);
+  const g = conv2dGeometryOf(x, weight, bias, options);
   const y = Tensor.empty(conv2dOutputShape(g), x.dtype);
   getBackend().conv2dForward(y.data, x.data, weight.data, bias === null ? null : bias.data, g);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];

@@ -20,7 +20,7 @@
  */
 import { Rng } from '../../rng.js';
 import { Tensor, formatShape, type DType, type Shape } from '../../tensor.js';
-import { fusedLength, fusionAllowed, runFused } from '../fuse.js';
+import { fusedChain, fusionAllowed, runFused } from '../fuse.js';
 import { MergeLayer } from '../merge-layer.js';
 import { Layer, type AnyModule } from '../module.js';
 import { ModuleDict } from '../module-dict.js';
@@ -205,12 +205,12 @@ export class Graph extends Layer {
       const node = nodes[i];
       const args = node.inputs.map((name) => valueOf(values, name));
       // A fused chain (fuse.ts) runs from this node to its last, which names its output.
-      const fused = fuse ? fusedLength((k) => this.chainLayer(i, k, usesLeft, outputs)) : 0;
-      const last = nodes[i + Math.max(0, fused - 1)];
+      const chain = fuse ? fusedChain((k) => this.chainLayer(i, k, usesLeft, outputs)) : null;
+      const skipped = chain === null ? 0 : chain.length - 1;
       let y: Tensor;
       try {
-        if (fused > 0) {
-          y = runFused(node.layer, fused === 3 ? nodes[i + 2].layer : null, args[0]);
+        if (chain !== null) {
+          y = runFused(chain, args[0]);
         } else {
           y =
             node.layer instanceof MergeLayer
@@ -220,8 +220,8 @@ export class Graph extends Layer {
       } catch (error) {
         return rethrowAtNode('Graph', node, error);
       }
-      values.set(last.name, y);
-      i += Math.max(0, fused - 1);
+      values.set(nodes[i + skipped].name, y);
+      i += skipped;
       if (keep === 'all') continue;
       for (const input of node.inputs) {
         const left = (usesLeft.get(input) ?? 1) - 1;

@@ -8,7 +8,7 @@
  * and ranges start on multiples of 4 (lib/elementwise.ts), so results are bitwise the same for
  * any thread count.
  */
-import { loadN, range, storeN } from './lib/elementwise';
+import { loadN, range, storeDifferenceGradients, storeN } from './lib/elementwise';
 
 export function mseLossForward(
   tid: i32,
@@ -43,7 +43,6 @@ export function mseLossBackward(
     const at = <usize>i * 4;
     const d = f32x4.sub(loadN(x + at, n), loadN(target + at, n));
     const g = f32x4.mul(f32x4.mul(loadN(dlosses + at, n), f32x4.splat(2)), d);
-    if (dx != 0) storeN(dx + at, g, n);
-    if (dtarget != 0) storeN(dtarget + at, f32x4.neg(g), n);
+    storeDifferenceGradients(dx, dtarget, at, g, n);
   }
 }

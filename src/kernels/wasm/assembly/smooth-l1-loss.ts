@@ -9,7 +9,7 @@
  * skipped. Every element goes through the same f32x4 code and ranges start on multiples of 4
  * (lib/elementwise.ts), so results are bitwise the same for any thread count.
  */
-import { loadN, range, storeN } from './lib/elementwise';
+import { loadN, range, storeDifferenceGradients, storeN } from './lib/elementwise';
 
 export function smoothL1LossForward(
   tid: i32,
@@ -59,7 +59,6 @@ export function smoothL1LossBackward(
     // A NaN difference passes through as the reference's Math.sign(NaN) does.
     const slope = v128.bitselect(d, inside, f32x4.ne(d, d));
     const g = f32x4.mul(loadN(dlosses + at, n), slope);
-    if (dx != 0) storeN(dx + at, g, n);
-    if (dtarget != 0) storeN(dtarget + at, f32x4.neg(g), n);
+    storeDifferenceGradients(dx, dtarget, at, g, n);
   }
 }

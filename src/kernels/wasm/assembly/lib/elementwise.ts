@@ -61,6 +61,16 @@ export function storeN(p: usize, v: v128, n: i32): void {
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
+/**
+ * The two gradients of a loss of d = x - t at byte offset `at`: dx = g and dt = -g, each skipped
+ * where its pointer is 0.
+ */
+@inline
+export function storeDifferenceGradients(dx: usize, dt: usize, at: usize, g: v128, n: i32): void {
+  if (dx != 0) storeN(dx + at, g, n);
+  if (dt != 0) storeN(dt + at, f32x4.neg(g), n);
+}
+
 // ---- f32x4 math ----
 
 /** exp(x), Cephes' expf; 0 below -88.37, clamped at exp(88.37) above. */
