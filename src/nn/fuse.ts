@@ -1,15 +1,26 @@
 /**
- * Kernel fusion in evaluation: a Conv2d followed directly by a ReLU, and optionally by a
- * MaxPool2d, runs as one kernel (ops/conv2d-relu-pool.ts: the ReLU and pooling done on each
- * block of the convolution's output while it is in cache) when nothing needs the outputs in
- * between: the model is in evaluation mode, gradients are off, and (Graph) no other node or
- * output reads them and run() was not asked to keep them. It is a choice of kernel, not a change
- * of layers: the layers stay as they are, and whatever runs them one at a time (feature maps,
- * visualize, Graph.run with keep: 'all') sees every layer's output.
+ * Kernel fusion in evaluation: a Conv2d followed directly by a ReLU, or by a BatchNorm2d and a
+ * ReLU, and optionally then by a MaxPool2d, runs as one kernel (ops/conv2d-relu-pool.ts: the
+ * scale, ReLU and pooling done on each block of the convolution's output while it is in cache)
+ * when nothing needs the outputs in between: the model is in evaluation mode, gradients are off,
+ * and (Graph) no other node or output reads them and run() was not asked to keep them. It is a
+ * choice of kernel, not a change of layers: the layers stay as they are, and whatever runs them
+ * one at a time (feature maps, visualize, Graph.run with keep: 'all') sees every layer's output.
+ *
+ * A batch norm in evaluation is an affine map per channel, so it folds into the convolution's
+ * per-filter scale s and shift b (computed in float64 at each call, F values, so weights and
+ * statistics changed in place are always followed):
+ *
+ *   gamma * (conv(x, w) + bias - mean) / sqrt(var + eps) + beta = s * conv(x, w) + b,
+ *   s = gamma / sqrt(var + eps),   b = beta + (bias - mean) * s
+ *
+ * The folded chain rounds differently from the layers one at a time (within float32 rounding);
+ * without a batch norm the fused output is the layers' bitwise.
  */
 import { isGradEnabled } from '../autograd.js';
 import { conv2dReluPool } from '../ops/conv2d-relu-pool.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { BatchNorm2d } from './batch-norm2d.js';
 import { Conv2d } from './conv2d.js';
 import { MaxPool2d } from './max-pool2d.js';
 import type { AnyModule } from './module.js';
@@ -28,12 +39,30 @@ function isExactly<T extends AnyModule>(
   return layer !== undefined && Object.getPrototypeOf(layer) === type.prototype;
 }
 
-/** A run of layers that fuses: Conv2d, ReLU and, if `pool` is not null, MaxPool2d. */
+/** A batch norm with running statistics, in evaluation mode: it normalises with them. */
+type EvalBatchNorm2d = BatchNorm2d & { readonly runningMean: Tensor; readonly runningVar: Tensor };
+
+/** A run of layers that fuses: Conv2d, a BatchNorm2d if `norm`, ReLU, MaxPool2d if `pool`. */
 export interface FusedChain {
   conv: Conv2d;
+  norm: EvalBatchNorm2d | null;
   pool: MaxPool2d | null;
-  /** The layers it stands for: 2 or 3. */
-  length: 2 | 3;
+  /** The layers it stands for: 2 to 4. */
+  length: number;
+}
+
+/**
+ * A batch norm over the convolution's F channels that normalises with running statistics now
+ * (one over another count is left to run alone, and to say so).
+ */
+function isEvalBatchNorm(layer: AnyModule | undefined, F: number): layer is EvalBatchNorm2d {
+  return (
+    isExactly(layer, BatchNorm2d) &&
+    !layer.training &&
+    layer.runningMean !== null &&
+    layer.runningVar !== null &&
+    layer.numFeatures === F
+  );
 }
 
 /**
@@ -43,23 +72,40 @@ export interface FusedChain {
  */
 export function fusedChain(at: (i: number) => AnyModule | undefined): FusedChain | null {
   const conv = at(0);
-  if (!isExactly(conv, Conv2d) || !isExactly(at(1), ReLU)) return null;
-  const pool = at(2);
-  return isExactly(pool, MaxPool2d) ? { conv, pool, length: 3 } : { conv, pool: null, length: 2 };
+  if (!isExactly(conv, Conv2d)) return null;
+  const next = at(1);
+  const norm = isEvalBatchNorm(next, conv.outChannels) ? next : null;
+  const reluAt = norm === null ? 1 : 2;
+  if (!isExactly(at(reluAt), ReLU)) return null;
+  const after = at(reluAt + 1);
+  const pool = isExactly(after, MaxPool2d) ? after : null;
+  return { conv, norm, pool, length: reluAt + 1 + (pool === null ? 0 : 1) };
 }
 
-/** The fused chain's output: maxPool(relu(conv(x))), or relu(conv(x)) without the pool. */
-export function runFused({ conv, pool }: FusedChain, x: Tensor): Tensor {
+/** s and b of a batch norm folded into its convolution (see the top of this file). */
+function foldedNorm(conv: Conv2d, norm: EvalBatchNorm2d): { scale: Tensor; shift: Tensor } {
+  const { runningMean, runningVar, weight: gamma, bias: beta, eps } = norm;
+  const F = norm.numFeatures;
+  const scale = Tensor.empty([F], conv.weight.dtype);
+  const shift = Tensor.empty([F], conv.weight.dtype);
+  for (let f = 0; f < F; f++) {
+    const s = (gamma === null ? 1 : gamma.data[f]) / Math.sqrt(runningVar.data[f] + eps);
+    const bias = conv.bias === null ? 0 : conv.bias.data[f];
+    scale.data[f] = s;
+    shift.data[f] = (beta === null ? 0 : beta.data[f]) + (bias - runningMean.data[f]) * s;
+  }
+  return { scale, shift };
+}
+
+/** The fused chain's output: maxPool(relu(bn(conv(x)))), each of bn and pool where present. */
+export function runFused({ conv, norm, pool }: FusedChain, x: Tensor): Tensor {
   const { stride, padding, dilation, groups } = conv;
   const poolOptions =
     pool === null
       ? null
       : { kernelSize: pool.kernelSize, stride: pool.stride, padding: pool.padding };
-  return conv2dReluPool(
-    x,
-    conv.weight,
-    conv.bias,
-    { stride, padding, dilation, groups },
-    poolOptions,
-  );
+  const convOptions = { stride, padding, dilation, groups };
+  if (norm === null) return conv2dReluPool(x, conv.weight, conv.bias, convOptions, poolOptions);
+  const { scale, shift } = foldedNorm(conv, norm);
+  return conv2dReluPool(x, conv.weight, shift, convOptions, poolOptions, scale);
 }

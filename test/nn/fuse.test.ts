@@ -1,8 +1,9 @@
 /**
  * Fusion in evaluation (src/nn/fuse.ts): a Sequential or Graph in eval mode without gradients
- * runs Conv2d, ReLU [, MaxPool2d] as the fused kernel, with the values the layers give one by
- * one; in training, with gradients, with keep: 'all', or where another node reads an
- * intermediate output, the layers run unfused.
+ * runs Conv2d [, BatchNorm2d], ReLU [, MaxPool2d] as the fused kernel, with the values the
+ * layers give one by one (bitwise; within rounding where a batch norm is folded in); in
+ * training, with gradients, with keep: 'all', or where another node reads an intermediate
+ * output, the layers run unfused.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
@@ -10,8 +11,11 @@ import { noGrad } from '../../src/autograd.js';
 import { referenceBackend, setBackend } from '../../src/kernels/backend.js';
 import * as referenceKernels from '../../src/kernels/reference/index.js';
 import { GraphBuilder, graphFromSequential } from '../../src/nn/graph/graph-builder.js';
+import { assertClose } from '../../src/check/compare.js';
+import { conv2dReluPool } from '../../src/ops/conv2d-relu-pool.js';
 import {
   Add,
+  BatchNorm2d,
   Conv2d,
   Flatten,
   Linear,
@@ -22,6 +26,7 @@ import {
 } from '../../src/nn/index.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
+import { checkOpGradients } from '../ops/op-gradient.js';
 import { randomArray } from '../helpers.js';
 
 function input(shape: number[], seed = 1): Tensor {
@@ -30,14 +35,15 @@ function input(shape: number[], seed = 1): Tensor {
 }
 
 /** Counts the fused kernel's calls (the reference runs it), with the pool geometry of each. */
-function spyOnFusion(): { pools: (number | null)[] } {
-  const seen = { pools: [] as (number | null)[] };
+function spyOnFusion(): { pools: (number | null)[]; scaled: boolean[] } {
+  const seen = { pools: [] as (number | null)[], scaled: [] as boolean[] };
   setBackend({
     name: 'spy',
     kernels: {
-      conv2dReluPoolForward(y, x, w, b, g, pool) {
+      conv2dReluPoolForward(y, x, w, b, s, g, pool) {
         seen.pools.push(pool === null ? null : pool.KH);
-        referenceKernels.conv2dReluPoolForward(y, x, w, b, g, pool);
+        seen.scaled.push(s !== null);
+        referenceKernels.conv2dReluPoolForward(y, x, w, b, s, g, pool);
       },
     },
   });
@@ -146,5 +152,75 @@ describe('fusion of Conv2d, ReLU [, MaxPool2d] in evaluation', () => {
     assert.deepEqual(seen.pools, [2, 2]);
     setBackend(referenceBackend);
     assert.deepEqual(y.data, noGrad(() => layerByLayer(model, x)).data);
+  });
+});
+
+/** A batch norm whose statistics and affine parameters are drawn (gamma of both signs). */
+function drawnNorm(F: number, rng: Rng): BatchNorm2d {
+  const norm = new BatchNorm2d(F);
+  for (let f = 0; f < F; f++) {
+    norm.runningMean!.data[f] = rng.normal();
+    norm.runningVar!.data[f] = 0.1 + 2 * rng.next();
+    norm.weight!.data[f] = rng.normal();
+    norm.bias!.data[f] = rng.normal();
+  }
+  return norm;
+}
+
+describe('fusion of Conv2d, BatchNorm2d, ReLU [, MaxPool2d] in evaluation', () => {
+  it("folds the batch norm into the kernel's scale and shift, with the layers' values", () => {
+    const rng = new Rng(6);
+    const model = new Sequential(
+      new Conv2d(2, 5, 3, { padding: 1, rng }),
+      drawnNorm(5, rng),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Conv2d(5, 4, 3, { padding: 1, bias: false, rng }),
+      drawnNorm(4, rng),
+      new ReLU(),
+    ).eval();
+    const x = input([2, 2, 10, 10], 3);
+    const seen = spyOnFusion();
+    const fused = noGrad(() => model.forward(x));
+    assert.deepEqual(seen.pools, [2, null]);
+    assert.deepEqual(seen.scaled, [true, true]);
+    const plain = noGrad(() => layerByLayer(model, x));
+    assert.ok(plain.data.some((v) => v > 0) && plain.data.some((v) => v === 0));
+    assertClose(fused.data, plain.data, { rtol: 1e-5, atol: 1e-6 }, 'folded batch norm');
+  });
+
+  it('leaves a batch norm alone in training mode, without running statistics, or over other channels', () => {
+    const rng = new Rng(8);
+    const untracked = new BatchNorm2d(3, { trackRunningStats: false });
+    const training = drawnNorm(3, rng);
+    for (const norm of [untracked, training]) {
+      const model = new Sequential(new Conv2d(2, 3, 3, { rng }), norm, new ReLU()).eval();
+      if (norm === training) norm.train();
+      const seen = spyOnFusion();
+      noGrad(() => model.forward(input([1, 2, 6, 6])));
+      assert.deepEqual(seen.pools, [], 'a conv followed by that batch norm runs alone');
+    }
+    const mismatched = new Sequential(new Conv2d(2, 3, 3, { rng }), new BatchNorm2d(4), new ReLU());
+    spyOnFusion();
+    assert.throws(
+      () => noGrad(() => mismatched.eval().forward(input([1, 2, 6, 6]))),
+      /3 channels, the layer expects 4/,
+    );
+  });
+
+  it('the op with a scale runs the differentiable ops when a gradient is recorded', () => {
+    const rng = new Rng(9);
+    const f64 = (shape: number[], scale = 1) =>
+      Tensor.randn(shape, rng, scale, 'float64').requireGrad();
+    const [x, w, b, scale] = [f64([2, 3, 6, 6]), f64([4, 3, 3, 3], 0.3), f64([4]), f64([4])];
+    const run = () => conv2dReluPool(x, w, b, { padding: 1 }, { kernelSize: 2 }, scale);
+    const kernel = noGrad(run);
+    assert.ok(kernel.data.some((v) => v > 0) && kernel.data.some((v) => v === 0));
+    assertClose(run().data, kernel.data, { rtol: 1e-12, atol: 1e-12 });
+    checkOpGradients('conv2dReluPool with a scale', run, { x, w, b, scale }, rng);
+    assert.throws(
+      () => conv2dReluPool(x, w, b, {}, null, Tensor.ones([3])),
+      /scale must be \(F\) = \(4\), one per filter, got shape \(3\)/,
+    );
   });
 });

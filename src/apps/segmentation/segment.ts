@@ -26,6 +26,11 @@ export interface SegmentOptions {
 
 export interface SegmentImageOptions extends SegmentOptions {
   /**
+   * Also take each pixel's class probabilities (the softmax over the classes); default false,
+   * since the classes need only the logits' argmax.
+   */
+  probabilities?: boolean;
+  /**
    * Runs the forward pass; default the current backend's runStep, where every activation lives
    * in the kernels' memory and no kernel copies its operands.
    */
@@ -35,8 +40,8 @@ export interface SegmentImageOptions extends SegmentOptions {
 export interface Segmentation {
   /** (H,W) classes. */
   mask: Uint8Array;
-  /** (K,H,W) softmax probabilities. */
-  probabilities: Float32Array;
+  /** (K,H,W) softmax probabilities, where asked for (`probabilities: true`); else null. */
+  probabilities: Float32Array | null;
   numClasses: number;
 }
 
@@ -73,7 +78,10 @@ export function cropMaps(
   return out;
 }
 
-/** The padded forward pass: y:(N,K,PH,PW), its cropped (N,K,H,W) values, and that shape. */
+/**
+ * The padded forward pass: y:(N,K,PH,PW), a function cropping such maps to (N,K,H,W), and that
+ * shape.
+ */
 function forwardCropped(
   model: Layer,
   images: Float32Array,
@@ -107,20 +115,26 @@ export function segmentLogits(
 }
 
 /**
- * Classes and probabilities of one image x:(C,H,W), any H and W (see the top of this file). The
- * probabilities are the softmax over the classes of the padded logits, taken by the backend's
- * kernel in the same step, then cropped like the logits.
+ * Classes, and probabilities if asked, of one image x:(C,H,W), any H and W (see the top of this
+ * file). The probabilities are the softmax over the classes of the padded logits, taken by the
+ * backend's kernel in the same step, then cropped like the logits.
  */
 export function segmentImage(
   model: Layer,
   pixels: Float32Array,
   [C, H, W]: readonly [number, number, number],
-  { stepRunner = currentStepRunner(), ...options }: SegmentImageOptions = {},
+  {
+    stepRunner = currentStepRunner(),
+    probabilities: withProbabilities = false,
+    ...options
+  }: SegmentImageOptions = {},
 ): Segmentation {
-  const { logits, probabilities, shape } = stepRunner.runStep([], () => {
+  return stepRunner.runStep([], () => {
     const { y, crop, shape: out } = forwardCropped(model, pixels, [1, C, H, W], options);
-    const p = noGrad(() => softmax(y, 1));
-    return { logits: crop(y), probabilities: crop(p), shape: out };
+    return {
+      mask: argmaxPixels(y.data, y.shape, [H, W]),
+      probabilities: withProbabilities ? crop(noGrad(() => softmax(y, 1))) : null,
+      numClasses: out[1],
+    };
   });
-  return { mask: argmaxPixels(logits, shape), probabilities, numClasses: shape[1] };
 }

@@ -124,26 +124,34 @@ export class SegmentationConfusion {
   }
 }
 
-/** The argmax over axis 1 of logits:(N,K,H,W) as (N*H*W) classes (the first maximum wins). */
+/**
+ * The argmax over axis 1 of logits:(N,K,H,W) as (N*H*W) classes (the first maximum wins; a NaN
+ * never does), or of its top-left (N,K,CH,CW) corner as (N*CH*CW) classes with `crop` = [CH, CW]
+ * (a padded image's logits, cropped back without copying them). Row by row, class planes are
+ * walked one after another, each pixel keeping its best so far.
+ */
 export function argmaxPixels(
   logits: ArrayLike<number>,
   [N, K, H, W]: readonly number[],
+  [CH, CW]: readonly [number, number] = [H, W],
 ): Uint8Array {
-  const out = new Uint8Array(N * H * W);
-  const plane = H * W;
+  const out = new Uint8Array(N * CH * CW);
+  const best = new Float64Array(CW);
   for (let n = 0; n < N; n++) {
-    const base = n * K * plane;
-    for (let p = 0; p < plane; p++) {
-      let best = 0;
-      let bestValue = logits[base + p];
+    for (let r = 0; r < CH; r++) {
+      const classes = out.subarray((n * CH + r) * CW, (n * CH + r + 1) * CW);
+      const row = (n * K * H + r) * W;
+      for (let c = 0; c < CW; c++) best[c] = logits[row + c];
       for (let k = 1; k < K; k++) {
-        const v = logits[base + k * plane + p];
-        if (v > bestValue) {
-          bestValue = v;
-          best = k;
+        const at = row + k * H * W;
+        for (let c = 0; c < CW; c++) {
+          const v = logits[at + c];
+          if (v > best[c]) {
+            best[c] = v;
+            classes[c] = k;
+          }
         }
       }
-      out[n * plane + p] = best;
     }
   }
   return out;

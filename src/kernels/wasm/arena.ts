@@ -72,6 +72,14 @@ export class Arena {
     return this.view(at, length).fill(0);
   }
 
+  /**
+   * Whether allocateResident may run now: no step tensors and no kernel call's frame above the
+   * resident region (between calls, outside a step or before its first tensor).
+   */
+  get residentAllocationAllowed(): boolean {
+    return this.stepTop === this.residentTop && this.top === this.stepTop;
+  }
+
   /** Bytes held by resident tensors. */
   get residentBytes(): number {
     return this.residentTop - this.base;

@@ -20,7 +20,7 @@ export const convTranspose2d = hostKernels({
   convTranspose2dBackwardInput(m, dx, dy, w, g) {
     const conv = m.int32(recordValues(CONV2D_RECORD, convTranspose2dAsConv(g)));
     const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', conv, 0));
-    const args = [conv, m.output(dx), m.input(dy), m.input(w), 0, 0, 0, scratch, stride];
+    const args = [conv, m.output(dx), m.input(dy), m.input(w), 0, 0, 0, 0, scratch, stride];
     m.run('conv2dForward', args);
   },
 

@@ -10,26 +10,40 @@ import type { FloatArray } from '../../tensor.js';
 import { conv2dPath, winogradTile } from './conv2d-path.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import type { Marshal } from './marshal.js';
-import { keepFilters, keptFilters } from './winograd-filter-cache.js';
 
 /**
- * What a forward convolution does after y = conv(x, w) + b (assembly/lib/relu-pool.ts): nothing,
+ * What a forward convolution does after y = s * conv(x, w) + b (assembly/lib/relu-pool.ts): nothing,
  * ReLU (in y), or ReLU and 2x2 stride-2 max pooling into z (y then unused).
  */
 export const EPILOGUE = { none: 0, relu: 1, reluPool: 2 } as const;
 export type Epilogue = (typeof EPILOGUE)[keyof typeof EPILOGUE];
 
-/** Pointers of a forward convolution: y, x, w, b (0: none), z (0 unless pooling). */
+/**
+ * Pointers of a forward convolution y = s * conv(x, w) + b per filter: y, x, w, b and s (0:
+ * none), z (0 unless pooling).
+ */
 export interface ConvPointers {
   y: number;
   x: number;
   w: number;
   b: number;
+  s: number;
   z: number;
 }
 
 /**
- * y = conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3)
+ * Threads that pay for a Winograd forward: one per two rows of tiles in the batch. Threads split
+ * blocks of tile rows, and a block of one row of a small image is mostly padding (a row's tiles
+ * are padded to groups of four, a block's to the GEMM's panels): a batch-1 8x12 layer in F(4,3)
+ * (two tile rows) or 4x6 in F(2,3) took as long on two threads as on one (0.31 against 0.30 ms
+ * for 128 -> 64 channels at 8x12), while 16x24 and larger gained (0.25 against 0.30 ms).
+ */
+function winogradThreads(g: Conv2dGeometry, tile: 2 | 4): number {
+  return Math.max(1, Math.floor((g.N * Math.ceil(g.OH / tile)) / 2));
+}
+
+/**
+ * y = s * conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3)
  * and flipped. With `weights` (w's array), the transformed filters are kept for the next call
  * with the same weights (winograd-filter-cache.ts).
  */
@@ -43,26 +57,20 @@ export function winograd(
   weights: FloatArray | null = null,
 ): void {
   const geometry = m.int32(recordValues(CONV2D_RECORD, g));
-  const hit = weights === null ? null : keptFilters(m, weights, p.w, tile);
-  let u: number;
-  if (hit !== null) {
-    u = m.input(hit);
-  } else {
+  let u = weights === null ? 0 : m.filters.find(m, weights, p.w, tile);
+  if (u === 0) {
     const uBytes = m.call('winogradFilterBytes', geometry, tile);
     u = m.block(uBytes);
     const [filterScratch, filterStride] = m.scratch(256);
     const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
     m.run('winogradFilters', filterArgs);
-    if (weights !== null) {
-      const fresh = new Float32Array(uBytes / 4);
-      m.read(u, fresh);
-      keepFilters(weights, tile, fresh);
-    }
+    if (weights !== null) m.filters.keep(m, weights, tile, u, uBytes);
   }
   // Blocks are largest on one thread, which the pool may run a call on (thread-pool.ts).
   const bytes = m.call('winogradScratchBytes', geometry, tile, 1, epilogue);
   const [scratch, stride] = m.scratch(bytes);
-  m.run('winogradForward', [geometry, tile, p.y, p.x, u, p.b, epilogue, p.z, scratch, stride]);
+  const args = [geometry, tile, p.y, p.x, u, p.b, p.s, epilogue, p.z, scratch, stride];
+  m.run('winogradForward', args, Infinity, winogradThreads(g, tile));
 }
 
 /**
@@ -83,7 +91,7 @@ export function conv2dInto(
   }
   const geometry = m.int32(recordValues(CONV2D_RECORD, g));
   const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, epilogue));
-  const args = [geometry, p.y, p.x, p.w, p.b, epilogue, p.z, scratch, stride];
+  const args = [geometry, p.y, p.x, p.w, p.b, p.s, epilogue, p.z, scratch, stride];
   const work = g.N * g.F * g.OH * g.OW * (g.C / g.groups) * g.KH * g.KW; // multiply-adds
   m.run('conv2dForward', args, work);
 }

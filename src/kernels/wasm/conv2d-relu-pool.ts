@@ -1,6 +1,6 @@
 /**
  * conv2dReluPoolForward on the WebAssembly kernels: the forward convolution (conv2d-forward.ts)
- * with its ReLU, and a 2x2 stride-2 max pooling, run by each thread on its own block of output
+ * with its per-filter scale and shift (a folded batch norm), ReLU, and a 2x2 stride-2 max pooling, run by each thread on its own block of output
  * while it is in cache, so the convolution's full output is never written out and read back.
  * Other poolings run the max pool kernel after the fused ReLU, on the output in this call's
  * memory. This kernel runs inference (src/nn/fuse.ts), so Winograd keeps its transformed filters
@@ -18,8 +18,8 @@ function pooledInEpilogue(pool: Pool2dGeometry): boolean {
 }
 
 export const conv2dReluPool = hostKernels({
-  conv2dReluPoolForward(m, y, x, w, b, g, pool) {
-    const p = { y: 0, x: m.input(x), w: m.input(w), b: m.input(b), z: 0 };
+  conv2dReluPoolForward(m, y, x, w, b, s, g, pool) {
+    const p = { y: 0, x: m.input(x), w: m.input(w), b: m.input(b), s: m.input(s), z: 0 };
     if (pool === null) {
       p.y = m.output(y);
       conv2dInto(m, p, g, EPILOGUE.relu, w);

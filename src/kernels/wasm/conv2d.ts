@@ -60,7 +60,7 @@ function inputGradientGeometry(g: Conv2dGeometry): Conv2dGeometry | null {
 
 export const conv2d = hostKernels({
   conv2dForward(m, y, x, w, b, g) {
-    const p = { y: m.output(y), x: m.input(x), w: m.input(w), b: m.input(b), z: 0 };
+    const p = { y: m.output(y), x: m.input(x), w: m.input(w), b: m.input(b), s: 0, z: 0 };
     conv2dInto(m, p, g, EPILOGUE.none);
   },
 
@@ -72,7 +72,7 @@ export const conv2d = hostKernels({
       const gt = inputGradientGeometry(g);
       const dxPath = gt === null ? 'im2col' : conv2dPath(gt);
       if (gt !== null && dxPath !== 'im2col') {
-        const p = { y: m.output(dx), x: pdy, w: m.input(w), b: 0, z: 0 };
+        const p = { y: m.output(dx), x: pdy, w: m.input(w), b: 0, s: 0, z: 0 };
         winograd(m, winogradTile(dxPath), p, gt, true, EPILOGUE.none);
       } else {
         const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, 0));

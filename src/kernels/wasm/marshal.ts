@@ -20,6 +20,7 @@ import * as referenceKernels from '../reference/index.js';
 import type { Arena } from './arena.js';
 import type { KernelExports } from './exports.js';
 import type { ThreadPool } from './thread-pool.js';
+import { WinogradFilterCache } from './winograd-filter-cache.js';
 
 /** What a host kernel uses to place its arguments and run its WebAssembly kernel. */
 export interface Marshal {
@@ -48,12 +49,16 @@ export interface Marshal {
    * Runs the threaded kernel `name(tid, threads, ...args)` on this call's threads and waits.
    * `work`, where given, is about how many multiply-adds or element visits the call does: small
    * work runs on fewer threads (threadsForWork). Without it the call uses every thread.
+   * `mostThreads` caps them where a kernel knows more threads would only wait (its work does not
+   * split further).
    */
-  run(name: string, args: readonly number[], work?: number): void;
+  run(name: string, args: readonly number[], work?: number, mostThreads?: number): void;
   /** Calls a single-threaded export and returns its result. */
   call(name: string, ...args: number[]): number;
   /** Copies out.length floats at `at` in the kernels' memory into `out`, now. */
   read(at: number, out: Float32Array): void;
+  /** Winograd's transformed filters kept between inference calls. */
+  readonly filters: WinogradFilterCache;
 }
 
 /** A fast kernel's host code: the contract's arguments, after the marshaller. */
@@ -103,6 +108,7 @@ export class CallMarshal implements Marshal {
   /** Work per thread a call needs before it takes one more (0: every call takes them all). */
   workPerThread = WORK_PER_THREAD;
   private readonly pending: [Float32Array | Int32Array, number][] = [];
+  readonly filters: WinogradFilterCache;
 
   constructor(
     private readonly arena: Arena,
@@ -110,6 +116,7 @@ export class CallMarshal implements Marshal {
     private readonly pool: ThreadPool,
   ) {
     this.threads = pool.size;
+    this.filters = new WinogradFilterCache(arena);
   }
 
   /** Wraps host code into a contract kernel: fallback, frame, copies. */
@@ -133,13 +140,19 @@ export class CallMarshal implements Marshal {
     this.pending.length = 0;
   }
 
-  /** Copies the outputs written to scratch back to their arrays; passes the kernel's result on. */
+  /**
+   * Copies the outputs written to scratch back to their arrays, frees the call's frame (where no
+   * step holds tensors, filters kept by the call can then go to resident memory); passes the
+   * kernel's result on.
+   */
   private end<T>(result: T): T {
     for (const [out, at] of this.pending) {
       if (out instanceof Int32Array) this.arena.takeInt32(at, out);
       else this.arena.take(at, out);
     }
     this.pending.length = 0;
+    this.arena.reset();
+    this.filters.place();
     return result;
   }
 
@@ -190,8 +203,9 @@ export class CallMarshal implements Marshal {
     return this.arena.alloc(bytes);
   }
 
-  run(name: string, args: readonly number[], work = Infinity): void {
-    this.pool.run(name, args, threadsForWork(work, this.threads, this.workPerThread));
+  run(name: string, args: readonly number[], work = Infinity, mostThreads = Infinity): void {
+    const threads = Math.min(mostThreads, this.threads);
+    this.pool.run(name, args, threadsForWork(work, threads, this.workPerThread));
   }
 
   call(name: string, ...args: number[]): number {

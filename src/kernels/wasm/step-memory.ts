@@ -9,7 +9,11 @@ import type { Arena } from './arena.js';
 export class StepMemory {
   private inStep = false;
 
-  constructor(private readonly arena: Arena) {}
+  /** `released` runs after each step's memory is freed (resident memory may be taken then). */
+  constructor(
+    private readonly arena: Arena,
+    private readonly released: () => void = () => {},
+  ) {}
 
   /**
    * Runs one step with every float32 tensor it makes in the kernels' memory. The step's tensors
@@ -46,6 +50,7 @@ export class StepMemory {
       }
       this.arena.releaseStep();
       this.inStep = false;
+      this.released();
     }
   }
 

@@ -3,41 +3,96 @@
  * (conv2dReluPoolForward): a model run for inference convolves with the same weights call after
  * call, and transforming them (F*C small products in f64) costs more than a batch-1 layer's
  * multiplies. An entry is used only while the weights still equal the copy taken with it,
- * bitwise, compared on every call (in the kernels' memory: about 5 us for 73 KB, where a JS loop
- * took 35-75 us), so weights changed in place (an optimizer step, a loaded state dict)
- * are transformed again; entries go with their weight arrays (a WeakMap).
+ * bitwise, compared on every call in the kernels' memory (assembly/bytes-equal.ts: about 5 us
+ * for 73 KB), so weights changed in place (an optimizer step, a loaded state dict) are
+ * transformed again; entries go with their weight arrays (a WeakMap), one U per tile size.
+ *
+ * Kept arrays live in the kernels' resident memory, so a call reads them in place instead of
+ * copying megabytes in (a U-Net's F(4,3) filters are ~20 MB). Resident memory cannot be taken
+ * during a kernel call or a step that holds tensors, so a new entry starts in ordinary memory and
+ * is placed when the call or step ends (place()); later transforms of the same weights overwrite
+ * it there, so a model evaluated between training epochs holds one copy per layer, not one per
+ * evaluation. Without a shared memory (no resident tensors) entries stay in ordinary memory.
  */
 import type { FloatArray } from '../../tensor.js';
+import type { Arena } from './arena.js';
 import type { Marshal } from './marshal.js';
 
-interface Kept {
-  readonly tile: 2 | 4;
-  /** The weights U was made from. */
-  readonly weights: Float32Array;
-  readonly u: Float32Array;
+type Tile = 2 | 4;
+
+interface Entry {
+  /** The weights the filters were made from. */
+  weights: Float32Array;
+  /** Bumped whenever `weights` is rewritten: filters made from older weights are stale. */
+  version: number;
+  filters: Map<Tile, { u: Float32Array; version: number }>;
 }
 
-const kept = new WeakMap<FloatArray, Kept>();
+export class WinogradFilterCache {
+  private readonly entries = new WeakMap<FloatArray, Entry>();
+  /** Entries with arrays still in ordinary memory. */
+  private readonly unplaced = new Set<Entry>();
 
-/**
- * U of these weights (at `w` in the kernels' memory) for this tile, if kept and the weights are
- * bitwise unchanged since (compared in the kernels' memory, assembly/bytes-equal.ts); else null.
- */
-export function keptFilters(
-  m: Marshal,
-  weights: FloatArray,
-  w: number,
-  tile: 2 | 4,
-): Float32Array | null {
-  const entry = kept.get(weights);
-  if (entry === undefined || entry.tile !== tile || entry.weights.length !== weights.length) {
-    return null;
+  constructor(private readonly arena: Arena) {}
+
+  /**
+   * A pointer to U of these weights (at `w` in the kernels' memory) for this tile, if kept and
+   * the weights are bitwise unchanged since; else 0.
+   */
+  find(m: Marshal, weights: FloatArray, w: number, tile: Tile): number {
+    const entry = this.entries.get(weights);
+    const kept = entry?.filters.get(tile);
+    if (entry === undefined || kept === undefined || kept.version !== entry.version) return 0;
+    const same = m.call('bytesEqual', w, m.input(entry.weights), entry.weights.byteLength);
+    return same === 1 ? m.input(kept.u) : 0;
   }
-  const same = m.call('bytesEqual', w, m.input(entry.weights), entry.weights.byteLength);
-  return same === 1 ? entry.u : null;
+
+  /** Keeps U (`bytes` bytes at `u` in the kernels' memory) of these weights for later calls. */
+  keep(m: Marshal, weights: FloatArray, tile: Tile, u: number, bytes: number): void {
+    let entry = this.entries.get(weights);
+    if (entry === undefined) {
+      entry = { weights: Float32Array.from(weights), version: 0, filters: new Map() };
+      this.entries.set(weights, entry);
+      this.unplaced.add(entry);
+    } else if (!sameBits(entry.weights, weights as Float32Array)) {
+      entry.weights.set(weights);
+      entry.version++;
+    }
+    const kept = entry.filters.get(tile);
+    if (kept !== undefined && kept.u.byteLength === bytes) {
+      m.read(u, kept.u);
+      kept.version = entry.version;
+      return;
+    }
+    const fresh = new Float32Array(bytes / 4);
+    m.read(u, fresh);
+    entry.filters.set(tile, { u: fresh, version: entry.version });
+    this.unplaced.add(entry);
+  }
+
+  /** Moves new entries into resident memory, where it can be taken now (see the top). */
+  place(): void {
+    if (this.unplaced.size === 0 || !this.arena.canHoldTensors) return;
+    if (!this.arena.residentAllocationAllowed) return;
+    const resident = (values: Float32Array): Float32Array => {
+      if (this.arena.isResident(values)) return values;
+      const copy = this.arena.allocateResident(values.length);
+      copy.set(values);
+      return copy;
+    };
+    for (const entry of this.unplaced) {
+      entry.weights = resident(entry.weights);
+      for (const kept of entry.filters.values()) kept.u = resident(kept.u);
+    }
+    this.unplaced.clear();
+  }
 }
 
-/** Keeps U of these weights (a copy of them is taken now) for later calls. */
-export function keepFilters(weights: FloatArray, tile: 2 | 4, u: Float32Array): void {
-  kept.set(weights, { tile, weights: Float32Array.from(weights), u });
+/** Whether two float32 arrays hold the same bits (NaN payloads included). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Int32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

@@ -65,4 +65,37 @@ describe('segmentation metrics', () => {
     const logits = [0, 5, 1, /* k=1 */ 1, 5, 3, /* k=2 */ 2, 0, -1];
     assert.deepEqual([...argmaxPixels(logits, [1, 3, 1, 3])], [2, 0, 1]);
   });
+
+  it('argmaxPixels of a top-left crop, over images, with NaN never winning', () => {
+    // (N=2, K=2, H=2, W=3) cropped to 1x2: image 0 row 0 cols 0-1, image 1 likewise.
+    const logits = [
+      /* n=0 k=0 */ 1,
+      NaN,
+      9,
+      9,
+      9,
+      9,
+      /* k=1 */ 2,
+      0,
+      -9,
+      -9,
+      -9,
+      -9,
+      /* n=1 k=0 */ NaN,
+      3,
+      0,
+      0,
+      0,
+      0,
+      /* k=1 */ 0,
+      3,
+      7,
+      7,
+      7,
+      7,
+    ];
+    assert.deepEqual([...argmaxPixels(logits, [2, 2, 2, 3], [1, 2])], [1, 0, 0, 0]);
+    const whole = argmaxPixels(logits, [2, 2, 2, 3]);
+    assert.deepEqual([...whole], [1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+  });
 });

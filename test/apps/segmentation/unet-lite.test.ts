@@ -110,10 +110,19 @@ describe('segmenting images of any size', () => {
     const { logits, shape } = segmentLogits(model, x, [1, 1, 13, 18], { stride: 4 });
     assert.deepEqual(shape, [1, 3, 13, 18]);
     assert.deepEqual(logits, cropMaps(full.data, [1, 3, 16, 20], [13, 18]));
-    const { mask, probabilities } = segmentImage(model, x, [1, 13, 18], { stride: 4 });
+    const { mask, probabilities } = segmentImage(model, x, [1, 13, 18], {
+      stride: 4,
+      probabilities: true,
+    });
     assert.equal(mask.length, 13 * 18);
+    const classProbabilities: Float32Array = probabilities ?? new Float32Array(0);
+    assert.deepEqual(segmentImage(model, x, [1, 13, 18], { stride: 4 }), {
+      mask,
+      probabilities: null,
+      numClasses: 3,
+    });
     for (let p = 0; p < 13 * 18; p++) {
-      const probs = [0, 1, 2].map((k) => probabilities[k * 13 * 18 + p]);
+      const probs = [0, 1, 2].map((k) => classProbabilities[k * 13 * 18 + p]);
       assert.ok(Math.abs(probs.reduce((s, v) => s + v, 0) - 1) < 1e-5);
       assert.equal(mask[p], probs.indexOf(Math.max(...probs)));
     }

@@ -1,5 +1,6 @@
 /**
- * The fused convolution + ReLU [+ max pool] (conv2dReluPoolForward) on each conv path: im2col
+ * The fused convolution [+ per-filter scale] + ReLU [+ max pool] (conv2dReluPoolForward) on each
+ * conv path: im2col
  * (whole images per thread, and N = 1, where threads split the rows, in pairs when pooling) and
  * both Winograd tiles (the pooling inside each block of tile rows). Pools: none, 2x2 stride 2
  * (the fused epilogue, over even and odd outputs), and 3x3 stride 2 padding 1 (the pool kernel
@@ -49,6 +50,7 @@ function fusedCases(
         x: values(rng, sizeOf(xShape)),
         w: values(rng, sizeOf(wShape)),
         b: values(rng, g.F),
+        s: values(rng, g.F),
       };
     };
     const around = <T>(run: () => T): T => withConv2dPath(path, run);
@@ -60,7 +62,7 @@ function fusedCases(
         name,
         () => {
           const { x, w, b } = operands();
-          return [output(ySize), x, w, b, g, pool];
+          return [output(ySize), x, w, b, null, g, pool];
         },
         caseOptions,
       ),
@@ -69,7 +71,16 @@ function fusedCases(
         `${name}, no bias`,
         () => {
           const { x, w } = operands();
-          return [output(ySize), x, w, null, g, pool];
+          return [output(ySize), x, w, null, null, g, pool];
+        },
+        caseOptions,
+      ),
+      kernelCase(
+        'conv2dReluPoolForward',
+        `${name}, scaled (a folded batch norm; negative scales flip the pool's maximum)`,
+        () => {
+          const { x, w, b, s } = operands();
+          return [output(ySize), x, w, b, s, g, pool];
         },
         caseOptions,
       ),

@@ -42,14 +42,22 @@ describe('Winograd filters kept between fused inference calls', () => {
     const run = (): Float32Array => {
       const y = new Float32Array(N * F * 7 * 7);
       withConv2dPath('winograd4', () =>
-        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, t.b.data, g, pool),
+        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, t.b.data, null, g, pool),
       );
       return y;
     };
     const expected = (): Float64Array => {
       const y = new Float64Array(N * F * 7 * 7);
       const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
-      reference.conv2dReluPoolForward(y, f64(t.x.data), f64(t.w.data), f64(t.b.data), g, pool);
+      reference.conv2dReluPoolForward(
+        y,
+        f64(t.x.data),
+        f64(t.w.data),
+        f64(t.b.data),
+        null,
+        g,
+        pool,
+      );
       return y;
     };
     const first = run();
@@ -59,6 +67,42 @@ describe('Winograd filters kept between fused inference calls', () => {
     const changed = run();
     assert.notDeepEqual(changed, first);
     assert.ok(maxRelativeDifference(changed, expected()) < 6e-5, 'not the stale filters');
+  });
+
+  it('keeps them in resident memory, placed after the call or the step, overwritten in place', () => {
+    const [C, H, F] = [16, 10, 24];
+    const g = conv2dGeometry([1, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
+    const rng = new Rng(12);
+    const t = backend.resident(() => ({
+      x: Tensor.randn([1, C, H, H], rng),
+      w: Tensor.randn([F, C, 3, 3], rng, 0.2),
+    }));
+    const uBytes = 36 * F * C * 4; // F(4,3): a 6x6 tile per filter and channel
+    const y = new Float32Array(F * H * H);
+    const run = (): number => {
+      const before = backend.copyStats().bytesIn;
+      withConv2dPath('winograd4', () =>
+        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, null, null, g, null),
+      );
+      return backend.copyStats().bytesIn - before;
+    };
+    // Made inside a step that holds tensors: placed when the step ends.
+    const resident = backend.residentBytes();
+    backend.runStep([], () => {
+      Tensor.zeros([4]);
+      run();
+      assert.equal(backend.residentBytes(), resident, 'no resident memory during the step');
+    });
+    const placed = backend.residentBytes() - resident;
+    assert.ok(placed >= uBytes + t.w.data.byteLength, `placed ${placed} bytes`);
+    const first = Float32Array.from(y);
+    assert.ok(run() < t.w.data.byteLength, 'neither U nor the weights copied in again');
+    assert.deepEqual(y, first);
+    t.w.data[7] -= 0.25;
+    run();
+    assert.notDeepEqual(y, first, 'transformed again');
+    assert.equal(backend.residentBytes() - resident, placed, 'overwritten in place');
+    assert.ok(run() < t.w.data.byteLength);
   });
 
   it('with filters kept, a batch-1 14x14 layer takes F(4,3); without, im2col', () => {

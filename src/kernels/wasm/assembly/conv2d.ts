@@ -25,9 +25,10 @@ import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluPool2x2Rows } from './lib/relu-pool';
 
 /**
- * yImage[f0..f1, p0..p0+width] (one image's output, group grp), with bias: the GEMM of those
- * filters' rows of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart. With
- * `relu`, max(., 0) is taken in the same pass as the bias (a bias of 0 where b is 0).
+ * yImage[f0..f1, p0..p0+width] (one image's output, group grp): the GEMM of those filters' rows
+ * of w and `cols`, a (R, width) matrix whose rows are `ldCols` floats apart, then per filter
+ * y = scale * y + bias in one pass (b, s: 0 for none), with max(., 0) in the same pass when
+ * `relu`. A scale of 1 and a bias of 0 change nothing (exactly), so one loop serves every case.
  */
 @inline
 function forwardBlock(
@@ -35,6 +36,7 @@ function forwardBlock(
   yImage: usize,
   w: usize,
   b: usize,
+  s: usize,
   cols: usize,
   ldCols: i32,
   grp: i32,
@@ -52,35 +54,24 @@ function forwardBlock(
   const yBlock = yImage + <usize>(f * P + p0) * 4;
   const wRows = w + <usize>(f * R) * 4;
   sgemm(f1 - f0, width, R, wRows, R, false, cols, ldCols, false, yBlock, P, false, gemmScratch);
-  if (relu) {
-    const zero = f32x4.splat(0);
-    for (let r = 0; r < f1 - f0; r++) {
-      const value: f32 = b != 0 ? load<f32>(b + <usize>(f + r) * 4) : 0;
-      const bias = f32x4.splat(value);
-      const row = yBlock + <usize>(r * P) * 4;
-      let p = 0;
-      for (; p + 4 <= width; p += 4) {
-        const at = row + <usize>p * 4;
-        v128.store(at, f32x4.max(f32x4.add(v128.load(at), bias), zero));
-      }
-      for (; p < width; p++) {
-        const at = row + <usize>p * 4;
-        store<f32>(at, max<f32>(load<f32>(at) + value, 0));
-      }
+  if (!relu && b == 0 && s == 0) return;
+  // Without ReLU, max(., floor) with floor -Infinity keeps every value (NaN too).
+  const floor: f32 = relu ? 0 : -Infinity;
+  const lower = f32x4.splat(floor);
+  for (let r = 0; r < f1 - f0; r++) {
+    const shift: f32 = b != 0 ? load<f32>(b + <usize>(f + r) * 4) : 0;
+    const factor: f32 = s != 0 ? load<f32>(s + <usize>(f + r) * 4) : 1;
+    const add = f32x4.splat(shift);
+    const mul = f32x4.splat(factor);
+    const row = yBlock + <usize>(r * P) * 4;
+    let p = 0;
+    for (; p + 4 <= width; p += 4) {
+      const at = row + <usize>p * 4;
+      v128.store(at, f32x4.max(f32x4.add(f32x4.mul(v128.load(at), mul), add), lower));
     }
-  } else if (b != 0) {
-    for (let r = 0; r < f1 - f0; r++) {
-      const bias = f32x4.splat(load<f32>(b + <usize>(f + r) * 4));
-      const row = yBlock + <usize>(r * P) * 4;
-      let p = 0;
-      for (; p + 4 <= width; p += 4) {
-        const at = row + <usize>p * 4;
-        v128.store(at, f32x4.add(v128.load(at), bias));
-      }
-      for (; p < width; p++) {
-        const at = row + <usize>p * 4;
-        store<f32>(at, load<f32>(at) + load<f32>(b + <usize>(f + r) * 4));
-      }
+    for (; p < width; p++) {
+      const at = row + <usize>p * 4;
+      store<f32>(at, max<f32>(load<f32>(at) * factor + shift, floor));
     }
   }
 }
@@ -120,7 +111,10 @@ function poolEpilogue(
   }
 }
 
-/** y = conv(x, w) + b, then the epilogue (EPILOGUE_RELU_POOL writes z, y unused). */
+/**
+ * y = s * conv(x, w) + b per filter (s, b: 0 for none), then the epilogue (EPILOGUE_RELU_POOL
+ * writes z, y unused).
+ */
 export function conv2dForward(
   tid: i32,
   threads: i32,
@@ -129,6 +123,7 @@ export function conv2dForward(
   x: usize,
   w: usize,
   b: usize,
+  s: usize,
   epilogue: i32,
   z: usize,
   scratch: usize,
@@ -146,7 +141,10 @@ export function conv2dForward(
   const pooling = epilogue == EPILOGUE_RELU_POOL;
   const kept = cols + <usize>(R * P) * 4;
   const relu = epilogue == EPILOGUE_RELU; // taken with the bias
-  const yBias: usize = pooling ? 0 : b; // pooling adds it after the maximum
+  // Pooling adds the bias after the maximum, unless scaled: a negative scale would turn the
+  // maximum into a minimum, so then y is scaled and shifted before pooling.
+  const poolBias: usize = pooling && s == 0 ? b : 0;
+  const yBias: usize = pooling && s == 0 ? 0 : b;
   if (g.N >= threads) {
     // Whole images per thread.
     const n1 = shareStart(g.N, tid + 1, threads);
@@ -156,9 +154,9 @@ export function conv2dForward(
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (!direct) im2col(cols, xg, g);
         const src = direct ? xg : cols;
-        forwardBlock(g, yImage, w, yBias, src, P, grp, 0, FG, 0, P, gemmScratch, relu);
+        forwardBlock(g, yImage, w, yBias, s, src, P, grp, 0, FG, 0, P, gemmScratch, relu);
       }
-      if (pooling) poolEpilogue(g, yImage, b, z, n, 0, g.OH);
+      if (pooling) poolEpilogue(g, yImage, poolBias, z, n, 0, g.OH);
     }
   } else {
     // Fewer images than threads: each thread unrolls and computes its own band of output rows
@@ -181,13 +179,28 @@ export function conv2dForward(
         const xg = x + <usize>((n * g.C + grp * CG) * HW) * 4;
         if (direct) {
           const band = xg + <usize>p0 * 4;
-          forwardBlock(g, yImage, w, yBias, band, P, grp, 0, FG, p0, width, gemmScratch, relu);
+          forwardBlock(g, yImage, w, yBias, s, band, P, grp, 0, FG, p0, width, gemmScratch, relu);
         } else {
           im2colBand(cols, xg, g, 0, R, i0, i1);
-          forwardBlock(g, yImage, w, yBias, cols, width, grp, 0, FG, p0, width, gemmScratch, relu);
+          forwardBlock(
+            g,
+            yImage,
+            w,
+            yBias,
+            s,
+            cols,
+            width,
+            grp,
+            0,
+            FG,
+            p0,
+            width,
+            gemmScratch,
+            relu,
+          );
         }
       }
-      if (pooling) poolEpilogue(g, yImage, b, z, n, i0, i1);
+      if (pooling) poolEpilogue(g, yImage, poolBias, z, n, i0, i1);
     }
   }
 }

@@ -150,8 +150,9 @@ function copyStrip(
 }
 
 /**
- * y = conv(x, w) + b by F(m,3) with u = winogradFilters' output; b may be 0 (no bias); then the
- * epilogue (EPILOGUE_RELU_POOL writes z, y unused). Threads split the blocks of tile rows.
+ * y = scale * conv(x, w) + b by F(m,3) with u = winogradFilters' output, per filter; b and
+ * scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
+ * Threads split the blocks of tile rows.
  */
 export function winogradForward(
   tid: i32,
@@ -162,6 +163,7 @@ export function winogradForward(
   x: usize,
   u: usize,
   b: usize,
+  scale: usize,
   epilogue: i32,
   z: usize,
   scratch: usize,
@@ -235,10 +237,11 @@ export function winogradForward(
         }
       }
     }
-    // y tiles = A^T M A + b, 4 tiles at a time, cut at the output's edges.
+    // y tiles = scale * A^T M A + b, 4 tiles at a time, cut at the output's edges.
     const blockHeight = min(blockRowsHere * m, g.OH - th0 * m);
     for (let f = 0; f < F; f++) {
       const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
+      const factor: f32 = scale != 0 ? load<f32>(scale + <usize>f * 4) : 1;
       // The block's first output row of this filter (in scratch when pooling).
       const base = pooling
         ? kept + <usize>(f * blockRowsHere * m * ld) * 4
@@ -255,8 +258,8 @@ export function winogradForward(
           // Whole groups go straight to y; the edges through `out`, cut to the output.
           const dst = whole ? base + <usize>(i0 * ld + j0) * 4 : out;
           const rowStride = whole ? <usize>ld * 4 : <usize>(4 * m) * 4;
-          if (m == 4) outputTransform4(dst, rowStride, src, mStride, bias, tmp);
-          else outputTransform2(dst, rowStride, src, mStride, bias);
+          if (m == 4) outputTransform4(dst, rowStride, src, mStride, factor, bias, tmp);
+          else outputTransform2(dst, rowStride, src, mStride, factor, bias);
           if (whole) continue;
           for (let i = 0; i < outRows; i++) {
             const row = base + <usize>((i0 + i) * g.OW + j0) * 4;

@@ -175,15 +175,16 @@ function storeTransposed(dst: usize, c0: v128, c1: v128, c2: v128, c3: v128): vo
 }
 
 /**
- * A^T M A + bias for four tiles of F(4,3): M's position ξ at src + ξ*stride. Writes output row j
- * of the tiles as 16 floats at out + j*rowStride (tile t's 4 columns at 4t). `tmp` holds 24
- * vectors.
+ * scale * (A^T M A) + bias for four tiles of F(4,3): M's position ξ at src + ξ*stride. Writes
+ * output row j of the tiles as 16 floats at out + j*rowStride (tile t's 4 columns at 4t). `tmp`
+ * holds 24 vectors. A scale of 1 changes nothing (x * 1 is x exactly).
  */
 export function outputTransform4(
   out: usize,
   rowStride: usize,
   src: usize,
   stride: usize,
+  scale: f32,
   bias: f32,
   tmp: usize,
 ): void {
@@ -202,6 +203,7 @@ export function outputTransform4(
       v128.load(p + 5 * s),
     );
   }
+  const mul = f32x4.splat(scale);
   const add = f32x4.splat(bias);
   for (let j = 0; j < 4; j++) {
     const row = tmp + <usize>j * 96;
@@ -217,16 +219,16 @@ export function outputTransform4(
     const d = f32x4.sub(m3, m4);
     storeTransposed(
       out + <usize>j * rowStride,
-      f32x4.add(f32x4.add(f32x4.add(m0, a), c), add),
-      f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), add),
-      f32x4.add(f32x4.add(a, f32x4.mul(f32x4.splat(4), c)), add),
-      f32x4.add(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5), add),
+      f32x4.add(f32x4.mul(f32x4.add(f32x4.add(m0, a), c), mul), add),
+      f32x4.add(f32x4.mul(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), mul), add),
+      f32x4.add(f32x4.mul(f32x4.add(a, f32x4.mul(f32x4.splat(4), c)), mul), add),
+      f32x4.add(f32x4.mul(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5), mul), add),
     );
   }
 }
 
 /**
- * A^T M A + bias for four tiles of F(2,3): output row j of the tiles as 8 floats at
+ * scale * (A^T M A) + bias for four tiles of F(2,3): output row j of the tiles as 8 floats at
  * out + j*rowStride. Needs no temporaries.
  */
 export function outputTransform2(
@@ -234,8 +236,10 @@ export function outputTransform2(
   rowStride: usize,
   src: usize,
   stride: usize,
+  scale: f32,
   bias: f32,
 ): void {
+  const mul = f32x4.splat(scale);
   const add = f32x4.splat(bias);
   // m_k = (A^T M)[j, k] (A^T's row 0 adds M's rows 0..2, row 1 is M1 - M2 - M3), then A^T on m.
   const s: usize = 4 * stride;
@@ -271,8 +275,8 @@ export function outputTransform2(
         v128.load(q0 + 3 * stride + 3 * s),
       );
     }
-    const c0 = f32x4.add(f32x4.add(f32x4.add(m0, m1), m2), add);
-    const c1 = f32x4.add(f32x4.sub(f32x4.sub(m1, m2), m3), add);
+    const c0 = f32x4.add(f32x4.mul(f32x4.add(f32x4.add(m0, m1), m2), mul), add);
+    const c1 = f32x4.add(f32x4.mul(f32x4.sub(f32x4.sub(m1, m2), m3), mul), add);
     const dst = out + <usize>j * rowStride;
     v128.store(dst, v128.shuffle<f32>(c0, c1, 0, 4, 1, 5));
     v128.store(dst, v128.shuffle<f32>(c0, c1, 2, 6, 3, 7), 16);
