@@ -38,24 +38,24 @@ function speedup(ours: Row, rows: readonly Row[], peer: string): number | null {
   return ours.medianMs === null ? null : other.medianMs / ours.medianMs;
 }
 
-/** PyTorch's median / ours at our row's thread count, or null if PyTorch has no time there. */
-function speedupOverTorch(ours: Row, rows: readonly Row[]): number | null {
-  const torch = rows.find(
-    (x) => x.workload === ours.workload && x.contestant === 'pytorch' && x.threads === ours.threads,
+/** A peer's median / ours at our row's thread count, or null if the peer has no time there. */
+function speedupAtSameThreads(ours: Row, rows: readonly Row[], peer: string): number | null {
+  const other = rows.find(
+    (x) => x.workload === ours.workload && x.contestant === peer && x.threads === ours.threads,
   );
-  if (torch === undefined || torch.status !== 'ok' || torch.medianMs === null) return null;
-  return ours.medianMs === null ? null : torch.medianMs / ours.medianMs;
+  if (other === undefined || other.status !== 'ok' || other.medianMs === null) return null;
+  return ours.medianMs === null ? null : other.medianMs / ours.medianMs;
 }
 
-/** The issue-16 target: at least `times` PyTorch's speed at the same thread count. */
-function torchTarget(workload: string, times: number): Target {
+/** An issue-16 target: at least `times` a peer's speed (pytorch, onnxruntime) at the same threads. */
+function peerTarget(workload: string, peer: string, times: number): Target {
   return {
     workload,
-    target: `>= ${times.toFixed(1)}x pytorch, same threads`,
+    target: `>= ${times.toFixed(1)}x ${peer}, same threads`,
     judge(ours, rows) {
-      const ratio = speedupOverTorch(ours, rows);
+      const ratio = speedupAtSameThreads(ours, rows, peer);
       return {
-        measured: `${formatImagesPerSecond(ours.imagesPerSecond ?? 0)} images/s, ${ratioText(ratio, `pytorch x${ours.threads}`)}`,
+        measured: `${formatImagesPerSecond(ours.imagesPerSecond ?? 0)} images/s, ${ratioText(ratio, `${peer} x${ours.threads}`)}`,
         met: ratio === null ? null : ratio >= times,
       };
     },
@@ -102,8 +102,18 @@ export const TARGETS: readonly Target[] = [
       return { measured: `${formatMs(ms)} ms/image`, met: ms <= 0.5 };
     },
   },
-  torchTarget('fit seed-net b64', 2),
-  torchTarget('fit fashion-net b64', 1),
+  peerTarget('infer seed-net b64', 'onnxruntime', 0.5),
+  peerTarget('infer seed-net b64', 'pytorch', 1.5),
+  {
+    workload: 'infer seed-net b1',
+    target: '<= 0.2 ms/image',
+    judge(ours) {
+      const ms = perImageMs(ours);
+      return { measured: `${formatMs(ms)} ms/image`, met: ms <= 0.2 };
+    },
+  },
+  peerTarget('fit seed-net b64', 'pytorch', 2),
+  peerTarget('fit fashion-net b64', 'pytorch', 1),
 ];
 
 /** Each target against each of our measured rows for its workload, most threads first. */

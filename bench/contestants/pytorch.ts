@@ -1,9 +1,10 @@
 /**
- * PyTorch, on the `fit` lines: Debian's python3-torch run by /usr/bin/python3 (skipped, with the
- * reason printed, where that python has no torch). bench/torch/fit_step.py builds the same
- * preset with torch.nn, Adam (lr 1e-3) and a torch DataLoader over the same kind of data, and
- * answers one command per line on a pipe; each run here sends `step` and waits for the loss, so
- * the harness times PyTorch's steps with the same warm-up and sampling as ours. The pipe's round
+ * PyTorch, on the `fit` and `infer seed-net` lines: Debian's python3-torch run by
+ * /usr/bin/python3 (skipped, with the reason printed, where that python has no torch).
+ * bench/torch/fit_step.py builds the same preset with torch.nn, Adam (lr 1e-3) and a torch
+ * DataLoader over the same kind of data, or the seed net in eval mode for inference, and answers
+ * one command per line on a pipe; each run here sends `step` (or `infer`) and waits for the loss
+ * (the first logit), so the harness times PyTorch with the same warm-up and sampling as ours. The pipe's round
  * trip is inside every sample: it is measured at setup (`noop`) and printed in the row's note.
  * Threads: torch.set_num_threads(n) for n = 1 and all cores, PyTorch as installed otherwise
  * (its CPU capability and BLAS are printed in the header).
@@ -14,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { median } from '../timing.js';
-import type { FitCase } from '../workloads.js';
+import type { FitCase, NetCase } from '../workloads.js';
 import { Unavailable, type Contestant, type Preparation } from './contestant.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -82,6 +83,18 @@ async function fitStep(f: FitCase): Promise<Preparation> {
   };
 }
 
+async function inferNet(n: NetCase): Promise<Preparation> {
+  const python = loaded();
+  await python.request(`prepare-infer ${n.N} ${threads}`);
+  return {
+    run: async () => {
+      const logit = Number(await python.request('infer'));
+      if (!Number.isFinite(logit)) throw new Error(`inference gave a non-finite logit ${logit}`);
+    },
+    note: `eval, inference_mode; incl. pipe ${roundTripMs.toFixed(2)} ms`,
+  };
+}
+
 export const pytorch: Contestant = {
   name: 'pytorch',
   side: 'peer',
@@ -112,7 +125,7 @@ export const pytorch: Contestant = {
       `PyTorch ${info.torch} (${PYTHON}, Debian python3-torch)`,
       `CPU capability ${info.capability}, BLAS ${info.blas}`,
       `torch.set_num_threads(threads)${env.length > 0 ? `, ${env.join(' ')}` : ''}`,
-      `fit lines only, timed through a pipe (round trip ${roundTripMs.toFixed(3)} ms)`,
+      `fit and infer lines, timed through a pipe (round trip ${roundTripMs.toFixed(3)} ms)`,
     ].join(', ');
   },
   threadCounts: () => [...new Set([1, availableParallelism()])],
@@ -121,6 +134,7 @@ export const pytorch: Contestant = {
     return Promise.resolve();
   },
   fitStep,
+  inferNet,
   teardown() {
     torch?.close();
     torch = null;

@@ -1,4 +1,5 @@
-"""PyTorch's side of the bench's `fit` lines (bench/contestants/pytorch.ts spawns it).
+"""PyTorch's side of the bench's `fit` and `infer seed-net` lines (bench/contestants/pytorch.ts
+spawns it).
 
 The presets of src/nn/presets.ts built with torch.nn, Adam (lr 1e-3), and a DataLoader
 (batch 64, shuffled) over the same kind of data as ours: random 28x28x1 images in [0, 1),
@@ -13,6 +14,9 @@ the way it times ours (its own warm-up and sampling, bench/timing.ts):
   prepare <preset> <batch> <images> <threads>
                             -> "ready": builds the model, optimizer and loader
   step                      -> the loss, after one training step
+  prepare-infer <batch> <threads>
+                            -> "ready": the seed net in eval mode and a fixed batch of inputs
+  infer                     -> the first logit, after one forward pass under inference_mode
   noop                      -> "ok": the pipe's round trip alone
   quit
 """
@@ -109,8 +113,23 @@ class FitStep:
         return loss.item()
 
 
+class InferNet:
+    """The seed net's forward pass in evaluation mode, no autograd (the bench's infer lines)."""
+
+    def __init__(self, batch: int, threads: int) -> None:
+        torch.set_num_threads(threads)
+        torch.manual_seed(0)
+        self.model = seed_net().eval()
+        self.x = (torch.rand(batch, 1, 28, 28) - MEAN) / STD
+
+    def run(self) -> float:
+        with torch.inference_mode():
+            return float(self.model(self.x)[0, 0])
+
+
 ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "ATEN_CPU_CAPABILITY")
 fit = None
+infer = None
 
 
 def main() -> None:
@@ -131,7 +150,7 @@ def main() -> None:
 
 def run(command: str, args: list):
     """One command's reply line, or None for quit."""
-    global fit
+    global fit, infer
     if command == "info":
         return json.dumps(
             {
@@ -147,6 +166,11 @@ def run(command: str, args: list):
         return "ready"
     if command == "step":
         return repr(fit.step())
+    if command == "prepare-infer":
+        infer = InferNet(int(args[0]), int(args[1]))
+        return "ready"
+    if command == "infer":
+        return repr(infer.run())
     if command == "noop":
         return "ok"
     if command == "quit":
