@@ -82,6 +82,29 @@ export function fusedChain(at: (i: number) => AnyModule | undefined): FusedChain
   return { conv, norm, pool, length: reluAt + 1 + (pool === null ? 0 : 1) };
 }
 
+/**
+ * A ReLU directly followed by a max pooling, run as the pooling then the ReLU: the same values and
+ * gradients (relu is monotonic, so max(relu(a), relu(b)) = relu(max(a, b)) bitwise, NaN and -0
+ * included; a window whose maximum is positive sends its gradient to the same first maximum
+ * either way, and one whose maximum is not sends none), with the ReLU on the pooled tensor, a
+ * quarter of the elements for 2x2 pooling, forward and backward. For training, where the fused
+ * kernel does not apply; the same conditions on intermediates as a fused chain.
+ */
+export interface PoolFirst {
+  relu: ReLU;
+  pool: MaxPool2d;
+  /** The layers it stands for. */
+  length: 2;
+}
+
+/** The ReLU-then-max-pool run starting a run of layers, or null (see PoolFirst). */
+export function poolFirst(at: (i: number) => AnyModule | undefined): PoolFirst | null {
+  const relu = at(0);
+  const pool = at(1);
+  if (!isExactly(relu, ReLU) || !isExactly(pool, MaxPool2d)) return null;
+  return { relu, pool, length: 2 };
+}
+
 /** s and b of a batch norm folded into its convolution (see the top of this file). */
 function foldedNorm(conv: Conv2d, norm: EvalBatchNorm2d): { scale: Tensor; shift: Tensor } {
   const { runningMean, runningVar, weight: gamma, bias: beta, eps } = norm;

@@ -12,7 +12,7 @@
  * same values.
  */
 import type { Shape, Tensor } from '../tensor.js';
-import { fusedChain, fusionAllowed, runFused } from './fuse.js';
+import { fusedChain, fusionAllowed, poolFirst, runFused } from './fuse.js';
 import { Layer } from './module.js';
 
 /**
@@ -101,12 +101,16 @@ export class Sequential extends Layer implements Iterable<Layer> {
     const fuse = fusionAllowed(this);
     for (let i = 0; i < layers.length; i++) {
       const chain = fuse ? fusedChain((k) => layers[i + k]) : null;
-      if (chain === null) {
+      const swapped = chain === null ? poolFirst((k) => layers[i + k]) : null;
+      if (chain !== null) {
+        y = runFused(chain, y);
+        i += chain.length - 1;
+      } else if (swapped !== null) {
+        y = swapped.relu.forward(swapped.pool.forward(y));
+        i += swapped.length - 1;
+      } else {
         y = layers[i].forward(y);
-        continue;
       }
-      y = runFused(chain, y);
-      i += chain.length - 1;
     }
     return y;
   }

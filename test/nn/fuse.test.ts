@@ -27,6 +27,8 @@ import {
 import { Rng } from '../../src/rng.js';
 import { Tensor } from '../../src/tensor.js';
 import { checkOpGradients } from '../ops/op-gradient.js';
+import { mul } from '../../src/ops/mul.js';
+import { sum } from '../../src/ops/sum.js';
 import { randomArray } from '../helpers.js';
 
 function input(shape: number[], seed = 1): Tensor {
@@ -221,6 +223,63 @@ describe('fusion of Conv2d, BatchNorm2d, ReLU [, MaxPool2d] in evaluation', () =
     assert.throws(
       () => conv2dReluPool(x, w, b, {}, null, Tensor.ones([3])),
       /scale must be \(F\) = \(4\), one per filter, got shape \(3\)/,
+    );
+  });
+});
+
+describe('a ReLU and a max pool run pool first (training)', () => {
+  /** Output and input gradient of model on x, with sum(y * r) as the loss. */
+  function outputAndGradient(run: (x: Tensor) => Tensor, x: Tensor, r: Tensor) {
+    x.zeroGrad();
+    const y = run(x);
+    sum(mul(y, r)).backward();
+    return { y: Array.from(y.data), dx: Array.from(x.grad?.data ?? []) };
+  }
+
+  it("gives the layers' values and gradients bitwise: ties, zeros, -0, negatives, NaN", () => {
+    const rng = new Rng(10);
+    const pick = [-1, -0, 0, 0.5, 0.5, 1, 2, -2];
+    const values = Array.from({ length: 2 * 3 * 6 * 7 }, () => pick[Math.floor(rng.next() * 8)]);
+    values[5] = NaN;
+    const x = Tensor.from(Float64Array.from(values), [2, 3, 6, 7]).requireGrad();
+    for (const pool of [new MaxPool2d(2), new MaxPool2d(3, { stride: 2, padding: 1 })]) {
+      const model = new Sequential(new ReLU(), pool);
+      const r = Tensor.randn(model.outputShape(x.shape), rng, 1, 'float64');
+      const swapped = outputAndGradient((t) => model.forward(t), x, r.clone());
+      const plain = outputAndGradient((t) => layerByLayer(model, t), x, r.clone());
+      assert.deepEqual(swapped, plain);
+      assert.ok(plain.dx.some((v) => v !== 0));
+    }
+  });
+
+  it("a seed net in training gives the layers' logits and parameter gradients bitwise", () => {
+    const x = input([3, 1, 28, 28], 12);
+    const run = (forward: (m: Sequential, t: Tensor) => Tensor) => {
+      const model = seedNet({ seed: 4 }).train();
+      const y = forward(model, x);
+      sum(mul(y, y)).backward();
+      return [Array.from(y.data), ...model.parameters().map((p) => Array.from(p.grad?.data ?? []))];
+    };
+    let reluSizes: number[] = [];
+    setBackend({
+      name: 'spy',
+      kernels: {
+        reluForward(y, xs) {
+          reluSizes.push(xs.length);
+          referenceKernels.reluForward(y, xs);
+        },
+      },
+    });
+    const swapped = run((m, t) => m.forward(t));
+    assert.deepEqual(
+      reluSizes,
+      [3 * 32 * 14 * 14, 3 * 64 * 7 * 7, 3 * 128],
+      'ReLUs on pooled maps',
+    );
+    reluSizes = [];
+    assert.deepEqual(
+      swapped,
+      run((m, t) => layerByLayer(m, t)),
     );
   });
 });

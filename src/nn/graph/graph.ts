@@ -20,7 +20,7 @@
  */
 import { Rng } from '../../rng.js';
 import { Tensor, formatShape, type DType, type Shape } from '../../tensor.js';
-import { fusedChain, fusionAllowed, runFused } from '../fuse.js';
+import { fusedChain, fusionAllowed, poolFirst, runFused } from '../fuse.js';
 import { MergeLayer } from '../merge-layer.js';
 import { Layer, type AnyModule } from '../module.js';
 import { ModuleDict } from '../module-dict.js';
@@ -204,13 +204,18 @@ export class Graph extends Layer {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
       const args = node.inputs.map((name) => valueOf(values, name));
-      // A fused chain (fuse.ts) runs from this node to its last, which names its output.
-      const chain = fuse ? fusedChain((k) => this.chainLayer(i, k, usesLeft, outputs)) : null;
-      const skipped = chain === null ? 0 : chain.length - 1;
+      // A fused chain, or a ReLU and max pool run pool first (fuse.ts), runs from this node to
+      // its last, which names its output.
+      const at = (k: number) => this.chainLayer(i, k, usesLeft, outputs);
+      const chain = fuse ? fusedChain(at) : null;
+      const swapped = chain === null && keep !== 'all' ? poolFirst(at) : null;
+      const span = (chain ?? swapped)?.length ?? 1;
       let y: Tensor;
       try {
         if (chain !== null) {
           y = runFused(chain, args[0]);
+        } else if (swapped !== null) {
+          y = swapped.relu.forward(swapped.pool.forward(args[0]));
         } else {
           y =
             node.layer instanceof MergeLayer
@@ -220,8 +225,8 @@ export class Graph extends Layer {
       } catch (error) {
         return rethrowAtNode('Graph', node, error);
       }
-      values.set(nodes[i + skipped].name, y);
-      i += skipped;
+      values.set(nodes[i + span - 1].name, y);
+      i += span - 1;
       if (keep === 'all') continue;
       for (const input of node.inputs) {
         const left = (usesLeft.get(input) ?? 1) - 1;
