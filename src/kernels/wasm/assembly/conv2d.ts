@@ -11,7 +11,8 @@
  *
  * A 1x1 kernel with stride 1 and no padding needs no im2col: cols(x[n,g]) is x[n,g] itself.
  *
- * The forward can end with an epilogue (lib/relu-pool.ts) on each thread's own output while it
+ * The forward scales each filter's output where given (y = s * conv + b: a batch norm folded in
+ * evaluation) and can end with an epilogue (lib/relu-pool.ts) on each thread's own output while it
  * is in cache: ReLU, or ReLU and 2x2 max pooling into z:(N,F,OH/2,OW/2) (the image's y then kept
  * in scratch; a thread's band of rows, with fewer images than threads, starts on an even row).
  *

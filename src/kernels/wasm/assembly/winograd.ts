@@ -7,7 +7,7 @@
  *   U[ξ] = (G g G^T)[ξ]:(F,C)                   once per call (winogradFilters)
  *   V[ξ] = (B^T d B)[ξ]:(C,T)                    for a block of T tiles
  *   M[ξ] = U[ξ] * V[ξ]:(F,T)                     a*a GEMMs over channels (the SGEMM micro-kernel)
- *   y tile = A^T M A + b
+ *   y tile = s * A^T M A + b                     (s: a per-filter scale where given, else 1)
  *
  * Fused (an `epilogue`, lib/relu-pool.ts): ReLU on each block's output once written, or ReLU and
  * 2x2 max pooling of it into z:(N,F,OH/2,OW/2), the block's output then kept in scratch; blocks
