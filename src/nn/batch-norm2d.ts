@@ -93,6 +93,18 @@ export class BatchNorm2d extends Layer {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalise(x, false);
+  }
+
+  /**
+   * relu(this.forward(x)) as one op (in training, fused kernels: the ReLU in the normalising pass
+   * and its mask in the backward's): what a BatchNorm2d followed by a ReLU runs (src/nn/fuse.ts).
+   */
+  forwardRelu(x: Tensor): Tensor {
+    return this.normalise(x, true);
+  }
+
+  private normalise(x: Tensor, relu: boolean): Tensor {
     this.checkChannels(x.shape);
     const { weight, bias, eps, runningMean, runningVar, numBatchesTracked } = this;
     let momentum = this.momentum ?? 0;
@@ -102,7 +114,8 @@ export class BatchNorm2d extends Layer {
     }
     // Without running statistics there is nothing else to normalise with, even in evaluation.
     const training = this.training || runningMean === null;
-    return batchNorm2d(x, runningMean, runningVar, { weight, bias, training, momentum, eps });
+    const options = { weight, bias, training, momentum, eps, relu };
+    return batchNorm2d(x, runningMean, runningVar, options);
   }
 
   private checkChannels(inputShape: Shape): void {

@@ -1,5 +1,7 @@
 /**
- * Kernel fusion in evaluation: a Conv2d followed directly by a ReLU, or by a BatchNorm2d and a
+ * Runs of layers that Sequential and Graph run as one call (layerRun): in training, a batch norm
+ * with its ReLU and a ReLU before a max pool (see layerRun); and kernel fusion in evaluation: a
+ * Conv2d followed directly by a ReLU, or by a BatchNorm2d and a
  * ReLU, and optionally then by a MaxPool2d, runs as one kernel (ops/conv2d-relu-pool.ts: the
  * scale, ReLU and pooling done on each block of the convolution's output while it is in cache)
  * when nothing needs the outputs in between: the model is in evaluation mode, gradients are off,
@@ -43,7 +45,7 @@ function isExactly<T extends AnyModule>(
 type EvalBatchNorm2d = BatchNorm2d & { readonly runningMean: Tensor; readonly runningVar: Tensor };
 
 /** A run of layers that fuses: Conv2d, a BatchNorm2d if `norm`, ReLU, MaxPool2d if `pool`. */
-export interface FusedChain {
+interface FusedChain {
   conv: Conv2d;
   norm: EvalBatchNorm2d | null;
   pool: MaxPool2d | null;
@@ -70,7 +72,7 @@ function isEvalBatchNorm(layer: AnyModule | undefined, F: number): layer is Eval
  * undefined where the run stops (the caller ends it where an intermediate output is needed
  * elsewhere).
  */
-export function fusedChain(at: (i: number) => AnyModule | undefined): FusedChain | null {
+function fusedChain(at: (i: number) => AnyModule | undefined): FusedChain | null {
   const conv = at(0);
   if (!isExactly(conv, Conv2d)) return null;
   const next = at(1);
@@ -82,27 +84,39 @@ export function fusedChain(at: (i: number) => AnyModule | undefined): FusedChain
   return { conv, norm, pool, length: reluAt + 1 + (pool === null ? 0 : 1) };
 }
 
-/**
- * A ReLU directly followed by a max pooling, run as the pooling then the ReLU: the same values and
- * gradients (relu is monotonic, so max(relu(a), relu(b)) = relu(max(a, b)) bitwise, NaN and -0
- * included; a window whose maximum is positive sends its gradient to the same first maximum
- * either way, and one whose maximum is not sends none), with the ReLU on the pooled tensor, a
- * quarter of the elements for 2x2 pooling, forward and backward. For training, where the fused
- * kernel does not apply; the same conditions on intermediates as a fused chain.
- */
-export interface PoolFirst {
-  relu: ReLU;
-  pool: MaxPool2d;
-  /** The layers it stands for. */
-  length: 2;
+/** A run of layers that runs as one call: how many layers it stands for, and the call. */
+export interface LayerRun {
+  length: number;
+  run(x: Tensor): Tensor;
 }
 
-/** The ReLU-then-max-pool run starting a run of layers, or null (see PoolFirst). */
-export function poolFirst(at: (i: number) => AnyModule | undefined): PoolFirst | null {
-  const relu = at(0);
-  const pool = at(1);
-  if (!isExactly(relu, ReLU) || !isExactly(pool, MaxPool2d)) return null;
-  return { relu, pool, length: 2 };
+/**
+ * How a run of layers starting at `at(0)` runs, if not one layer at a time: with `fuse` (evaluation,
+ * gradients off), a fused chain (Conv2d [, BatchNorm2d], ReLU [, MaxPool2d]) as one kernel; else
+ *
+ * - a BatchNorm2d directly followed by a ReLU as one op (BatchNorm2d.forwardRelu: in training
+ *   the fused kernels, the ReLU in the normalising pass and its mask in the backward's; the same
+ *   values as the two layers, the ReLU's gradient taken where the batch norm's output is > 0);
+ * - a ReLU directly followed by a max pooling as the pooling, then the ReLU: the same values and
+ *   gradients bitwise (relu is monotonic, so max(relu(a), relu(b)) = relu(max(a, b)), NaN and -0
+ *   included; a window whose maximum is positive sends its gradient to the same first maximum
+ *   either way, one whose maximum is not sends none), with the ReLU on the pooled tensor, a
+ *   quarter of the elements for 2x2 pooling, forward and backward.
+ *
+ * `at(i)` is undefined where an intermediate output is needed elsewhere, as for fusedChain.
+ */
+export function layerRun(at: (i: number) => AnyModule | undefined, fuse: boolean): LayerRun | null {
+  const chain = fuse ? fusedChain(at) : null;
+  if (chain !== null) return { length: chain.length, run: (x) => runFused(chain, x) };
+  const first = at(0);
+  const second = at(1);
+  if (isExactly(first, BatchNorm2d) && isExactly(second, ReLU)) {
+    return { length: 2, run: (x) => first.forwardRelu(x) };
+  }
+  if (isExactly(first, ReLU) && isExactly(second, MaxPool2d)) {
+    return { length: 2, run: (x) => first.forward(second.forward(x)) };
+  }
+  return null;
 }
 
 /** s and b of a batch norm folded into its convolution (see the top of this file). */
@@ -121,7 +135,7 @@ function foldedNorm(conv: Conv2d, norm: EvalBatchNorm2d): { scale: Tensor; shift
 }
 
 /** The fused chain's output: maxPool(relu(bn(conv(x)))), each of bn and pool where present. */
-export function runFused({ conv, norm, pool }: FusedChain, x: Tensor): Tensor {
+function runFused({ conv, norm, pool }: FusedChain, x: Tensor): Tensor {
   const { stride, padding, dilation, groups } = conv;
   const poolOptions =
     pool === null

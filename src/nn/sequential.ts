@@ -12,7 +12,7 @@
  * same values.
  */
 import type { Shape, Tensor } from '../tensor.js';
-import { fusedChain, fusionAllowed, poolFirst, runFused } from './fuse.js';
+import { fusionAllowed, layerRun } from './fuse.js';
 import { Layer } from './module.js';
 
 /**
@@ -100,16 +100,12 @@ export class Sequential extends Layer implements Iterable<Layer> {
     const layers = this.layers;
     const fuse = fusionAllowed(this);
     for (let i = 0; i < layers.length; i++) {
-      const chain = fuse ? fusedChain((k) => layers[i + k]) : null;
-      const swapped = chain === null ? poolFirst((k) => layers[i + k]) : null;
-      if (chain !== null) {
-        y = runFused(chain, y);
-        i += chain.length - 1;
-      } else if (swapped !== null) {
-        y = swapped.relu.forward(swapped.pool.forward(y));
-        i += swapped.length - 1;
-      } else {
+      const run = layerRun((k) => layers[i + k], fuse);
+      if (run === null) {
         y = layers[i].forward(y);
+      } else {
+        y = run.run(y);
+        i += run.length - 1;
       }
     }
     return y;

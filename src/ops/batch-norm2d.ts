@@ -12,6 +12,9 @@
  *
  * Evaluation: the running statistics are used instead, and nothing is updated.
  * The backward is the batch-norm2d kernels' backward (src/kernels/reference/batch-norm2d.ts).
+ *
+ * With `relu`, y = relu(batchNorm(x)): in training by the fused kernels (batch-norm2d-relu.ts:
+ * the ReLU in the normalising pass, its mask in the backward's), in evaluation a ReLU op after.
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';
@@ -19,6 +22,7 @@ import { batchNorm2dGeometry, checkBatchNorm2dArgs } from '../shape/batch-norm2d
 import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { gradBuffer } from './grad-buffer.js';
+import { relu } from './relu.js';
 
 export interface BatchNorm2dOptions {
   /** gamma:(C), the per-channel scale; absent or null: 1. */
@@ -31,6 +35,8 @@ export interface BatchNorm2dOptions {
   momentum?: number;
   /** Added to the variance; default 1e-5. */
   eps?: number;
+  /** Take the ReLU of the output too (see the top of this file); default false. */
+  relu?: boolean;
 }
 
 function checkChannelTensor(t: Tensor | null, name: string): void {
@@ -49,6 +55,7 @@ export function batchNorm2d(
     training = false,
     momentum = 0.1,
     eps = 1e-5,
+    relu: withRelu = false,
   }: BatchNorm2dOptions = {},
 ): Tensor {
   checkChannelTensor(runningMean, 'runningMean');
@@ -89,7 +96,10 @@ export function batchNorm2d(
     }
     const batchMean = Tensor.empty([g.C], x.dtype).data;
     const batchVar = Tensor.empty([g.C], x.dtype).data;
-    backend.batchNorm2dForwardTrain(y.data, batchMean, batchVar, x.data, gamma, beta, eps, g);
+    const forward = withRelu
+      ? backend.batchNorm2dReluForwardTrain
+      : backend.batchNorm2dForwardTrain;
+    forward(y.data, batchMean, batchVar, x.data, gamma, beta, eps, g);
     if (runningMean !== null && runningVar !== null) {
       backend.batchNorm2dUpdateRunningStats(
         runningMean.data,
@@ -100,22 +110,25 @@ export function batchNorm2d(
         g,
       );
     }
-    return record('batchNorm2d', y, [x, ...params], (dy) => {
+    return record(withRelu ? 'batchNorm2dRelu' : 'batchNorm2d', y, [x, ...params], (dy) => {
       const dx = gradBuffer(x);
       const dgamma = weight === null ? null : gradBuffer(weight);
       const dbeta = bias === null ? null : gradBuffer(bias);
-      getBackend().batchNorm2dBackwardTrain(
-        dx === null ? null : dx.data,
-        dgamma === null ? null : dgamma.data,
-        dbeta === null ? null : dbeta.data,
-        dy.data,
-        x.data,
-        gamma,
-        batchMean,
-        batchVar,
-        eps,
-        g,
-      );
+      const grads = [dx, dgamma, dbeta].map((t) => (t === null ? null : t.data));
+      const [dxData, dgammaData, dbetaData] = grads;
+      const rest = [x.data, gamma, batchMean, batchVar, eps, g] as const;
+      if (withRelu) {
+        getBackend().batchNorm2dReluBackwardTrain(
+          dxData,
+          dgammaData,
+          dbetaData,
+          dy.data,
+          y.data,
+          ...rest,
+        );
+      } else {
+        getBackend().batchNorm2dBackwardTrain(dxData, dgammaData, dbetaData, dy.data, ...rest);
+      }
       return gradients(dx, dgamma, dbeta);
     });
   }
@@ -129,7 +142,7 @@ export function batchNorm2d(
   const mean = runningMean.clone().data;
   const variance = runningVar.clone().data;
   backend.batchNorm2dForwardEval(y.data, x.data, mean, variance, gamma, beta, eps, g);
-  return record('batchNorm2d', y, [x, ...params], (dy) => {
+  const normalised = record('batchNorm2d', y, [x, ...params], (dy) => {
     const dx = gradBuffer(x);
     const dgamma = weight === null ? null : gradBuffer(weight);
     const dbeta = bias === null ? null : gradBuffer(bias);
@@ -147,4 +160,5 @@ export function batchNorm2d(
     );
     return gradients(dx, dgamma, dbeta);
   });
+  return withRelu ? relu(normalised) : normalised;
 }

@@ -283,3 +283,46 @@ describe('a ReLU and a max pool run pool first (training)', () => {
     );
   });
 });
+
+describe('a BatchNorm2d and its ReLU as one op in training', () => {
+  it("gives the layers' values, gradients and running statistics bitwise", () => {
+    const x = input([4, 2, 8, 8], 13);
+    const build = () => {
+      const rng = new Rng(14);
+      return new Sequential(
+        new Conv2d(2, 4, 3, { padding: 1, rng }),
+        drawnNorm(4, rng),
+        new ReLU(),
+        new Conv2d(4, 3, 3, { padding: 1, bias: false, rng }),
+        drawnNorm(3, rng),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(48, 5, { rng }),
+      ).train();
+    };
+    const run = (forward: (m: Sequential, t: Tensor) => Tensor) => {
+      const model = build();
+      const y = forward(model, x);
+      sum(mul(y, y)).backward();
+      const grads = model.parameters().map((p) => Array.from(p.grad?.data ?? []));
+      const buffers = model.buffers().map((b) => Array.from(b.data));
+      return { y: Array.from(y.data), grads, buffers };
+    };
+    let fused = 0;
+    setBackend({
+      name: 'spy',
+      kernels: {
+        batchNorm2dReluForwardTrain(...args) {
+          fused++;
+          referenceKernels.batchNorm2dReluForwardTrain(...args);
+        },
+      },
+    });
+    const together = run((m, t) => m.forward(t));
+    assert.equal(fused, 2, 'both batch norms ran with their ReLUs');
+    const apart = run((m, t) => layerByLayer(m, t));
+    assert.equal(fused, 2, 'layers one by one do not fuse');
+    assert.deepEqual(together, apart);
+  });
+});

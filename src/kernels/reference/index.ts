@@ -8,6 +8,7 @@ export * from './adam-update.js';
 export * from './add.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
+export * from './batch-norm2d-relu.js';
 export * from './binary-cross-entropy-with-logits.js';
 export * from './concat.js';
 export * from './conv-transpose2d.js';

@@ -9,7 +9,9 @@ export const batchNorm2d = hostKernels({
   batchNorm2dForwardTrain(m, y, batchMean, batchVar, x, gamma, beta, eps, g) {
     const outputs = [m.output(y), m.output(batchMean), m.output(batchVar)];
     const inputs = [m.input(x), m.input(gamma), m.input(beta), m.float64(eps)];
-    m.run('batchNorm2dForwardTrain', [g.N, g.C, g.H * g.W, ...outputs, ...inputs], 2 * x.length);
+    const relu = 0;
+    const args = [g.N, g.C, g.H * g.W, ...outputs, ...inputs, relu];
+    m.run('batchNorm2dForwardTrain', args, 2 * x.length);
   },
 
   batchNorm2dForwardEval(m, y, x, runningMean, runningVar, gamma, beta, eps, g) {
@@ -23,8 +25,8 @@ export const batchNorm2d = hostKernels({
     const gradients = [m.output(dx), m.output(dgamma), m.output(dbeta)];
     const inputs = [m.input(dy), m.input(x), m.input(gamma)];
     const statistics = [m.input(batchMean), m.input(batchVar), m.float64(eps)];
-    const training = 1;
-    const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
+    const [training, keep] = [1, 0];
+    const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training, keep];
     m.run('batchNorm2dBackward', args, 2 * x.length);
   },
 
@@ -32,8 +34,8 @@ export const batchNorm2d = hostKernels({
     const gradients = [m.output(dx), m.output(dgamma), m.output(dbeta)];
     const inputs = [m.input(dy), m.input(x), m.input(gamma)];
     const statistics = [m.input(runningMean), m.input(runningVar), m.float64(eps)];
-    const training = 0;
-    const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training];
+    const [training, keep] = [0, 0];
+    const args = [g.N, g.C, g.H * g.W, ...gradients, ...inputs, ...statistics, training, keep];
     m.run('batchNorm2dBackward', args, 2 * x.length);
   },
 

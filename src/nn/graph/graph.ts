@@ -20,7 +20,7 @@
  */
 import { Rng } from '../../rng.js';
 import { Tensor, formatShape, type DType, type Shape } from '../../tensor.js';
-import { fusedChain, fusionAllowed, poolFirst, runFused } from '../fuse.js';
+import { fusionAllowed, layerRun } from '../fuse.js';
 import { MergeLayer } from '../merge-layer.js';
 import { Layer, type AnyModule } from '../module.js';
 import { ModuleDict } from '../module-dict.js';
@@ -204,18 +204,15 @@ export class Graph extends Layer {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
       const args = node.inputs.map((name) => valueOf(values, name));
-      // A fused chain, or a ReLU and max pool run pool first (fuse.ts), runs from this node to
-      // its last, which names its output.
+      // A run of layers as one call (fuse.ts) goes from this node to its last, which names its
+      // output; none where every node's output is kept.
       const at = (k: number) => this.chainLayer(i, k, usesLeft, outputs);
-      const chain = fuse ? fusedChain(at) : null;
-      const swapped = chain === null && keep !== 'all' ? poolFirst(at) : null;
-      const span = (chain ?? swapped)?.length ?? 1;
+      const run = keep === 'all' ? null : layerRun(at, fuse);
+      const span = run?.length ?? 1;
       let y: Tensor;
       try {
-        if (chain !== null) {
-          y = runFused(chain, args[0]);
-        } else if (swapped !== null) {
-          y = swapped.relu.forward(swapped.pool.forward(args[0]));
+        if (run !== null) {
+          y = run.run(args[0]);
         } else {
           y =
             node.layer instanceof MergeLayer

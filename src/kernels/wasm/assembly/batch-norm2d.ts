@@ -13,6 +13,10 @@
  * notice at float32 output precision. Each elementwise pass is then y = a*x + b with a and b
  * computed once per channel in f64. Pointers of 0 stand for an absent gamma, beta or output.
  * `eps` points at an f64.
+ *
+ * The training forward can take the ReLU after it in the same pass (`relu` 1: y = max(y, 0), NaN
+ * kept), and the backward its mask (`keep`, that ReLU's output: dy counts where keep > 0), for
+ * batchNorm2dRelu{Forward,Backward}Train (src/kernels/reference/batch-norm2d-relu.ts).
  */
 import { shareStart } from './lib/geometry';
 
@@ -47,20 +51,47 @@ function planeSquares(p: usize, count: i32, mean: f32): f64 {
   return total;
 }
 
-/** sum of dy[i] * (x[i] - mean) over `count` floats. */
+/** dy[i..i+4), zero where keep (a ReLU's output, 0: none) is not > 0. */
 @inline
-function planeDot(dy: usize, x: usize, count: i32, mean: f32): f64 {
+function dy4(dy: usize, keep: usize, i: i32): v128 {
+  const d = v128.load(dy + <usize>i * 4);
+  if (keep == 0) return d;
+  return v128.and(d, f32x4.gt(v128.load(keep + <usize>i * 4), f32x4.splat(0)));
+}
+
+/** dy[i], zero where keep is not > 0. */
+@inline
+function dy1(dy: usize, keep: usize, i: i32): f32 {
+  const d = load<f32>(dy + <usize>i * 4);
+  return keep == 0 || load<f32>(keep + <usize>i * 4) > 0 ? d : 0;
+}
+
+/** sum of dy[i] (masked by keep) over `count` floats. */
+@inline
+function planeSumMasked(dy: usize, keep: usize, count: i32): f64 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) acc = f32x4.add(acc, dy4(dy, keep, i));
+  let total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
+  total += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  for (; i < count; i++) total += <f64>dy1(dy, keep, i);
+  return total;
+}
+
+/** sum of dy[i] (masked by keep) * (x[i] - mean) over `count` floats. */
+@inline
+function planeDot(dy: usize, keep: usize, x: usize, count: i32, mean: f32): f64 {
   const m = f32x4.splat(mean);
   let acc = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const d = f32x4.sub(v128.load(x + <usize>i * 4), m);
-    acc = f32x4.add(acc, f32x4.mul(v128.load(dy + <usize>i * 4), d));
+    acc = f32x4.add(acc, f32x4.mul(dy4(dy, keep, i), d));
   }
   let total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
   total += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
   for (; i < count; i++) {
-    total += <f64>(load<f32>(dy + <usize>i * 4) * (load<f32>(x + <usize>i * 4) - mean));
+    total += <f64>(dy1(dy, keep, i) * (load<f32>(x + <usize>i * 4) - mean));
   }
   return total;
 }
@@ -77,22 +108,49 @@ function planeAffine(out: usize, input: usize, count: i32, a: f32, b: f32): void
   for (; i < count; i++) store<f32>(out + <usize>i * 4, load<f32>(input + <usize>i * 4) * a + b);
 }
 
-/** out[i] = a * dy[i] + b * x[i] + c over `count` floats. */
+/**
+ * out[i] = relu(a * in[i] + b) over `count` floats: NaN kept, -0 to 0, as the ReLU kernel (a NaN
+ * lane fails v > 0 and is kept by the v != v test).
+ */
 @inline
-function planeAffine2(out: usize, dy: usize, x: usize, count: i32, a: f32, b: f32, c: f32): void {
+function planeAffineRelu(out: usize, input: usize, count: i32, a: f32, b: f32): void {
+  const va = f32x4.splat(a);
+  const vb = f32x4.splat(b);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v = f32x4.add(f32x4.mul(v128.load(input + <usize>i * 4), va), vb);
+    const kept = v128.or(f32x4.gt(v, zero), f32x4.ne(v, v));
+    v128.store(out + <usize>i * 4, v128.and(v, kept));
+  }
+  for (; i < count; i++) {
+    const v = load<f32>(input + <usize>i * 4) * a + b;
+    store<f32>(out + <usize>i * 4, v > 0 || v != v ? v : 0);
+  }
+}
+
+/** out[i] = a * dy[i] (masked by keep) + b * x[i] + c over `count` floats. */
+@inline
+function planeAffine2(
+  out: usize,
+  dy: usize,
+  keep: usize,
+  x: usize,
+  count: i32,
+  a: f32,
+  b: f32,
+  c: f32,
+): void {
   const va = f32x4.splat(a);
   const vb = f32x4.splat(b);
   const vc = f32x4.splat(c);
   let i = 0;
   for (; i + 4 <= count; i += 4) {
-    const t = f32x4.add(f32x4.mul(v128.load(dy + <usize>i * 4), va), vc);
+    const t = f32x4.add(f32x4.mul(dy4(dy, keep, i), va), vc);
     v128.store(out + <usize>i * 4, f32x4.add(t, f32x4.mul(v128.load(x + <usize>i * 4), vb)));
   }
   for (; i < count; i++) {
-    store<f32>(
-      out + <usize>i * 4,
-      load<f32>(dy + <usize>i * 4) * a + c + load<f32>(x + <usize>i * 4) * b,
-    );
+    store<f32>(out + <usize>i * 4, dy1(dy, keep, i) * a + c + load<f32>(x + <usize>i * 4) * b);
   }
 }
 
@@ -114,6 +172,7 @@ export function batchNorm2dForwardTrain(
   gamma: usize,
   beta: usize,
   eps: usize,
+  relu: i32,
 ): void {
   const M = <f64>N * <f64>HW;
   const plane = <usize>HW * 4;
@@ -135,7 +194,8 @@ export function batchNorm2dForwardTrain(
     const shift = channelValue(beta, c, 0) - mean * scale;
     for (let n = 0; n < N; n++) {
       const at = <usize>(n * C + c) * plane;
-      planeAffine(y + at, x + at, HW, <f32>scale, <f32>shift);
+      if (relu != 0) planeAffineRelu(y + at, x + at, HW, <f32>scale, <f32>shift);
+      else planeAffine(y + at, x + at, HW, <f32>scale, <f32>shift);
     }
   }
 }
@@ -169,6 +229,7 @@ export function batchNorm2dForwardEval(
 /**
  * The backward of either mode: `mean` and `variance` are the batch statistics (training) or the
  * running ones (evaluation, `training` 0), where xhat is fixed and dx = dy * g/sqrt(var + eps).
+ * With `keep` (a ReLU's output after the batch norm; 0: none), dy counts only where keep > 0.
  */
 export function batchNorm2dBackward(
   tid: i32,
@@ -186,6 +247,7 @@ export function batchNorm2dBackward(
   variance: usize,
   eps: usize,
   training: i32,
+  keep: usize,
 ): void {
   const M = <f64>N * <f64>HW;
   const plane = <usize>HW * 4;
@@ -198,8 +260,9 @@ export function batchNorm2dBackward(
     if (dgamma != 0 || dbeta != 0 || (dx != 0 && training != 0)) {
       for (let n = 0; n < N; n++) {
         const at = <usize>(n * C + c) * plane;
-        sumDy += planeSum(dy + at, HW);
-        sumDyCentred += planeDot(dy + at, x + at, HW, mu);
+        const mask = keep == 0 ? 0 : keep + at;
+        sumDy += planeSumMasked(dy + at, mask, HW);
+        sumDyCentred += planeDot(dy + at, mask, x + at, HW, mu);
       }
     }
     const sumDyXhat = sumDyCentred * invStd;
@@ -216,7 +279,8 @@ export function batchNorm2dBackward(
     }
     for (let n = 0; n < N; n++) {
       const at = <usize>(n * C + c) * plane;
-      planeAffine2(dx + at, dy + at, x + at, HW, <f32>k1, <f32>k2, <f32>k3);
+      const mask = keep == 0 ? 0 : keep + at;
+      planeAffine2(dx + at, dy + at, mask, x + at, HW, <f32>k1, <f32>k2, <f32>k3);
     }
   }
 }
