@@ -1,14 +1,15 @@
 /**
- * Which algorithm the fast conv2d runs for a geometry: im2col + GEMM (any convolution) or
- * Winograd F(m x m, 3 x 3) (3x3, stride 1, dilation 1, one group), chosen by a measured rule
- * (docs/fast-backend.md, "Winograd"). Tests and measurements force a path with forceConv2dPath,
+ * Which algorithm the fast conv2d runs for a geometry: im2col + GEMM (any convolution),
+ * Winograd F(m x m, 3 x 3) (3x3, stride 1, dilation 1, one group) or direct (one group, forward
+ * only: few input channels), chosen by a measured rule (docs/fast-backend.md, "Winograd" and
+ * "Direct convolution"). Tests and measurements force a path with forceConv2dPath,
  * or for a whole process with the environment variable CONVNET_CONV2D_PATH (same values).
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 
-export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4';
+export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4' | 'direct';
 
-const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
+const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'direct'];
 
 function fromEnvironment(): Conv2dPath | null {
   const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
@@ -26,7 +27,8 @@ let forced: Conv2dPath | null = fromEnvironment();
 
 /**
  * Forces every later conv2d on the fast backend to one path where it applies (Winograd only
- * runs where winogradApplies); null restores the rule. For tests and measurements.
+ * runs where winogradApplies, direct where directApplies, and only forward); null restores the
+ * rule. For tests and measurements.
  */
 export function forceConv2dPath(path: Conv2dPath | null): void {
   forced = path;
@@ -54,6 +56,26 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
     g.dilationW === 1 &&
     g.groups === 1
   );
+}
+
+/** One group: what the direct kernel computes (any kernel size, stride, padding, dilation). */
+export function directApplies(g: Conv2dGeometry): boolean {
+  return g.groups === 1;
+}
+
+/** Whether a path is one of the Winograd tiles (they alone serve the gradients too). */
+export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' {
+  return path === 'winograd2' || path === 'winograd4';
+}
+
+/**
+ * The direct rule: a reduction R = C*KH*KW of at most DIRECT_MAX_R. Measured (docs/fast-backend.md,
+ * "Direct convolution"): TODO.
+ */
+const DIRECT_MAX_R = 27;
+
+function directRule(g: Conv2dGeometry): boolean {
+  return directApplies(g) && g.C * g.KH * g.KW <= DIRECT_MAX_R;
 }
 
 /**
@@ -92,6 +114,8 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean): Conv2dPath {
  * against im2col's 0.29 ms for 32 -> 64 channels on one thread (best of 37, load 5).
  */
 export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
+  if (forced === 'direct') return directApplies(g) ? 'direct' : 'im2col';
+  if (forced === null && directRule(g)) return 'direct';
   if (!winogradApplies(g)) return 'im2col';
   return forced ?? measuredRule(g, filtersKept);
 }
@@ -102,12 +126,12 @@ export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
  */
 export function conv2dWeightGradientPath(g: Conv2dGeometry): Conv2dPath {
   if (!winogradApplies(g)) return 'im2col';
-  if (forced !== null) return forced;
+  if (forced !== null) return isWinograd(forced) ? forced : 'im2col';
   const path = measuredRule(g, false);
   return path === 'winograd2' && g.C * g.F <= 128 * 128 ? 'im2col' : path;
 }
 
-/** Winograd's tile size m for a path. */
+/** Winograd's tile size m for a Winograd path. */
 export function winogradTile(path: Conv2dPath): 2 | 4 {
   return path === 'winograd4' ? 4 : 2;
 }

@@ -8,7 +8,7 @@
  * shared with the fused conv2dReluPoolForward (conv2d-relu-pool.ts).
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
-import { conv2dPath, conv2dWeightGradientPath, winogradTile } from './conv2d-path.js';
+import { conv2dPath, conv2dWeightGradientPath, isWinograd, winogradTile } from './conv2d-path.js';
 import { conv2dInto, EPILOGUE, winograd } from './conv2d-forward.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import { hostKernels, type Marshal } from './marshal.js';
@@ -71,7 +71,7 @@ export const conv2d = hostKernels({
     if (dx !== null) {
       const gt = inputGradientGeometry(g);
       const dxPath = gt === null ? 'im2col' : conv2dPath(gt);
-      if (gt !== null && dxPath !== 'im2col') {
+      if (gt !== null && isWinograd(dxPath)) {
         const p = { y: m.output(dx), x: pdy, w: m.input(w), b: 0, s: 0, z: 0 };
         winograd(m, winogradTile(dxPath), p, gt, true, EPILOGUE.none);
       } else {
@@ -80,7 +80,7 @@ export const conv2d = hostKernels({
       }
     }
     const dwPath = dw === null ? 'im2col' : conv2dWeightGradientPath(g);
-    if (dwPath !== 'im2col') {
+    if (isWinograd(dwPath)) {
       winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry, g);
     } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, 0));

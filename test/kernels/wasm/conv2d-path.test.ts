@@ -87,7 +87,7 @@ describe('conv2d path', () => {
     const rng = new Rng(3);
     const x = Float32Array.from({ length: 64 * 8 * 144 }, () => rng.normal());
     const w = Float32Array.from({ length: 8 * 8 * 9 }, () => rng.normal());
-    const results = (['im2col', 'winograd2', 'winograd4'] as Conv2dPath[]).map((path) => {
+    const results = (['im2col', 'winograd2', 'winograd4', 'direct'] as Conv2dPath[]).map((path) => {
       const y = new Float32Array(64 * 8 * 144);
       withConv2dPath(path, () => forward(y, x, w, null, g));
       return y;
@@ -96,6 +96,7 @@ describe('conv2d path', () => {
       [0, 1],
       [0, 2],
       [1, 2],
+      [0, 3],
     ]) {
       const a = results[i];
       const b = results[j];

@@ -1,0 +1,328 @@
+/**
+ * Direct convolution for few input channels (small R = C*KH*KW, such as a network's first layer
+ * on one or three channels), where im2col + GEMM is mostly packing: a reduction of 9 cannot keep
+ * the GEMM's micro-kernel busy. Same contract as conv2d.ts's conv2dForward (one group):
+ *
+ *   x:(N,C,H,W) w:(F,C,KH,KW) b:(F) s:(F) -> y:(N,F,OH,OW)
+ *   y[n,f,oh,ow] = s[f] * sum_t w[f,t] * band[t](oh, ow) + b[f]       (t over the R taps)
+ *
+ * then the epilogue (lib/relu-pool.ts): none, ReLU, or ReLU and 2x2 stride-2 max pooling into z.
+ * Each thread copies the input rows its outputs read into a zero-padded band once
+ * (lib/direct-band.ts), and computes blocks of 8 adjacent outputs of one row for 4 filters in 8
+ * f32x4 accumulators: per tap, two loads of input, four splatted filter taps, eight multiply-adds.
+ * Without a scale the accumulators start at the bias; with one, y = s * sum + b in one
+ * multiply-add at the end. Pooling works on pairs of rows kept in scratch, already scaled and
+ * shifted, so a negative scale is applied before the maximum.
+ *
+ * Threads split images, or with fewer images than threads bands of output rows (pairs when
+ * pooling). Every output is computed by one thread with the same operations, whatever the band
+ * (a row's last block, when OW is not a multiple of 8, is the last 8 outputs again, recomputed
+ * with the same operations), so results are bitwise the same on any thread count.
+ */
+import { ConvGeometry, shareStart } from './lib/geometry';
+import {
+  BLOCK,
+  bandRows,
+  packFilters,
+  padBand,
+  paddedFilters,
+  phaseLength,
+  tapOffsets,
+} from './lib/direct-band';
+import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluPool2x2Rows } from './lib/relu-pool';
+import { madd } from './lib/simd';
+
+/** Output block of filter k: v = s*acc + b or acc (bias already in), ReLU, then stored. */
+@inline
+function finish(
+  a0: v128,
+  a1: v128,
+  k: i32,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  valid: i32,
+  tmp: usize,
+): void {
+  let v0 = a0;
+  let v1 = a1;
+  if (scaled) {
+    const sk = v128.load32_splat(scale + <usize>k * 4);
+    const bk = v128.load32_splat(bias + <usize>k * 4);
+    v0 = madd(bk, v0, sk);
+    v1 = madd(bk, v1, sk);
+  }
+  if (relu) {
+    const zero = f32x4.splat(0);
+    v0 = f32x4.max(v0, zero);
+    v1 = f32x4.max(v1, zero);
+  }
+  if (valid == BLOCK) {
+    v128.store(out, v0);
+    v128.store(out, v1, 16);
+  } else {
+    v128.store(tmp, v0);
+    v128.store(tmp, v1, 16);
+    memory.copy(out, tmp, <usize>valid * 4);
+  }
+}
+
+/**
+ * Outputs [j, j + valid) of one row for filters fb .. fb + nf - 1 (nf <= 4), from the band row at
+ * `inRow` (+ j): out is filter fb's output at column j, filters `fStride` bytes apart.
+ */
+@inline
+function block(
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  nf: i32,
+  valid: i32,
+  tmp: usize,
+): void {
+  let c00 = f32x4.splat(0),
+    c10 = c00,
+    c20 = c00,
+    c30 = c00;
+  if (!scaled) {
+    c00 = v128.load32_splat(bias);
+    c10 = v128.load32_splat(bias, 4);
+    c20 = v128.load32_splat(bias, 8);
+    c30 = v128.load32_splat(bias, 12);
+  }
+  let c01 = c00,
+    c11 = c10,
+    c21 = c20,
+    c31 = c30;
+  for (let t = 0; t < R; t++) {
+    const p = inRow + <usize>load<i32>(taps + ((<usize>t) << 2));
+    const x0 = v128.load(p);
+    const x1 = v128.load(p, 16);
+    const q = wp + ((<usize>t) << 4);
+    const w0 = v128.load32_splat(q);
+    const w1 = v128.load32_splat(q, 4);
+    const w2 = v128.load32_splat(q, 8);
+    const w3 = v128.load32_splat(q, 12);
+    c00 = madd(c00, x0, w0);
+    c01 = madd(c01, x1, w0);
+    c10 = madd(c10, x0, w1);
+    c11 = madd(c11, x1, w1);
+    c20 = madd(c20, x0, w2);
+    c21 = madd(c21, x1, w2);
+    c30 = madd(c30, x0, w3);
+    c31 = madd(c31, x1, w3);
+  }
+  finish(c00, c01, 0, bias, scale, scaled, relu, out, valid, tmp);
+  if (nf > 1) finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, valid, tmp);
+  if (nf > 2) finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, valid, tmp);
+  if (nf > 3) finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
+}
+
+/**
+ * Where a thread's scratch parts start (a record at the start of the scratch itself): packed
+ * filters, bias, scale, taps, band, kept row pairs (pooling), a block's tail.
+ */
+@unmanaged
+class Scratch {
+  packed: usize;
+  bias: usize;
+  scale: usize;
+  taps: usize;
+  band: usize;
+  kept: usize;
+  tmp: usize;
+}
+
+@inline
+function align16(bytes: usize): usize {
+  return (bytes + 15) & ~(<usize>15);
+}
+
+/** Lays the scratch parts out from `start` (writing the record there when `write`); returns the end. */
+function layout(g: ConvGeometry, start: usize, pooling: bool, write: bool): usize {
+  const R = g.C * g.KH * g.KW;
+  const FP = paddedFilters(g);
+  const bandBytes = <usize>(g.C * bandRows(g, 0, g.OH) * g.strideW * phaseLength(g)) * 4;
+  const packed = align16(start + offsetof<Scratch>());
+  const bias = align16(packed + <usize>(FP * R) * 4);
+  const scale = bias + <usize>FP * 4;
+  const taps = align16(scale + <usize>FP * 4);
+  const band = align16(taps + <usize>R * 4);
+  const kept = align16(band + bandBytes);
+  const tmp = align16(kept + (pooling ? <usize>(g.F * 2 * g.OW) * 4 : 0));
+  if (write) {
+    const s = changetype<Scratch>(start);
+    s.packed = packed;
+    s.bias = bias;
+    s.scale = scale;
+    s.taps = taps;
+    s.band = band;
+    s.kept = kept;
+    s.tmp = tmp;
+  }
+  return tmp + <usize>BLOCK * 4;
+}
+
+/** Bytes of scratch one thread needs for the direct convolution with this geometry and epilogue. */
+export function conv2dDirectScratchBytes(geometry: usize, epilogue: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  // + 16: a thread's scratch may start anywhere, and the parts are 16-byte aligned.
+  return <i32>layout(g, 0, epilogue == EPILOGUE_RELU_POOL, false) + 16;
+}
+
+/**
+ * Output rows [r0, r0 + rows) of the band (relative to its first row) for every filter, into dst:
+ * filter f's row r at dst + (f*fStride + r*rStride) floats.
+ */
+function directRows(
+  g: ConvGeometry,
+  sc: Scratch,
+  r0: i32,
+  rows: i32,
+  dst: usize,
+  fStride: i32,
+  rStride: i32,
+  scaled: bool,
+  relu: bool,
+): void {
+  const R = g.C * g.KH * g.KW;
+  const rowBytes = <usize>(g.strideH * g.strideW * phaseLength(g)) * 4;
+  const fBytes = <usize>fStride * 4;
+  const valid = min(g.OW, BLOCK);
+  const last = max(g.OW - BLOCK, 0);
+  for (let r = r0; r < r0 + rows; r++) {
+    const inRow = sc.band + <usize>r * rowBytes;
+    const outRow = dst + <usize>((r - r0) * rStride) * 4;
+    for (let fb = 0; fb < g.F; fb += 4) {
+      const nf = min(4, g.F - fb);
+      const wp = sc.packed + <usize>(fb * R) * 4;
+      const bias = sc.bias + <usize>fb * 4;
+      const scale = sc.scale + <usize>fb * 4;
+      const out = outRow + <usize>fb * fBytes;
+      let j = 0;
+      for (; j < last; j += BLOCK) {
+        const at = <usize>j * 4;
+        block(
+          inRow + at,
+          sc.taps,
+          R,
+          wp,
+          bias,
+          scale,
+          scaled,
+          relu,
+          out + at,
+          fBytes,
+          nf,
+          BLOCK,
+          0,
+        );
+      }
+      const at = <usize>last * 4;
+      block(
+        inRow + at,
+        sc.taps,
+        R,
+        wp,
+        bias,
+        scale,
+        scaled,
+        relu,
+        out + at,
+        fBytes,
+        nf,
+        valid,
+        sc.tmp,
+      );
+    }
+  }
+}
+
+/**
+ * Output rows [i0, i1) of image n: into y, or with pooling, pairs of rows into scratch and then
+ * their pooled row into z (i0 even; a last odd row is not pooled, so not computed).
+ */
+function directBand(
+  g: ConvGeometry,
+  sc: Scratch,
+  n: i32,
+  i0: i32,
+  i1: i32,
+  y: usize,
+  x: usize,
+  z: usize,
+  scaled: bool,
+  epilogue: i32,
+): void {
+  const P = g.OH * g.OW;
+  padBand(sc.band, x + <usize>(n * g.C * g.H * g.W) * 4, g, i0, i1);
+  tapOffsets(sc.taps, g, bandRows(g, i0, i1));
+  if (epilogue != EPILOGUE_RELU_POOL) {
+    const yRows = y + <usize>(n * g.F * P + i0 * g.OW) * 4;
+    directRows(g, sc, 0, i1 - i0, yRows, P, g.OW, scaled, epilogue == EPILOGUE_RELU);
+    return;
+  }
+  const POH = g.OH >> 1;
+  const POW = g.OW >> 1;
+  for (let i = i0; i + 1 < i1; i += 2) {
+    directRows(g, sc, i - i0, 2, sc.kept, 2 * g.OW, g.OW, scaled, false);
+    const zRow = z + <usize>((n * g.F * POH + (i >> 1)) * POW) * 4;
+    for (let f = 0; f < g.F; f++) {
+      const src = sc.kept + <usize>(f * 2 * g.OW) * 4;
+      reluPool2x2Rows(zRow + <usize>(f * POH * POW) * 4, POW, src, g.OW, 1, POW, 0);
+    }
+  }
+}
+
+/**
+ * y = s * conv(x, w) + b per filter (s, b: 0 for none), then the epilogue (EPILOGUE_RELU_POOL
+ * writes z, y unused). One group.
+ */
+export function conv2dDirectForward(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  y: usize,
+  x: usize,
+  w: usize,
+  b: usize,
+  s: usize,
+  epilogue: i32,
+  z: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const pooling = epilogue == EPILOGUE_RELU_POOL;
+  const base = scratch + <usize>(tid * scratchStride);
+  layout(g, base, pooling, true);
+  const sc = changetype<Scratch>(base);
+  packFilters(sc.packed, sc.bias, sc.scale, w, b, s, g);
+  const scaled = s != 0;
+  if (g.N >= threads) {
+    const n1 = shareStart(g.N, tid + 1, threads);
+    for (let n = shareStart(g.N, tid, threads); n < n1; n++)
+      directBand(g, sc, n, 0, g.OH, y, x, z, scaled, epilogue);
+    return;
+  }
+  // Fewer images than threads: bands of output rows, of row pairs when pooling (the last band
+  // takes an odd last row).
+  const pairs = g.OH >> 1;
+  const i0 = pooling ? 2 * shareStart(pairs, tid, threads) : shareStart(g.OH, tid, threads);
+  const i1 = !pooling
+    ? shareStart(g.OH, tid + 1, threads)
+    : tid + 1 == threads
+      ? g.OH
+      : 2 * shareStart(pairs, tid + 1, threads);
+  if (i1 <= i0) return;
+  for (let n = 0; n < g.N; n++) directBand(g, sc, n, i0, i1, y, x, z, scaled, epilogue);
+}
