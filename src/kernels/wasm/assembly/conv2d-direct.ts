@@ -11,8 +11,9 @@
  * (lib/direct-band.ts), and computes blocks of 8 adjacent outputs of one row for 4 filters in 8
  * f32x4 accumulators: per tap, two loads of input, four splatted filter taps, eight multiply-adds.
  * Without a scale the accumulators start at the bias; with one, y = s * sum + b in one
- * multiply-add at the end. Pooling works on pairs of rows kept in scratch, already scaled and
- * shifted, so a negative scale is applied before the maximum.
+ * multiply-add at the end. Pooling works on a thread's band of rows kept in scratch, already
+ * scaled, shifted and ReLU'd (so a negative scale is applied before the maximum), by
+ * lib/direct-pool.ts.
  *
  * Threads split images, or with fewer images than threads bands of output rows (pairs when
  * pooling). Every output is computed by one thread with the same operations, whatever the band
@@ -29,7 +30,8 @@ import {
   phaseLength,
   tapOffsets,
 } from './lib/direct-band';
-import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluPool2x2Rows } from './lib/relu-pool';
+import { poolReluRows } from './lib/direct-pool';
+import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { madd } from './lib/simd';
 
 /** Output block of filter k: v = s*acc + b or acc (bias already in), ReLU, then stored. */
@@ -55,9 +57,11 @@ function finish(
     v1 = madd(bk, v1, sk);
   }
   if (relu) {
+    // max(v, 0) as the ReLU kernel's (NaN kept, -0 to 0) in two instructions where f32x4.max
+    // takes several: v <= 0 is false for NaN and true for -0.
     const zero = f32x4.splat(0);
-    v0 = f32x4.max(v0, zero);
-    v1 = f32x4.max(v1, zero);
+    v0 = v128.andnot(v0, f32x4.le(v0, zero));
+    v1 = v128.andnot(v1, f32x4.le(v1, zero));
   }
   if (valid == BLOCK) {
     v128.store(out, v0);
@@ -158,7 +162,7 @@ function layout(g: ConvGeometry, start: usize, pooling: bool, write: bool): usiz
   const taps = align16(scale + <usize>FP * 4);
   const band = align16(taps + <usize>R * 4);
   const kept = align16(band + bandBytes);
-  const tmp = align16(kept + (pooling ? <usize>(g.F * 2 * g.OW) * 4 : 0));
+  const tmp = align16(kept + (pooling ? <usize>(g.F * g.OH * g.OW) * 4 : 0));
   if (write) {
     const s = changetype<Scratch>(start);
     s.packed = packed;
@@ -183,6 +187,7 @@ export function conv2dDirectScratchBytes(geometry: usize, epilogue: i32): i32 {
  * Output rows [r0, r0 + rows) of the band (relative to its first row) for every filter, into dst:
  * filter f's row r at dst + (f*fStride + r*rStride) floats.
  */
+@inline
 function directRows(
   g: ConvGeometry,
   sc: Scratch,
@@ -247,6 +252,72 @@ function directRows(
   }
 }
 
+function rowsPlain(
+  g: ConvGeometry,
+  sc: Scratch,
+  r0: i32,
+  rows: i32,
+  dst: usize,
+  fs: i32,
+  rs: i32,
+): void {
+  directRows(g, sc, r0, rows, dst, fs, rs, false, false);
+}
+
+function rowsRelu(
+  g: ConvGeometry,
+  sc: Scratch,
+  r0: i32,
+  rows: i32,
+  dst: usize,
+  fs: i32,
+  rs: i32,
+): void {
+  directRows(g, sc, r0, rows, dst, fs, rs, false, true);
+}
+
+function rowsScaled(
+  g: ConvGeometry,
+  sc: Scratch,
+  r0: i32,
+  rows: i32,
+  dst: usize,
+  fs: i32,
+  rs: i32,
+): void {
+  directRows(g, sc, r0, rows, dst, fs, rs, true, false);
+}
+
+function rowsScaledRelu(
+  g: ConvGeometry,
+  sc: Scratch,
+  r0: i32,
+  rows: i32,
+  dst: usize,
+  fs: i32,
+  rs: i32,
+): void {
+  directRows(g, sc, r0, rows, dst, fs, rs, true, true);
+}
+
+/** directRows compiled for each choice of scale and ReLU, so that its inner loops do not branch. */
+function outputRows(
+  g: ConvGeometry,
+  sc: Scratch,
+  r0: i32,
+  rows: i32,
+  dst: usize,
+  fStride: i32,
+  rStride: i32,
+  scaled: bool,
+  relu: bool,
+): void {
+  if (scaled && relu) rowsScaledRelu(g, sc, r0, rows, dst, fStride, rStride);
+  else if (scaled) rowsScaled(g, sc, r0, rows, dst, fStride, rStride);
+  else if (relu) rowsRelu(g, sc, r0, rows, dst, fStride, rStride);
+  else rowsPlain(g, sc, r0, rows, dst, fStride, rStride);
+}
+
 /**
  * Output rows [i0, i1) of image n: into y, or with pooling, pairs of rows into scratch and then
  * their pooled row into z (i0 even; a last odd row is not pooled, so not computed).
@@ -268,18 +339,21 @@ function directBand(
   tapOffsets(sc.taps, g, bandRows(g, i0, i1));
   if (epilogue != EPILOGUE_RELU_POOL) {
     const yRows = y + <usize>(n * g.F * P + i0 * g.OW) * 4;
-    directRows(g, sc, 0, i1 - i0, yRows, P, g.OW, scaled, epilogue == EPILOGUE_RELU);
+    outputRows(g, sc, 0, i1 - i0, yRows, P, g.OW, scaled, epilogue == EPILOGUE_RELU);
     return;
   }
+  // Pooling: the band's row pairs into scratch, scaled, shifted and ReLU'd, then pooled filter by
+  // filter.
   const POH = g.OH >> 1;
   const POW = g.OW >> 1;
-  for (let i = i0; i + 1 < i1; i += 2) {
-    directRows(g, sc, i - i0, 2, sc.kept, 2 * g.OW, g.OW, scaled, false);
-    const zRow = z + <usize>((n * g.F * POH + (i >> 1)) * POW) * 4;
-    for (let f = 0; f < g.F; f++) {
-      const src = sc.kept + <usize>(f * 2 * g.OW) * 4;
-      reluPool2x2Rows(zRow + <usize>(f * POH * POW) * 4, POW, src, g.OW, 1, POW, 0);
-    }
+  const pairs = min(i1 >> 1, POH) - (i0 >> 1);
+  if (pairs <= 0) return;
+  const rows = 2 * pairs;
+  outputRows(g, sc, 0, rows, sc.kept, rows * g.OW, g.OW, scaled, true);
+  for (let f = 0; f < g.F; f++) {
+    const zRows = z + <usize>(((n * g.F + f) * POH + (i0 >> 1)) * POW) * 4;
+    const src = sc.kept + <usize>(f * rows * g.OW) * 4;
+    poolReluRows(zRows, POW, src, g.OW, pairs, POW);
   }
 }
 
