@@ -107,11 +107,11 @@ function block(
     c11 = c10,
     c21 = c20,
     c31 = c30;
-  for (let t = 0; t < R; t++) {
-    const p = inRow + <usize>load<i32>(taps + ((<usize>t) << 2));
+  const end = taps + ((<usize>R) << 2);
+  for (let tp = taps, q = wp; tp < end; tp += 4, q += 16) {
+    const p = inRow + <usize>load<i32>(tp);
     const x0 = v128.load(p);
     const x1 = v128.load(p, 16);
-    const q = wp + ((<usize>t) << 4);
     const w0 = v128.load32_splat(q);
     const w1 = v128.load32_splat(q, 4);
     const w2 = v128.load32_splat(q, 8);
