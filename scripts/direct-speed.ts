@@ -30,6 +30,9 @@ const layers: [string, number, number, number, number, number][] = [
   ['2->32 5x5 @28x28 (R 50)', 2, 32, 5, 28, 28],
   ['3->32 5x5 @28x28 (R 75)', 3, 32, 5, 28, 28],
   ['1->8 3x3 @28x28 (few filters)', 1, 8, 3, 28, 28],
+  ['U-Net head, 8->1 1x1 @64x96 (R 8)', 8, 1, 1, 64, 96],
+  ['16->16 1x1 @28x28 (R 16)', 16, 16, 1, 28, 28],
+  ['3->2 3x3 @28x28 (R 27, 2 filters)', 3, 2, 3, 28, 28],
 ];
 const paths: Conv2dPath[] = ['im2col', 'direct'];
 

@@ -69,13 +69,18 @@ export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' 
 }
 
 /**
- * The direct rule: a reduction R = C*KH*KW of at most DIRECT_MAX_R. Measured (docs/fast-backend.md,
- * "Direct convolution"): TODO.
+ * The direct rule: one group, a kernel larger than 1x1 and a reduction R = C*KH*KW of at most
+ * 27 (3x3 on up to 3 channels, 5x5 on one). Timed by scripts/direct-speed.ts (batch 64 and 1,
+ * 1 and 2 threads, forward and fused with ReLU and pooling; docs/fast-backend.md, "Direct
+ * convolution"): the seed net's 1 -> 32 at 28x28 1.2-1.6x im2col, the U-Net's 1 -> 8 at 64x96
+ * 1.3-1.6x, 5x5 on one channel 1.2-1.6x, R = 18 and 27 1.1-1.3x; beyond, up to R = 75, direct
+ * still won most timings but by less (1.05-1.3x) and lost some (0.8-0.9x, on a loaded machine),
+ * so the bound stays at 27. A 1x1 kernel (stride 1: im2col's GEMM reads x in place) lost, 0.2-0.8x.
  */
 const DIRECT_MAX_R = 27;
 
 function directRule(g: Conv2dGeometry): boolean {
-  return directApplies(g) && g.C * g.KH * g.KW <= DIRECT_MAX_R;
+  return directApplies(g) && g.KH * g.KW > 1 && g.C * g.KH * g.KW <= DIRECT_MAX_R;
 }
 
 /**

@@ -45,6 +45,20 @@ export function padBand(band: usize, image: usize, g: ConvGeometry, i0: i32, i1:
       const ih = pr0 + r - g.padH;
       const inside = ih >= 0 && ih < g.H;
       const src = image + <usize>((c * g.H + ih) * g.W) * 4;
+      if (SW == 1) {
+        // One phase: zeros, then the row's W floats at column padW (those inside [0, L)).
+        const dst = band + <usize>((c * rows + r) * L) * 4;
+        memory.fill(dst, 0, <usize>L * 4);
+        const from = max(0, -g.padW);
+        const to = min(g.W, L - g.padW);
+        if (inside && to > from)
+          memory.copy(
+            dst + <usize>(from + g.padW) * 4,
+            src + <usize>from * 4,
+            <usize>(to - from) * 4,
+          );
+        continue;
+      }
       for (let q = 0; q < SW; q++) {
         const dst = band + <usize>(((c * rows + r) * SW + q) * L) * 4;
         for (let i = 0; i < L; i++) {
