@@ -75,7 +75,7 @@ export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' 
  * convolution"): the seed net's 1 -> 32 at 28x28 1.2-1.6x im2col, the U-Net's 1 -> 8 at 64x96
  * 1.3-1.6x, 5x5 on one channel 1.2-1.6x, R = 18 and 27 1.1-1.3x; beyond, up to R = 75, direct
  * still won most timings but by less (1.05-1.3x) and lost some (0.8-0.9x, on a loaded machine),
- * so the bound stays at 27. A 1x1 kernel (stride 1: im2col's GEMM reads x in place) lost, 0.2-0.8x.
+ * so the bound stays at 27. A 1x1 kernel (stride 1: im2col's GEMM reads x in place) lost, 0.7-1.0x.
  */
 const DIRECT_MAX_R = 27;
 
