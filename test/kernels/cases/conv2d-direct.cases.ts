@@ -14,6 +14,7 @@ import {
   conv2dOutputShape,
   type Conv2dOptions,
 } from '../../../src/shape/conv2d.js';
+import { pool2dGeometry } from '../../../src/shape/pool2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
 import { kernelCase, output, pair, seeded, values, type KernelCase } from './case.js';
 import { fusedCases, POOLS } from './conv2d-relu-pool.cases.js';
@@ -109,9 +110,32 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
   ['C = 8 (R = 72, beyond the rule)', [3, 8, 10, 10], [12, 8, 3, 3], { padding: 1 }],
 ];
 
-export const cases: KernelCase[] = grid.flatMap(([label, x, w, options], i) =>
-  directCases(label, x, w, options, 400 + i),
-);
+/** NaN in x reaches y through the sums, and the ReLU and the pool keep it (lib/direct-pool.ts). */
+function nanCases(): KernelCase[] {
+  const g = conv2dGeometry([2, 1, 10, 11], [5, 1, 3, 3], { padding: 1 }, 5);
+  return POOLS.slice(0, 2).map(([poolLabel, poolOptions]) => {
+    const pool =
+      poolOptions === null ? null : pool2dGeometry(conv2dOutputShape(g), poolOptions, 'maxPool2d');
+    const ySize = sizeOf(pool === null ? conv2dOutputShape(g) : [pool.N, pool.C, pool.OH, pool.OW]);
+    return kernelCase(
+      'conv2dReluPoolForward',
+      `direct: NaN in x, ${poolLabel}`,
+      () => {
+        const rng = seeded(450);
+        const x = values(rng, 2 * 10 * 11);
+        x[37] = NaN;
+        x[150] = NaN;
+        return [output(ySize), x, values(rng, 45), values(rng, 5), values(rng, 5), g, pool];
+      },
+      { around },
+    );
+  });
+}
+
+export const cases: KernelCase[] = [
+  ...grid.flatMap(([label, x, w, options], i) => directCases(label, x, w, options, 400 + i)),
+  ...nanCases(),
+];
 
 export const random: fc.Arbitrary<KernelCase[]> = fc
   .record({
