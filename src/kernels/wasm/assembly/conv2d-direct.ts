@@ -16,7 +16,7 @@
  *
  * Threads split images, or with fewer images than threads bands of output rows (pairs when
  * pooling). Every output is computed by one thread with the same operations, whatever the band
- * (a row's last block, when OW is not a multiple of 8, is the last 8 outputs again, recomputed
+ * (a row's last outputs, when OW is not a multiple of 8, are its last 4 or 8 again, recomputed
  * with the same operations), so results are bitwise the same on any thread count.
  */
 import { ConvGeometry, shareStart } from './lib/geometry';
@@ -31,7 +31,7 @@ import {
 } from './lib/direct-band';
 import { poolReluRows } from './lib/direct-pool';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
-import { block } from './lib/direct-block';
+import { block, block4 } from './lib/direct-block';
 
 /**
  * Where a thread's scratch parts start (a record at the start of the scratch itself): packed
@@ -105,7 +105,8 @@ function directRows(
   const rowBytes = <usize>(g.strideH * g.strideW * phaseLength(g)) * 4;
   const fBytes = <usize>fStride * 4;
   const valid = min(g.OW, BLOCK);
-  const last = max(g.OW - BLOCK, 0);
+  const taps = sc.taps;
+  const tmp = sc.tmp;
   for (let r = r0; r < r0 + rows; r++) {
     const inRow = sc.band + <usize>r * rowBytes;
     const outRow = dst + <usize>((r - r0) * rStride) * 4;
@@ -116,40 +117,21 @@ function directRows(
       const scale = sc.scale + <usize>fb * 4;
       const out = outRow + <usize>fb * fBytes;
       let j = 0;
-      for (; j < last; j += BLOCK) {
+      for (; j + BLOCK <= g.OW; j += BLOCK) {
         const at = <usize>j * 4;
-        block(
-          inRow + at,
-          sc.taps,
-          R,
-          wp,
-          bias,
-          scale,
-          scaled,
-          relu,
-          out + at,
-          fBytes,
-          nf,
-          BLOCK,
-          0,
-        );
+        block(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf, BLOCK, 0);
       }
-      const at = <usize>last * 4;
-      block(
-        inRow + at,
-        sc.taps,
-        R,
-        wp,
-        bias,
-        scale,
-        scaled,
-        relu,
-        out + at,
-        fBytes,
-        nf,
-        valid,
-        sc.tmp,
-      );
+      const rest = g.OW - j;
+      if (rest == 0) continue;
+      // The last 1 to 7 outputs: as the last 4 or 8 (recomputing a few, to the same bits), or,
+      // in a row narrower than 8, through the block's tail.
+      if (rest <= 4 && g.OW >= 4) {
+        const at = <usize>(g.OW - 4) * 4;
+        block4(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf);
+      } else {
+        const at = <usize>(g.OW - valid) * 4;
+        block(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf, valid, tmp);
+      }
     }
   }
 }

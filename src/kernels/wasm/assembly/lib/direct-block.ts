@@ -8,6 +8,15 @@
 import { BLOCK } from './direct-band';
 import { madd } from './simd';
 
+/**
+ * max(v, 0) as the ReLU kernel's (NaN kept, -0 to 0) in two instructions where f32x4.max takes
+ * several on x64: v <= 0 is false for NaN and true for -0.
+ */
+@inline
+function reluOf(v: v128): v128 {
+  return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
+}
+
 /** Output block of filter k: v = s*acc + b or acc (bias already in), ReLU, then stored. */
 @inline
 function finish(
@@ -31,11 +40,8 @@ function finish(
     v1 = madd(bk, v1, sk);
   }
   if (relu) {
-    // max(v, 0) as the ReLU kernel's (NaN kept, -0 to 0) in two instructions where f32x4.max
-    // takes several: v <= 0 is false for NaN and true for -0.
-    const zero = f32x4.splat(0);
-    v0 = v128.andnot(v0, f32x4.le(v0, zero));
-    v1 = v128.andnot(v1, f32x4.le(v1, zero));
+    v0 = reluOf(v0);
+    v1 = reluOf(v1);
   }
   if (valid == BLOCK) {
     v128.store(out, v0);
@@ -103,4 +109,65 @@ export function block(
   if (nf > 1) finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, valid, tmp);
   if (nf > 2) finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, valid, tmp);
   if (nf > 3) finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
+}
+
+/** Four outputs of filter k, as `finish` does them. */
+@inline
+function finish4(
+  a: v128,
+  k: i32,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+): void {
+  let v = a;
+  if (scaled) {
+    const sk = v128.load32_splat(scale + <usize>k * 4);
+    v = madd(v128.load32_splat(bias + <usize>k * 4), v, sk);
+  }
+  v128.store(out, relu ? reluOf(v) : v);
+}
+
+/**
+ * Outputs [j, j + 4) of one row for filters fb .. fb + nf - 1, as `block` computes them (the same
+ * operations per output, so the same bits): a row's last 1 to 4 outputs after its blocks of 8.
+ */
+@inline
+export function block4(
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  nf: i32,
+): void {
+  let c0 = f32x4.splat(0),
+    c1 = c0,
+    c2 = c0,
+    c3 = c0;
+  if (!scaled) {
+    c0 = v128.load32_splat(bias);
+    c1 = v128.load32_splat(bias, 4);
+    c2 = v128.load32_splat(bias, 8);
+    c3 = v128.load32_splat(bias, 12);
+  }
+  const end = taps + ((<usize>R) << 2);
+  for (let tp = taps, q = wp; tp < end; tp += 4, q += 16) {
+    const x0 = v128.load(inRow + <usize>load<i32>(tp));
+    c0 = madd(c0, x0, v128.load32_splat(q));
+    c1 = madd(c1, x0, v128.load32_splat(q, 4));
+    c2 = madd(c2, x0, v128.load32_splat(q, 8));
+    c3 = madd(c3, x0, v128.load32_splat(q, 12));
+  }
+  finish4(c0, 0, bias, scale, scaled, relu, out);
+  if (nf > 1) finish4(c1, 1, bias, scale, scaled, relu, out + fStride);
+  if (nf > 2) finish4(c2, 2, bias, scale, scaled, relu, out + 2 * fStride);
+  if (nf > 3) finish4(c3, 3, bias, scale, scaled, relu, out + 3 * fStride);
 }
