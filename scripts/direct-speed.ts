@@ -18,8 +18,8 @@ import { Tensor } from '../src/tensor.js';
 
 const repeats = Number(process.argv[2] ?? 15);
 const only = process.argv[3];
-/** label, C, F, kernel, H, W (padding keeps the size: kernel >> 1). */
-const layers: [string, number, number, number, number, number][] = [
+/** label, C, F, kernel, H, W, stride (padding kernel >> 1). */
+const layers: [string, number, number, number, number, number, number?][] = [
   ['seed-net conv1, 1->32 3x3 @28x28', 1, 32, 3, 28, 28],
   ['U-Net conv1, 1->8 3x3 @64x96', 1, 8, 3, 64, 96],
   ['2->32 3x3 @28x28 (R 18)', 2, 32, 3, 28, 28],
@@ -33,6 +33,8 @@ const layers: [string, number, number, number, number, number][] = [
   ['U-Net head, 8->1 1x1 @64x96 (R 8)', 8, 1, 1, 64, 96],
   ['16->16 1x1 @28x28 (R 16)', 16, 16, 1, 28, 28],
   ['3->2 3x3 @28x28 (R 27, 2 filters)', 3, 2, 3, 28, 28],
+  ['3->16 3x3 stride 2 @64x64 (R 27)', 3, 16, 3, 64, 64, 2],
+  ['8->4 3x3 @28x28 (R 72, few filters: not Winograd)', 8, 4, 3, 28, 28],
 ];
 const paths: Conv2dPath[] = ['im2col', 'direct'];
 
@@ -51,11 +53,11 @@ const load = () =>
     .map((v) => v.toFixed(2))
     .join(' ');
 console.log(`load average at start: ${load()}`);
-for (const [label, C, F, K, H, W] of layers.filter(
+for (const [label, C, F, K, H, W, stride = 1] of layers.filter(
   ([l]) => only === undefined || l.includes(only),
 )) {
   for (const N of [64, 1]) {
-    const g = conv2dGeometry([N, C, H, W], [F, C, K, K], { padding: K >> 1 }, F);
+    const g = conv2dGeometry([N, C, H, W], [F, C, K, K], { padding: K >> 1, stride }, F);
     const pool = pool2dGeometry(conv2dOutputShape(g), { kernelSize: 2 }, 'maxPool2d');
     const [x, w, b, y, z] = backend.resident(() => [
       Tensor.randn([N, C, H, W], rng),

@@ -69,15 +69,16 @@ export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' 
 }
 
 /**
- * The direct rule: one group, a kernel larger than 1x1 and a reduction R = C*KH*KW of at most
- * 27 (3x3 on up to 3 channels, 5x5 on one). Timed by scripts/direct-speed.ts (batch 64 and 1,
- * 1 and 2 threads, forward and fused with ReLU and pooling; docs/fast-backend.md, "Direct
- * convolution"): the seed net's 1 -> 32 at 28x28 1.2-1.6x im2col, the U-Net's 1 -> 8 at 64x96
- * 1.3-1.6x, 5x5 on one channel 1.2-1.6x, R = 18 and 27 1.1-1.3x; beyond, up to R = 75, direct
- * still won most timings but by less (1.05-1.3x) and lost some (0.8-0.9x, on a loaded machine),
- * so the bound stays at 27. A 1x1 kernel (stride 1: im2col's GEMM reads x in place) lost, 0.7-1.0x.
+ * The direct rule, where Winograd's rule leaves im2col: one group, a kernel larger than 1x1 and a
+ * reduction R = C*KH*KW of at most 75 (3x3 on up to 8 channels, 5x5 on up to 3). Timed by
+ * scripts/direct-speed.ts (batch 64 and 1, 1 and 2 threads, forward and fused with ReLU and
+ * pooling, load 3.9-4.8; docs/fast-backend.md, "Direct convolution"): 1.3-1.9x im2col on the seed
+ * net's 1 -> 32 at 28x28, 2.0-2.7x on the U-Net's 1 -> 8 at 64x96, 1.3-1.6x from R = 18 to 75
+ * with 32 filters, 1.4-1.7x at stride 2, 2.6-3.3x with 2 to 8 filters (im2col pads them to the
+ * GEMM's tile). A 1x1 kernel, which im2col runs as a plain GEMM on x itself, lost (0.8-1.0x).
+ * Larger R was not timed; 3x3 layers that Winograd takes were not timed against direct.
  */
-const DIRECT_MAX_R = 27;
+const DIRECT_MAX_R = 75;
 
 function directRule(g: Conv2dGeometry): boolean {
   return directApplies(g) && g.KH * g.KW > 1 && g.C * g.KH * g.KW <= DIRECT_MAX_R;
@@ -120,9 +121,10 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean): Conv2dPath {
  */
 export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
   if (forced === 'direct') return directApplies(g) ? 'direct' : 'im2col';
-  if (forced === null && directRule(g)) return 'direct';
-  if (!winogradApplies(g)) return 'im2col';
-  return forced ?? measuredRule(g, filtersKept);
+  if (forced !== null) return winogradApplies(g) ? forced : 'im2col';
+  const winograd = winogradApplies(g) ? measuredRule(g, filtersKept) : 'im2col';
+  if (winograd !== 'im2col') return winograd;
+  return directRule(g) ? 'direct' : 'im2col';
 }
 
 /**

@@ -46,8 +46,12 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd4');
     assert.equal(conv2dPath(geometry(256, 256, 14)), 'winograd2');
     assert.equal(conv2dPath(geometry(512, 512, 14)), 'im2col');
-    assert.equal(conv2dPath(geometry(4, 64, 28)), 'im2col');
+    assert.equal(conv2dPath(geometry(4, 64, 28)), 'direct');
     assert.equal(conv2dPath(geometry(3, 16, 32, { padding: 1 }, 1)), 'direct');
+    // 8 channels: Winograd where its rule takes the layer, else direct (R = 72); 9: im2col.
+    assert.equal(conv2dPath(geometry(8, 32, 28)), 'winograd4');
+    assert.equal(conv2dPath(geometry(8, 4, 28)), 'direct');
+    assert.equal(conv2dPath(geometry(9, 4, 28)), 'im2col');
     // One 14x14 image (seed-net inference on batch 1): too little work for the filter transform.
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 1)), 'im2col');
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 4)), 'winograd4');
@@ -81,12 +85,13 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(1, 32, 28)), 'direct');
   });
 
-  it('direct: by the rule for R = C*KH*KW <= 27 beyond 1x1, forced on any one-group conv', () => {
+  it('direct: by the rule for R = C*KH*KW <= 75 beyond 1x1, forced on any one-group conv', () => {
     const conv = (C: number, F: number, K: number, options: Conv2dOptions = {}) =>
       conv2dGeometry([2, C, 12, 12], [F, C / (options.groups ?? 1), K, K], options, F);
     assert.equal(conv2dPath(conv(1, 32, 5)), 'direct');
     assert.equal(conv2dPath(conv(3, 8, 3, { stride: 2 })), 'direct');
-    assert.equal(conv2dPath(conv(2, 8, 5)), 'im2col');
+    assert.equal(conv2dPath(conv(3, 8, 5)), 'direct');
+    assert.equal(conv2dPath(conv(4, 8, 5)), 'im2col');
     assert.equal(conv2dPath(conv(16, 16, 1)), 'im2col');
     assert.equal(conv2dPath(conv(2, 4, 3, { groups: 2 })), 'im2col');
     withConv2dPath('direct', () => {
