@@ -1,11 +1,12 @@
 /**
  * conv2d's forward and the fused conv2dReluPoolForward forced onto the direct path
- * (src/kernels/wasm/conv2d-path.ts, assembly/conv2d-direct.ts): 1 to 3 input channels (and 8,
- * beyond the rule's reach), 3x3, 5x5 and non-square kernels, padding 0 to 2, strides 1 and 2
- * (per axis too), dilation 2, filter counts that are not multiples of the kernel's 4, outputs
- * that are not multiples of its 8-wide block or narrower than one, N = 1 (threads split rows,
- * pairs when pooling) and N above the thread count. The direct kernel sums the taps in order as
- * a plain dot product does (the bias first when there is no scale), so the default tolerance.
+ * (src/kernels/wasm/conv2d-path.ts, assembly/conv2d-direct.ts): 1, 2, 3 and 8 input channels (and
+ * 4 with 5x5, R = 100, beyond the rule's 75), 3x3, 5x5 and non-square kernels, padding 0 to 2,
+ * strides 1 and 2 (per axis too), dilation 2, filter counts that are not multiples of the
+ * kernel's 4, outputs that are not multiples of its 8-wide block (tails of 1 to 7) or narrower
+ * than one, N = 1 (threads split rows, pairs when pooling), N above the thread count, and NaN.
+ * The direct kernel sums the taps in order as a plain dot product does (the bias first when
+ * there is no scale), so the default tolerance.
  */
 import fc from 'fast-check';
 import { withConv2dPath } from '../../../src/kernels/wasm/conv2d-path.js';
@@ -107,7 +108,8 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
   ['2x5 kernel, padding (0, 2), output 16 wide', [3, 1, 9, 16], [5, 1, 2, 5], { padding: [0, 2] }],
   ['one filter, 1x1 output', [2, 3, 3, 3], [1, 3, 3, 3], {}],
   ["N = 1, the U-Net's first layer 1 -> 8 at 16x24", [1, 1, 16, 24], [8, 1, 3, 3], { padding: 1 }],
-  ['C = 8 (R = 72, beyond the rule)', [3, 8, 10, 10], [12, 8, 3, 3], { padding: 1 }],
+  ['C = 8 (R = 72)', [3, 8, 10, 10], [12, 8, 3, 3], { padding: 1 }],
+  ['C = 4, 5x5 (R = 100, beyond the rule)', [2, 4, 9, 12], [6, 4, 5, 5], { padding: 2 }],
 ];
 
 /** NaN in x reaches y through the sums, and the ReLU and the pool keep it (lib/direct-pool.ts). */
