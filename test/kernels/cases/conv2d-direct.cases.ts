@@ -89,7 +89,7 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
     { padding: 1 },
   ],
   ['C = 2, 5x5 padding 2, N = 5, 7 filters', [5, 2, 12, 9], [7, 2, 5, 5], { padding: 2 }],
-  ['C = 3, padding 0, odd 13x11 output', [4, 3, 15, 13], [5, 3, 3, 3], {}],
+  ['C = 3, padding 0, 13x13 output (a tail of 5)', [4, 3, 15, 15], [5, 3, 3, 3], {}],
   ['C = 3, stride 2 padding 1', [3, 3, 17, 19], [6, 3, 3, 3], { stride: 2, padding: 1 }],
   [
     'N = 1, C = 1, stride 2, 5x5 padding 2',
