@@ -1,8 +1,10 @@
 /**
- * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution) or
- * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1), as conv2d-path.ts chooses, threaded.
+ * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution),
+ * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1) or, forward only, direct
+ * (assembly/conv2d-direct.ts, few input channels), as conv2d-path.ts chooses, threaded.
  * The input gradient of a 3x3 stride-1 convolution with padding <= 2 is itself one (dy with the
- * filters flipped and transposed, padding 2 - pad), so it takes the same choice. The weight
+ * filters flipped and transposed, padding 2 - pad), so it takes the same choice between im2col
+ * and Winograd (where that choice is direct, im2col). The weight
  * gradient (assembly/winograd-weight-grad.ts) has its own choice (conv2dWeightGradientPath). The geometry
  * goes in as a record; scratch is per thread. The forward is conv2d-forward.ts's conv2dInto,
  * shared with the fused conv2dReluPoolForward (conv2d-relu-pool.ts).
