@@ -1,6 +1,7 @@
 /**
- * The forward convolution of the fast conv2d kernels: im2col + SIMD GEMM (assembly/conv2d.ts) or
- * Winograd F(m,3) (assembly/winograd.ts), as conv2d-path.ts chooses, ending with an epilogue on
+ * The forward convolution of the fast conv2d kernels: im2col + SIMD GEMM (assembly/conv2d.ts),
+ * Winograd F(m,3) (assembly/winograd.ts) or direct for few input channels
+ * (assembly/conv2d-direct.ts), as conv2d-path.ts chooses, ending with an epilogue on
  * each thread's block of output while it is in cache (assembly/lib/relu-pool.ts). conv2dForward
  * (conv2d.ts) runs it with none, conv2dReluPoolForward (conv2d-relu-pool.ts) with ReLU or ReLU
  * and pooling.
@@ -85,6 +86,13 @@ export function conv2dInto(
   weights: FloatArray | null = null,
 ): void {
   const path = conv2dPath(g, weights !== null);
+  if (path === 'direct') {
+    const geometry = m.int32(recordValues(CONV2D_RECORD, g));
+    const [scratch, stride] = m.scratch(m.call('conv2dDirectScratchBytes', geometry, epilogue));
+    const args = [geometry, p.y, p.x, p.w, p.b, p.s, epilogue, p.z, scratch, stride];
+    m.run('conv2dDirectForward', args, g.N * g.F * g.OH * g.OW * g.C * g.KH * g.KW);
+    return;
+  }
   if (path !== 'im2col') {
     winograd(m, winogradTile(path), p, g, false, epilogue, weights);
     return;

@@ -1,14 +1,15 @@
 /**
- * Which algorithm the fast conv2d runs for a geometry: im2col + GEMM (any convolution) or
- * Winograd F(m x m, 3 x 3) (3x3, stride 1, dilation 1, one group), chosen by a measured rule
- * (docs/fast-backend.md, "Winograd"). Tests and measurements force a path with forceConv2dPath,
+ * Which algorithm the fast conv2d runs for a geometry: im2col + GEMM (any convolution),
+ * Winograd F(m x m, 3 x 3) (3x3, stride 1, dilation 1, one group) or direct (one group, forward
+ * only: few input channels), chosen by a measured rule (docs/fast-backend.md, "Winograd" and
+ * "Direct convolution"). Tests and measurements force a path with forceConv2dPath,
  * or for a whole process with the environment variable CONVNET_CONV2D_PATH (same values).
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 
-export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4';
+export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4' | 'direct';
 
-const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
+const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'direct'];
 
 function fromEnvironment(): Conv2dPath | null {
   const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
@@ -26,7 +27,8 @@ let forced: Conv2dPath | null = fromEnvironment();
 
 /**
  * Forces every later conv2d on the fast backend to one path where it applies (Winograd only
- * runs where winogradApplies); null restores the rule. For tests and measurements.
+ * runs where winogradApplies, direct where directApplies, and only forward); null restores the
+ * rule. For tests and measurements.
  */
 export function forceConv2dPath(path: Conv2dPath | null): void {
   forced = path;
@@ -54,6 +56,32 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
     g.dilationW === 1 &&
     g.groups === 1
   );
+}
+
+/** One group: what the direct kernel computes (any kernel size, stride, padding, dilation). */
+export function directApplies(g: Conv2dGeometry): boolean {
+  return g.groups === 1;
+}
+
+/** Whether a path is one of the Winograd tiles (they alone serve the gradients too). */
+export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' {
+  return path === 'winograd2' || path === 'winograd4';
+}
+
+/**
+ * The direct rule, where Winograd's rule leaves im2col: one group, a kernel larger than 1x1 and a
+ * reduction R = C*KH*KW of at most 75 (3x3 on up to 8 channels, 5x5 on up to 3). Timed by
+ * scripts/direct-speed.ts (batch 64 and 1, 1 and 2 threads, forward and fused with ReLU and
+ * pooling, load 3.9-4.8; docs/fast-backend.md, "Direct convolution"): 1.3-1.9x im2col on the seed
+ * net's 1 -> 32 at 28x28, 2.0-2.7x on the U-Net's 1 -> 8 at 64x96, 1.3-1.6x from R = 18 to 75
+ * with 32 filters, 1.4-1.7x at stride 2, 2.6-3.3x with 2 to 8 filters (im2col pads them to the
+ * GEMM's tile). A 1x1 kernel, which im2col runs as a plain GEMM on x itself, lost (0.8-1.0x).
+ * Larger R was not timed; 3x3 layers that Winograd takes were not timed against direct.
+ */
+const DIRECT_MAX_R = 75;
+
+function directRule(g: Conv2dGeometry): boolean {
+  return directApplies(g) && g.KH * g.KW > 1 && g.C * g.KH * g.KW <= DIRECT_MAX_R;
 }
 
 /**
@@ -85,15 +113,19 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean): Conv2dPath {
 }
 
 /**
- * The path conv2d takes for this geometry (a convolution in its own right, or a gradient's).
+ * The path conv2d takes for this geometry (a convolution in its own right, or a gradient's;
+ * 'direct' only serves forwards, so an input gradient given it runs im2col, conv2d.ts).
  * `filtersKept`: the call reuses transformed filters from an earlier one (inference,
  * winograd-filter-cache.ts), so the filter transform's cost, which keeps layers under 576
  * positions on im2col, is not paid: a 14x14 layer of one image takes F(4,3), measured 0.19 ms
  * against im2col's 0.29 ms for 32 -> 64 channels on one thread (best of 37, load 5).
  */
 export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
-  if (!winogradApplies(g)) return 'im2col';
-  return forced ?? measuredRule(g, filtersKept);
+  if (forced === 'direct') return directApplies(g) ? 'direct' : 'im2col';
+  if (forced !== null) return winogradApplies(g) ? forced : 'im2col';
+  const winograd = winogradApplies(g) ? measuredRule(g, filtersKept) : 'im2col';
+  if (winograd !== 'im2col') return winograd;
+  return directRule(g) ? 'direct' : 'im2col';
 }
 
 /**
@@ -102,12 +134,12 @@ export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
  */
 export function conv2dWeightGradientPath(g: Conv2dGeometry): Conv2dPath {
   if (!winogradApplies(g)) return 'im2col';
-  if (forced !== null) return forced;
+  if (forced !== null) return isWinograd(forced) ? forced : 'im2col';
   const path = measuredRule(g, false);
   return path === 'winograd2' && g.C * g.F <= 128 * 128 ? 'im2col' : path;
 }
 
-/** Winograd's tile size m for a path. */
+/** Winograd's tile size m for a Winograd path. */
 export function winogradTile(path: Conv2dPath): 2 | 4 {
   return path === 'winograd4' ? 4 : 2;
 }

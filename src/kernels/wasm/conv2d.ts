@@ -1,14 +1,16 @@
 /**
- * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution) or
- * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1), as conv2d-path.ts chooses, threaded.
+ * conv2d on the WebAssembly kernels: im2col + SIMD GEMM (assembly/conv2d.ts, any convolution),
+ * Winograd F(m,3) (assembly/winograd.ts, 3x3 stride 1) or, forward only, direct
+ * (assembly/conv2d-direct.ts, few input channels), as conv2d-path.ts chooses, threaded.
  * The input gradient of a 3x3 stride-1 convolution with padding <= 2 is itself one (dy with the
- * filters flipped and transposed, padding 2 - pad), so it takes the same choice. The weight
+ * filters flipped and transposed, padding 2 - pad), so it takes the same choice between im2col
+ * and Winograd (where that choice is direct, im2col). The weight
  * gradient (assembly/winograd-weight-grad.ts) has its own choice (conv2dWeightGradientPath). The geometry
  * goes in as a record; scratch is per thread. The forward is conv2d-forward.ts's conv2dInto,
  * shared with the fused conv2dReluPoolForward (conv2d-relu-pool.ts).
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
-import { conv2dPath, conv2dWeightGradientPath, winogradTile } from './conv2d-path.js';
+import { conv2dPath, conv2dWeightGradientPath, isWinograd, winogradTile } from './conv2d-path.js';
 import { conv2dInto, EPILOGUE, winograd } from './conv2d-forward.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import { hostKernels, type Marshal } from './marshal.js';
@@ -71,7 +73,7 @@ export const conv2d = hostKernels({
     if (dx !== null) {
       const gt = inputGradientGeometry(g);
       const dxPath = gt === null ? 'im2col' : conv2dPath(gt);
-      if (gt !== null && dxPath !== 'im2col') {
+      if (gt !== null && isWinograd(dxPath)) {
         const p = { y: m.output(dx), x: pdy, w: m.input(w), b: 0, s: 0, z: 0 };
         winograd(m, winogradTile(dxPath), p, gt, true, EPILOGUE.none);
       } else {
@@ -80,7 +82,7 @@ export const conv2d = hostKernels({
       }
     }
     const dwPath = dw === null ? 'im2col' : conv2dWeightGradientPath(g);
-    if (dwPath !== 'im2col') {
+    if (isWinograd(dwPath)) {
       winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry, g);
     } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, 0));

@@ -22,15 +22,17 @@ const TOLERANCE: Record<Conv2dPath, number | undefined> = {
   im2col: undefined,
   winograd2: 3e-6,
   winograd4: 6e-5,
+  direct: undefined,
 };
 
-const POOLS: [string, Pool2dOptions | null][] = [
+export const POOLS: [string, Pool2dOptions | null][] = [
   ['no pool', null],
   ['2x2 pool', { kernelSize: 2 }],
   ['3x3 stride 2 padding 1 pool', { kernelSize: 3, stride: 2, padding: 1 }],
 ];
 
-function fusedCases(
+/** The fused kernel's cases of one problem on one path: bias, no bias, scaled, for each pool. */
+export function fusedCases(
   path: Conv2dPath,
   label: string,
   xShape: Shape,

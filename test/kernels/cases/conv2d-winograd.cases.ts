@@ -18,12 +18,14 @@ import type { Shape } from '../../../src/tensor.js';
 import type { KernelCase } from './case.js';
 import { convCases } from './conv2d.cases.js';
 
-const TOLERANCE: Record<Exclude<Conv2dPath, 'im2col'>, number> = {
+const TOLERANCE: Record<Exclude<Conv2dPath, 'im2col' | 'direct'>, number> = {
   winograd2: 3e-6,
   winograd4: 6e-5,
 };
 
-function forced(path: Exclude<Conv2dPath, 'im2col'>): Pick<KernelCase, 'tolerance' | 'around'> {
+function forced(
+  path: Exclude<Conv2dPath, 'im2col' | 'direct'>,
+): Pick<KernelCase, 'tolerance' | 'around'> {
   return {
     tolerance: TOLERANCE[path],
     around: (run) => withConv2dPath(path, run),

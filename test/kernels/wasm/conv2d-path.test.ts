@@ -36,8 +36,8 @@ before(async () => {
 after(() => backend.dispose());
 
 describe('conv2d path', () => {
-  it('the rule: F(4,3) for the presets 3x3 layers with channels, im2col for 1 channel', () => {
-    assert.equal(conv2dPath(geometry(1, 32, 28)), 'im2col');
+  it('the rule: F(4,3) for the presets 3x3 layers with channels, direct for 1 channel', () => {
+    assert.equal(conv2dPath(geometry(1, 32, 28)), 'direct');
     assert.equal(conv2dPath(geometry(32, 32, 28)), 'winograd4');
     assert.equal(conv2dPath(geometry(32, 64, 14)), 'winograd4');
     assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd4');
@@ -46,7 +46,12 @@ describe('conv2d path', () => {
     assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd4');
     assert.equal(conv2dPath(geometry(256, 256, 14)), 'winograd2');
     assert.equal(conv2dPath(geometry(512, 512, 14)), 'im2col');
-    assert.equal(conv2dPath(geometry(4, 64, 28)), 'im2col');
+    assert.equal(conv2dPath(geometry(4, 64, 28)), 'direct');
+    assert.equal(conv2dPath(geometry(3, 16, 32, { padding: 1 }, 1)), 'direct');
+    // 8 channels: Winograd where its rule takes the layer, else direct (R = 72); 9: im2col.
+    assert.equal(conv2dPath(geometry(8, 32, 28)), 'winograd4');
+    assert.equal(conv2dPath(geometry(8, 4, 28)), 'direct');
+    assert.equal(conv2dPath(geometry(9, 4, 28)), 'im2col');
     // One 14x14 image (seed-net inference on batch 1): too little work for the filter transform.
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 1)), 'im2col');
     assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 4)), 'winograd4');
@@ -77,7 +82,25 @@ describe('conv2d path', () => {
     } finally {
       forceConv2dPath(null);
     }
-    assert.equal(conv2dPath(geometry(1, 32, 28)), 'im2col');
+    assert.equal(conv2dPath(geometry(1, 32, 28)), 'direct');
+  });
+
+  it('direct: by the rule for R = C*KH*KW <= 75 beyond 1x1, forced on any one-group conv', () => {
+    const conv = (C: number, F: number, K: number, options: Conv2dOptions = {}) =>
+      conv2dGeometry([2, C, 12, 12], [F, C / (options.groups ?? 1), K, K], options, F);
+    assert.equal(conv2dPath(conv(1, 32, 5)), 'direct');
+    assert.equal(conv2dPath(conv(3, 8, 3, { stride: 2 })), 'direct');
+    assert.equal(conv2dPath(conv(3, 8, 5)), 'direct');
+    assert.equal(conv2dPath(conv(4, 8, 5)), 'im2col');
+    assert.equal(conv2dPath(conv(16, 16, 1)), 'im2col');
+    assert.equal(conv2dPath(conv(2, 4, 3, { groups: 2 })), 'im2col');
+    withConv2dPath('direct', () => {
+      assert.equal(conv2dPath(conv(16, 16, 1)), 'direct');
+      assert.equal(conv2dPath(conv(32, 32, 3, { padding: 1 })), 'direct');
+      assert.equal(conv2dPath(conv(2, 4, 3, { groups: 2 })), 'im2col');
+      // The gradients have no direct path: forced, they run im2col.
+      assert.equal(conv2dWeightGradientPath(conv(32, 32, 3, { padding: 1 })), 'im2col');
+    });
   });
 
   it('forcing a path changes the kernel that runs (different roundings, same result)', (t) => {
@@ -87,15 +110,18 @@ describe('conv2d path', () => {
     const rng = new Rng(3);
     const x = Float32Array.from({ length: 64 * 8 * 144 }, () => rng.normal());
     const w = Float32Array.from({ length: 8 * 8 * 9 }, () => rng.normal());
-    const results = (['im2col', 'winograd2', 'winograd4'] as Conv2dPath[]).map((path) => {
+    // A bias: without one, direct sums the taps as im2col's GEMM does, to the same bits.
+    const b = Float32Array.from({ length: 8 }, () => rng.normal());
+    const results = (['im2col', 'winograd2', 'winograd4', 'direct'] as Conv2dPath[]).map((path) => {
       const y = new Float32Array(64 * 8 * 144);
-      withConv2dPath(path, () => forward(y, x, w, null, g));
+      withConv2dPath(path, () => forward(y, x, w, b, g));
       return y;
     });
     for (const [i, j] of [
       [0, 1],
       [0, 2],
       [1, 2],
+      [0, 3],
     ]) {
       const a = results[i];
       const b = results[j];

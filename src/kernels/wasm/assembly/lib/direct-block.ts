@@ -1,0 +1,173 @@
+/**
+ * The direct convolution's register block (conv2d-direct.ts): 8 adjacent outputs of one row for
+ * 4 filters in 8 f32x4 accumulators. Per tap t: two loads of input (band row + taps[t], which
+ * lib/direct-band.ts lays out so that they are contiguous), the four filters' taps splatted,
+ * eight multiply-adds. Without a scale the accumulators start at the bias; with one, the output
+ * is s * sum + b in one multiply-add at the end; then ReLU where asked.
+ */
+import { BLOCK } from './direct-band';
+import { madd } from './simd';
+
+/**
+ * max(v, 0) as the ReLU kernel's (NaN kept, -0 to 0) in two instructions where f32x4.max takes
+ * several on x64: v <= 0 is false for NaN and true for -0.
+ */
+@inline
+function reluOf(v: v128): v128 {
+  return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
+}
+
+/** Output block of filter k: v = s*acc + b or acc (bias already in), ReLU, then stored. */
+@inline
+function finish(
+  a0: v128,
+  a1: v128,
+  k: i32,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  valid: i32,
+  tmp: usize,
+): void {
+  let v0 = a0;
+  let v1 = a1;
+  if (scaled) {
+    const sk = v128.load32_splat(scale + <usize>k * 4);
+    const bk = v128.load32_splat(bias + <usize>k * 4);
+    v0 = madd(bk, v0, sk);
+    v1 = madd(bk, v1, sk);
+  }
+  if (relu) {
+    v0 = reluOf(v0);
+    v1 = reluOf(v1);
+  }
+  if (valid == BLOCK) {
+    v128.store(out, v0);
+    v128.store(out, v1, 16);
+  } else {
+    v128.store(tmp, v0);
+    v128.store(tmp, v1, 16);
+    memory.copy(out, tmp, <usize>valid * 4);
+  }
+}
+
+/**
+ * Outputs [j, j + valid) of one row for filters fb .. fb + nf - 1 (nf <= 4), from the band row at
+ * `inRow` (+ j): out is filter fb's output at column j, filters `fStride` bytes apart.
+ */
+@inline
+export function block(
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  nf: i32,
+  valid: i32,
+  tmp: usize,
+): void {
+  let c00 = f32x4.splat(0),
+    c10 = c00,
+    c20 = c00,
+    c30 = c00;
+  if (!scaled) {
+    c00 = v128.load32_splat(bias);
+    c10 = v128.load32_splat(bias, 4);
+    c20 = v128.load32_splat(bias, 8);
+    c30 = v128.load32_splat(bias, 12);
+  }
+  let c01 = c00,
+    c11 = c10,
+    c21 = c20,
+    c31 = c30;
+  const end = taps + ((<usize>R) << 2);
+  for (let tp = taps, q = wp; tp < end; tp += 4, q += 16) {
+    const p = inRow + <usize>load<i32>(tp);
+    const x0 = v128.load(p);
+    const x1 = v128.load(p, 16);
+    const w0 = v128.load32_splat(q);
+    const w1 = v128.load32_splat(q, 4);
+    const w2 = v128.load32_splat(q, 8);
+    const w3 = v128.load32_splat(q, 12);
+    c00 = madd(c00, x0, w0);
+    c01 = madd(c01, x1, w0);
+    c10 = madd(c10, x0, w1);
+    c11 = madd(c11, x1, w1);
+    c20 = madd(c20, x0, w2);
+    c21 = madd(c21, x1, w2);
+    c30 = madd(c30, x0, w3);
+    c31 = madd(c31, x1, w3);
+  }
+  finish(c00, c01, 0, bias, scale, scaled, relu, out, valid, tmp);
+  if (nf > 1) finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, valid, tmp);
+  if (nf > 2) finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, valid, tmp);
+  if (nf > 3) finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
+}
+
+/** Four outputs of filter k, as `finish` does them. */
+@inline
+function finish4(
+  a: v128,
+  k: i32,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+): void {
+  let v = a;
+  if (scaled) {
+    const sk = v128.load32_splat(scale + <usize>k * 4);
+    v = madd(v128.load32_splat(bias + <usize>k * 4), v, sk);
+  }
+  v128.store(out, relu ? reluOf(v) : v);
+}
+
+/**
+ * Outputs [j, j + 4) of one row for filters fb .. fb + nf - 1, as `block` computes them (the same
+ * operations per output, so the same bits): a row's last 1 to 4 outputs after its blocks of 8.
+ */
+@inline
+export function block4(
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  nf: i32,
+): void {
+  let c0 = f32x4.splat(0),
+    c1 = c0,
+    c2 = c0,
+    c3 = c0;
+  if (!scaled) {
+    c0 = v128.load32_splat(bias);
+    c1 = v128.load32_splat(bias, 4);
+    c2 = v128.load32_splat(bias, 8);
+    c3 = v128.load32_splat(bias, 12);
+  }
+  const end = taps + ((<usize>R) << 2);
+  for (let tp = taps, q = wp; tp < end; tp += 4, q += 16) {
+    const x0 = v128.load(inRow + <usize>load<i32>(tp));
+    c0 = madd(c0, x0, v128.load32_splat(q));
+    c1 = madd(c1, x0, v128.load32_splat(q, 4));
+    c2 = madd(c2, x0, v128.load32_splat(q, 8));
+    c3 = madd(c3, x0, v128.load32_splat(q, 12));
+  }
+  finish4(c0, 0, bias, scale, scaled, relu, out);
+  if (nf > 1) finish4(c1, 1, bias, scale, scaled, relu, out + fStride);
+  if (nf > 2) finish4(c2, 2, bias, scale, scaled, relu, out + 2 * fStride);
+  if (nf > 3) finish4(c3, 3, bias, scale, scaled, relu, out + 3 * fStride);
+}
