@@ -13,12 +13,12 @@ export const EMBEDDING_BN_NET = 'embedding-bn-net';
 
 export const EMBEDDING_RECIPE = {
   model: EMBEDDING_BN_NET,
-  widths: [16, 32, 64] as readonly number[],
+  widths: [32, 64] as readonly number[],
   hidden: 128,
   dim: 64,
   margin: 0.2,
   scale: 16,
-  epochs: 10,
+  epochs: 12,
   batchSize: 128,
   lr: 3e-3,
 };
