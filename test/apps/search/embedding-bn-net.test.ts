@@ -5,7 +5,7 @@
  * default.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -147,6 +147,15 @@ describe('embeddingBnNet', () => {
     );
     const saved = await loadTrainedModel(out);
     assert.equal(saved.spec.name, EMBEDDING_BN_NET);
+    const run = JSON.parse(readFileSync(join(out, 'embedding-run.json'), 'utf8')) as {
+      config: Record<string, unknown>;
+    };
+    const { model, dim, epochs, batchSize, lr } = run.config;
+    assert.deepEqual(
+      { model, dim, lr },
+      { model: EMBEDDING_BN_NET, dim: EMBEDDING_RECIPE.dim, lr: EMBEDDING_RECIPE.lr },
+    );
+    assert.deepEqual({ epochs, batchSize }, { epochs: 1, batchSize: 40 });
     assert.equal(saved.spec.task, 'embedding');
     assert.deepEqual(saved.model.outputShape([1, 1, 28, 28]), [1, EMBEDDING_RECIPE.dim]);
   });
