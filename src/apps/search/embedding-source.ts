@@ -1,10 +1,10 @@
 /**
  * What `convnet train --task embedding --model` names: an embedding preset (`embedding-bn-net`,
- * the recipe's, or `embedding-net`, the seed net's trunk; either's size D comes from --dim) or a
- * graph file (docs/graphs.md) describing any network with an
- * embedding head. A graph file must take the dataset's images through its one input and give
- * (N, D) unit vectors through its one output, so its last node is an L2Normalize: search scores
- * by dot product, which is the cosine similarity only for unit vectors.
+ * the recipe's, or `embedding-net`, the seed net's trunk; either's size D comes from --dim, else
+ * the recipe's) or a graph file (docs/graphs.md) describing any network with an embedding head.
+ * A graph file must take the dataset's images through its one input and give (N, D) unit
+ * vectors through its one output, so its last node is an L2Normalize: search scores by dot
+ * product, which is the cosine similarity only for unit vectors.
  */
 import { Graph } from '../../nn/graph/graph.js';
 import { modelName, readGraphFile } from '../../train/model-source.js';
