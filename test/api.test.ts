@@ -82,7 +82,16 @@ const APPS_SHARED: Record<string, string[]> = {
     'createSegmentationStep',
     'classColor',
   ],
-  search: ['embeddingNet', 'embedderOf', 'topK', 'RetrievalMetrics', 'ProxyLoss', 'tripletLoss'],
+  search: [
+    'embeddingNet',
+    'embeddingBnNet',
+    'EMBEDDING_RECIPE',
+    'embedderOf',
+    'topK',
+    'RetrievalMetrics',
+    'ProxyLoss',
+    'tripletLoss',
+  ],
 };
 const APPS_NODE_ONLY: Record<string, string[]> = {
   detection: ['readCocoFolder', 'loadDetector', 'detectionRun'],

@@ -1,14 +1,17 @@
 /**
  * `convnet train --task embedding [--loss arcface|triplet] [--dim D] [--margin M] [--scale S]`:
  * the similar-image search half of train.ts, which parses the options and calls this; trains
- * the embedding preset (src/apps/search/) and saves DIR/model.safetensors (task 'embedding') and DIR/embedding-run.json.
+ * the recipe's embedding preset (src/apps/search/embedding-recipe.ts: its model, epochs, batch
+ * size and learning rate wherever those options are not given) and saves DIR/model.safetensors
+ * (task 'embedding') and DIR/embedding-run.json.
  */
 import type { Command } from 'commander';
 import { consoleReporter } from '../train/progress.js';
 import { isBuiltinDataset, resolveDatasetName } from '../train/recipe.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { trainEmbeddingRun } from '../apps/search/search-run.js';
-import { EMBEDDING_NET } from '../apps/search/embedding-net.js';
+import { isEmbeddingPreset } from '../apps/search/embedding-source.js';
+import { EMBEDDING_RECIPE } from '../apps/search/embedding-recipe.js';
 import { LOSS_NAMES, defaultLoss, type LossName } from '../apps/search/train-embedding.js';
 import { isPresetName } from '../nn/preset-table.js';
 import { noteDatasetName, percent, type CliOutput } from './options.js';
@@ -47,7 +50,7 @@ export interface EmbeddingTrainFlags {
   loss: string;
   augment: boolean;
   model: string;
-  dim: number;
+  dim?: number;
   margin?: number;
   scale?: number;
 }
@@ -72,11 +75,12 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
       `${folderOnly.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size and channels`,
     );
   }
-  const modelGiven = command.getOptionValueSource('model') === 'cli';
-  const dimGiven = command.getOptionValueSource('dim') === 'cli';
-  if (modelGiven && flags.model !== EMBEDDING_NET && isPresetName(flags.model)) {
+  // Where an option is not given, the recipe's value (embedding-recipe.ts), not classification's.
+  const fromCli = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
+  const modelGiven = fromCli('model');
+  if (modelGiven && !isEmbeddingPreset(flags.model) && isPresetName(flags.model)) {
     throw new Error(
-      `--model ${flags.model} is a classifier preset; --task embedding trains ${EMBEDDING_NET} (the default) or a graph file whose output is an L2Normalize node (docs/search.md)`,
+      `--model ${flags.model} is a classifier preset; --task embedding trains ${EMBEDDING_RECIPE.model} (the default), embedding-net or a graph file whose output is an L2Normalize node (docs/search.md)`,
     );
   }
   const name = LOSS_NAMES.find((l) => l === flags.loss) ?? 'arcface';
@@ -100,13 +104,13 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
         channels: flags.channels,
         limitTrain: flags.limitTrain ?? null,
         limitTest: flags.limitTest ?? null,
-        model: modelGiven ? flags.model : EMBEDDING_NET,
-        dim: dimGiven || !modelGiven ? flags.dim : null,
+        model: modelGiven ? flags.model : EMBEDDING_RECIPE.model,
+        dim: flags.dim ?? null,
         loss,
         augment: flags.augment,
-        epochs: flags.epochs,
-        batchSize: flags.batchSize,
-        lr: flags.lr,
+        epochs: fromCli('epochs') ? flags.epochs : EMBEDDING_RECIPE.epochs,
+        batchSize: fromCli('batchSize') ? flags.batchSize : EMBEDDING_RECIPE.batchSize,
+        lr: fromCli('lr') ? flags.lr : EMBEDDING_RECIPE.lr,
         weightDecay: flags.weightDecay,
         seed: flags.seed,
       },

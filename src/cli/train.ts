@@ -24,7 +24,8 @@ import {
 import { selectBackend, trainRun, type BackendChoice } from '../train/run.js';
 import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
-import { EMBEDDING_NET } from '../apps/search/embedding-net.js';
+import { EMBEDDING_PRESETS, isEmbeddingPreset } from '../apps/search/embedding-source.js';
+import { EMBEDDING_RECIPE } from '../apps/search/embedding-recipe.js';
 import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
 import { SEGMENTATION_LOSSES } from '../apps/segmentation/dice-loss.js';
 import {
@@ -136,10 +137,10 @@ export function trainCommand(output: CliOutput): Command {
       .addOption(
         new Option(
           '--model <preset-or-file>',
-          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation); embedding-net (--task embedding, the default there)`,
+          `the network: a graph file (my-net.json, see docs/graphs.md) or a preset: ${PRESET_NAMES.map((p) => `${p}: ${presetEntry(p).description}`).join('; ')}; unet-lite (--task segmentation); ${EMBEDDING_PRESETS.join(', ')} (--task embedding; the first is the default there)`,
         )
           .argParser((value: string) =>
-            value === DETECTION_MODEL || value === EMBEDDING_NET ? value : parseTrainModel(value),
+            value === DETECTION_MODEL || isEmbeddingPreset(value) ? value : parseTrainModel(value),
           )
           .default(d.model),
       )
@@ -221,9 +222,10 @@ export function trainCommand(output: CliOutput): Command {
       ).choices([...LOSS_NAMES, ...SEGMENTATION_LOSSES]),
     )
     .addOption(
-      new Option('--dim <n>', 'embedding: the size of the embedding vectors')
-        .argParser(parseIntegerIn(1, 4096, 'the largest embedding size'))
-        .default(64),
+      new Option(
+        '--dim <n>',
+        `embedding: the size of the embedding vectors (default ${EMBEDDING_RECIPE.dim}; a graph file's own)`,
+      ).argParser(parseIntegerIn(1, 4096, 'the largest embedding size')),
     )
     .addOption(
       new Option(

@@ -1,16 +1,27 @@
 /**
- * What `convnet train --task embedding --model` names: the embedding preset (`embedding-net`,
- * whose size D comes from --dim) or a graph file (docs/graphs.md) describing any network with an
- * embedding head. A graph file must take the dataset's images through its one input and give
- * (N, D) unit vectors through its one output, so its last node is an L2Normalize: search scores
- * by dot product, which is the cosine similarity only for unit vectors.
+ * What `convnet train --task embedding --model` names: an embedding preset (`embedding-bn-net`,
+ * the recipe's, or `embedding-net`, the seed net's trunk; either's size D comes from --dim, else
+ * the recipe's) or a graph file (docs/graphs.md) describing any network with an embedding head.
+ * A graph file must take the dataset's images through its one input and give (N, D) unit
+ * vectors through its one output, so its last node is an L2Normalize: search scores by dot
+ * product, which is the cosine similarity only for unit vectors.
  */
 import { Graph } from '../../nn/graph/graph.js';
 import { modelName, readGraphFile } from '../../train/model-source.js';
+import { embeddingBnNet } from './embedding-bn-net.js';
 import { EMBEDDING_NET, embeddingDim, embeddingNet } from './embedding-net.js';
+import { EMBEDDING_BN_NET, EMBEDDING_RECIPE } from './embedding-recipe.js';
+
+/** The embedding presets' names. */
+export const EMBEDDING_PRESETS = [EMBEDDING_BN_NET, EMBEDDING_NET] as const;
+
+/** Whether `model` names an embedding preset rather than a graph file. */
+export function isEmbeddingPreset(model: string): boolean {
+  return (EMBEDDING_PRESETS as readonly string[]).includes(model);
+}
 
 export interface EmbeddingSource {
-  /** The model spec's name: embedding-net, or the graph file's name without its extension. */
+  /** The model spec's name: the preset's, or the graph file's name without its extension. */
   name: string;
   /** Builds the model with fresh weights (call it inside residentTensors). */
   build: () => Graph;
@@ -22,10 +33,23 @@ export async function embeddingSourceFor(
   [C, H, W]: readonly [number, number, number],
   { dim, seed }: { dim: number | null; seed: number },
 ): Promise<EmbeddingSource> {
+  if (model === EMBEDDING_BN_NET) {
+    return {
+      name: EMBEDDING_BN_NET,
+      build: () =>
+        embeddingBnNet({
+          seed,
+          inChannels: C,
+          imageSize: [H, W],
+          dim: dim ?? EMBEDDING_RECIPE.dim,
+        }),
+    };
+  }
   if (model === EMBEDDING_NET) {
     return {
       name: EMBEDDING_NET,
-      build: () => embeddingNet({ seed, inChannels: C, imageSize: [H, W], dim: dim ?? 64 }),
+      build: () =>
+        embeddingNet({ seed, inChannels: C, imageSize: [H, W], dim: dim ?? EMBEDDING_RECIPE.dim }),
     };
   }
   const spec = await readGraphFile(model);

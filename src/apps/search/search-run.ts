@@ -95,7 +95,8 @@ export async function trainEmbeddingRun(
   const modelFile = join(out, MODEL_FILE_NAME);
   await mkdir(out, { recursive: true });
   await writeFileAtomic(modelFile, bytes);
-  const record = { config, history };
+  // The run's D as trained (a preset's default, a graph file's own), not null.
+  const record = { config: { ...config, dim: embeddingDim(model) }, history };
   await writeFileAtomic(join(out, RUN_FILE), `${JSON.stringify(record, null, 2)}\n`);
   return { spec: decodeModelFile(bytes).spec, history, modelFile };
 }

@@ -22,6 +22,7 @@ import { currentStepRunner } from '../../train/step-runner.js';
 import { yieldToEvents } from '../../train/yield-to-events.js';
 import type { Tensor } from '../../tensor.js';
 import { embedDataset } from './embed.js';
+import { EMBEDDING_RECIPE } from './embedding-recipe.js';
 import { ProxyLoss } from './proxy-loss.js';
 import { evaluateRetrieval } from './retrieval-eval.js';
 import type { RetrievalScores } from './retrieval-metrics.js';
@@ -39,10 +40,10 @@ export interface EmbeddingLossConfig {
   scale: number | null;
 }
 
-/** Defaults per loss: ArcFace m = 0.2, s = 16; triplet with the soft margin. */
+/** Defaults per loss: ArcFace's margin and scale from EMBEDDING_RECIPE; triplet with the soft margin. */
 export function defaultLoss(name: LossName): EmbeddingLossConfig {
   return name === 'arcface'
-    ? { name, margin: 0.2, scale: 16 }
+    ? { name, margin: EMBEDDING_RECIPE.margin, scale: EMBEDDING_RECIPE.scale }
     : { name, margin: null, scale: null };
 }
 
@@ -100,7 +101,11 @@ export async function trainEmbedding(options: TrainEmbeddingOptions): Promise<Em
   const dim = model.outputShape([1, ...train.imageShape])[1];
   const proxyLoss =
     loss.name === 'arcface'
-      ? new ProxyLoss(classes, dim, { margin: loss.margin ?? 0.2, scale: loss.scale ?? 16, seed })
+      ? new ProxyLoss(classes, dim, {
+          margin: loss.margin ?? EMBEDDING_RECIPE.margin,
+          scale: loss.scale ?? EMBEDDING_RECIPE.scale,
+          seed,
+        })
       : null;
   const params = [...model.parameters(), ...(proxyLoss?.parameters() ?? [])];
   const optimizer = new Adam(params, { lr, weightDecay });

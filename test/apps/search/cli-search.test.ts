@@ -109,7 +109,7 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
   it('errors say what to do', async () => {
     await assert.rejects(
       runConvnet('train', '--task', 'embedding', '--model', 'lenet5'),
-      /--model lenet5 is a classifier preset; --task embedding trains embedding-net \(the default\) or a graph file/,
+      /--model lenet5 is a classifier preset; --task embedding trains embedding-bn-net \(the default\), embedding-net or a graph file/,
     );
     await assert.rejects(runConvnet('train', '--dim', '8'), /--dim apply to --task embedding only/);
     await assert.rejects(
@@ -127,11 +127,11 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
     await assert.rejects(runConvnet('index', '--model', classifier), /not an embedding model/);
     await assert.rejects(
       runConvnet('eval', '--model', model),
-      /holds an embedding model \(embedding-net\), not a classifier: convnet [a-z]+ classifies images; use convnet search/,
+      /holds an embedding model \(embedding-bn-net\), not a classifier: convnet [a-z]+ classifies images; use convnet search/,
     );
     await assert.rejects(
       runConvnet('predict', '--model', model, image),
-      /holds an embedding model \(embedding-net\), not a classifier/,
+      /holds an embedding model \(embedding-bn-net\), not a classifier/,
     );
     await assert.rejects(
       runConvnet('train', '--task', 'embedding', '--image-size', '32'),
