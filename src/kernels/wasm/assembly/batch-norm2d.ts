@@ -260,7 +260,7 @@ export function batchNorm2dBackward(
     if (dgamma != 0 || dbeta != 0 || (dx != 0 && training != 0)) {
       for (let n = 0; n < N; n++) {
         const at = <usize>(n * C + c) * plane;
-        const mask = keep == 0 ? 0 : keep + at;
+        const mask: usize = keep == 0 ? 0 : keep + at;
         sumDy += planeSumMasked(dy + at, mask, HW);
         sumDyCentred += planeDot(dy + at, mask, x + at, HW, mu);
       }
@@ -279,7 +279,7 @@ export function batchNorm2dBackward(
     }
     for (let n = 0; n < N; n++) {
       const at = <usize>(n * C + c) * plane;
-      const mask = keep == 0 ? 0 : keep + at;
+      const mask: usize = keep == 0 ? 0 : keep + at;
       planeAffine2(dx + at, dy + at, mask, x + at, HW, <f32>k1, <f32>k2, <f32>k3);
     }
   }

@@ -19,7 +19,7 @@
  * (a row's last outputs, when OW is not a multiple of 8, are its last 4 or 8 again, recomputed
  * with the same operations), so results are bitwise the same on any thread count.
  */
-import { ConvGeometry, shareStart } from './lib/geometry';
+import { bandStart, ConvGeometry, shareStart } from './lib/geometry';
 import {
   BLOCK,
   bandRows,
@@ -274,13 +274,8 @@ export function conv2dDirectForward(
   }
   // Fewer images than threads: bands of output rows, of row pairs when pooling (the last band
   // takes an odd last row).
-  const pairs = g.OH >> 1;
-  const i0 = pooling ? 2 * shareStart(pairs, tid, threads) : shareStart(g.OH, tid, threads);
-  const i1 = !pooling
-    ? shareStart(g.OH, tid + 1, threads)
-    : tid + 1 == threads
-      ? g.OH
-      : 2 * shareStart(pairs, tid + 1, threads);
+  const i0 = bandStart(g.OH, pooling, tid, threads);
+  const i1 = bandStart(g.OH, pooling, tid + 1, threads);
   if (i1 <= i0) return;
   for (let n = 0; n < g.N; n++) directBand(g, sc, n, i0, i1, y, x, z, scaled, epilogue);
 }

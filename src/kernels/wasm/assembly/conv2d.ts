@@ -20,7 +20,7 @@
  * element is written by exactly one thread, with the same arithmetic whatever the thread
  * count. `scratch` is the first thread's scratch area; thread t uses scratch + t*scratchStride.
  */
-import { ConvGeometry, isDirect, shareStart } from './lib/geometry';
+import { bandStart, ConvGeometry, isDirect, shareStart } from './lib/geometry';
 import { col2imAdd, im2col, im2colBand, im2colRows } from './lib/im2col';
 import { MR, NR, sgemm, sgemmScratchBytes } from './sgemm';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluPool2x2Rows } from './lib/relu-pool';
@@ -164,13 +164,8 @@ export function conv2dForward(
     // (the GEMM's columns), so no thread repeats another's im2col. An output element's
     // arithmetic does not depend on which columns share its GEMM (panels are zero-padded).
     // Pooling, the bands are of row pairs (the last band takes an odd last row).
-    const pairs = g.OH >> 1;
-    const i0 = pooling ? 2 * shareStart(pairs, tid, threads) : shareStart(g.OH, tid, threads);
-    const i1 = !pooling
-      ? shareStart(g.OH, tid + 1, threads)
-      : tid + 1 == threads
-        ? g.OH
-        : 2 * shareStart(pairs, tid + 1, threads);
+    const i0 = bandStart(g.OH, pooling, tid, threads);
+    const i1 = bandStart(g.OH, pooling, tid + 1, threads);
     if (i1 <= i0) return;
     const p0 = i0 * g.OW;
     const width = (i1 - i0) * g.OW;

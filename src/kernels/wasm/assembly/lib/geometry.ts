@@ -74,3 +74,13 @@ export function isDirect(g: ConvGeometry): bool {
 export function shareStart(count: i32, tid: i32, threads: i32): i32 {
   return <i32>((<i64>count * tid) / threads);
 }
+
+/**
+ * The first of thread t's band of OH output rows, [bandStart(t), bandStart(t + 1)), when threads
+ * split one image's rows; with `pooling`, bands of row pairs, the last band taking an odd last row.
+ */
+@inline
+export function bandStart(OH: i32, pooling: bool, t: i32, threads: i32): i32 {
+  if (!pooling) return shareStart(OH, t, threads);
+  return t == threads ? OH : 2 * shareStart(OH >> 1, t, threads);
+}
