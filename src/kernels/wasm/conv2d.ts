@@ -69,7 +69,7 @@ export const conv2d = hostKernels({
   conv2dBackward(m, dx, dw, db, dy, x, w, g) {
     const geometry = m.int32(recordValues(CONV2D_RECORD, g));
     const pdy = m.input(dy);
-    if (db !== null) m.run('conv2dBackwardBias', [geometry, m.output(db), pdy]);
+    if (db !== null) m.run('conv2dBackwardBias', [geometry, m.output(db), pdy], dy.length);
     if (dx !== null) {
       const gt = inputGradientGeometry(g);
       const dxPath = gt === null ? 'im2col' : conv2dPath(gt);

@@ -33,13 +33,17 @@ export const crossEntropy = hostKernels({
   crossEntropyForward(m, losses, logits, labels, weight, ignoreIndex, g) {
     const total = checkedTotalWeight(labels, weight, ignoreIndex, g);
     const args = [m.output(losses), m.input(logits), m.int32(labels), m.input(weight)];
-    m.run('crossEntropyForward', [g.N, g.K, g.S, ...args, ignoreIndex]);
+    m.run('crossEntropyForward', [g.N, g.K, g.S, ...args, ignoreIndex], g.N * g.K * g.S);
     return total;
   },
 
   crossEntropyBackward(m, dlogits, dlosses, logits, labels, weight, ignoreIndex, g) {
     checkedTotalWeight(labels, weight, ignoreIndex, g);
     const inputs = [m.input(dlosses), m.input(logits), m.int32(labels), m.input(weight)];
-    m.run('crossEntropyBackward', [g.N, g.K, g.S, m.output(dlogits), ...inputs, ignoreIndex]);
+    m.run(
+      'crossEntropyBackward',
+      [g.N, g.K, g.S, m.output(dlogits), ...inputs, ignoreIndex],
+      g.N * g.K * g.S,
+    );
   },
 });

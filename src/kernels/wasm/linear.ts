@@ -15,7 +15,7 @@ export const linear = hostKernels({
     }
     const [scratch, stride] = m.scratch(m.call('sgemmScratchBytes'));
     m.run('linearForward', [N, IN, OUT, py, m.input(x), m.input(w), scratch, stride]);
-    if (b !== null) m.run('addRowBias', [N, OUT, py, m.input(b)]);
+    if (b !== null) m.run('addRowBias', [N, OUT, py, m.input(b)], N * OUT);
   },
 
   linearBackward(m, dx, dw, db, dy, x, w, g) {
@@ -30,6 +30,6 @@ export const linear = hostKernels({
       const args = [N, IN, OUT, m.output(dw), pdy, m.input(x), scratch, stride];
       m.run('linearBackwardWeight', args);
     }
-    if (db !== null) m.run('linearBackwardBias', [N, OUT, m.output(db), pdy]);
+    if (db !== null) m.run('linearBackwardBias', [N, OUT, m.output(db), pdy], N * OUT);
   },
 });

@@ -48,6 +48,13 @@ const CLAIMS = ARGS + MAX_ARGS;
 const SPIN_MS = 0.1;
 /** Calls in a row that no worker joined before the next SOLO_CALLS run on the caller alone. */
 const MISSES_BEFORE_SOLO = 2;
+/**
+ * How long the caller's own share must have run, in milliseconds, for a call that no worker
+ * joined to count as a miss: a worker woken for a 20 us call cannot join it however free its
+ * core is, and counting such calls sent the next SOLO_CALLS calls, 18 ms Winograd convolutions
+ * among them, to one thread (a quarter of an embedding model's calls at batch 256).
+ */
+const MISS_EVIDENCE_MS = 0.5;
 const SOLO_CALLS = 32;
 
 /** The worker's program, run by Node's worker_threads (eval) or a browser Worker (blob URL). */
@@ -233,7 +240,9 @@ export class ThreadPool {
         failure ??= error;
       }
     };
+    const started = performance.now();
     share(0);
+    const ownShareMs = performance.now() - started;
     let byWorkers = 0;
     for (let t = 1; t < used; t++) {
       const claimed = Atomics.load(c, CLAIMS + t);
@@ -242,10 +251,12 @@ export class ThreadPool {
       else byWorkers++;
     }
     this.waitForWorkers(byWorkers);
-    // Every share fell to the caller: the workers are kept off the CPU, and a split call only
-    // repeats the work its shares have in common (a batch-1 convolution's im2col). After
-    // MISSES_BEFORE_SOLO such calls in a row, the next SOLO_CALLS run whole on the caller.
-    this.misses = byWorkers === 0 ? this.misses + 1 : 0;
+    // Every share fell to the caller, though its own share ran long enough for a worker to wake
+    // (MISS_EVIDENCE_MS): the workers are kept off the CPU, and a split call only repeats the work
+    // its shares have in common (a batch-1 convolution's im2col). After MISSES_BEFORE_SOLO such
+    // calls in a row, the next SOLO_CALLS run whole on the caller.
+    if (byWorkers > 0) this.misses = 0;
+    else if (ownShareMs >= MISS_EVIDENCE_MS) this.misses++;
     if (this.soloWhenWorkersMiss && this.misses >= MISSES_BEFORE_SOLO) {
       this.misses = 0;
       this.soloCalls = SOLO_CALLS;
