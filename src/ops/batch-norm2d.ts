@@ -114,21 +114,11 @@ export function batchNorm2d(
       const dx = gradBuffer(x);
       const dgamma = weight === null ? null : gradBuffer(weight);
       const dbeta = bias === null ? null : gradBuffer(bias);
-      const grads = [dx, dgamma, dbeta].map((t) => (t === null ? null : t.data));
-      const [dxData, dgammaData, dbetaData] = grads;
-      const rest = [x.data, gamma, batchMean, batchVar, eps, g] as const;
-      if (withRelu) {
-        getBackend().batchNorm2dReluBackwardTrain(
-          dxData,
-          dgammaData,
-          dbetaData,
-          dy.data,
-          y.data,
-          ...rest,
-        );
-      } else {
-        getBackend().batchNorm2dBackwardTrain(dxData, dgammaData, dbetaData, dy.data, ...rest);
-      }
+      const outs = [dx?.data ?? null, dgamma?.data ?? null, dbeta?.data ?? null] as const;
+      const saved = [x.data, gamma, batchMean, batchVar, eps, g] as const;
+      const kernels = getBackend();
+      if (withRelu) kernels.batchNorm2dReluBackwardTrain(...outs, dy.data, y.data, ...saved);
+      else kernels.batchNorm2dBackwardTrain(...outs, dy.data, ...saved);
       return gradients(dx, dgamma, dbeta);
     });
   }

@@ -9,15 +9,26 @@
 import { Graph } from '../../nn/graph/graph.js';
 import { modelName, readGraphFile } from '../../train/model-source.js';
 import { embeddingBnNet } from './embedding-bn-net.js';
-import { EMBEDDING_NET, embeddingDim, embeddingNet } from './embedding-net.js';
+import {
+  EMBEDDING_NET,
+  embeddingDim,
+  embeddingNet,
+  type EmbeddingNetOptions,
+} from './embedding-net.js';
 import { EMBEDDING_BN_NET, EMBEDDING_RECIPE } from './embedding-recipe.js';
 
-/** The embedding presets' names. */
-export const EMBEDDING_PRESETS = [EMBEDDING_BN_NET, EMBEDDING_NET] as const;
+/** The embedding presets by name, the recipe's first: each builds (N,C,H,W) -> (N,D) unit vectors. */
+const PRESET_BUILDERS: Readonly<Record<string, (options: EmbeddingNetOptions) => Graph>> = {
+  [EMBEDDING_BN_NET]: embeddingBnNet,
+  [EMBEDDING_NET]: embeddingNet,
+};
+
+/** The embedding presets' names, the recipe's first. */
+export const EMBEDDING_PRESETS: readonly string[] = Object.keys(PRESET_BUILDERS);
 
 /** Whether `model` names an embedding preset rather than a graph file. */
 export function isEmbeddingPreset(model: string): boolean {
-  return (EMBEDDING_PRESETS as readonly string[]).includes(model);
+  return Object.hasOwn(PRESET_BUILDERS, model);
 }
 
 export interface EmbeddingSource {
@@ -33,24 +44,10 @@ export async function embeddingSourceFor(
   [C, H, W]: readonly [number, number, number],
   { dim, seed }: { dim: number | null; seed: number },
 ): Promise<EmbeddingSource> {
-  if (model === EMBEDDING_BN_NET) {
-    return {
-      name: EMBEDDING_BN_NET,
-      build: () =>
-        embeddingBnNet({
-          seed,
-          inChannels: C,
-          imageSize: [H, W],
-          dim: dim ?? EMBEDDING_RECIPE.dim,
-        }),
-    };
-  }
-  if (model === EMBEDDING_NET) {
-    return {
-      name: EMBEDDING_NET,
-      build: () =>
-        embeddingNet({ seed, inChannels: C, imageSize: [H, W], dim: dim ?? EMBEDDING_RECIPE.dim }),
-    };
+  if (isEmbeddingPreset(model)) {
+    const preset = PRESET_BUILDERS[model];
+    const D = dim ?? EMBEDDING_RECIPE.dim;
+    return { name: model, build: () => preset({ seed, inChannels: C, imageSize: [H, W], dim: D }) };
   }
   const spec = await readGraphFile(model);
   if (spec.inputs.length !== 1 || spec.outputs.length !== 1) {

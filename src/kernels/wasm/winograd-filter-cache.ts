@@ -12,7 +12,9 @@
  * during a kernel call or a step that holds tensors, so a new entry starts in ordinary memory and
  * is placed when the call or step ends (place()); later transforms of the same weights overwrite
  * it there, so a model evaluated between training epochs holds one copy per layer, not one per
- * evaluation. Without a shared memory (no resident tensors) entries stay in ordinary memory.
+ * evaluation. Like resident tensors, placed arrays are held for the backend's life (the WeakMap
+ * lets an entry go with its weights, not its resident memory): one U per layer and tile of each
+ * model evaluated. Without a shared memory (no resident tensors) entries stay in ordinary memory.
  */
 import type { FloatArray } from '../../tensor.js';
 import type { Arena } from './arena.js';

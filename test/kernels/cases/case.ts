@@ -67,6 +67,19 @@ export function pair(min: number, max: number): fc.Arbitrary<[number, number]> {
 }
 
 /** A random pooling problem: padding at most half the kernel, the kernel within the padded input. */
+/** Whether a (dilated) kernel fits the padded input on both axes: a convolution's geometry exists. */
+export function kernelFits(p: {
+  H: number;
+  W: number;
+  kernel: readonly [number, number];
+  padding: readonly [number, number];
+  dilation: readonly [number, number];
+}): boolean {
+  return [0, 1].every(
+    (axis) => p.dilation[axis] * (p.kernel[axis] - 1) + 1 <= [p.H, p.W][axis] + 2 * p.padding[axis],
+  );
+}
+
 export const randomPool2d: fc.Arbitrary<{
   label: string;
   xShape: Shape;

@@ -17,7 +17,7 @@ import {
 } from '../../../src/shape/conv2d.js';
 import { pool2dGeometry } from '../../../src/shape/pool2d.js';
 import { sizeOf, type Shape } from '../../../src/tensor.js';
-import { kernelCase, output, pair, seeded, values, type KernelCase } from './case.js';
+import { kernelCase, kernelFits, output, pair, seeded, values, type KernelCase } from './case.js';
 import { fusedCases, POOLS } from './conv2d-relu-pool.cases.js';
 
 const around = <T>(run: () => T): T => withConv2dPath('direct', run);
@@ -152,12 +152,7 @@ export const random: fc.Arbitrary<KernelCase[]> = fc
     dilation: pair(1, 2),
     seed: fc.integer({ min: 0, max: 1 << 30 }),
   })
-  .filter((p) =>
-    [0, 1].every(
-      (axis) =>
-        p.dilation[axis] * (p.kernel[axis] - 1) + 1 <= [p.H, p.W][axis] + 2 * p.padding[axis],
-    ),
-  )
+  .filter(kernelFits)
   .map((p) =>
     directCases(
       `random ${JSON.stringify(p)}`,

@@ -17,7 +17,18 @@ function reluOf(v: v128): v128 {
   return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
 }
 
-/** Output block of filter k: v = s*acc + b or acc (bias already in), ReLU, then stored. */
+/** Four outputs of filter k: s*acc + b, or acc (the bias already in), then ReLU where asked. */
+@inline
+function scaleRelu(a: v128, k: i32, bias: usize, scale: usize, scaled: bool, relu: bool): v128 {
+  let v = a;
+  if (scaled) {
+    const sk = v128.load32_splat(scale + <usize>k * 4);
+    v = madd(v128.load32_splat(bias + <usize>k * 4), v, sk);
+  }
+  return relu ? reluOf(v) : v;
+}
+
+/** Output block of filter k (two vectors) through the epilogue, then stored. */
 @inline
 function finish(
   a0: v128,
@@ -31,18 +42,8 @@ function finish(
   valid: i32,
   tmp: usize,
 ): void {
-  let v0 = a0;
-  let v1 = a1;
-  if (scaled) {
-    const sk = v128.load32_splat(scale + <usize>k * 4);
-    const bk = v128.load32_splat(bias + <usize>k * 4);
-    v0 = madd(bk, v0, sk);
-    v1 = madd(bk, v1, sk);
-  }
-  if (relu) {
-    v0 = reluOf(v0);
-    v1 = reluOf(v1);
-  }
+  const v0 = scaleRelu(a0, k, bias, scale, scaled, relu);
+  const v1 = scaleRelu(a1, k, bias, scale, scaled, relu);
   if (valid == BLOCK) {
     v128.store(out, v0);
     v128.store(out, v1, 16);
@@ -111,25 +112,6 @@ export function block(
   if (nf > 3) finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
 }
 
-/** Four outputs of filter k, as `finish` does them. */
-@inline
-function finish4(
-  a: v128,
-  k: i32,
-  bias: usize,
-  scale: usize,
-  scaled: bool,
-  relu: bool,
-  out: usize,
-): void {
-  let v = a;
-  if (scaled) {
-    const sk = v128.load32_splat(scale + <usize>k * 4);
-    v = madd(v128.load32_splat(bias + <usize>k * 4), v, sk);
-  }
-  v128.store(out, relu ? reluOf(v) : v);
-}
-
 /**
  * Outputs [j, j + 4) of one row for filters fb .. fb + nf - 1, as `block` computes them (the same
  * operations per output, so the same bits): a row's last 1 to 4 outputs after its blocks of 8.
@@ -166,8 +148,8 @@ export function block4(
     c2 = madd(c2, x0, v128.load32_splat(q, 8));
     c3 = madd(c3, x0, v128.load32_splat(q, 12));
   }
-  finish4(c0, 0, bias, scale, scaled, relu, out);
-  if (nf > 1) finish4(c1, 1, bias, scale, scaled, relu, out + fStride);
-  if (nf > 2) finish4(c2, 2, bias, scale, scaled, relu, out + 2 * fStride);
-  if (nf > 3) finish4(c3, 3, bias, scale, scaled, relu, out + 3 * fStride);
+  v128.store(out, scaleRelu(c0, 0, bias, scale, scaled, relu));
+  if (nf > 1) v128.store(out + fStride, scaleRelu(c1, 1, bias, scale, scaled, relu));
+  if (nf > 2) v128.store(out + 2 * fStride, scaleRelu(c2, 2, bias, scale, scaled, relu));
+  if (nf > 3) v128.store(out + 3 * fStride, scaleRelu(c3, 3, bias, scale, scaled, relu));
 }
