@@ -49,12 +49,13 @@ const SPIN_MS = 0.1;
 /** Calls in a row that no worker joined before the next SOLO_CALLS run on the caller alone. */
 const MISSES_BEFORE_SOLO = 2;
 /**
- * How long the caller's own share must have run, in milliseconds, for a call that no worker
- * joined to count as a miss: a worker woken for a 20 us call cannot join it however free its
- * core is, and counting such calls sent the next SOLO_CALLS calls, 18 ms Winograd convolutions
- * among them, to one thread (a quarter of an embedding model's calls at batch 256).
+ * A call run solo that took this long, in milliseconds, ends the solo calls: a worker would have
+ * paid for itself there. Batch-1 passes, whose calls take well under it, stay on the caller as
+ * the misses ask (faster on this project's VM than waking a worker per call); a batch-256
+ * embedding's 2-18 ms convolutions, sent solo by misses on the small calls between them, lost
+ * their second thread for up to 32 calls before (a quarter of its calls ran solo).
  */
-const MISS_EVIDENCE_MS = 0.5;
+const LONG_SOLO_MS = 1;
 const SOLO_CALLS = 32;
 
 /** The worker's program, run by Node's worker_threads (eval) or a browser Worker (blob URL). */
@@ -213,10 +214,15 @@ export class ThreadPool {
         `ThreadPool: ${kernel} takes ${arity - 2} arguments after (tid, threads), got ${args.length}`,
       );
     }
-    if (used === 1 || this.soloCalls > 0) {
-      // One thread, or workers that kept missing their shares: the caller runs it alone.
-      if (used > 1) this.soloCalls--;
+    if (used === 1) {
       fn(0, 1, ...args);
+      return;
+    }
+    if (this.soloCalls > 0) {
+      // Workers that kept missing their shares: the caller runs it alone, until a call is long.
+      const started = performance.now();
+      fn(0, 1, ...args);
+      this.soloCalls = performance.now() - started >= LONG_SOLO_MS ? 0 : this.soloCalls - 1;
       return;
     }
     if (args.length > MAX_ARGS)
@@ -240,9 +246,7 @@ export class ThreadPool {
         failure ??= error;
       }
     };
-    const started = performance.now();
     share(0);
-    const ownShareMs = performance.now() - started;
     let byWorkers = 0;
     for (let t = 1; t < used; t++) {
       const claimed = Atomics.load(c, CLAIMS + t);
@@ -251,12 +255,11 @@ export class ThreadPool {
       else byWorkers++;
     }
     this.waitForWorkers(byWorkers);
-    // Every share fell to the caller, though its own share ran long enough for a worker to wake
-    // (MISS_EVIDENCE_MS): the workers are kept off the CPU, and a split call only repeats the work
-    // its shares have in common (a batch-1 convolution's im2col). After MISSES_BEFORE_SOLO such
-    // calls in a row, the next SOLO_CALLS run whole on the caller.
-    if (byWorkers > 0) this.misses = 0;
-    else if (ownShareMs >= MISS_EVIDENCE_MS) this.misses++;
+    // Every share fell to the caller: the workers are kept off the CPU, and a split call only
+    // repeats the work its shares have in common (a batch-1 convolution's im2col). After
+    // MISSES_BEFORE_SOLO such calls in a row, the next SOLO_CALLS run whole on the caller (until
+    // one of them is long, LONG_SOLO_MS).
+    this.misses = byWorkers === 0 ? this.misses + 1 : 0;
     if (this.soloWhenWorkersMiss && this.misses >= MISSES_BEFORE_SOLO) {
       this.misses = 0;
       this.soloCalls = SOLO_CALLS;
