@@ -9,6 +9,8 @@
  *
  * as torchmetrics' JaccardIndex (average='macro') and the usual VOC evaluation compute them.
  */
+import { getBackend } from '../../kernels/backend.js';
+import type { FloatArray } from '../../tensor.js';
 import { IGNORE_INDEX } from './segmentation-set.js';
 
 export interface SegmentationMetricsJson {
@@ -126,32 +128,24 @@ export class SegmentationConfusion {
 
 /**
  * The argmax over axis 1 of logits:(N,K,H,W) as (N*H*W) classes (the first maximum wins; a NaN
- * never does), or of its top-left (N,K,CH,CW) corner as (N*CH*CW) classes with `crop` = [CH, CW]
- * (a padded image's logits, cropped back without copying them). Row by row, class planes are
- * walked one after another, each pixel keeping its best so far.
+ * counts as -Infinity), or of its top-left (N,K,CH,CW) corner as (N*CH*CW) classes with `crop` =
+ * [CH, CW] (a padded image's logits, cropped back). The argmax runs on the current backend
+ * (the argmaxForward kernel, SIMD on the fast one); only the classes are cropped.
  */
 export function argmaxPixels(
-  logits: ArrayLike<number>,
+  logits: FloatArray | readonly number[],
   [N, K, H, W]: readonly number[],
   [CH, CW]: readonly [number, number] = [H, W],
 ): Uint8Array {
+  const x = Array.isArray(logits) ? Float64Array.from(logits) : (logits as FloatArray);
+  const classes = new Int32Array(N * H * W);
+  getBackend().argmaxForward(classes, x, { outer: N, size: K, inner: H * W });
+  if (CH === H && CW === W) return Uint8Array.from(classes);
   const out = new Uint8Array(N * CH * CW);
-  const best = new Float64Array(CW);
   for (let n = 0; n < N; n++) {
     for (let r = 0; r < CH; r++) {
-      const classes = out.subarray((n * CH + r) * CW, (n * CH + r + 1) * CW);
-      const row = (n * K * H + r) * W;
-      for (let c = 0; c < CW; c++) best[c] = logits[row + c];
-      for (let k = 1; k < K; k++) {
-        const at = row + k * H * W;
-        for (let c = 0; c < CW; c++) {
-          const v = logits[at + c];
-          if (v > best[c]) {
-            best[c] = v;
-            classes[c] = k;
-          }
-        }
-      }
+      const from = (n * H + r) * W;
+      out.set(classes.subarray(from, from + CW), (n * CH + r) * CW);
     }
   }
   return out;

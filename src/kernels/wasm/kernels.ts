@@ -4,6 +4,7 @@
  */
 export * from './adam-update.js';
 export * from './add.js';
+export * from './argmax.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
 export * from './batch-norm2d-relu.js';
