@@ -33,17 +33,6 @@ export interface ConvPointers {
 }
 
 /**
- * Threads that pay for a Winograd forward: one per two rows of tiles in the batch. Threads split
- * blocks of tile rows, and a block of one row of a small image is mostly padding (a row's tiles
- * are padded to groups of four, a block's to the GEMM's panels): a batch-1 8x12 layer in F(4,3)
- * (two tile rows) or 4x6 in F(2,3) took as long on two threads as on one (0.31 against 0.30 ms
- * for 128 -> 64 channels at 8x12), while 16x24 and larger gained (0.25 against 0.30 ms).
- */
-function winogradThreads(g: Conv2dGeometry, tile: 2 | 4): number {
-  return Math.max(1, Math.floor((g.N * Math.ceil(g.OH / tile)) / 2));
-}
-
-/**
  * y = s * conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3)
  * and flipped. With `weights` (w's array), the transformed filters are kept for the next call
  * with the same weights (winograd-filter-cache.ts).
@@ -71,7 +60,9 @@ export function winograd(
   const bytes = m.call('winogradScratchBytes', geometry, tile, 1, epilogue);
   const [scratch, stride] = m.scratch(bytes);
   const args = [geometry, tile, p.y, p.x, u, p.b, p.s, epilogue, p.z, scratch, stride];
-  m.run('winogradForward', args, Infinity, winogradThreads(g, tile));
+  // Threads share (block, filter group) items (assembly/winograd.ts): no more threads than items.
+  const items = m.call('winogradWorkItems', geometry, tile, m.threads);
+  m.run('winogradForward', args, Infinity, items);
 }
 
 /**

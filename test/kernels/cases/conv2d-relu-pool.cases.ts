@@ -97,6 +97,8 @@ const grid: [string, Shape, Shape, Conv2dOptions][] = [
   ['N = 3, 14x14, 8 -> 12 channels', [3, 8, 14, 14], [12, 8, 3, 3], { padding: 1 }],
   ['N = 5, padding 0, odd 13x11 output', [5, 3, 15, 13], [6, 3, 3, 3], {}],
   ['2x3 output', [2, 2, 2, 3], [3, 2, 3, 3], { padding: 1 }],
+  // One block of tiles shared by threads as groups of filters (37: the last group partial).
+  ['N = 1, 8x12, 6 -> 37 channels (filter groups)', [1, 6, 8, 12], [37, 6, 3, 3], { padding: 1 }],
 ];
 
 export const cases: KernelCase[] = [

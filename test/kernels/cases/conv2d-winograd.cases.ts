@@ -3,7 +3,8 @@
  * gradient (again a Winograd convolution for padding <= 2; padding 3 checks the fallback to
  * im2col) and the weight gradient (assembly/winograd-weight-grad.ts). Geometries cover every
  * padding, outputs that end mid-tile and mid-group of 4 tiles, channel and filter counts that are
- * not multiples of 4 or 8, N = 1 (tile rows split across threads) and blocks of several tile rows.
+ * not multiples of 4 or 8, N = 1 (tile rows split across threads; one block whose filters are
+ * split into groups) and blocks of several tile rows.
  *
  * Tolerance, relative to the reference's scale: Winograd sums transformed products whose terms
  * are larger than the result, so it rounds more than a plain dot product. The largest errors on
@@ -46,6 +47,9 @@ const grid: [string, Shape, number, number][] = [
   ],
   ['1x1 output', [2, 3, 3, 3], 2, 0],
   ['40 channels, 7x7, several tile rows a block', [2, 40, 7, 7], 9, 1],
+  ['N = 1, 8x12, 70 filters: one block, its filters in groups', [1, 5, 8, 12], 70, 1],
+  ['N = 1, 4x6, 37 filters: one block, its filters in groups', [1, 9, 4, 6], 37, 1],
+  ['N = 1, 32x48: balanced blocks of tile rows', [1, 3, 32, 48], 8, 1],
 ];
 
 export const cases: KernelCase[] = (['winograd2', 'winograd4'] as const).flatMap((path) =>

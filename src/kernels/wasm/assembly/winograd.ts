@@ -48,15 +48,55 @@ function tilesWide(g: ConvGeometry, m: i32): i32 {
   return roundUp((g.OW + m - 1) / m, 4);
 }
 
-/** Tile rows per block: V and M within BLOCK_BYTES, and at least one block per thread. */
+/**
+ * Tile rows per block: V and M within BLOCK_BYTES; and where the batch has few blocks for the
+ * threads, the block size (down to one NR panel of tiles: a block of one row of a narrow image is
+ * mostly padding, an 8x12 layer's row being 4 tiles of F(4,3)) that gives the busiest thread the
+ * fewest tile rows, the larger on a tie: 16 tile rows of one image in blocks of 6 rows left one
+ * thread 12 rows and the other 4; in blocks of 4, each thread has 8.
+ */
 function blockRows(g: ConvGeometry, m: i32, threads: i32): i32 {
   const a = m + 2;
   const tilesH = (g.OH + m - 1) / m;
   const perTile = a * a * (g.C + roundUp(g.F, MR)) * 4;
-  let rows = max(1, BLOCK_BYTES / perTile / tilesWide(g, m));
-  rows = min(rows, tilesH);
-  while (rows > 1 && g.N * ((tilesH + rows - 1) / rows) < threads) rows--;
-  return rows;
+  const tilesW = tilesWide(g, m);
+  const rows = min(max(1, BLOCK_BYTES / perTile / tilesW), tilesH);
+  if (g.N * ((tilesH + rows - 1) / rows) >= 4 * threads) return rows;
+  const fewest = min(rows, (NR + tilesW - 1) / tilesW);
+  let best = rows;
+  let bestLoad = i32.MAX_VALUE;
+  for (let r = rows; r >= fewest; r--) {
+    const blocks = g.N * ((tilesH + r - 1) / r);
+    const load = ((blocks + threads - 1) / threads) * r;
+    if (load < bestLoad) {
+      best = r;
+      bestLoad = load;
+    }
+  }
+  return best;
+}
+
+/**
+ * Groups of filters that share one block's tiles among threads, where there are fewer blocks
+ * than threads (a batch-1 8x12 or 4x6 layer is one block): each group computes its filters'
+ * share of the GEMM and of the output transform, and every group repeats the block's input
+ * transform, so a group keeps at least 4 panels (16 filters).
+ */
+function filterGroups(g: ConvGeometry, m: i32, threads: i32): i32 {
+  const tilesH = (g.OH + m - 1) / m;
+  const rows = blockRows(g, m, threads);
+  const blocks = g.N * ((tilesH + rows - 1) / rows);
+  if (blocks >= threads) return 1;
+  const panels = roundUp(g.F, MR) / MR;
+  return max(1, min((threads + blocks - 1) / blocks, panels / 4));
+}
+
+/** The forward's units of work, (block, filter group) pairs: the threads that can share it. */
+export function winogradWorkItems(geometry: usize, m: i32, threads: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const tilesH = (g.OH + m - 1) / m;
+  const rows = blockRows(g, m, threads);
+  return g.N * ((tilesH + rows - 1) / rows) * filterGroups(g, m, threads);
 }
 
 /** Bytes of the transformed filters U, shared by every thread. */
@@ -150,6 +190,46 @@ function copyStrip(
 }
 
 /**
+ * V of one block, tile rows th0 .. th0 + rows of the image at `image`: its input rows copied into
+ * the strip, then B^T d B for 4 tiles at a time into NR-column panels (the last panel's last 4
+ * lanes zero when the tiles stop short).
+ */
+function inputTiles(
+  v: usize,
+  strip: usize,
+  image: usize,
+  g: ConvGeometry,
+  m: i32,
+  th0: i32,
+  rows: i32,
+  stripRows: i32,
+  width: i32,
+  tmp: usize,
+): void {
+  const a = m + 2;
+  const C = g.C;
+  const tilesW = tilesWide(g, m);
+  const panelsB = roundUp(rows * tilesW, NR) / NR;
+  const vStride = <usize>(panelsB * C * NR) * 4; // from ξ to ξ + 1
+  copyStrip(strip, image, g, th0 * m - g.padH, rows * m + 2, stripRows, width);
+  for (let c = 0; c < C; c++) {
+    for (let tr = 0; tr < rows; tr++) {
+      for (let tw = 0; tw < tilesW; tw += 4) {
+        const t = tr * tilesW + tw;
+        const dst = v + <usize>(((t / NR) * C + c) * NR + (t % NR)) * 4;
+        const src = strip + <usize>((c * stripRows + tr * m) * width + tw * m) * 4;
+        if (m == 4) inputTransform4(dst, vStride, src, <usize>width * 4, tmp);
+        else inputTransform2(dst, vStride, src, <usize>width * 4, tmp);
+      }
+    }
+    if ((rows * tilesW) % NR != 0) {
+      const dst = v + <usize>(((panelsB - 1) * C + c) * NR + 4) * 4;
+      for (let xi = 0; xi < a * a; xi++) v128.store(dst + <usize>xi * vStride, f32x4.splat(0));
+    }
+  }
+}
+
+/**
  * y = scale * conv(x, w) + b by F(m,3) with u = winogradFilters' output, per filter; b and
  * scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
  * Threads split the blocks of tile rows.
@@ -190,45 +270,34 @@ export function winogradForward(
   const kept = tmp + <usize>TMP_FLOATS * 4;
   const ld = pooling ? m * tilesW : g.OW; // floats from one output row to the next
   const blocksPerImage = (tilesH + rows - 1) / rows;
-  const blocks = g.N * blocksPerImage;
-  const b1 = shareStart(blocks, tid + 1, threads);
-  for (let blk = shareStart(blocks, tid, threads); blk < b1; blk++) {
+  // Work items are (block, filter group) pairs, block-major: a thread with several groups of one
+  // block transforms its input once.
+  const groups = filterGroups(g, m, threads);
+  const panels = Fp / MR;
+  const items = g.N * blocksPerImage * groups;
+  let transformed = -1; // the block whose V this thread holds
+  const i1 = shareStart(items, tid + 1, threads);
+  for (let item = shareStart(items, tid, threads); item < i1; item++) {
+    const blk = item / groups;
+    const group = item % groups;
+    const f0 = shareStart(panels, group, groups) * MR;
+    const fEnd = shareStart(panels, group + 1, groups) * MR;
     const n = blk / blocksPerImage;
     const th0 = (blk % blocksPerImage) * rows;
     const blockRowsHere = min(rows, tilesH - th0);
     const tiles = roundUp(blockRowsHere * tilesW, NR);
     const panelsB = tiles / NR;
     const vStride = <usize>(panelsB * C * NR) * 4; // from ξ to ξ + 1
-    copyStrip(
-      strip,
-      x + <usize>(n * C * g.H * g.W) * 4,
-      g,
-      th0 * m - g.padH,
-      blockRowsHere * m + 2,
-      stripRows,
-      width,
-    );
-    // V, lanes of 4 tiles at a time; the panel's last 4 lanes zero when the tiles stop short.
-    for (let c = 0; c < C; c++) {
-      for (let tr = 0; tr < blockRowsHere; tr++) {
-        for (let tw = 0; tw < tilesW; tw += 4) {
-          const t = tr * tilesW + tw;
-          const dst = v + <usize>(((t / NR) * C + c) * NR + (t % NR)) * 4;
-          const src = strip + <usize>((c * stripRows + tr * m) * width + tw * m) * 4;
-          if (m == 4) inputTransform4(dst, vStride, src, <usize>width * 4, tmp);
-          else inputTransform2(dst, vStride, src, <usize>width * 4, tmp);
-        }
-      }
-      if ((blockRowsHere * tilesW) % NR != 0) {
-        const dst = v + <usize>(((panelsB - 1) * C + c) * NR + 4) * 4;
-        for (let xi = 0; xi < a * a; xi++) v128.store(dst + <usize>xi * vStride, f32x4.splat(0));
-      }
+    if (blk != transformed) {
+      const image = x + <usize>(n * C * g.H * g.W) * 4;
+      inputTiles(v, strip, image, g, m, th0, blockRowsHere, stripRows, width, tmp);
+      transformed = blk;
     }
     // M[ξ] = U[ξ] V[ξ], rows Fp, ld tiles.
     const uStride = <usize>(Fp * C) * 4;
     const mStride = <usize>(Fp * tiles) * 4;
     for (let xi = 0; xi < a * a; xi++) {
-      for (let p = 0; p < Fp; p += MR) {
+      for (let p = f0; p < fEnd; p += MR) {
         const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
         const row = mm + <usize>xi * mStride + <usize>(p * tiles) * 4;
         for (let q = 0; q < panelsB; q++) {
@@ -239,7 +308,7 @@ export function winogradForward(
     }
     // y tiles = scale * A^T M A + b, 4 tiles at a time, cut at the output's edges.
     const blockHeight = min(blockRowsHere * m, g.OH - th0 * m);
-    for (let f = 0; f < F; f++) {
+    for (let f = f0; f < min(F, fEnd); f++) {
       const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
       const factor: f32 = scale != 0 ? load<f32>(scale + <usize>f * 4) : 1;
       // The block's first output row of this filter (in scratch when pooling).
