@@ -10,7 +10,11 @@ export const linear = hostKernels({
     const { N, IN, OUT } = g;
     const py = m.output(y);
     if (N < m.call('linearFewRows')) {
-      m.run('linearForwardFewRows', [N, IN, OUT, py, m.input(x), m.input(w), m.input(b)], N * IN * OUT);
+      m.run(
+        'linearForwardFewRows',
+        [N, IN, OUT, py, m.input(x), m.input(w), m.input(b)],
+        N * IN * OUT,
+      );
       return;
     }
     const [scratch, stride] = m.scratch(m.call('sgemmScratchBytes'));
