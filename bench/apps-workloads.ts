@@ -6,11 +6,15 @@
  *                             runStep, forward, CenterNet loss with its targets, backward, clip
  *                             at 10, Adam lr 1e-4) on B digit-scenes
  *   detect digit-detector b1  one 96x96 scene as `convnet detect` runs it: in runStep, eval
- *                             mode without a graph, decode (3x3 peaks, top 100), class-wise NMS
- *   train unet-lite bB        U-Net-lite (base 8, depth 3, upsampling decoder) on B digit-masks
- *                             padded to 64x88: in runStep, forward, ce+dice, backward, Adam lr 1e-4
- *   segment unet-lite b1      segmentImage on one 64x84 image: padded to 64x88 and cropped back,
- *                             in runStep, softmax probabilities and the argmax mask
+ *                             mode without a graph, decode (3x3 peaks, top 100), class-wise NMS;
+ *                             the model frozen (Module.freeze), as a program detecting image
+ *                             after image holds it
+ *   train unet-lite bB        U-Net-lite as DIGIT_MASKS_RECIPE builds it (base 8, depth 4,
+ *                             transposed-convolution decoder) on B digit-masks padded to 64x96: in
+ *                             runStep, forward, ce+dice, backward, Adam lr 1e-4
+ *   segment unet-lite b1      segmentImage on one 64x84 image: padded to 64x96 and cropped back,
+ *                             in runStep, the argmax mask; the model frozen (Module.freeze), as
+ *                             a program segmenting image after image holds it
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +69,7 @@ export function detectorWorkloads(backend: WasmBackend, batch: number, dir: stri
       name: `train digit-detector b${batch}`,
       images: batch,
       run() {
-        model.train();
+        model.unfreeze().train();
         const result = step(images, scenes);
         if (result.failed !== null) throw new Error(`detector step: non-finite ${result.failed}`);
       },
@@ -74,7 +78,7 @@ export function detectorWorkloads(backend: WasmBackend, batch: number, dir: stri
       name: 'detect digit-detector b1',
       images: 1,
       run() {
-        model.eval();
+        model.freeze();
         backend.runStep([], () =>
           noGrad(() => {
             const out = model.run(one);
@@ -123,7 +127,7 @@ export function segmenterWorkloads(
       name: `train unet-lite b${batch}`,
       images: batch,
       run() {
-        model.train();
+        model.unfreeze().train();
         const loss = backend.runStep(params, () => {
           optimizer.zeroGrad();
           const value = segmentationLoss(model.forward(images), labels, { loss: 'ce+dice' });
@@ -139,7 +143,10 @@ export function segmenterWorkloads(
     {
       name: 'segment unet-lite b1',
       images: 1,
-      run: () => void segmentImage(model, one, [C, H, W], { stride }),
+      run() {
+        model.freeze();
+        segmentImage(model, one, [C, H, W], { stride });
+      },
     },
   ];
   return { workloads, shape: [batch, C, PH, PW], classes: K };

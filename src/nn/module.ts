@@ -37,11 +37,15 @@
  *
  * Call a module with `model.forward(x)` (TypeScript has no callable objects without magic).
  */
+import { freezeArray, thawArray } from '../kernels/frozen-arrays.js';
 import { ShapeError } from '../shape/shape-error.js';
 import { Tensor, formatShape, type Shape } from '../tensor.js';
 
 /** Every module, whatever its forward's signature: the type of a child. */
 export type AnyModule = Module<never, unknown>;
+
+/** Frozen parameters (Module.freeze), each with whether it required gradients before. */
+const frozenGrad = new WeakMap<Tensor, boolean>();
 
 /** A copy of a module's state: every parameter and buffer, by dotted name, in order. */
 export type StateDict = Map<string, Tensor>;
@@ -240,6 +244,43 @@ export abstract class Module<Input extends readonly unknown[] = [x: Tensor], Out
     return this.train(false);
   }
 
+  /**
+   * Freezes the module for inference: evaluation mode, and its parameters made constants. They
+   * stop requiring gradients (an optimizer leaves them alone), loadStateDict refuses them, and
+   * kernels may keep what they derive from them, checking once per freeze instead of on every
+   * call that they are unchanged (the fast backend's transformed Winograd filters). Writing a
+   * frozen parameter's data directly is not supported: those kernels would not see it;
+   * unfreeze() first. Returns this.
+   */
+  freeze(): this {
+    this.eval();
+    for (const p of this.parameters()) {
+      if (frozenGrad.has(p)) continue;
+      frozenGrad.set(p, p.requiresGrad);
+      p.requireGrad(false);
+      freezeArray(p.data);
+    }
+    return this;
+  }
+
+  /** Undoes freeze(): each parameter requires gradients as before; the mode stays. Returns this. */
+  unfreeze(): this {
+    for (const p of this.parameters()) {
+      const requiresGrad = frozenGrad.get(p);
+      if (requiresGrad === undefined) continue;
+      frozenGrad.delete(p);
+      p.requireGrad(requiresGrad);
+      thawArray(p.data);
+    }
+    return this;
+  }
+
+  /** Whether every parameter is frozen (freeze()); false for a module without parameters. */
+  get frozen(): boolean {
+    const params = this.parameters();
+    return params.length > 0 && params.every((p) => frozenGrad.has(p));
+  }
+
   /** Forgets every parameter's gradient (sets .grad to null). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();
@@ -290,6 +331,12 @@ export abstract class Module<Input extends readonly unknown[] = [x: Tensor], Out
       }
     }
     if (problems.length > 0) throw new ShapeError(`loadStateDict: ${problems.join('; ')}`);
+    const frozen = [...own].filter(([name, t]) => entries.has(name) && frozenGrad.has(t));
+    if (frozen.length > 0) {
+      throw new RangeError(
+        `loadStateDict: ${frozen.map(([name]) => name).join(', ')} ${frozen.length > 1 ? 'are' : 'is'} frozen (freeze()); call unfreeze() before loading`,
+      );
+    }
     for (const [name, target] of own) {
       const source = entries.get(name);
       if (source !== undefined) target.data.set(source.data);

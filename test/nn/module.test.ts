@@ -12,6 +12,7 @@ import {
   seedNet,
 } from '../../src/nn/index.js';
 import { add, crossEntropy, mul, relu, sum } from '../../src/ops/index.js';
+import { frozenSince } from '../../src/kernels/frozen-arrays.js';
 import { Rng } from '../../src/rng.js';
 import { Tensor, type Shape } from '../../src/tensor.js';
 
@@ -131,6 +132,48 @@ describe('Module', () => {
     model.getSubmodule('head').train(false);
     assert.equal(model.getSubmodule('head.0').training, false);
     assert.equal(model.getSubmodule('stem').training, true);
+  });
+
+  it('freeze() sets evaluation mode and makes the parameters constants; unfreeze() undoes it', () => {
+    const model = seedNet({ seed: 3 });
+    const [first] = model.parameters();
+    first.requireGrad(false); // frozen by hand before: stays so after unfreeze()
+    assert.equal(model.frozen, false);
+    assert.equal(model.freeze(), model);
+    assert.equal(model.training, false);
+    assert.equal(model.frozen, true);
+    assert.ok(model.parameters().every((p) => !p.requiresGrad));
+    assert.ok(model.parameters().every((p) => frozenSince(p.data) > 0));
+    // No gradients flow into frozen parameters, so an optimizer step leaves them alone.
+    const x = Tensor.randn([2, 1, 28, 28], new Rng(4));
+    assert.equal(crossEntropy(model.forward(x), Int32Array.from([1, 2])).requiresGrad, false);
+    model.unfreeze();
+    assert.equal(model.frozen, false);
+    assert.equal(model.training, false, 'unfreeze() leaves the mode');
+    assert.equal(first.requiresGrad, false);
+    assert.ok(
+      model
+        .parameters()
+        .slice(1)
+        .every((p) => p.requiresGrad),
+    );
+    assert.ok(model.parameters().every((p) => frozenSince(p.data) === 0));
+  });
+
+  it('loadStateDict refuses frozen parameters, naming them, and changes nothing', () => {
+    const model = seedNet({ seed: 5 }).freeze();
+    const before = model.stateDict();
+    const other = seedNet({ seed: 6 }).stateDict();
+    assert.throws(
+      () => model.loadStateDict(other),
+      /loadStateDict: features\.0\.weight, .* are frozen \(freeze\(\)\); call unfreeze\(\) before loading/,
+    );
+    for (const [name, t] of model.stateDict()) assert.deepEqual(t.data, before.get(name)?.data);
+    model.unfreeze().loadStateDict(other);
+    assert.deepEqual(
+      model.stateDict().get('features.0.weight')?.data,
+      other.get('features.0.weight')?.data,
+    );
   });
 
   it('a new child takes its parent training mode', () => {

@@ -5,7 +5,10 @@
  * multiplies. An entry is used only while the weights still equal the copy taken with it,
  * bitwise, compared on every call in the kernels' memory (assembly/bytes-equal.ts: about 5 us
  * for 73 KB), so weights changed in place (an optimizer step, a loaded state dict) are
- * transformed again; entries go with their weight arrays (a WeakMap), one U per tile size.
+ * transformed again; entries go with their weight arrays (a WeakMap), one U per tile size. A
+ * frozen module's weights (Module.freeze, src/kernels/frozen-arrays.ts) are compared once per
+ * freeze: for a batch-1 U-Net, comparing its 1.8 MB of weights with their copies on every image
+ * cost 0.3-0.9 ms of 4-6 (memory traffic, more in a slow hour).
  *
  * Kept arrays live in the kernels' resident memory, so a call reads them in place instead of
  * copying megabytes in (a U-Net's F(4,3) filters are ~20 MB). Resident memory cannot be taken
@@ -17,6 +20,7 @@
  * model evaluated. Without a shared memory (no resident tensors) entries stay in ordinary memory.
  */
 import type { FloatArray } from '../../tensor.js';
+import { frozenSince } from '../frozen-arrays.js';
 import type { Arena } from './arena.js';
 import type { Marshal } from './marshal.js';
 
@@ -25,6 +29,8 @@ type Tile = 2 | 4;
 interface Entry {
   /** The weights the filters were made from. */
   weights: Float32Array;
+  /** The freeze (frozen-arrays.ts) under which they were last found unchanged; 0 for none. */
+  checkedFreeze: number;
   /** Bumped whenever `weights` is rewritten: filters made from older weights are stale. */
   version: number;
   filters: Map<Tile, { u: Float32Array; version: number }>;
@@ -39,27 +45,40 @@ export class WinogradFilterCache {
 
   /**
    * A pointer to U of these weights (at `w` in the kernels' memory) for this tile, if kept and
-   * the weights are bitwise unchanged since; else 0.
+   * the weights are bitwise unchanged since; else 0. Frozen weights (a frozen module's) are
+   * compared once per freeze, not on every call.
    */
   find(m: Marshal, weights: FloatArray, w: number, tile: Tile): number {
     const entry = this.entries.get(weights);
     const kept = entry?.filters.get(tile);
     if (entry === undefined || kept === undefined || kept.version !== entry.version) return 0;
-    const same = m.call('bytesEqual', w, m.input(entry.weights), entry.weights.byteLength);
-    return same === 1 ? m.input(kept.u) : 0;
+    const freeze = frozenSince(weights);
+    if (freeze === 0 || entry.checkedFreeze !== freeze) {
+      const same = m.call('bytesEqual', w, m.input(entry.weights), entry.weights.byteLength);
+      if (same !== 1) return 0;
+      entry.checkedFreeze = freeze;
+    }
+    return m.input(kept.u);
   }
 
   /** Keeps U (`bytes` bytes at `u` in the kernels' memory) of these weights for later calls. */
   keep(m: Marshal, weights: FloatArray, tile: Tile, u: number, bytes: number): void {
     let entry = this.entries.get(weights);
     if (entry === undefined) {
-      entry = { weights: Float32Array.from(weights), version: 0, filters: new Map() };
+      entry = {
+        weights: Float32Array.from(weights),
+        checkedFreeze: 0,
+        version: 0,
+        filters: new Map(),
+      };
       this.entries.set(weights, entry);
       this.unplaced.add(entry);
     } else if (!sameBits(entry.weights, weights as Float32Array)) {
       entry.weights.set(weights);
       entry.version++;
     }
+    // The copy was just taken from the weights: equal under the freeze they are in, if any.
+    entry.checkedFreeze = frozenSince(weights);
     const kept = entry.filters.get(tile);
     if (kept !== undefined && kept.u.byteLength === bytes) {
       m.read(u, kept.u);

@@ -3,10 +3,12 @@
  * (src/kernels/wasm/winograd-filter-cache.ts): with the same weights it gives bitwise what it gave
  * the first time, and after the weights change in place (an optimizer step) it follows them,
  * within Winograd's tolerance of the reference, never the stale filters. With filters kept, a
- * batch-1 14x14 layer takes Winograd (conv2d-path.ts).
+ * batch-1 14x14 layer takes Winograd (conv2d-path.ts). Frozen weights (Module.freeze) are compared
+ * once per freeze.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { freezeArray, thawArray } from '../../../src/kernels/frozen-arrays.js';
 import * as reference from '../../../src/kernels/reference/index.js';
 import { conv2dPath, withConv2dPath } from '../../../src/kernels/wasm/conv2d-path.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
@@ -67,6 +69,42 @@ describe('Winograd filters kept between fused inference calls', () => {
     const changed = run();
     assert.notDeepEqual(changed, first);
     assert.ok(maxRelativeDifference(changed, expected()) < 6e-5, 'not the stale filters');
+  });
+
+  it('checks frozen weights once per freeze, and follows them again once thawed', () => {
+    const [C, H, F] = [8, 12, 16];
+    const g = conv2dGeometry([1, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
+    const rng = new Rng(13);
+    const t = backend.resident(() => ({
+      x: Tensor.randn([1, C, H, H], rng),
+      w: Tensor.randn([F, C, 3, 3], rng, 0.2),
+    }));
+    const run = (): Float32Array => {
+      const y = new Float32Array(F * H * H);
+      withConv2dPath('winograd4', () =>
+        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, null, null, g, null),
+      );
+      return y;
+    };
+    const expected = (): Float64Array => {
+      const y = new Float64Array(F * H * H);
+      const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+      reference.conv2dReluPoolForward(y, f64(t.x.data), f64(t.w.data), null, null, g, null);
+      return y;
+    };
+    const first = run();
+    const original = t.w.data[3];
+    // Changed before the freeze: the first call under it compares, and follows the change.
+    t.w.data[3] = original + 0.5;
+    freezeArray(t.w.data);
+    const frozen = run();
+    assert.ok(maxRelativeDifference(frozen, expected()) < 6e-5, 'checked under the new freeze');
+    assert.notDeepEqual(frozen, first);
+    // Written directly while frozen (what freeze() rules out): no longer compared, so not seen.
+    t.w.data[3] = original;
+    assert.deepEqual(run(), frozen, 'frozen weights are not compared on every call');
+    thawArray(t.w.data);
+    assert.deepEqual(run(), first, 'thawed: compared again, and the change followed');
   });
 
   it('keeps them in resident memory, placed after the call or the step, overwritten in place', () => {
