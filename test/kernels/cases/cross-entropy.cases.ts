@@ -51,6 +51,22 @@ export const cases: KernelCase[] = [
     4,
   ),
   ...crossEntropyCases('(1,11,6,4) per pixel, N = 1', [1, 11, 6, 4], false, 0, 5),
+  // H*W a multiple of 4: four pixels per vector (assembly/cross-entropy.ts).
+  ...crossEntropyCases(
+    '(3,5,4,6) per pixel in vectors, weights, ignore 255',
+    [3, 5, 4, 6],
+    true,
+    255,
+    6,
+  ),
+  ...crossEntropyCases(
+    '(2,4,2,6) per pixel in vectors, logits of +-1e4',
+    [2, 4, 2, 6],
+    true,
+    -100,
+    7,
+    1e4,
+  ),
 ];
 
 export const random: fc.Arbitrary<KernelCase[]> = fc
