@@ -56,8 +56,7 @@ export function winograd(
     m.run('winogradFilters', filterArgs);
     if (weights !== null) m.filters.keep(m, weights, tile, u, uBytes);
   }
-  // Blocks are largest on one thread, which the pool may run a call on (thread-pool.ts).
-  const bytes = m.call('winogradScratchBytes', geometry, tile, 1, epilogue);
+  const bytes = m.call('winogradScratchBytes', geometry, tile, epilogue);
   const [scratch, stride] = m.scratch(bytes);
   const args = [geometry, tile, p.y, p.x, u, p.b, p.s, epilogue, p.z, scratch, stride];
   // Threads share (block, filter group) items (assembly/winograd.ts): no more threads than items.

@@ -50,6 +50,8 @@ const grid: [string, Shape, number, number][] = [
   ['N = 1, 8x12, 70 filters: one block, its filters in groups', [1, 5, 8, 12], 70, 1],
   ['N = 1, 4x6, 37 filters: one block, its filters in groups', [1, 9, 4, 6], 37, 1],
   ['N = 1, 32x48: balanced blocks of tile rows', [1, 3, 32, 48], 8, 1],
+  // Blocks larger on two threads than on one (9 tile rows: 5 + 4 against 3 + 3 + 3).
+  ['N = 1, 64 -> 64 at 36x16: blocks sized per thread count', [1, 64, 36, 16], 64, 1],
 ];
 
 export const cases: KernelCase[] = (['winograd2', 'winograd4'] as const).flatMap((path) =>

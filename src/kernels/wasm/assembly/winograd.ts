@@ -48,19 +48,24 @@ function tilesWide(g: ConvGeometry, m: i32): i32 {
   return roundUp((g.OW + m - 1) / m, 4);
 }
 
+/** The most tile rows a block has, whatever the threads: V and M within BLOCK_BYTES. */
+function mostBlockRows(g: ConvGeometry, m: i32): i32 {
+  const a = m + 2;
+  const perTile = a * a * (g.C + roundUp(g.F, MR)) * 4;
+  return min(max(1, BLOCK_BYTES / perTile / tilesWide(g, m)), (g.OH + m - 1) / m);
+}
+
 /**
- * Tile rows per block: V and M within BLOCK_BYTES; and where the batch has few blocks for the
+ * Tile rows per block: at most mostBlockRows; and where the batch has few blocks for the
  * threads, the block size (down to one NR panel of tiles: a block of one row of a narrow image is
  * mostly padding, an 8x12 layer's row being 4 tiles of F(4,3)) that gives the busiest thread the
  * fewest tile rows, the larger on a tie: 16 tile rows of one image in blocks of 6 rows left one
  * thread 12 rows and the other 4; in blocks of 4, each thread has 8.
  */
 function blockRows(g: ConvGeometry, m: i32, threads: i32): i32 {
-  const a = m + 2;
   const tilesH = (g.OH + m - 1) / m;
-  const perTile = a * a * (g.C + roundUp(g.F, MR)) * 4;
   const tilesW = tilesWide(g, m);
-  const rows = min(max(1, BLOCK_BYTES / perTile / tilesW), tilesH);
+  const rows = mostBlockRows(g, m);
   if (g.N * ((tilesH + rows - 1) / rows) >= 4 * threads) return rows;
   const fewest = min(rows, (NR + tilesW - 1) / tilesW);
   let best = rows;
@@ -107,12 +112,12 @@ export function winogradFilterBytes(geometry: usize, m: i32): i32 {
 
 /**
  * Bytes of scratch one thread needs: the input strip, V, M and temporaries (and, pooling, the
- * block's output).
+ * block's output), for the largest blocks any thread count gives.
  */
-export function winogradScratchBytes(geometry: usize, m: i32, threads: i32, epilogue: i32): i32 {
+export function winogradScratchBytes(geometry: usize, m: i32, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const a = m + 2;
-  const rows = blockRows(g, m, threads);
+  const rows = mostBlockRows(g, m);
   const tiles = roundUp(rows * tilesWide(g, m), NR);
   const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
   const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * tilesWide(g, m) * m : 0;
