@@ -5,7 +5,8 @@
  *
  * Comparisons are branch-free (select / bitselect): on real activations the winner of a window is
  * unpredictable, and a mispredicted branch per comparison costs more than the whole window.
- * The common 2x2 stride-2 case runs four windows at a time in f32x4 lanes.
+ * The common 2x2 stride-2 case runs four windows at a time in f32x4 lanes, a row's last OW % 4 in
+ * the group of four that ends it (those recomputed give the same values, stored again).
  */
 import { PoolGeometry, shareStart } from './lib/geometry';
 import { evenLanes, oddLanes } from './lib/simd';
@@ -58,6 +59,29 @@ function isTwoByTwo(g: PoolGeometry): bool {
   return g.KH == 2 && g.KW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0;
 }
 
+/**
+ * The first maximum of a and b, lane by lane (a on a tie, so -0 before 0 stays -0 as in the
+ * reference), NaN if either is: f32x4.pmax (a < b ? b : a, one instruction on x64, where
+ * f32x4.max takes about eight) keeps a NaN a, and a NaN b is put back (all ones).
+ */
+@inline
+function firstMax(a: v128, b: v128): v128 {
+  return v128.or(f32x4.pmax(a, b), f32x4.ne(b, b));
+}
+
+/** Pooled outputs j .. j + 3 of a row from input rows `top` and `bottom`, windows in row-major order. */
+@inline
+function pool4(out: usize, top: usize, bottom: usize, j: i32): void {
+  const at = <usize>(2 * j) * 4;
+  const t0 = v128.load(top + at),
+    t1 = v128.load(top + at, 16);
+  const u0 = v128.load(bottom + at),
+    u1 = v128.load(bottom + at, 16);
+  const ab = firstMax(evenLanes(t0, t1), oddLanes(t0, t1));
+  const abc = firstMax(ab, evenLanes(u0, u1));
+  v128.store(out + <usize>j * 4, firstMax(abc, oddLanes(u0, u1)));
+}
+
 export function maxPool2dForward(
   tid: i32,
   threads: i32,
@@ -79,30 +103,57 @@ export function maxPool2dForward(
     const yp = y + <usize>(plane * OHW) * 4;
     for (let i = 0; i < OH; i++) {
       let j = 0;
-      if (twoByTwo) {
+      if (twoByTwo && OW >= 4) {
         const top = xp + <usize>(2 * i * W) * 4;
         const bottom = top + <usize>W * 4;
         const out = yp + <usize>(i * OW) * 4;
-        // f32x4.max propagates NaN, and ties do not matter for the value.
-        for (; j + 4 <= OW; j += 4) {
-          const at = <usize>(2 * j) * 4;
-          const m0 = f32x4.max(v128.load(top + at), v128.load(bottom + at));
-          const m1 = f32x4.max(v128.load(top + at, 16), v128.load(bottom + at, 16));
-          v128.store(out + <usize>j * 4, f32x4.max(evenLanes(m0, m1), oddLanes(m0, m1)));
-        }
-        // The last OW % 4 windows one at a time, with the same NaN-propagating max.
-        for (; j < OW; j++) {
-          const at = <usize>(2 * j) * 4;
-          const left = max<f32>(load<f32>(top + at), load<f32>(bottom + at));
-          const right = max<f32>(load<f32>(top + at, 4), load<f32>(bottom + at, 4));
-          store<f32>(out + <usize>j * 4, max<f32>(left, right));
-        }
+        for (; j + 4 <= OW; j += 4) pool4(out, top, bottom, j);
+        // The last OW % 4 windows in the group that ends the row, recomputing some (same values).
+        if (j < OW) pool4(out, top, bottom, OW - 4);
+        j = OW;
       }
       for (; j < OW; j++) {
         store<f32>(yp + <usize>(i * OW + j) * 4, load<f32>(xp + argmaxInPlane(xp, g, i, j)));
       }
     }
   }
+}
+
+/**
+ * Backward of four 2x2 windows (a b over c d, lanes are windows): dy at output index `o` (and
+ * the next three) to the first maximum of each, decided in row-major order (a, b, c, d), so a
+ * later position must beat, not tie, the best so far. Windows start at column 2j of rows `top`
+ * and `bottom` (element offsets in the plane).
+ */
+@inline
+function unpool4(dxp: usize, dyp: usize, xp: usize, top: i32, bottom: i32, o: i32, j: i32): void {
+  const t = xp + <usize>(top + 2 * j) * 4;
+  const u = xp + <usize>(bottom + 2 * j) * 4;
+  const t0 = v128.load(t),
+    t1 = v128.load(t, 16);
+  const u0 = v128.load(u),
+    u1 = v128.load(u, 16);
+  const a = evenLanes(t0, t1),
+    b = oddLanes(t0, t1);
+  const c = evenLanes(u0, u1),
+    d = oddLanes(u0, u1);
+  const bWins = beatsLanes(b, a);
+  let best = v128.bitselect(b, a, bWins);
+  const cWins = beatsLanes(c, best);
+  best = v128.bitselect(c, best, cWins);
+  const dWins = beatsLanes(d, best);
+  const grad = v128.load(dyp + <usize>o * 4);
+  const gd = v128.and(grad, dWins);
+  const gc = v128.andnot(v128.and(grad, cWins), dWins);
+  const gb = v128.andnot(v128.andnot(v128.and(grad, bWins), cWins), dWins);
+  const ga = v128.andnot(grad, v128.or(v128.or(bWins, cWins), dWins));
+  // Interleave back: the top row is a0 b0 a1 b1 ..., the bottom row c0 d0 c1 d1 ...
+  const dt = dxp + <usize>(top + 2 * j) * 4;
+  const du = dxp + <usize>(bottom + 2 * j) * 4;
+  v128.store(dt, v128.shuffle<f32>(ga, gb, 0, 4, 1, 5));
+  v128.store(dt, v128.shuffle<f32>(ga, gb, 2, 6, 3, 7), 16);
+  v128.store(du, v128.shuffle<f32>(gc, gd, 0, 4, 1, 5));
+  v128.store(du, v128.shuffle<f32>(gc, gd, 2, 6, 3, 7), 16);
 }
 
 export function maxPool2dBackward(
@@ -130,40 +181,16 @@ export function maxPool2dBackward(
     for (let i = 0; i < OH; i++) {
       let j = 0;
       if (twoByTwo) {
-        // Four windows at once: a b over c d, lanes are windows. The winner is decided in
-        // row-major order (a, b, c, d), so a later position must beat, not tie, the best so far.
+        // Four windows at once, the row's last OW % 4 in the group that ends it (those
+        // recomputed store the same values again).
         const top = 2 * i * W;
         const bottom = top + W;
-        for (; j + 4 <= OW; j += 4) {
-          const t = xp + <usize>(top + 2 * j) * 4;
-          const u = xp + <usize>(bottom + 2 * j) * 4;
-          const t0 = v128.load(t),
-            t1 = v128.load(t, 16);
-          const u0 = v128.load(u),
-            u1 = v128.load(u, 16);
-          const a = evenLanes(t0, t1),
-            b = oddLanes(t0, t1);
-          const c = evenLanes(u0, u1),
-            d = oddLanes(u0, u1);
-          const bWins = beatsLanes(b, a);
-          let best = v128.bitselect(b, a, bWins);
-          const cWins = beatsLanes(c, best);
-          best = v128.bitselect(c, best, cWins);
-          const dWins = beatsLanes(d, best);
-          const grad = v128.load(dyp + <usize>(i * OW + j) * 4);
-          const gd = v128.and(grad, dWins);
-          const gc = v128.andnot(v128.and(grad, cWins), dWins);
-          const gb = v128.andnot(v128.andnot(v128.and(grad, bWins), cWins), dWins);
-          const ga = v128.andnot(grad, v128.or(v128.or(bWins, cWins), dWins));
-          // Interleave back: the top row is a0 b0 a1 b1 ..., the bottom row c0 d0 c1 d1 ...
-          const dt = dxp + <usize>(top + 2 * j) * 4;
-          const du = dxp + <usize>(bottom + 2 * j) * 4;
-          v128.store(dt, v128.shuffle<f32>(ga, gb, 0, 4, 1, 5));
-          v128.store(dt, v128.shuffle<f32>(ga, gb, 2, 6, 3, 7), 16);
-          v128.store(du, v128.shuffle<f32>(gc, gd, 0, 4, 1, 5));
-          v128.store(du, v128.shuffle<f32>(gc, gd, 2, 6, 3, 7), 16);
+        for (; j + 4 <= OW; j += 4) unpool4(dxp, dyp, xp, top, bottom, i * OW + j, j);
+        if (j < OW && OW >= 4) {
+          unpool4(dxp, dyp, xp, top, bottom, i * OW + OW - 4, OW - 4);
+          j = OW;
         }
-        // The last OW % 4 windows one at a time, by the same rules in the same order.
+        // Rows of fewer than four windows, one window at a time by the same rules and order.
         for (; j < OW; j++) {
           const a = <usize>(top + 2 * j) * 4;
           const c = <usize>(bottom + 2 * j) * 4;
