@@ -9,7 +9,7 @@
  * the group of four that ends it (those recomputed give the same values, stored again).
  */
 import { PoolGeometry, shareStart } from './lib/geometry';
-import { evenLanes, oddLanes } from './lib/simd';
+import { evenLanes, firstMax, oddLanes } from './lib/simd';
 
 /** Whether `value` beats `best` under the contract: greater, or NaN over a number. */
 @inline
@@ -57,16 +57,6 @@ function argmaxInPlane(plane: usize, g: PoolGeometry, i: i32, j: i32): usize {
 @inline
 function isTwoByTwo(g: PoolGeometry): bool {
   return g.KH == 2 && g.KW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0;
-}
-
-/**
- * The first maximum of a and b, lane by lane (a on a tie, so -0 before 0 stays -0 as in the
- * reference), NaN if either is: f32x4.pmax (a < b ? b : a, one instruction on x64, where
- * f32x4.max takes about eight) keeps a NaN a, and a NaN b is put back (all ones).
- */
-@inline
-function firstMax(a: v128, b: v128): v128 {
-  return v128.or(f32x4.pmax(a, b), f32x4.ne(b, b));
 }
 
 /** Pooled outputs j .. j + 3 of a row from input rows `top` and `bottom`, windows in row-major order. */

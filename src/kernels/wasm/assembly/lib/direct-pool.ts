@@ -3,23 +3,18 @@
  * for the direct convolution's pooling epilogue: z[i,j] = max(y[2i,2j], y[2i,2j+1], y[2i+1,2j],
  * y[2i+1,2j+1]), NaN if any is. On such values f32x4.pmax (one instruction on x64, where
  * f32x4.max takes several) is the maximum except that it drops a NaN second operand, which
- * `maxNaN` puts back (a NaN of all ones); so the results equal lib/relu-pool.ts's, NaN as NaN.
+ * `firstMax` (lib/simd.ts) puts back (a NaN of all ones); so the results equal
+ * lib/relu-pool.ts's, NaN as NaN.
  */
-import { evenLanes, oddLanes } from './simd';
-
-/** max(a, b) for non-negative a, b (no -0), NaN if either is. */
-@inline
-function maxNaN(a: v128, b: v128): v128 {
-  return v128.or(f32x4.pmax(a, b), f32x4.ne(b, b));
-}
+import { evenLanes, firstMax, oddLanes } from './simd';
 
 /** Pooled outputs j .. j + 3 of a row, from rows `top` and `bottom`. */
 @inline
 function pool4(out: usize, top: usize, bottom: usize, j: i32): void {
   const at = <usize>(2 * j) * 4;
-  const m0 = maxNaN(v128.load(top + at), v128.load(bottom + at));
-  const m1 = maxNaN(v128.load(top + at, 16), v128.load(bottom + at, 16));
-  v128.store(out + <usize>j * 4, maxNaN(evenLanes(m0, m1), oddLanes(m0, m1)));
+  const m0 = firstMax(v128.load(top + at), v128.load(bottom + at));
+  const m1 = firstMax(v128.load(top + at, 16), v128.load(bottom + at, 16));
+  v128.store(out + <usize>j * 4, firstMax(evenLanes(m0, m1), oddLanes(m0, m1)));
 }
 
 /**

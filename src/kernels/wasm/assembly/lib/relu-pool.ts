@@ -12,7 +12,7 @@
  * maximum of the ReLUs equals the ReLU of the maximum bitwise: the same values as the ReLU and
  * max pool kernels run one after the other.
  */
-import { evenLanes, oddLanes } from './simd';
+import { evenLanes, firstMax, oddLanes } from './simd';
 
 export const EPILOGUE_NONE: i32 = 0;
 export const EPILOGUE_RELU: i32 = 1;
@@ -36,9 +36,10 @@ export function reluInPlace(p: usize, count: i32): void {
 @inline
 function reluPool4(out: usize, top: usize, bottom: usize, j: i32, bias: v128, zero: v128): void {
   const at = <usize>(2 * j) * 4;
-  const m0 = f32x4.max(v128.load(top + at), v128.load(bottom + at));
-  const m1 = f32x4.max(v128.load(top + at, 16), v128.load(bottom + at, 16));
-  const m = f32x4.max(evenLanes(m0, m1), oddLanes(m0, m1));
+  // The window's maximum may be -0 where the ReLU kernel's would be 0: the ReLU after makes both 0.
+  const m0 = firstMax(v128.load(top + at), v128.load(bottom + at));
+  const m1 = firstMax(v128.load(top + at, 16), v128.load(bottom + at, 16));
+  const m = firstMax(evenLanes(m0, m1), oddLanes(m0, m1));
   v128.store(out + <usize>j * 4, f32x4.max(f32x4.add(m, bias), zero));
 }
 
