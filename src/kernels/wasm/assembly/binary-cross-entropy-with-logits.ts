@@ -15,6 +15,7 @@
  */
 import { expV, loadN, range, sigmoidV, storeN } from './lib/elementwise';
 import { log1pV } from './lib/log1p';
+import { reluOf } from './lib/simd';
 
 /** log1p(exp(-|x|)), the part of softplus(-x) beside max(-x, 0). */
 @inline
@@ -24,7 +25,7 @@ function softplusTail(x: v128): v128 {
 
 @inline
 function softplusOfNegative(x: v128): v128 {
-  return f32x4.add(f32x4.max(f32x4.neg(x), f32x4.splat(0)), softplusTail(x));
+  return f32x4.add(reluOf(f32x4.neg(x)), softplusTail(x));
 }
 
 /** 1 + (pw - 1) t, and pw - 1 (pw = 1 where there is no posWeight). */
@@ -55,7 +56,7 @@ export function binaryCrossEntropyWithLogitsForward(
     // confident negative keeps the relative precision of its small loss.
     const linear = f32x4.add(
       f32x4.mul(f32x4.sub(one, t), xv),
-      f32x4.mul(scale, f32x4.max(f32x4.neg(xv), f32x4.splat(0))),
+      f32x4.mul(scale, reluOf(f32x4.neg(xv))),
     );
     const loss = f32x4.add(linear, f32x4.mul(scale, softplusTail(xv)));
     storeN(losses + at, loss, n);

@@ -6,16 +6,7 @@
  * is s * sum + b in one multiply-add at the end; then ReLU where asked.
  */
 import { BLOCK } from './direct-band';
-import { madd } from './simd';
-
-/**
- * max(v, 0) as the ReLU kernel's (NaN kept, -0 to 0) in two instructions where f32x4.max takes
- * several on x64: v <= 0 is false for NaN and true for -0.
- */
-@inline
-function reluOf(v: v128): v128 {
-  return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
-}
+import { madd, reluOf } from './simd';
 
 /** Four outputs of filter k: s*acc + b, or acc (the bias already in), then ReLU where asked. */
 @inline

@@ -28,6 +28,7 @@
  * axes merged where both operands allow (the host's coalescing); strides are 0 on broadcast axes.
  */
 import { shareStart } from './geometry';
+import { reluOf } from './simd';
 
 // ---- ranges and partial vectors ----
 
@@ -154,7 +155,7 @@ export const RELU = 5;
 @inline
 function forwardV(op: i32, x: v128, a: v128): v128 {
   // max(x, 0) keeps NaN (as the reference does) and maps -0 to 0.
-  if (op == RELU) return f32x4.max(x, f32x4.splat(0));
+  if (op == RELU) return reluOf(x);
   if (op == LEAKY_RELU) return v128.bitselect(x, f32x4.mul(x, a), f32x4.gt(x, f32x4.splat(0)));
   if (op == SIGMOID) return sigmoidV(x);
   if (op == TANH) return tanhV(x);

@@ -12,7 +12,7 @@
  * maximum of the ReLUs equals the ReLU of the maximum bitwise: the same values as the ReLU and
  * max pool kernels run one after the other.
  */
-import { evenLanes, firstMax, oddLanes } from './simd';
+import { evenLanes, firstMax, oddLanes, reluOf } from './simd';
 
 export const EPILOGUE_NONE: i32 = 0;
 export const EPILOGUE_RELU: i32 = 1;
@@ -20,11 +20,10 @@ export const EPILOGUE_RELU_POOL: i32 = 2;
 
 /** p[0..count) = max(p, 0). */
 export function reluInPlace(p: usize, count: i32): void {
-  const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const at = p + <usize>i * 4;
-    v128.store(at, f32x4.max(v128.load(at), zero));
+    v128.store(at, reluOf(v128.load(at)));
   }
   for (; i < count; i++) {
     const at = p + <usize>i * 4;
@@ -34,13 +33,13 @@ export function reluInPlace(p: usize, count: i32): void {
 
 /** Pooled outputs j .. j + 3 of a row: windows from rows `top` and `bottom`, plus the bias. */
 @inline
-function reluPool4(out: usize, top: usize, bottom: usize, j: i32, bias: v128, zero: v128): void {
+function reluPool4(out: usize, top: usize, bottom: usize, j: i32, bias: v128): void {
   const at = <usize>(2 * j) * 4;
   // The window's maximum may be -0 where the ReLU kernel's would be 0: the ReLU after makes both 0.
   const m0 = firstMax(v128.load(top + at), v128.load(bottom + at));
   const m1 = firstMax(v128.load(top + at, 16), v128.load(bottom + at, 16));
   const m = firstMax(evenLanes(m0, m1), oddLanes(m0, m1));
-  v128.store(out + <usize>j * 4, f32x4.max(f32x4.add(m, bias), zero));
+  v128.store(out + <usize>j * 4, reluOf(f32x4.add(m, bias)));
 }
 
 /**
@@ -56,17 +55,16 @@ export function reluPool2x2Rows(
   OW: i32,
   bias: f32,
 ): void {
-  const zero = f32x4.splat(0);
   const add = f32x4.splat(bias);
   for (let i = 0; i < rows; i++) {
     const top = src + <usize>(2 * i * W) * 4;
     const bottom = top + <usize>W * 4;
     const out = z + <usize>(i * zStride) * 4;
     let j = 0;
-    for (; j + 4 <= OW; j += 4) reluPool4(out, top, bottom, j, add, zero);
+    for (; j + 4 <= OW; j += 4) reluPool4(out, top, bottom, j, add);
     // The last OW % 4 outputs as the last four, recomputing a few (the same values).
     if (j < OW && OW >= 4) {
-      reluPool4(out, top, bottom, OW - 4, add, zero);
+      reluPool4(out, top, bottom, OW - 4, add);
       continue;
     }
     for (; j < OW; j++) {

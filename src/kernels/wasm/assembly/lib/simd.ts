@@ -27,3 +27,12 @@ export function oddLanes(a: v128, b: v128): v128 {
 export function firstMax(a: v128, b: v128): v128 {
   return v128.or(f32x4.pmax(a, b), f32x4.ne(b, b));
 }
+
+/**
+ * max(v, 0) as the ReLU kernel's (NaN kept, -0 to 0) in two instructions where f32x4.max takes
+ * about eight on x64: v <= 0 is false for NaN and true for -0.
+ */
+@inline
+export function reluOf(v: v128): v128 {
+  return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
+}
