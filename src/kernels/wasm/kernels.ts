@@ -7,7 +7,6 @@ export * from './add.js';
 export * from './argmax.js';
 export * from './avg-pool2d.js';
 export * from './batch-norm2d.js';
-export * from './batch-norm2d-relu.js';
 export * from './concat.js';
 export * from './binary-cross-entropy-with-logits.js';
 export * from './conv-transpose2d.js';

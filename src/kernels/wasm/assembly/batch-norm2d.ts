@@ -19,6 +19,7 @@
  * batchNorm2dRelu{Forward,Backward}Train (src/kernels/reference/batch-norm2d-relu.ts).
  */
 import { shareStart } from './lib/geometry';
+import { reluOf } from './lib/simd';
 
 /** sum of the `count` floats at p. */
 @inline
@@ -108,20 +109,15 @@ function planeAffine(out: usize, input: usize, count: i32, a: f32, b: f32): void
   for (; i < count; i++) store<f32>(out + <usize>i * 4, load<f32>(input + <usize>i * 4) * a + b);
 }
 
-/**
- * out[i] = relu(a * in[i] + b) over `count` floats: NaN kept, -0 to 0, as the ReLU kernel (a NaN
- * lane fails v > 0 and is kept by the v != v test).
- */
+/** out[i] = relu(a * in[i] + b) over `count` floats: NaN kept, -0 to 0, as the ReLU kernel. */
 @inline
 function planeAffineRelu(out: usize, input: usize, count: i32, a: f32, b: f32): void {
   const va = f32x4.splat(a);
   const vb = f32x4.splat(b);
-  const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const v = f32x4.add(f32x4.mul(v128.load(input + <usize>i * 4), va), vb);
-    const kept = v128.or(f32x4.gt(v, zero), f32x4.ne(v, v));
-    v128.store(out + <usize>i * 4, v128.and(v, kept));
+    v128.store(out + <usize>i * 4, reluOf(v));
   }
   for (; i < count; i++) {
     const v = load<f32>(input + <usize>i * 4) * a + b;

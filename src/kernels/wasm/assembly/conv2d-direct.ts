@@ -136,55 +136,7 @@ function directRows(
   }
 }
 
-function rowsPlain(
-  g: ConvGeometry,
-  sc: Scratch,
-  r0: i32,
-  rows: i32,
-  dst: usize,
-  fs: i32,
-  rs: i32,
-): void {
-  directRows(g, sc, r0, rows, dst, fs, rs, false, false);
-}
-
-function rowsRelu(
-  g: ConvGeometry,
-  sc: Scratch,
-  r0: i32,
-  rows: i32,
-  dst: usize,
-  fs: i32,
-  rs: i32,
-): void {
-  directRows(g, sc, r0, rows, dst, fs, rs, false, true);
-}
-
-function rowsScaled(
-  g: ConvGeometry,
-  sc: Scratch,
-  r0: i32,
-  rows: i32,
-  dst: usize,
-  fs: i32,
-  rs: i32,
-): void {
-  directRows(g, sc, r0, rows, dst, fs, rs, true, false);
-}
-
-function rowsScaledRelu(
-  g: ConvGeometry,
-  sc: Scratch,
-  r0: i32,
-  rows: i32,
-  dst: usize,
-  fs: i32,
-  rs: i32,
-): void {
-  directRows(g, sc, r0, rows, dst, fs, rs, true, true);
-}
-
-/** directRows compiled for each choice of scale and ReLU, so that its inner loops do not branch. */
+/** directRows inlined once for each choice of scale and ReLU, so that its inner loops do not branch. */
 function outputRows(
   g: ConvGeometry,
   sc: Scratch,
@@ -196,10 +148,10 @@ function outputRows(
   scaled: bool,
   relu: bool,
 ): void {
-  if (scaled && relu) rowsScaledRelu(g, sc, r0, rows, dst, fStride, rStride);
-  else if (scaled) rowsScaled(g, sc, r0, rows, dst, fStride, rStride);
-  else if (relu) rowsRelu(g, sc, r0, rows, dst, fStride, rStride);
-  else rowsPlain(g, sc, r0, rows, dst, fStride, rStride);
+  if (scaled && relu) directRows(g, sc, r0, rows, dst, fStride, rStride, true, true);
+  else if (scaled) directRows(g, sc, r0, rows, dst, fStride, rStride, true, false);
+  else if (relu) directRows(g, sc, r0, rows, dst, fStride, rStride, false, true);
+  else directRows(g, sc, r0, rows, dst, fStride, rStride, false, false);
 }
 
 /**

@@ -42,17 +42,23 @@ function classesOf(labels: v128, ignored: v128): v128 {
   return v128.andnot(labels, ignored);
 }
 
-/** Lane l: the f32 at base + l*4 + (lane l of classes) * step (a class per position). */
+/** Lane l: the f32 at base + l*laneStep + (lane l of classes) * classStep. */
 @inline
-function gatherClass(base: usize, classes: v128, step: usize): v128 {
-  let v = f32x4.splat(load<f32>(base + <usize>i32x4.extract_lane(classes, 0) * step));
-  v = f32x4.replace_lane(v, 1, load<f32>(base + 4 + <usize>i32x4.extract_lane(classes, 1) * step));
-  v = f32x4.replace_lane(v, 2, load<f32>(base + 8 + <usize>i32x4.extract_lane(classes, 2) * step));
-  return f32x4.replace_lane(
-    v,
-    3,
-    load<f32>(base + 12 + <usize>i32x4.extract_lane(classes, 3) * step),
-  );
+function gather(base: usize, laneStep: usize, classes: v128, classStep: usize): v128 {
+  const c0 = <usize>i32x4.extract_lane(classes, 0);
+  const c1 = <usize>i32x4.extract_lane(classes, 1);
+  const c2 = <usize>i32x4.extract_lane(classes, 2);
+  const c3 = <usize>i32x4.extract_lane(classes, 3);
+  let v = f32x4.splat(load<f32>(base + c0 * classStep));
+  v = f32x4.replace_lane(v, 1, load<f32>(base + laneStep + c1 * classStep));
+  v = f32x4.replace_lane(v, 2, load<f32>(base + 2 * laneStep + c2 * classStep));
+  return f32x4.replace_lane(v, 3, load<f32>(base + 3 * laneStep + c3 * classStep));
+}
+
+/** Each of four positions' logit of its class: lane l at z + l*4 + class * step. */
+@inline
+function gatherClass(z: usize, classes: v128, step: usize): v128 {
+  return gather(z, 4, classes, step);
 }
 
 /** logsumexp over the K classes of four positions whose class 0 is the vector at z. */
@@ -69,11 +75,7 @@ function logSumExpV(z: usize, step: usize, K: i32): v128 {
 /** The class weights of four positions (1 without weights). */
 @inline
 function weightsOf(weight: usize, classes: v128): v128 {
-  if (weight == 0) return f32x4.splat(1);
-  let v = f32x4.splat(load<f32>(weight + <usize>i32x4.extract_lane(classes, 0) * 4));
-  v = f32x4.replace_lane(v, 1, load<f32>(weight + <usize>i32x4.extract_lane(classes, 1) * 4));
-  v = f32x4.replace_lane(v, 2, load<f32>(weight + <usize>i32x4.extract_lane(classes, 2) * 4));
-  return f32x4.replace_lane(v, 3, load<f32>(weight + <usize>i32x4.extract_lane(classes, 3) * 4));
+  return weight == 0 ? f32x4.splat(1) : gather(weight, 0, classes, 4);
 }
 
 /** Four positions a group: p = 4 * group (S a multiple of 4, so they share the image). */

@@ -82,14 +82,13 @@ function blockRows(g: ConvGeometry, m: i32, threads: i32): i32 {
 }
 
 /**
- * Groups of filters that share one block's tiles among threads, where there are fewer blocks
- * than threads (a batch-1 8x12 or 4x6 layer is one block): each group computes its filters'
+ * Groups of filters that share one block's tiles among threads, where there are fewer blocks (of
+ * `rows` tile rows, blockRows') than threads (a batch-1 8x12 or 4x6 layer is one block): each group computes its filters'
  * share of the GEMM and of the output transform, and every group repeats the block's input
  * transform, so a group keeps at least 4 panels (16 filters).
  */
-function filterGroups(g: ConvGeometry, m: i32, threads: i32): i32 {
+function filterGroups(g: ConvGeometry, m: i32, threads: i32, rows: i32): i32 {
   const tilesH = (g.OH + m - 1) / m;
-  const rows = blockRows(g, m, threads);
   const blocks = g.N * ((tilesH + rows - 1) / rows);
   if (blocks >= threads) return 1;
   const panels = roundUp(g.F, MR) / MR;
@@ -101,7 +100,7 @@ export function winogradWorkItems(geometry: usize, m: i32, threads: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const tilesH = (g.OH + m - 1) / m;
   const rows = blockRows(g, m, threads);
-  return g.N * ((tilesH + rows - 1) / rows) * filterGroups(g, m, threads);
+  return g.N * ((tilesH + rows - 1) / rows) * filterGroups(g, m, threads, rows);
 }
 
 /** Bytes of the transformed filters U, shared by every thread. */
@@ -277,7 +276,7 @@ export function winogradForward(
   const blocksPerImage = (tilesH + rows - 1) / rows;
   // Work items are (block, filter group) pairs, block-major: a thread with several groups of one
   // block transforms its input once.
-  const groups = filterGroups(g, m, threads);
+  const groups = filterGroups(g, m, threads, rows);
   const panels = Fp / MR;
   const items = g.N * blocksPerImage * groups;
   let transformed = -1; // the block whose V this thread holds

@@ -19,6 +19,12 @@ function scaleRelu(a: v128, k: i32, bias: usize, scale: usize, scaled: bool, rel
   return relu ? reluOf(v) : v;
 }
 
+/** Filter k's accumulator to start from: its bias without a scale (added at the end with one). */
+@inline
+function start(bias: usize, k: i32, scaled: bool): v128 {
+  return scaled ? f32x4.splat(0) : v128.load32_splat(bias + <usize>k * 4);
+}
+
 /** Output block of filter k (two vectors) through the epilogue, then stored. */
 @inline
 function finish(
@@ -65,16 +71,10 @@ export function block(
   valid: i32,
   tmp: usize,
 ): void {
-  let c00 = f32x4.splat(0),
-    c10 = c00,
-    c20 = c00,
-    c30 = c00;
-  if (!scaled) {
-    c00 = v128.load32_splat(bias);
-    c10 = v128.load32_splat(bias, 4);
-    c20 = v128.load32_splat(bias, 8);
-    c30 = v128.load32_splat(bias, 12);
-  }
+  let c00 = start(bias, 0, scaled),
+    c10 = start(bias, 1, scaled),
+    c20 = start(bias, 2, scaled),
+    c30 = start(bias, 3, scaled);
   let c01 = c00,
     c11 = c10,
     c21 = c20,
@@ -121,16 +121,10 @@ export function block4(
   fStride: usize,
   nf: i32,
 ): void {
-  let c0 = f32x4.splat(0),
-    c1 = c0,
-    c2 = c0,
-    c3 = c0;
-  if (!scaled) {
-    c0 = v128.load32_splat(bias);
-    c1 = v128.load32_splat(bias, 4);
-    c2 = v128.load32_splat(bias, 8);
-    c3 = v128.load32_splat(bias, 12);
-  }
+  let c0 = start(bias, 0, scaled),
+    c1 = start(bias, 1, scaled),
+    c2 = start(bias, 2, scaled),
+    c3 = start(bias, 3, scaled);
   const end = taps + ((<usize>R) << 2);
   for (let tp = taps, q = wp; tp < end; tp += 4, q += 16) {
     const x0 = v128.load(inRow + <usize>load<i32>(tp));
