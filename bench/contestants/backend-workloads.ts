@@ -135,11 +135,13 @@ export function backendTrainNet(backend: Backend, runStep: RunStep | null, n: Ne
 
 /**
  * The forward pass as `evaluate` runs it: eval mode, noGrad, inside runStep when there is one;
- * the logits are copied to a JS array (the step's tensors end with it).
+ * the logits are copied to a JS array (the step's tensors end with it). The model is frozen
+ * (Module.freeze), as a program classifying image after image holds it: the fast backend then
+ * checks its kept Winograd filters against the weights once, not on every call.
  */
 export function backendInferNet(backend: Backend, runStep: RunStep | null, n: NetCase): Prepared {
   const { model, x } = seedNetAndBatch(backend, n);
-  model.eval();
+  model.freeze();
   const logits = new Float32Array(n.N * SEED_NET.CLASSES);
   const forward = (): void => noGrad(() => logits.set(model.forward(x).data));
   return {
