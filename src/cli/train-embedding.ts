@@ -20,6 +20,9 @@ export const TASK_NAMES = ['classification', 'embedding'] as const;
 export { LOSS_NAMES };
 
 /** The train options that only classification uses: refused with --task embedding. */
+/** Options only --task embedding takes (train.ts and train-segmentation.ts refuse them). */
+export const EMBEDDING_ONLY = ['dim', 'margin', 'scale', 'flip'];
+
 const CLASSIFICATION_ONLY = [
   'resume',
   'optimizer',
@@ -49,10 +52,20 @@ export interface EmbeddingTrainFlags {
   limitTest?: number;
   loss: string;
   augment: boolean;
+  flip?: boolean;
   model: string;
   dim?: number;
   margin?: number;
   scale?: number;
+}
+
+/**
+ * Whether an embedding run mirrors its training images left-right: as --flip or --no-flip says
+ * where given, else as the recipe does on every dataset but the MNIST digits (a mirrored 2 is no
+ * digit; --augment's flips skip them too).
+ */
+export function embeddingFlip(given: boolean | undefined, dataset: string): boolean {
+  return given ?? (EMBEDDING_RECIPE.horizontalFlip && dataset !== 'mnist');
 }
 
 /** Runs `convnet train --task embedding` for the parsed command. */
@@ -108,6 +121,7 @@ export async function trainEmbeddingCommand(command: Command, output: CliOutput)
         dim: flags.dim ?? null,
         loss,
         augment: flags.augment,
+        flip: embeddingFlip(fromCli('flip') ? flags.flip === true : undefined, dataset),
         epochs: fromCli('epochs') ? flags.epochs : EMBEDDING_RECIPE.epochs,
         batchSize: fromCli('batchSize') ? flags.batchSize : EMBEDDING_RECIPE.batchSize,
         lr: fromCli('lr') ? flags.lr : EMBEDDING_RECIPE.lr,

@@ -26,6 +26,7 @@ import { unetLite, unetLiteStride, type UnetUpMode } from '../apps/segmentation/
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
 import { parseInteger, parseModelPreset, percent, type CliOutput } from './options.js';
+import { EMBEDDING_ONLY } from './train-embedding.js';
 
 export const SEGMENTATION_MODELS = ['unet-lite'] as const;
 export const DIGIT_MASKS = 'digit-masks';
@@ -162,7 +163,6 @@ const SEGMENTATION_ONLY = [
   'up',
   'classWeights',
 ];
-const EMBEDDING_ONLY = ['dim', 'margin', 'scale'];
 
 const flagOf = (name: string): string =>
   `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

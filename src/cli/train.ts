@@ -26,7 +26,12 @@ import { modelName } from '../train/model-source.js';
 import { writeTrainRunReport } from '../viz/cli-visualize.js';
 import { EMBEDDING_PRESETS, isEmbeddingPreset } from '../apps/search/embedding-source.js';
 import { EMBEDDING_RECIPE } from '../apps/search/embedding-recipe.js';
-import { LOSS_NAMES, TASK_NAMES, trainEmbeddingCommand } from './train-embedding.js';
+import {
+  EMBEDDING_ONLY,
+  LOSS_NAMES,
+  TASK_NAMES,
+  trainEmbeddingCommand,
+} from './train-embedding.js';
 import { SEGMENTATION_LOSSES } from '../apps/segmentation/dice-loss.js';
 import {
   checkNotSegmentationFlags,
@@ -238,6 +243,11 @@ export function trainCommand(output: CliOutput): Command {
         parsePositiveNumber,
       ),
     )
+    .option(
+      '--flip',
+      'embedding: horizontal flips alone (the recipe does, except on the MNIST digits; --no-flip: none)',
+    )
+    .option('--no-flip', 'embedding: no horizontal flips')
     .option('--out <dir>', 'checkpoint directory (default: runs/<dataset>-<model>)')
     .option(
       '--resume <dir>',
@@ -281,11 +291,13 @@ export function trainCommand(output: CliOutput): Command {
     }
     if (this.getOptionValueSource('loss') === 'cli')
       throw new Error('--loss applies to --task embedding or --task segmentation only');
-    const embeddingOnly = ['dim', 'margin', 'scale'].filter(
+    const embeddingOnly = EMBEDDING_ONLY.filter(
       (name) => this.getOptionValueSource(name) === 'cli',
     );
     if (embeddingOnly.length > 0)
-      throw new Error(`${embeddingOnly.map(optionFlag).join(', ')} apply to --task embedding only`);
+      throw new Error(
+        `${embeddingOnly.map(optionFlag).join(', ')} ${embeddingOnly.length === 1 ? 'applies' : 'apply'} to --task embedding only`,
+      );
     let out: string;
     let config: TrainConfig | undefined;
     if (flags.resume !== undefined) {

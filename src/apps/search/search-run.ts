@@ -47,6 +47,8 @@ export interface EmbeddingRunConfig {
   loss: EmbeddingLossConfig;
   /** Random crop (2-pixel padding) and, except for MNIST digits, horizontal flip. */
   augment: boolean;
+  /** Horizontal flips alone (the recipe's, EMBEDDING_RECIPE.horizontalFlip); augment includes them. */
+  flip: boolean;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -78,7 +80,11 @@ export async function trainEmbeddingRun(
     weightDecay: config.weightDecay,
     seed,
     normalize,
-    augment: augmentFor(config, data.name),
+    augment: config.augment
+      ? augmentFor(config, data.name)
+      : config.flip
+        ? { horizontalFlip: true }
+        : undefined,
     reporter,
   });
   const bytes = encodeModelFile(

@@ -111,7 +111,10 @@ describe('convnet train --task embedding, eval --task retrieval, index, search',
       runConvnet('train', '--task', 'embedding', '--model', 'lenet5'),
       /--model lenet5 is a classifier preset; --task embedding trains embedding-bn-net \(the default\), embedding-net or a graph file/,
     );
-    await assert.rejects(runConvnet('train', '--dim', '8'), /--dim apply to --task embedding only/);
+    await assert.rejects(
+      runConvnet('train', '--dim', '8'),
+      /--dim applies to --task embedding only/,
+    );
     await assert.rejects(
       runConvnet('search', '--model', join(work, 'nothing'), image),
       /Pass the directory that `convnet train --out DIR` wrote/,

@@ -2,14 +2,16 @@
  * `convnet train --task embedding` options beyond the loss: `--model my-embedding.json` (any
  * graph with an embedding head trains as the preset does and is saved under its file's name; a
  * graph whose output is not unit vectors, of another input shape, or of another size than --dim
- * is refused, naming the file and what to change) and `--augment` (recorded, and it changes
- * what the model sees: other weights than the same run without it).
+ * is refused, naming the file and what to change), `--augment` and `--flip` (recorded, and each
+ * changes what the model sees: other weights than the same run without it), and the recipe's
+ * flips, which every dataset but the MNIST digits gets by default.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { embeddingFlip } from '../../../src/cli/train-embedding.js';
 import { loadTrainedModel } from '../../../src/train/trained-model.js';
 import { runConvnet } from '../../cli/run-convnet.js';
 
@@ -82,10 +84,9 @@ describe('convnet train --task embedding --model <graph file>', () => {
     );
   });
 
-  it('--augment is recorded and changes the weights trained', async () => {
-    const weightsOf = async (augment: boolean): Promise<Float32Array> => {
-      const out = join(work, augment ? 'augmented' : 'plain');
-      const flags = augment ? ['--augment'] : [];
+  it('--augment and --flip are recorded and change the weights trained', async () => {
+    const trained = async (name: string, flags: string[]) => {
+      const out = join(work, name);
       await runConvnet(
         'train',
         '--task',
@@ -98,14 +99,33 @@ describe('convnet train --task embedding --model <graph file>', () => {
         ...flags,
       );
       const run = JSON.parse(readFileSync(join(out, 'embedding-run.json'), 'utf8')) as {
-        config: { augment: boolean };
+        config: { augment: boolean; flip: boolean };
       };
-      assert.equal(run.config.augment, augment);
       const saved = await loadTrainedModel(out);
-      return Float32Array.from(saved.model.parameters()[0].data);
+      return { config: run.config, weights: Float32Array.from(saved.model.parameters()[0].data) };
     };
-    const plain = await weightsOf(false);
-    const augmented = await weightsOf(true);
-    assert.notDeepEqual(augmented, plain);
+    const plain = await trained('plain', []);
+    assert.deepEqual([plain.config.augment, plain.config.flip], [false, false], 'MNIST: no flips');
+    const augmented = await trained('augmented', ['--augment']);
+    assert.equal(augmented.config.augment, true);
+    assert.notDeepEqual(augmented.weights, plain.weights);
+    const flipped = await trained('flipped', ['--flip']);
+    assert.deepEqual([flipped.config.augment, flipped.config.flip], [false, true]);
+    assert.notDeepEqual(flipped.weights, plain.weights);
+  });
+
+  it('flips as the recipe does on every dataset but the MNIST digits, unless told', () => {
+    assert.equal(embeddingFlip(undefined, 'fashion-mnist'), true);
+    assert.equal(embeddingFlip(undefined, '/data/photos'), true);
+    assert.equal(embeddingFlip(undefined, 'mnist'), false);
+    assert.equal(embeddingFlip(false, 'fashion-mnist'), false);
+    assert.equal(embeddingFlip(true, 'mnist'), true);
+  });
+
+  it('refuses --flip outside --task embedding, naming it', async () => {
+    await assert.rejects(
+      runConvnet('train', '--flip', '--out', join(work, 'classifier'), ...small),
+      /--flip applies to --task embedding only/,
+    );
   });
 });
