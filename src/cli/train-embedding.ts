@@ -19,10 +19,10 @@ import { noteDatasetName, percent, type CliOutput } from './options.js';
 export const TASK_NAMES = ['classification', 'embedding'] as const;
 export { LOSS_NAMES };
 
-/** The train options that only classification uses: refused with --task embedding. */
 /** Options only --task embedding takes (train.ts and train-segmentation.ts refuse them). */
 export const EMBEDDING_ONLY = ['dim', 'margin', 'scale', 'flip'];
 
+/** The train options that only classification uses: refused with --task embedding. */
 const CLASSIFICATION_ONLY = [
   'resume',
   'optimizer',

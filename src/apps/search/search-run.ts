@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { channelStats } from '../../data/loader.js';
+import { channelStats, type AugmentOptions } from '../../data/loader.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { CHECKPOINT_MANIFEST } from '../../io/checkpoint.js';
 import { MODEL_FILE_NAME, decodeModelFile, encodeModelFile } from '../../io/model-file.js';
@@ -80,11 +80,7 @@ export async function trainEmbeddingRun(
     weightDecay: config.weightDecay,
     seed,
     normalize,
-    augment: config.augment
-      ? augmentFor(config, data.name)
-      : config.flip
-        ? { horizontalFlip: true }
-        : undefined,
+    augment: augmentOf(config, data.name),
     reporter,
   });
   const bytes = encodeModelFile(
@@ -105,6 +101,12 @@ export async function trainEmbeddingRun(
   const record = { config: { ...config, dim: embeddingDim(model) }, history };
   await writeFileAtomic(join(out, RUN_FILE), `${JSON.stringify(record, null, 2)}\n`);
   return { spec: decodeModelFile(bytes).spec, history, modelFile };
+}
+
+/** A run's augmentation: --augment's crops and flips, else the flips alone, else none. */
+function augmentOf(config: EmbeddingRunConfig, datasetName: string): AugmentOptions | undefined {
+  if (config.augment) return augmentFor(config, datasetName);
+  return config.flip ? { horizontalFlip: true } : undefined;
 }
 
 type DataConfig = Pick<
