@@ -30,98 +30,84 @@ function maxRelativeDifference(a: Float32Array, b: Float64Array): number {
   return Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]))) / scale;
 }
 
+/**
+ * A resident N x C x H x H input and F 3x3 filters (and a bias, and 2x2 pooling, where asked),
+ * run through the fused kernel on F(4,3): `into` writes y, `run` returns a new y, `expected` is
+ * the float64 reference of the weights as they are now.
+ */
+function winogradLayer(
+  [N, C, H, F]: readonly number[],
+  seed: number,
+  { bias = false, pooled = false } = {},
+) {
+  const g = conv2dGeometry([N, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
+  const pool = pooled ? pool2dGeometry(conv2dOutputShape(g), { kernelSize: 2 }, 'maxPool2d') : null;
+  const rng = new Rng(seed);
+  const t = backend.resident(() => ({
+    x: Tensor.randn([N, C, H, H], rng),
+    w: Tensor.randn([F, C, 3, 3], rng, 0.2),
+    b: bias ? Tensor.randn([F], rng) : null,
+  }));
+  const side = pooled ? H >> 1 : H;
+  const size = N * F * side * side;
+  const into = (y: Float32Array): void => {
+    const b = t.b?.data ?? null;
+    withConv2dPath('winograd4', () =>
+      backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, b, null, g, pool),
+    );
+  };
+  const run = (): Float32Array => {
+    const y = new Float32Array(size);
+    into(y);
+    return y;
+  };
+  const expected = (): Float64Array => {
+    const y = new Float64Array(size);
+    const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+    const b = t.b === null ? null : f64(t.b.data);
+    reference.conv2dReluPoolForward(y, f64(t.x.data), f64(t.w.data), b, null, g, pool);
+    return y;
+  };
+  return { w: t.w.data, into, run, expected };
+}
+
 describe('Winograd filters kept between fused inference calls', () => {
   it('reuses them while the weights are unchanged and follows weights changed in place', () => {
-    const [N, C, H, F] = [2, 8, 14, 12];
-    const g = conv2dGeometry([N, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
-    const pool = pool2dGeometry(conv2dOutputShape(g), { kernelSize: 2 }, 'maxPool2d');
-    const rng = new Rng(11);
-    const t = backend.resident(() => ({
-      x: Tensor.randn([N, C, H, H], rng),
-      w: Tensor.randn([F, C, 3, 3], rng, 0.2),
-      b: Tensor.randn([F], rng),
-    }));
-    const run = (): Float32Array => {
-      const y = new Float32Array(N * F * 7 * 7);
-      withConv2dPath('winograd4', () =>
-        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, t.b.data, null, g, pool),
-      );
-      return y;
-    };
-    const expected = (): Float64Array => {
-      const y = new Float64Array(N * F * 7 * 7);
-      const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
-      reference.conv2dReluPoolForward(
-        y,
-        f64(t.x.data),
-        f64(t.w.data),
-        f64(t.b.data),
-        null,
-        g,
-        pool,
-      );
-      return y;
-    };
+    const { w, run, expected } = winogradLayer([2, 8, 14, 12], 11, { bias: true, pooled: true });
     const first = run();
     assert.ok(maxRelativeDifference(first, expected()) < 6e-5);
     assert.deepEqual(run(), first, 'the kept filters give the same output');
-    t.w.data[5] += 0.5; // in place, as an optimizer step does
+    w[5] += 0.5; // in place, as an optimizer step does
     const changed = run();
     assert.notDeepEqual(changed, first);
     assert.ok(maxRelativeDifference(changed, expected()) < 6e-5, 'not the stale filters');
   });
 
   it('checks frozen weights once per freeze, and follows them again once thawed', () => {
-    const [C, H, F] = [8, 12, 16];
-    const g = conv2dGeometry([1, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
-    const rng = new Rng(13);
-    const t = backend.resident(() => ({
-      x: Tensor.randn([1, C, H, H], rng),
-      w: Tensor.randn([F, C, 3, 3], rng, 0.2),
-    }));
-    const run = (): Float32Array => {
-      const y = new Float32Array(F * H * H);
-      withConv2dPath('winograd4', () =>
-        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, null, null, g, null),
-      );
-      return y;
-    };
-    const expected = (): Float64Array => {
-      const y = new Float64Array(F * H * H);
-      const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
-      reference.conv2dReluPoolForward(y, f64(t.x.data), f64(t.w.data), null, null, g, null);
-      return y;
-    };
+    const { w, run, expected } = winogradLayer([1, 8, 12, 16], 13);
     const first = run();
-    const original = t.w.data[3];
+    const original = w[3];
     // Changed before the freeze: the first call under it compares, and follows the change.
-    t.w.data[3] = original + 0.5;
-    freezeArray(t.w.data);
+    w[3] = original + 0.5;
+    freezeArray(w);
     const frozen = run();
     assert.ok(maxRelativeDifference(frozen, expected()) < 6e-5, 'checked under the new freeze');
     assert.notDeepEqual(frozen, first);
     // Written directly while frozen (what freeze() rules out): no longer compared, so not seen.
-    t.w.data[3] = original;
+    w[3] = original;
     assert.deepEqual(run(), frozen, 'frozen weights are not compared on every call');
-    thawArray(t.w.data);
+    thawArray(w);
     assert.deepEqual(run(), first, 'thawed: compared again, and the change followed');
   });
 
   it('keeps them in resident memory, placed after the call or the step, overwritten in place', () => {
     const [C, H, F] = [16, 10, 24];
-    const g = conv2dGeometry([1, C, H, H], [F, C, 3, 3], { padding: 1 }, F);
-    const rng = new Rng(12);
-    const t = backend.resident(() => ({
-      x: Tensor.randn([1, C, H, H], rng),
-      w: Tensor.randn([F, C, 3, 3], rng, 0.2),
-    }));
+    const { w, into } = winogradLayer([1, C, H, F], 12);
     const uBytes = 36 * F * C * 4; // F(4,3): a 6x6 tile per filter and channel
     const y = new Float32Array(F * H * H);
     const run = (): number => {
       const before = backend.copyStats().bytesIn;
-      withConv2dPath('winograd4', () =>
-        backend.kernels.conv2dReluPoolForward?.(y, t.x.data, t.w.data, null, null, g, null),
-      );
+      into(y);
       return backend.copyStats().bytesIn - before;
     };
     // Made inside a step that holds tensors: placed when the step ends.
@@ -132,15 +118,15 @@ describe('Winograd filters kept between fused inference calls', () => {
       assert.equal(backend.residentBytes(), resident, 'no resident memory during the step');
     });
     const placed = backend.residentBytes() - resident;
-    assert.ok(placed >= uBytes + t.w.data.byteLength, `placed ${placed} bytes`);
+    assert.ok(placed >= uBytes + w.byteLength, `placed ${placed} bytes`);
     const first = Float32Array.from(y);
-    assert.ok(run() < t.w.data.byteLength, 'neither U nor the weights copied in again');
+    assert.ok(run() < w.byteLength, 'neither U nor the weights copied in again');
     assert.deepEqual(y, first);
-    t.w.data[7] -= 0.25;
+    w[7] -= 0.25;
     run();
     assert.notDeepEqual(y, first, 'transformed again');
     assert.equal(backend.residentBytes() - resident, placed, 'overwritten in place');
-    assert.ok(run() < t.w.data.byteLength);
+    assert.ok(run() < w.byteLength);
   });
 
   it('with filters kept, a batch-1 14x14 layer takes F(4,3); without, im2col', () => {
