@@ -38,6 +38,17 @@ const BLOCK_BYTES: i32 = 384 * 1024;
 /** Floats of per-thread room for the transforms' temporaries. */
 const TMP_FLOATS: i32 = 512;
 
+/**
+ * Bytes from one position ξ of V or M to the next: the position's floats and one cache line more.
+ * The transforms touch all a*a positions of a tile together; at a power-of-two distance (V's 2 KB
+ * and M's 4 KB for a 14x14 layer) those 36 lines fall into one or two of L1's 64 sets and evict
+ * one another on every call.
+ */
+@inline
+function positionBytes(floats: i32): usize {
+  return <usize>floats * 4 + 64;
+}
+
 @inline
 function roundUp(v: i32, k: i32): i32 {
   return ((v + k - 1) / k) * k;
@@ -120,7 +131,8 @@ export function winogradScratchBytes(geometry: usize, m: i32, epilogue: i32): i3
   const tiles = roundUp(rows * tilesWide(g, m), NR);
   const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
   const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * tilesWide(g, m) * m : 0;
-  return (strip + a * a * (g.C + roundUp(g.F, MR)) * tiles + TMP_FLOATS + pooled) * 4;
+  const vm = a * a * (positionBytes(g.C * tiles) + positionBytes(roundUp(g.F, MR) * tiles));
+  return (strip + TMP_FLOATS + pooled) * 4 + <i32>vm;
 }
 
 /**
@@ -214,7 +226,7 @@ function inputTiles(
   const C = g.C;
   const tilesW = tilesWide(g, m);
   const panelsB = roundUp(rows * tilesW, NR) / NR;
-  const vStride = <usize>(panelsB * C * NR) * 4; // from ξ to ξ + 1
+  const vStride = positionBytes(panelsB * C * NR);
   copyStrip(strip, image, g, th0 * m - g.padH, rows * m + 2, stripRows, width);
   for (let c = 0; c < C; c++) {
     for (let tr = 0; tr < rows; tr++) {
@@ -266,8 +278,8 @@ export function winogradForward(
   const width = m * tilesW + 4;
   const strip = scratch + <usize>(tid * scratchStride);
   const v = strip + <usize>(C * stripRows * width) * 4;
-  const mm = v + <usize>(a * a * C * maxTiles) * 4;
-  const tmp = mm + <usize>(a * a * Fp * maxTiles) * 4;
+  const mm = v + <usize>(a * a) * positionBytes(C * maxTiles);
+  const tmp = mm + <usize>(a * a) * positionBytes(Fp * maxTiles);
   const out = tmp + 64 * 4 * 4; // room for 64 vectors of temporaries first
   const pooling = epilogue == EPILOGUE_RELU_POOL;
   // Pooling, the block's y is kept whole tiles wide, so every group of tiles goes straight in.
@@ -291,7 +303,7 @@ export function winogradForward(
     const blockRowsHere = min(rows, tilesH - th0);
     const tiles = roundUp(blockRowsHere * tilesW, NR);
     const panelsB = tiles / NR;
-    const vStride = <usize>(panelsB * C * NR) * 4; // from ξ to ξ + 1
+    const vStride = positionBytes(panelsB * C * NR);
     if (blk != transformed) {
       const image = x + <usize>(n * C * g.H * g.W) * 4;
       inputTiles(v, strip, image, g, m, th0, blockRowsHere, stripRows, width, tmp);
@@ -299,7 +311,7 @@ export function winogradForward(
     }
     // M[ξ] = U[ξ] V[ξ], rows Fp, ld tiles.
     const uStride = <usize>(Fp * C) * 4;
-    const mStride = <usize>(Fp * tiles) * 4;
+    const mStride = positionBytes(Fp * tiles);
     for (let xi = 0; xi < a * a; xi++) {
       for (let p = f0; p < fEnd; p += MR) {
         const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
