@@ -83,11 +83,17 @@ function usesFloat64(args: readonly unknown[]): boolean {
 }
 
 /**
- * Work (multiply-adds or element visits) below which one more thread does not pay for waking
- * it: about 100 us of one core's SIMD work on elementwise kernels, against a wake-up of 20-200
- * us measured on this project's shared 2-core VM (bench:apps's batch-1 lines).
+ * Work (multiply-adds or element visits) per thread a call needs before it is split. While the
+ * workers poll between calls (thread-pool.ts, SPIN_MS), a split costs 1.5-3 us: a resident ReLU
+ * on 2 threads against 1 (2026-12-07, medians) went 2.5-5.5 -> 4.2-6.5 us at 1,024 elements,
+ * 11-12 -> 9-9.5 us at 16,384, 37-43 -> 22-24 us at 65,536. It was 2^18 when a split meant
+ * waking a sleeping worker (20-200 us on this project's VM); that kept the seed net's batch-1
+ * forward from splitting its first convolution (226k multiply-adds) and its 3136 -> 128 linear
+ * layer (401k, bound by reading 1.6 MB of weights: 66 -> 38 us on two cores), and the forward
+ * went from 0.19-0.41 to 0.13-0.37 ms on 2 threads (interleaved in one process; batch-1
+ * detection and segmentation unchanged within the noise).
  */
-export const WORK_PER_THREAD = 1 << 18;
+export const WORK_PER_THREAD = 1 << 15;
 
 /**
  * The threads a call of `work` runs on, of `available`: one per `perThread` of work, at least

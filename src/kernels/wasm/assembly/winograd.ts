@@ -131,7 +131,8 @@ export function winogradScratchBytes(geometry: usize, m: i32, epilogue: i32): i3
   const tiles = roundUp(rows * tilesWide(g, m), NR);
   const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
   const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * tilesWide(g, m) * m : 0;
-  const vm = a * a * (positionBytes(g.C * tiles) + positionBytes(roundUp(g.F, MR) * tiles));
+  const vm =
+    <usize>(a * a) * (positionBytes(g.C * tiles) + positionBytes(roundUp(g.F, MR) * tiles));
   return (strip + TMP_FLOATS + pooled) * 4 + <i32>vm;
 }
 
