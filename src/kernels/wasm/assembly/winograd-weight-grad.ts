@@ -18,6 +18,7 @@
  */
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
+import { copyPaddedRows } from './lib/padded-rows';
 import {
   filterGradTransform,
   gradOutputTransform2,
@@ -83,39 +84,6 @@ function storeByTile(dst: usize, tileStep: usize, src: usize): void {
   v128.store(dst + 3 * tileStep, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
-/** Strip rows of `rows` input rows from h0 (zero outside the image), as the forward's strip. */
-function copyRows(
-  strip: usize,
-  plane0: usize,
-  planes: i32,
-  H: i32,
-  W: i32,
-  h0: i32,
-  rows: i32,
-  w0: i32,
-  width: i32,
-): void {
-  const j0 = min(width, max(0, -w0));
-  const j1 = max(j0, min(width, W - w0));
-  for (let c = 0; c < planes; c++) {
-    for (let r = 0; r < rows; r++) {
-      const dst = strip + <usize>((c * rows + r) * width) * 4;
-      const h = h0 + r;
-      if (h < 0 || h >= H) {
-        memory.fill(dst, 0, <usize>width * 4);
-        continue;
-      }
-      memory.fill(dst, 0, <usize>j0 * 4);
-      memory.copy(
-        dst + <usize>j0 * 4,
-        plane0 + <usize>((c * H + h) * W + j0 + w0) * 4,
-        <usize>(j1 - j0) * 4,
-      );
-      memory.fill(dst + <usize>j1 * 4, 0, <usize>(width - j1) * 4);
-    }
-  }
-}
-
 /**
  * Pass 1: V and dM of the chunk's tiles, tile rows u0 .. u0 + rows of the batch (row u is tile
  * row u % tilesH of image u / tilesH); threads share the rows.
@@ -155,18 +123,10 @@ export function winogradGradTransforms(
   for (let u = u0 + shareStart(rows, tid, threads); u < u1; u++) {
     const n = u / tilesH;
     const th = u % tilesH;
-    copyRows(
-      strip,
-      x + <usize>(n * C * g.H * g.W) * 4,
-      C,
-      g.H,
-      g.W,
-      th * m - g.padH,
-      a,
-      -g.padW,
-      width,
-    );
-    copyRows(dyStrip, dy + <usize>(n * F * g.OH * g.OW) * 4, F, g.OH, g.OW, th * m, m, 0, dyWidth);
+    const image = x + <usize>(n * C * g.H * g.W) * 4;
+    copyPaddedRows(strip, a, width, image, C, g.H, g.W, th * m - g.padH, a, -g.padW);
+    const dyImage = dy + <usize>(n * F * g.OH * g.OW) * 4;
+    copyPaddedRows(dyStrip, m, dyWidth, dyImage, F, g.OH, g.OW, th * m, m, 0);
     for (let tw = 0; tw < tilesW; tw += 4) {
       const t = (u - u0) * tilesW + tw;
       // V, 4 channels at a time: panel c/NR, tile t, lane c % NR.

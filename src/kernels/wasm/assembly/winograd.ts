@@ -24,6 +24,7 @@
  */
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
+import { copyPaddedRows } from './lib/padded-rows';
 import {
   filterTransform,
   inputTransform2,
@@ -177,35 +178,6 @@ export function winogradFilters(
   }
 }
 
-/** The strip's rows: input rows h0 .. h0 + rows of every channel, padding and margins zero. */
-function copyStrip(
-  strip: usize,
-  x: usize,
-  g: ConvGeometry,
-  h0: i32,
-  rows: i32,
-  stripRows: i32,
-  width: i32,
-): void {
-  const j0 = min(width, g.padW);
-  const j1 = max(j0, min(width, g.W + g.padW));
-  for (let c = 0; c < g.C; c++) {
-    for (let r = 0; r < rows; r++) {
-      const dst = strip + <usize>((c * stripRows + r) * width) * 4;
-      const h = h0 + r;
-      // Rows are a few dozen floats: vector stores, where memory.fill and memory.copy cost a
-      // call each (width is a multiple of 4).
-      for (let j = 0; j < width; j += 4) v128.store(dst + <usize>j * 4, f32x4.splat(0));
-      if (h < 0 || h >= g.H) continue;
-      const src = x + <usize>((c * g.H + h) * g.W + j0 - g.padW) * 4;
-      const to = dst + <usize>j0 * 4;
-      let j = 0;
-      for (; j + 4 <= j1 - j0; j += 4) v128.store(to + <usize>j * 4, v128.load(src + <usize>j * 4));
-      for (; j < j1 - j0; j++) store<f32>(to + <usize>j * 4, load<f32>(src + <usize>j * 4));
-    }
-  }
-}
-
 /**
  * V of one block, tile rows th0 .. th0 + rows of the image at `image`: its input rows copied into
  * the strip, then B^T d B for 4 tiles at a time into NR-column panels (the last panel's last 4
@@ -228,7 +200,18 @@ function inputTiles(
   const tilesW = tilesWide(g, m);
   const panelsB = roundUp(rows * tilesW, NR) / NR;
   const vStride = positionBytes(panelsB * C * NR);
-  copyStrip(strip, image, g, th0 * m - g.padH, rows * m + 2, stripRows, width);
+  copyPaddedRows(
+    strip,
+    stripRows,
+    width,
+    image,
+    C,
+    g.H,
+    g.W,
+    th0 * m - g.padH,
+    rows * m + 2,
+    -g.padW,
+  );
   for (let c = 0; c < C; c++) {
     for (let tr = 0; tr < rows; tr++) {
       for (let tw = 0; tw < tilesW; tw += 4) {
