@@ -12,6 +12,7 @@
  *   packed[fb][t][k] = w[fb + k, t]: four filters' taps side by side (zero past F)
  */
 import { ConvGeometry } from './geometry';
+import { paddedRun } from './padded-rows';
 
 /** Outputs per block: two f32x4. */
 export const BLOCK: i32 = 8;
@@ -48,15 +49,10 @@ export function padBand(band: usize, image: usize, g: ConvGeometry, i0: i32, i1:
       if (SW == 1) {
         // One phase: zeros, then the row's W floats at column padW (those inside [0, L)).
         const dst = band + <usize>((c * rows + r) * L) * 4;
-        memory.fill(dst, 0, <usize>L * 4);
-        const from = max(0, -g.padW);
-        const to = min(g.W, L - g.padW);
-        if (inside && to > from)
-          memory.copy(
-            dst + <usize>(from + g.padW) * 4,
-            src + <usize>from * 4,
-            <usize>(to - from) * 4,
-          );
+        const j0 = min(L, max(0, g.padW));
+        const j1 = max(j0, min(L, g.W + g.padW));
+        const shifted = src - <usize>g.padW * 4; // band column j is the row's column j - padW
+        paddedRun(dst, L, shifted, inside ? j0 : 0, inside ? j1 : 0);
         continue;
       }
       for (let q = 0; q < SW; q++) {

@@ -9,14 +9,7 @@
  * adds every cols[r, p] back into the x position it came from.
  */
 import { ConvGeometry } from './geometry';
-
-/** out[j] = 0 for j0 <= j < j1. */
-@inline
-function zeroRun(out: usize, j0: i32, j1: i32): void {
-  let j = j0;
-  for (; j + 4 <= j1; j += 4) v128.store(out + <usize>j * 4, f32x4.splat(0));
-  for (; j < j1; j++) store<f32>(out + <usize>j * 4, 0);
-}
+import { paddedRun } from './padded-rows';
 
 export function im2col(cols: usize, x: usize, g: ConvGeometry): void {
   im2colRows(cols, x, g, 0, (g.C / g.groups) * g.KH * g.KW);
@@ -54,21 +47,15 @@ export function im2colBand(
       const h = i * g.strideH - g.padH + kh * g.dilationH;
       const out = row + <usize>((i - i0) * OW) * 4;
       if (h < 0 || h >= H) {
-        zeroRun(out, 0, OW);
+        paddedRun(out, OW, 0, 0, 0);
         continue;
       }
       const src = plane + <usize>(h * W) * 4;
       if (g.strideW == 1) {
-        // Columns j with 0 <= j + offsetW < W copy one contiguous run; a row is a few dozen
-        // floats, so by vector loads and stores (memory.copy and memory.fill cost a call each).
+        // Columns j with 0 <= j + offsetW < W copy one contiguous run.
         const j0 = min(OW, max(0, -offsetW));
         const j1 = max(j0, min(OW, W - offsetW));
-        zeroRun(out, 0, j0);
-        const from = src + <usize>offsetW * 4;
-        let j = j0;
-        for (; j + 4 <= j1; j += 4) v128.store(out + <usize>j * 4, v128.load(from + <usize>j * 4));
-        for (; j < j1; j++) store<f32>(out + <usize>j * 4, load<f32>(from + <usize>j * 4));
-        zeroRun(out, j1, OW);
+        paddedRun(out, OW, src + <usize>offsetW * 4, j0, j1);
       } else {
         for (let j = 0; j < OW; j++) {
           const v = j * g.strideW + offsetW;
