@@ -10,6 +10,9 @@ import { compareArrays, formatComparison } from '../../../src/check/compare.js';
 import { Rng } from '../../../src/rng.js';
 import { crossEntropyGeometry } from '../../..//src/shape/cross-entropy.js';
 import { linearGeometry } from '../../..//src/shape/linear.js';
+import { pool2dGeometry } from '../../../src/shape/pool2d.js';
+import { referenceBackend } from '../../../src/kernels/backend.js';
+import { Tensor } from '../../../src/tensor.js';
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
 import { THREADS_PER_CORE } from '../../../src/kernels/wasm/platform.js';
 
@@ -60,6 +63,24 @@ describe('fast backend: path, SGEMM and guards', () => {
     const x = Float64Array.from([1, 2, 3, 4, 5, 6]);
     backend.kernels.linearForward?.(y, x, Float64Array.from([1, 0, 0, 0, 1, 0]), null, g);
     assert.deepEqual(Array.from(y), [1, 2, 4, 5]);
+  });
+
+  it("writes every value of the 2x2 max pool's dx, which it does not zero first when the windows tile each plane", () => {
+    const rng = new Rng(5);
+    for (const [N, C, H, W] of [
+      [2, 3, 8, 12],
+      [1, 2, 7, 10],
+    ]) {
+      const g = pool2dGeometry([N, C, H, W], { kernelSize: 2 }, 'maxPool2d');
+      const x = Float32Array.from({ length: N * C * H * W }, () => rng.normal());
+      const dy = Float32Array.from({ length: N * C * g.OH * g.OW }, () => rng.normal());
+      // dx in the kernels' memory, so the kernel writes it in place: NaN wherever it would not.
+      const dx = backend.resident(() => Tensor.zeros([x.length])).data.fill(NaN);
+      backend.kernels.maxPool2dBackward?.(dx, dy, x, g);
+      const expected = new Float32Array(x.length);
+      referenceBackend.kernels.maxPool2dBackward?.(expected, dy, x, g);
+      assert.deepEqual(Array.from(dx), Array.from(expected), `${N}x${C}x${H}x${W}`);
+    }
   });
 
   it('checks labels before the cross-entropy kernel reads them, with the reference message', () => {
