@@ -87,9 +87,6 @@ export function maxPool2dForward(
   const HW = g.H * W;
   const OHW = OH * OW;
   const twoByTwo = isTwoByTwo(g);
-  // 2x2 windows that tile the plane, four at a time, write every dx value (0 or dy), so the
-  // plane needs no zeros first: a whole pass over dx saved.
-  const tiled = twoByTwo && OW >= 4 && g.H == 2 * OH && W == 2 * OW;
   const end = shareStart(planes, tid + 1, threads);
   for (let plane = shareStart(planes, tid, threads); plane < end; plane++) {
     const xp = x + <usize>(plane * HW) * 4;
