@@ -77,24 +77,6 @@ function finishDot(
   return sum;
 }
 
-/** x . w in four accumulators, each taking every fourth vector of the 16-float steps. */
-@inline
-function dot(xRow: usize, wRow: usize, IN: i32): f32 {
-  let acc0 = f32x4.splat(0);
-  let acc1 = f32x4.splat(0);
-  let acc2 = f32x4.splat(0);
-  let acc3 = f32x4.splat(0);
-  let i = 0;
-  for (; i + 16 <= IN; i += 16) {
-    const at = <usize>i * 4;
-    acc0 = madd(acc0, v128.load(xRow + at), v128.load(wRow + at));
-    acc1 = madd(acc1, v128.load(xRow + at + 16), v128.load(wRow + at + 16));
-    acc2 = madd(acc2, v128.load(xRow + at + 32), v128.load(wRow + at + 32));
-    acc3 = madd(acc3, v128.load(xRow + at + 48), v128.load(wRow + at + 48));
-  }
-  return finishDot(acc0, acc1, acc2, acc3, xRow, wRow, i, IN);
-}
-
 /** y[n, o] = sum + b[o] (b = 0: no bias). */
 @inline
 function storeOutput(y: usize, b: usize, n: i32, o: i32, OUT: i32, sum: f32): void {
@@ -107,7 +89,7 @@ function storeOutput(y: usize, b: usize, n: i32, o: i32, OUT: i32, sum: f32): vo
  * no packing. Threads share the outputs, so w is read once in all. Outputs go in pairs, two rows
  * of w against each load of x in eight accumulators: one dot product's four are a chain of
  * dependent multiply-adds one per cycle at most (4 cycles' latency each), half the core's two.
- * Each output has the same operations as `dot` alone, so the same bits.
+ * Each output has the same operations whichever it is paired with, so the same bits.
  */
 export function linearForwardFewRows(
   tid: i32,
@@ -121,10 +103,10 @@ export function linearForwardFewRows(
   b: usize,
 ): void {
   const end = shareStart(OUT, tid + 1, threads);
-  let o = shareStart(OUT, tid, threads);
-  for (; o + 2 <= end; o += 2) {
+  for (let o = shareStart(OUT, tid, threads); o < end; o += 2) {
     const w0 = w + <usize>(o * IN) * 4;
-    const w1 = w0 + <usize>IN * 4;
+    const paired = o + 1 < end;
+    const w1 = paired ? w0 + <usize>IN * 4 : w0; // a last odd output is paired with itself
     for (let n = 0; n < N; n++) {
       const xRow = x + <usize>(n * IN) * 4;
       let a0 = f32x4.splat(0);
@@ -152,12 +134,7 @@ export function linearForwardFewRows(
         c3 = madd(c3, x3, v128.load(w1 + at + 48));
       }
       storeOutput(y, b, n, o, OUT, finishDot(a0, a1, a2, a3, xRow, w0, i, IN));
-      storeOutput(y, b, n, o + 1, OUT, finishDot(c0, c1, c2, c3, xRow, w1, i, IN));
-    }
-  }
-  if (o < end) {
-    for (let n = 0; n < N; n++) {
-      storeOutput(y, b, n, o, OUT, dot(x + <usize>(n * IN) * 4, w + <usize>(o * IN) * 4, IN));
+      if (paired) storeOutput(y, b, n, o + 1, OUT, finishDot(c0, c1, c2, c3, xRow, w1, i, IN));
     }
   }
 }
