@@ -1,7 +1,7 @@
 /**
  * What the subcommands share: the output streams, the argument parsers (each rejects a bad
  * value with the expected form and the value given; commander prefixes the option's name), the
- * --threads/--backend pair, and number formatting.
+ * --threads/--backend pair, the refusal of options a run does not take, and number formatting.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -50,6 +50,26 @@ export function parseOpenFraction(value: string): number {
     throw new InvalidArgumentError(`expected a number in (0, 1), got '${value}'`);
   }
   return n;
+}
+
+/** An option's flag from its attribute name: valSplit -> --val-split. */
+export function optionFlag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The flags of the options `names` that were given on the command line, in that order. */
+export function givenFlags(command: Command, names: readonly string[]): string[] {
+  return names.filter((name) => command.getOptionValueSource(name) === 'cli').map(optionFlag);
+}
+
+/**
+ * Refuses the options `names` where given on the command line, naming them all:
+ * "--a, --b apply to <where>" ("applies" for one).
+ */
+export function refuseGiven(command: Command, names: readonly string[], where: string): void {
+  const given = givenFlags(command, names);
+  if (given.length === 0) return;
+  throw new Error(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to ${where}`);
 }
 
 /**

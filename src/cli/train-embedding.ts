@@ -14,7 +14,7 @@ import { isEmbeddingPreset } from '../apps/search/embedding-source.js';
 import { EMBEDDING_RECIPE } from '../apps/search/embedding-recipe.js';
 import { LOSS_NAMES, defaultLoss, type LossName } from '../apps/search/train-embedding.js';
 import { isPresetName } from '../nn/preset-table.js';
-import { noteDatasetName, percent, type CliOutput } from './options.js';
+import { noteDatasetName, percent, refuseGiven, type CliOutput } from './options.js';
 
 export const TASK_NAMES = ['classification', 'embedding'] as const;
 export { LOSS_NAMES };
@@ -71,22 +71,16 @@ export function embeddingFlip(given: boolean | undefined, dataset: string): bool
 /** Runs `convnet train --task embedding` for the parsed command. */
 export async function trainEmbeddingCommand(command: Command, output: CliOutput): Promise<void> {
   const flags = command.opts<EmbeddingTrainFlags>();
-  const given = CLASSIFICATION_ONLY.filter((name) => command.getOptionValueSource(name) === 'cli');
-  if (given.length > 0) {
-    const names = given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-    throw new Error(
-      `${names.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --task classification only; --task embedding trains the embedding net with Adam under a one-cycle schedule`,
-    );
-  }
+  refuseGiven(
+    command,
+    CLASSIFICATION_ONLY,
+    '--task classification only; --task embedding trains the embedding net with Adam under a one-cycle schedule',
+  );
   noteDatasetName(flags.dataset, output);
   const dataset = resolveDatasetName(flags.dataset);
-  const folderOnly = ['imageSize', 'channels'].filter(
-    (n) => command.getOptionValueSource(n) === 'cli',
-  );
-  if (isBuiltinDataset(dataset) && folderOnly.length > 0) {
-    throw new Error(
-      `${folderOnly.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size and channels`,
-    );
+  if (isBuiltinDataset(dataset)) {
+    const why = `image folders only; ${dataset} has its own image size and channels`;
+    refuseGiven(command, ['imageSize', 'channels'], why);
   }
   // Where an option is not given, the recipe's value (embedding-recipe.ts), not classification's.
   const fromCli = (name: string): boolean => command.getOptionValueSource(name) === 'cli';

@@ -25,7 +25,14 @@ import { trainSegmentation } from '../apps/segmentation/train-segmentation.js';
 import { unetLite, unetLiteStride, type UnetUpMode } from '../apps/segmentation/unet-lite.js';
 import { consoleReporter } from '../train/progress.js';
 import { selectBackend, type BackendChoice } from '../train/run.js';
-import { parseInteger, parseModelPreset, percent, type CliOutput } from './options.js';
+import {
+  givenFlags,
+  parseInteger,
+  parseModelPreset,
+  percent,
+  refuseGiven,
+  type CliOutput,
+} from './options.js';
 import { EMBEDDING_ONLY } from './train-embedding.js';
 
 export const SEGMENTATION_MODELS = ['unet-lite'] as const;
@@ -164,21 +171,9 @@ const SEGMENTATION_ONLY = [
   'classWeights',
 ];
 
-const flagOf = (name: string): string =>
-  `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-function givenOptions(command: Command, names: readonly string[]): string[] {
-  return names.filter((name) => command.getOptionValueSource(name) === 'cli').map(flagOf);
-}
-
 /** Refuses segmentation options and models in a classification or embedding run (train.ts). */
 export function checkNotSegmentationFlags(command: Command, task: string): void {
-  const given = givenOptions(command, SEGMENTATION_ONLY);
-  if (given.length > 0) {
-    throw new Error(
-      `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --task segmentation only`,
-    );
-  }
+  refuseGiven(command, SEGMENTATION_ONLY, '--task segmentation only');
   const model = command.getOptionValue('model') as string;
   if ((SEGMENTATION_MODELS as readonly string[]).includes(model)) {
     throw new Error(
@@ -199,7 +194,7 @@ function loadSets(
       seed: flags.seed,
     });
   }
-  const sized = givenOptions(command, ['trainSize', 'testSize']);
+  const sized = givenFlags(command, ['trainSize', 'testSize']);
   if (sized.length > 0)
     throw new Error(`${sized.join(', ')} apply to --dataset ${DIGIT_MASKS} only`);
   const channels = flags.channels === 3 ? 3 : 1;
@@ -217,18 +212,8 @@ function loadSets(
 export async function runSegmentationTraining(command: Command, output: CliOutput): Promise<void> {
   const flags = command.opts<SegmentationTrainFlags>();
   const d = SEGMENTATION_TRAIN_DEFAULTS;
-  const refused = givenOptions(command, CLASSIFICATION_ONLY);
-  if (refused.length > 0) {
-    throw new Error(
-      `${refused.join(', ')} ${refused.length === 1 ? 'applies' : 'apply'} to classification only, not --task segmentation`,
-    );
-  }
-  const embedding = givenOptions(command, EMBEDDING_ONLY);
-  if (embedding.length > 0) {
-    throw new Error(
-      `${embedding.join(', ')} ${embedding.length === 1 ? 'applies' : 'apply'} to --task embedding only, not --task segmentation`,
-    );
-  }
+  refuseGiven(command, CLASSIFICATION_ONLY, 'classification only, not --task segmentation');
+  refuseGiven(command, EMBEDDING_ONLY, '--task embedding only, not --task segmentation');
   const lossName = flags.loss ?? d.loss;
   const loss = SEGMENTATION_LOSSES.find((l) => l === lossName);
   if (loss === undefined) {

@@ -46,12 +46,14 @@ import {
   parseChannels,
   parseFraction,
   noteDatasetName,
+  optionFlag,
   parseInteger,
   parseIntegerIn,
   parseOpenFraction,
   parseNonNegativeNumber,
   parsePositiveNumber,
   percent,
+  refuseGiven,
   withBackendOptions,
   type CliOutput,
 } from './options.js';
@@ -96,11 +98,6 @@ const RESUME_OPTIONS = new Set([
   'stopAfter',
   'task',
 ]);
-
-/** An option's flag from its attribute name: valSplit -> --val-split. */
-function optionFlag(name: string): string {
-  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
 
 /** `convnet train`. */
 export function trainCommand(output: CliOutput): Command {
@@ -291,13 +288,7 @@ export function trainCommand(output: CliOutput): Command {
     }
     if (this.getOptionValueSource('loss') === 'cli')
       throw new Error('--loss applies to --task embedding or --task segmentation only');
-    const embeddingOnly = EMBEDDING_ONLY.filter(
-      (name) => this.getOptionValueSource(name) === 'cli',
-    );
-    if (embeddingOnly.length > 0)
-      throw new Error(
-        `${embeddingOnly.map(optionFlag).join(', ')} ${embeddingOnly.length === 1 ? 'applies' : 'apply'} to --task embedding only`,
-      );
+    refuseGiven(this, EMBEDDING_ONLY, '--task embedding only');
     let out: string;
     let config: TrainConfig | undefined;
     if (flags.resume !== undefined) {
@@ -320,14 +311,8 @@ export function trainCommand(output: CliOutput): Command {
       noteDatasetName(flags.dataset, output);
       const dataset = resolveDatasetName(flags.dataset);
       if (isBuiltinDataset(dataset)) {
-        const folderOnly = ['imageSize', 'channels', 'valSplit'].filter(
-          (name) => this.getOptionValueSource(name) === 'cli',
-        );
-        if (folderOnly.length > 0) {
-          throw new Error(
-            `${folderOnly.map(optionFlag).join(', ')} ${folderOnly.length === 1 ? 'applies' : 'apply'} to image folders only; ${dataset} has its own image size, channels and test split`,
-          );
-        }
+        const why = `image folders only; ${dataset} has its own image size, channels and test split`;
+        refuseGiven(this, ['imageSize', 'channels', 'valSplit'], why);
       }
       config = {
         dataset,

@@ -13,8 +13,9 @@
  * Evaluation: the running statistics are used instead, and nothing is updated.
  * The backward is the batch-norm2d kernels' backward (src/kernels/reference/batch-norm2d.ts).
  *
- * With `relu`, y = relu(batchNorm(x)): in training by the fused kernels (kernels/reference/batch-norm2d-relu.ts:
- * the ReLU in the normalising pass, its mask in the backward's), in evaluation a ReLU op after.
+ * With `relu`, y = relu(batchNorm(x)): in training by the fused kernels
+ * (kernels/reference/batch-norm2d-relu.ts: the ReLU in the normalising pass, its mask in the
+ * backward's), in evaluation a ReLU op after.
  */
 import { record } from '../autograd.js';
 import { getBackend } from '../kernels/backend.js';

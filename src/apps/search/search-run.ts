@@ -47,7 +47,10 @@ export interface EmbeddingRunConfig {
   loss: EmbeddingLossConfig;
   /** Random crop (2-pixel padding) and, except for MNIST digits, horizontal flip. */
   augment: boolean;
-  /** Horizontal flips alone (the recipe's, EMBEDDING_RECIPE.horizontalFlip); augment includes them. */
+  /**
+   * Horizontal flips alone (the recipe's, EMBEDDING_RECIPE.horizontalFlip); augment includes
+   * them.
+   */
   flip: boolean;
   epochs: number;
   batchSize: number;

@@ -136,7 +136,7 @@ function directRows(
   }
 }
 
-/** directRows inlined once for each choice of scale and ReLU, so that its inner loops do not branch. */
+/** directRows inlined once per choice of scale and ReLU, so that its inner loops do not branch. */
 function outputRows(
   g: ConvGeometry,
   sc: Scratch,

@@ -43,7 +43,10 @@ function classesOf(labels: v128, ignored: v128): v128 {
   return v128.andnot(labels, ignored);
 }
 
-/** Lane l: the f32 at base + l*laneStep + (lane l of classes) * classStep. */
+/**
+ * Lane l: the f32 at base + l*laneStep + (lane l of classes) * classStep: each of four positions'
+ * logit of its class (laneStep 4), or its class weight (laneStep 0).
+ */
 @inline
 function gather(base: usize, laneStep: usize, classes: v128, classStep: usize): v128 {
   const c0 = <usize>i32x4.extract_lane(classes, 0);
@@ -54,12 +57,6 @@ function gather(base: usize, laneStep: usize, classes: v128, classStep: usize): 
   v = f32x4.replace_lane(v, 1, load<f32>(base + laneStep + c1 * classStep));
   v = f32x4.replace_lane(v, 2, load<f32>(base + 2 * laneStep + c2 * classStep));
   return f32x4.replace_lane(v, 3, load<f32>(base + 3 * laneStep + c3 * classStep));
-}
-
-/** Each of four positions' logit of its class: lane l at z + l*4 + class * step. */
-@inline
-function gatherClass(z: usize, classes: v128, step: usize): v128 {
-  return gather(z, 4, classes, step);
 }
 
 /**
@@ -106,7 +103,7 @@ function crossEntropyForward4(
     const z = firstClass(logits, p, K, S);
     const loss = f32x4.mul(
       weightsOf(weight, classes),
-      f32x4.sub(logSumExpV(z, step, K), gatherClass(z, classes, step)),
+      f32x4.sub(logSumExpV(z, step, K), gather(z, 4, classes, step)),
     );
     v128.store(losses + <usize>p * 4, v128.andnot(loss, ignored));
   }
