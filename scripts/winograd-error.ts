@@ -1,7 +1,8 @@
 /**
  * Measures the fast conv2d's error against the float64 reference for each path (im2col,
- * Winograd F(2,3), F(4,3)): max |fast - reference| / max |reference| over the output, forward
- * input gradient and weight gradient, standard normal operands, 3x3 padding 1, growing channel counts.
+ * Winograd F(2,3), F(4,3), F(5,3)): max |fast - reference| / max |reference| over the output,
+ * forward, input gradient and weight gradient (F(4,3)'s where F(5,3) is forced: it is a forward
+ * kernel), standard normal operands, 3x3 padding 1, growing channel counts.
  *
  *   node --import tsx scripts/winograd-error.ts
  */
@@ -19,7 +20,7 @@ const { conv2dForward: referenceForward, conv2dBackward: referenceBackward } =
   referenceBackend.kernels;
 if (referenceForward === undefined || referenceBackward === undefined)
   throw new Error('the reference backend has no conv2d kernels');
-const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
+const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'winograd5'];
 
 function relativeError(got: Float32Array, want: Float64Array): number {
   let error = 0;

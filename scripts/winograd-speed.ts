@@ -1,5 +1,5 @@
 /**
- * Times the fast conv2d's paths (im2col, Winograd F(2,3), F(4,3)) on the preset nets' 3x3 layers,
+ * Times the fast conv2d's paths (im2col, Winograd F(2,3), F(4,3), F(5,3)) on the preset nets' 3x3 layers,
  * forward, input gradient and weight gradient, batch 64, on 1 and 2 threads: medians of repeats, operands resident
  * in the kernels' memory so that only the kernels are timed. Prints one line per layer and pass.
  *
@@ -22,7 +22,7 @@ const layers: [string, number, number, number][] = [
   ['seed-net conv2 / fashion-net conv3, 32->64 @14', 32, 64, 14],
   ['fashion-net conv4, 64->64 @14', 64, 64, 14],
 ];
-const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4'];
+const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'winograd5'];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -8,7 +8,7 @@
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 import type { FloatArray } from '../../tensor.js';
-import { conv2dPath, winogradTile } from './conv2d-path.js';
+import { conv2dPath, winogradTile, type WinogradTile } from './conv2d-path.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import type { Marshal } from './marshal.js';
 
@@ -39,7 +39,7 @@ export interface ConvPointers {
  */
 export function winograd(
   m: Marshal,
-  tile: 2 | 4,
+  tile: WinogradTile,
   p: ConvPointers,
   g: Conv2dGeometry,
   transposed: boolean,
@@ -55,6 +55,13 @@ export function winograd(
     const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
     m.run('winogradFilters', filterArgs);
     if (weights !== null) m.filters.keep(m, weights, tile, u, uBytes);
+  }
+  if (tile === 5) {
+    // Lanes across images (assembly/winograd5.ts): blocks of tile rows of 8 images.
+    const [scratch, stride] = m.scratch(m.call('winograd5ScratchBytes', geometry, epilogue));
+    const args = [geometry, p.y, p.x, u, p.b, p.s, epilogue, p.z, scratch, stride];
+    m.run('winograd5Forward', args, Infinity, m.call('winograd5WorkItems', geometry, epilogue));
+    return;
   }
   const bytes = m.call('winogradScratchBytes', geometry, tile, epilogue);
   const [scratch, stride] = m.scratch(bytes);

@@ -7,9 +7,12 @@
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 
-export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4' | 'direct';
+export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4' | 'winograd5' | 'direct';
 
-const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'direct'];
+/** Winograd's output tile size m of F(m x m, 3 x 3). */
+export type WinogradTile = 2 | 4 | 5;
+
+const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'winograd5', 'direct'];
 
 function fromEnvironment(): Conv2dPath | null {
   const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
@@ -64,8 +67,8 @@ export function directApplies(g: Conv2dGeometry): boolean {
 }
 
 /** Whether a path is one of the Winograd tiles (they alone serve the gradients too). */
-export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' {
-  return path === 'winograd2' || path === 'winograd4';
+export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' | 'winograd5' {
+  return path === 'winograd2' || path === 'winograd4' || path === 'winograd5';
 }
 
 /**
@@ -100,16 +103,39 @@ function directRule(g: Conv2dGeometry): boolean {
  *   128 x 128 with filters kept (a batch-1 4x6 U-Net bottleneck, 128 -> 128: 0.21 ms against
  *   im2col's 0.29 on one thread).
  */
-function measuredRule(g: Conv2dGeometry, filtersKept: boolean): Conv2dPath {
+function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true): Conv2dPath {
   const pairs = g.C * g.F;
   const positions = g.N * g.OH * g.OW;
   if (g.C < 8 || g.F < 8 || pairs > 256 * 256) return 'im2col';
   if (positions < 576 && !filtersKept) return 'im2col';
   if (positions < 784 && positions >= 576) return pairs <= 128 * 128 ? 'winograd2' : 'im2col';
   const large = g.OH >= 8 && g.OW >= 8;
-  if (large && pairs <= 128 * 128) return 'winograd4';
-  if (large || pairs <= 64 * 64 || (filtersKept && pairs <= 128 * 128)) return 'winograd2';
+  if (large && pairs <= 128 * 128)
+    return imageLanes && fewerByImageLanes(g, 4) ? 'winograd5' : 'winograd4';
+  if (large || pairs <= 64 * 64 || (filtersKept && pairs <= 128 * 128))
+    return imageLanes && pairs <= 128 * 128 && fewerByImageLanes(g, 2) ? 'winograd5' : 'winograd2';
   return 'im2col';
+}
+
+/**
+ * Transformed positions of the batch, the GEMM's work: F(m,3) with lanes across tiles
+ * (assembly/winograd.ts, m = 2 or 4: tile rows padded to groups of 4 tiles) or F(5,3) with lanes
+ * across images (assembly/winograd5.ts: batches padded to octets of images).
+ */
+function transformedPositions(g: Conv2dGeometry, m: WinogradTile): number {
+  const tilesH = Math.ceil(g.OH / m);
+  const tilesW = Math.ceil(g.OW / m);
+  if (m === 5) return 8 * Math.ceil(g.N / 8) * tilesH * tilesW * 49;
+  return g.N * tilesH * 4 * Math.ceil(tilesW / 4) * (m + 2) * (m + 2);
+}
+
+/**
+ * F(5,3) across images where it transforms at most 0.8 of F(m,3)'s positions: measured 0.83-0.87
+ * of F(4,3)'s time for the seed net's 14x14 layer at batch 64 (0.77 of its positions) and 0.86
+ * at 24x24 (0.71), but 1.00 at 28x28 (0.875) and 1.16 for 8 images at 32x48 (0.99).
+ */
+function fewerByImageLanes(g: Conv2dGeometry, m: 2 | 4): boolean {
+  return transformedPositions(g, 5) <= 0.8 * transformedPositions(g, m);
 }
 
 /**
@@ -130,16 +156,19 @@ export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
 
 /**
  * The weight gradient's path: the forward's, except F(2,3) up to 128 x 128 channels and filters,
- * which was measured no faster than im2col there (it wins on the larger layers).
+ * which was measured no faster than im2col there (it wins on the larger layers), and without
+ * F(5,3), a forward kernel (the rule as if it did not exist; F(4,3) where it is forced).
  */
-export function conv2dWeightGradientPath(g: Conv2dGeometry): Conv2dPath {
+export function conv2dWeightGradientPath(g: Conv2dGeometry): 'im2col' | 'winograd2' | 'winograd4' {
   if (!winogradApplies(g)) return 'im2col';
-  if (forced !== null) return isWinograd(forced) ? forced : 'im2col';
-  const path = measuredRule(g, false);
-  return path === 'winograd2' && g.C * g.F <= 128 * 128 ? 'im2col' : path;
+  if (forced === 'winograd5') return 'winograd4';
+  if (forced !== null) return forced === 'winograd2' || forced === 'winograd4' ? forced : 'im2col';
+  const path = measuredRule(g, false, false);
+  if (path === 'winograd2' && g.C * g.F <= 128 * 128) return 'im2col';
+  return path === 'winograd2' || path === 'winograd4' ? path : 'im2col';
 }
 
 /** Winograd's tile size m for a Winograd path. */
-export function winogradTile(path: Conv2dPath): 2 | 4 {
-  return path === 'winograd4' ? 4 : 2;
+export function winogradTile(path: Conv2dPath): WinogradTile {
+  return path === 'winograd5' ? 5 : path === 'winograd4' ? 4 : 2;
 }

@@ -83,7 +83,8 @@ export const conv2d = hostKernels({
     }
     const dwPath = dw === null ? 'im2col' : conv2dWeightGradientPath(g);
     if (isWinograd(dwPath)) {
-      winogradWeightGradient(m, winogradTile(dwPath), m.output(dw), pdy, m.input(x), geometry, g);
+      const tile = dwPath === 'winograd4' ? 4 : 2;
+      winogradWeightGradient(m, tile, m.output(dw), pdy, m.input(x), geometry, g);
     } else if (dw !== null) {
       const [scratch, stride] = m.scratch(m.call('conv2dScratchBytes', geometry, 0));
       m.run('conv2dBackwardWeight', [geometry, m.output(dw), pdy, m.input(x), scratch, stride]);

@@ -22,9 +22,8 @@
 import type { FloatArray } from '../../tensor.js';
 import { frozenSince } from '../frozen-arrays.js';
 import type { Arena } from './arena.js';
+import type { WinogradTile as Tile } from './conv2d-path.js';
 import type { Marshal } from './marshal.js';
-
-type Tile = 2 | 4;
 
 interface Entry {
   /** The weights the filters were made from. */

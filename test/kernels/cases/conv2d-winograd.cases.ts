@@ -22,6 +22,7 @@ import { convCases } from './conv2d.cases.js';
 const TOLERANCE: Record<Exclude<Conv2dPath, 'im2col' | 'direct'>, number> = {
   winograd2: 3e-6,
   winograd4: 6e-5,
+  winograd5: 6e-5,
 };
 
 function forced(
@@ -54,16 +55,28 @@ const grid: [string, Shape, number, number][] = [
   ['N = 1, 64 -> 64 at 36x16: blocks sized per thread count', [1, 64, 36, 16], 64, 1],
 ];
 
-export const cases: KernelCase[] = (['winograd2', 'winograd4'] as const).flatMap((path) =>
-  grid.flatMap(([label, x, F, padding], i) =>
-    convCases(`${path}: ${label}`, x, [F, x[1], 3, 3], { padding }, 200 + i, forced(path)),
-  ),
+/**
+ * F(5,3)'s lanes are images, its blocks tile rows of 8 images (assembly/winograd5.ts): whole
+ * octets, a last octet with one half empty and one partial, and blocks of one tile row (wide
+ * layers with many channels, whose V fills a block's budget).
+ */
+const imageLaneGrid: [string, Shape, number, number][] = [
+  ['N = 8, 14x14, 12 -> 10 channels', [8, 12, 14, 14], 10, 1],
+  ['N = 11, 9x16, padding 0 (last octet 3 images)', [11, 5, 9, 16], 6, 0],
+  ['N = 9, 64 channels at 10x33: blocks of one tile row', [9, 64, 10, 33], 7, 1],
+];
+
+export const cases: KernelCase[] = (['winograd2', 'winograd4', 'winograd5'] as const).flatMap(
+  (path) =>
+    [...grid, ...(path === 'winograd5' ? imageLaneGrid : [])].flatMap(([label, x, F, padding], i) =>
+      convCases(`${path}: ${label}`, x, [F, x[1], 3, 3], { padding }, 200 + i, forced(path)),
+    ),
 );
 
 export const random: fc.Arbitrary<KernelCase[]> = fc
   .record({
-    path: fc.constantFrom('winograd2' as const, 'winograd4' as const),
-    N: fc.integer({ min: 1, max: 3 }),
+    path: fc.constantFrom('winograd2' as const, 'winograd4' as const, 'winograd5' as const),
+    N: fc.integer({ min: 1, max: 10 }),
     C: fc.integer({ min: 1, max: 9 }),
     F: fc.integer({ min: 1, max: 9 }),
     H: fc.integer({ min: 1, max: 14 }),

@@ -36,14 +36,16 @@ before(async () => {
 after(() => backend.dispose());
 
 describe('conv2d path', () => {
-  it('the rule: F(4,3) for the presets 3x3 layers with channels, direct for 1 channel', () => {
+  it('the rule: Winograd for the presets 3x3 layers with channels, direct for 1 channel', () => {
     assert.equal(conv2dPath(geometry(1, 32, 28)), 'direct');
     assert.equal(conv2dPath(geometry(32, 32, 28)), 'winograd4');
-    assert.equal(conv2dPath(geometry(32, 64, 14)), 'winograd4');
-    assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd4');
-    assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd2');
+    // F(5,3) across images where it transforms at most 0.8 of the positions (14x14: 441 / 576).
+    assert.equal(conv2dPath(geometry(32, 64, 14)), 'winograd5');
+    assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd5');
+    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 8)), 'winograd5');
+    assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd5');
     assert.equal(conv2dPath(geometry(128, 128, 7)), 'im2col');
-    assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd4');
+    assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd5');
     assert.equal(conv2dPath(geometry(256, 256, 14)), 'winograd2');
     assert.equal(conv2dPath(geometry(512, 512, 14)), 'im2col');
     assert.equal(conv2dPath(geometry(4, 64, 28)), 'direct');
@@ -64,11 +66,16 @@ describe('conv2d path', () => {
 
   it("the weight gradient takes the forward's path, but im2col for F(2,3) on small layers", () => {
     assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4');
+    assert.equal(conv2dWeightGradientPath(geometry(32, 64, 14)), 'winograd4');
     assert.equal(conv2dWeightGradientPath(geometry(32, 32, 7)), 'im2col');
     assert.equal(conv2dWeightGradientPath(geometry(256, 256, 14)), 'winograd2');
     assert.equal(conv2dWeightGradientPath(geometry(1, 32, 28)), 'im2col');
     withConv2dPath('winograd2', () =>
       assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd2'),
+    );
+    // F(5,3) is a forward kernel: forced, the weight gradient takes F(4,3).
+    withConv2dPath('winograd5', () =>
+      assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4'),
     );
   });
 

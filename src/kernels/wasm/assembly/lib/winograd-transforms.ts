@@ -18,7 +18,8 @@
  *
  * The input and output transforms work on four horizontally adjacent tiles at once, one per
  * SIMD lane; position ξ = i*a + k of the transformed tile is vector ξ at `dst + ξ*stride`. The
- * filter transform is scalar, in f64, rounded once to f32.
+ * filter transform is scalar, in f64, rounded once to f32; it also serves F(5,3)
+ * (lib/winograd5-transforms.ts).
  */
 
 /** B^T v for F(4,3), v = d0..d5 (lanes are tiles), written to dst + i*step. */
@@ -306,15 +307,40 @@ const G4 = memory.data<f64>([
   1,
 ]);
 
+/** G of F(5,3), (7,3) (lib/winograd5-transforms.ts). */
+const G5 = memory.data<f64>([
+  0.25,
+  0,
+  0,
+  -1.0 / 6,
+  -1.0 / 6,
+  -1.0 / 6,
+  1.0 / 18,
+  -1.0 / 18,
+  1.0 / 18,
+  1.0 / 72,
+  1.0 / 36,
+  1.0 / 18,
+  -1.0 / 120,
+  1.0 / 60,
+  -1.0 / 30,
+  32.0 / 45,
+  16.0 / 45,
+  8.0 / 45,
+  0,
+  0,
+  0.5,
+]);
+
 /** G's entry (i, k) for tile size m. */
 @inline
 export function gEntry(m: i32, i: i32, k: i32): f64 {
-  return load<f64>((m == 4 ? G4 : G2) + <usize>(i * 3 + k) * 8);
+  return load<f64>((m == 5 ? G5 : m == 4 ? G4 : G2) + <usize>(i * 3 + k) * 8);
 }
 
 /**
  * U = G g G^T for one filter, g read as g[kh][kw] = load(w + kh*rowStep + kw*colStep) (negative
- * steps flip it), in f64; U's position ξ is stored at dst + ξ*stride. `tmp` holds 18 f64.
+ * steps flip it), in f64; U's position ξ is stored at dst + ξ*stride. `tmp` holds 3(m + 2) f64.
  */
 export function filterTransform(
   m: i32,

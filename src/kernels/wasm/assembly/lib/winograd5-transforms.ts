@@ -1,0 +1,203 @@
+/**
+ * The input and output transforms of F(5 x 5, 3 x 3) with SIMD lanes across images
+ * (winograd5.ts; G and the filter transform are lib/winograd-transforms.ts'). Points 0, 1, -1, 2,
+ * -2, 1/2, ∞ (F(4,3)'s and 1/2), a = 7, derived as Lavin & Gray's (Toom-Cook), B^T's rows scaled
+ * to integers and G's by the inverse:
+ *
+ *   B^T = [4 -8 -5 10 1 -2 0;  0 4 -4 -9 1 2 0;  0 -4 12 -7 -3 2 0;  0 2 -3 -4 3 2 0;
+ *          0 -2 5 0 -5 2 0;    0 4 0 -5 0 1 0;   0 -4 8 5 -10 -1 2]
+ *   G   = [1/4 0 0; -1/6 -1/6 -1/6; 1/18 -1/18 1/18; 1/72 1/36 1/18; -1/120 1/60 -1/30;
+ *          32/45 16/45 8/45; 0 0 1/2]
+ *   A^T = [1 1 1 1 1 1 0; 0 1 -1 2 -2 1/2 0; 0 1 1 4 4 1/4 0; 0 1 -1 8 -8 1/8 0;
+ *          0 1 1 16 16 1/16 1]
+ *
+ * A vector holds one value of four images' tiles; position ξ = i*7 + k of a transformed tile is
+ * the vector at `base + ξ*stride`. Float32 error against float64, 32 channels of N(0,1) inputs:
+ * about 2.5e-6 of the output's scale (F(4,3): 1.6e-6).
+ */
+
+/**
+ * B^T d for d = d0..d6 (lanes are images), written to dst + i*step. The pairs of rows for the
+ * points ±1 and ±2 share their even and odd parts: with g_k = d_k - 2d_{k+1} and
+ * h_k = 2d_{k+2} - d_{k+1}, rows 1, 2 are T2 ± T1 (T_k = 4g_k + h_k) and rows 3, 4 are
+ * P2 ± 2P1 (P_k = g_k + h_k).
+ */
+@inline
+function bt5(
+  dst: usize,
+  step: usize,
+  d0: v128,
+  d1: v128,
+  d2: v128,
+  d3: v128,
+  d4: v128,
+  d5: v128,
+  d6: v128,
+): void {
+  const two = f32x4.splat(2);
+  const four = f32x4.splat(4);
+  const five = f32x4.splat(5);
+  const g0 = f32x4.sub(d0, f32x4.mul(two, d1));
+  const g1 = f32x4.sub(d1, f32x4.mul(two, d2));
+  const g2 = f32x4.sub(d2, f32x4.mul(two, d3));
+  const g3 = f32x4.sub(d3, f32x4.mul(two, d4));
+  const h1 = f32x4.sub(f32x4.mul(two, d4), d3);
+  const h2 = f32x4.sub(f32x4.mul(two, d5), d4);
+  const h3 = f32x4.sub(f32x4.mul(two, d6), d5);
+  const t1 = f32x4.add(f32x4.mul(four, g1), h1);
+  const t2 = f32x4.add(f32x4.mul(four, g2), h2);
+  const p1 = f32x4.add(g1, h1);
+  const p2 = f32x4.add(g2, h2);
+  v128.store(dst, f32x4.sub(f32x4.sub(f32x4.mul(four, g0), f32x4.mul(five, g2)), h2));
+  v128.store(dst + step, f32x4.add(t2, t1));
+  v128.store(dst + 2 * step, f32x4.sub(t2, t1));
+  v128.store(dst + 3 * step, f32x4.add(p2, f32x4.mul(two, p1)));
+  v128.store(dst + 4 * step, f32x4.sub(p2, f32x4.mul(two, p1)));
+  v128.store(dst + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
+  v128.store(dst + 6 * step, f32x4.add(f32x4.sub(f32x4.mul(five, g3), f32x4.mul(four, g1)), h3));
+}
+
+/**
+ * B^T d B for four images' 7x7 patches: the patch's (r, j) vector at src + r*rowStride + j*16.
+ * `tmp` holds 49 vectors.
+ */
+export function inputTransform5(
+  dst: usize,
+  stride: usize,
+  src: usize,
+  rowStride: usize,
+  tmp: usize,
+): void {
+  for (let r = 0; r < 7; r++) {
+    const p = src + <usize>r * rowStride;
+    // (d B)[r, k] at tmp + k*112 + r*16
+    bt5(
+      tmp + <usize>r * 16,
+      112,
+      v128.load(p),
+      v128.load(p, 16),
+      v128.load(p, 32),
+      v128.load(p, 48),
+      v128.load(p, 64),
+      v128.load(p, 80),
+      v128.load(p, 96),
+    );
+  }
+  for (let k = 0; k < 7; k++) {
+    const col = tmp + <usize>k * 112;
+    bt5(
+      dst + <usize>k * stride,
+      7 * stride,
+      v128.load(col),
+      v128.load(col, 16),
+      v128.load(col, 32),
+      v128.load(col, 48),
+      v128.load(col, 64),
+      v128.load(col, 80),
+      v128.load(col, 96),
+    );
+  }
+}
+
+/** A^T m for m = m0..m6, written to dst + j*step; `scaled`, each times `mul` plus `add`. */
+@inline
+function at5(
+  dst: usize,
+  step: usize,
+  m0: v128,
+  m1: v128,
+  m2: v128,
+  m3: v128,
+  m4: v128,
+  m5: v128,
+  m6: v128,
+  scaled: bool,
+  mul: v128,
+  add: v128,
+): void {
+  const a = f32x4.add(m1, m2);
+  const b = f32x4.sub(m1, m2);
+  const c = f32x4.add(m3, m4);
+  const d = f32x4.sub(m3, m4);
+  const y0 = f32x4.add(f32x4.add(f32x4.add(m0, a), c), m5);
+  const y1 = f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), f32x4.mul(f32x4.splat(0.5), m5));
+  const y2 = f32x4.add(
+    f32x4.add(a, f32x4.mul(f32x4.splat(4), c)),
+    f32x4.mul(f32x4.splat(0.25), m5),
+  );
+  const y3 = f32x4.add(
+    f32x4.add(b, f32x4.mul(f32x4.splat(8), d)),
+    f32x4.mul(f32x4.splat(0.125), m5),
+  );
+  const y4 = f32x4.add(
+    f32x4.add(f32x4.add(a, f32x4.mul(f32x4.splat(16), c)), f32x4.mul(f32x4.splat(0.0625), m5)),
+    m6,
+  );
+  if (scaled) {
+    v128.store(dst, f32x4.add(f32x4.mul(y0, mul), add));
+    v128.store(dst + step, f32x4.add(f32x4.mul(y1, mul), add));
+    v128.store(dst + 2 * step, f32x4.add(f32x4.mul(y2, mul), add));
+    v128.store(dst + 3 * step, f32x4.add(f32x4.mul(y3, mul), add));
+    v128.store(dst + 4 * step, f32x4.add(f32x4.mul(y4, mul), add));
+  } else {
+    v128.store(dst, y0);
+    v128.store(dst + step, y1);
+    v128.store(dst + 2 * step, y2);
+    v128.store(dst + 3 * step, y3);
+    v128.store(dst + 4 * step, y4);
+  }
+}
+
+/**
+ * scale * (A^T M A) + bias for four images' tiles: M's position ξ at src + ξ*stride; output
+ * (i, j) of the tile written at out + i*rowStride + j*16. `tmp` holds 35 vectors. A scale of 1
+ * changes nothing (x * 1 is x exactly).
+ */
+export function outputTransform5(
+  out: usize,
+  rowStride: usize,
+  src: usize,
+  stride: usize,
+  scale: f32,
+  bias: f32,
+  tmp: usize,
+): void {
+  const mul = f32x4.splat(scale);
+  const add = f32x4.splat(bias);
+  const s: usize = 7 * stride;
+  for (let k = 0; k < 7; k++) {
+    const p = src + <usize>k * stride;
+    // (A^T M)[j, k] at tmp + j*112 + k*16
+    at5(
+      tmp + <usize>k * 16,
+      112,
+      v128.load(p),
+      v128.load(p + s),
+      v128.load(p + 2 * s),
+      v128.load(p + 3 * s),
+      v128.load(p + 4 * s),
+      v128.load(p + 5 * s),
+      v128.load(p + 6 * s),
+      false,
+      mul,
+      add,
+    );
+  }
+  for (let j = 0; j < 5; j++) {
+    const row = tmp + <usize>j * 112;
+    at5(
+      out + <usize>j * rowStride,
+      16,
+      v128.load(row),
+      v128.load(row, 16),
+      v128.load(row, 32),
+      v128.load(row, 48),
+      v128.load(row, 64),
+      v128.load(row, 80),
+      v128.load(row, 96),
+      true,
+      mul,
+      add,
+    );
+  }
+}

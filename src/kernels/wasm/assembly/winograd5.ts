@@ -1,0 +1,342 @@
+/**
+ * 3x3, stride-1, dilation-1, one-group convolution by Winograd's F(5 x 5, 3 x 3) with SIMD lanes
+ * across images (transforms: lib/winograd5-transforms.ts), threaded:
+ *
+ *   x:(N,C,H,W) w:(F,C,3,3) b:(F) -> y:(N,F,OH,OW), output cut into 5x5 tiles, a = 7
+ *
+ *   U[ξ] = (G g G^T)[ξ]:(F,C)        winograd.ts's winogradFilters, m = 5
+ *   V[ξ] = (B^T d B)[ξ]:(C, 8T)      for a block of T tiles of 8 images
+ *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 GEMMs over channels (the SGEMM micro-kernel)
+ *   y tile = s * A^T M A + b         then the epilogue (lib/relu-pool.ts's semantics)
+ *
+ * Why lanes across images: winograd.ts puts four adjacent tiles of a row in a vector, so a row's
+ * tiles are padded to a multiple of four, and a 14x14 output takes F(4,3) as 4x4 tiles: 576
+ * transformed positions an image. F(5,3) covers it with 3x3 tiles, 441 positions: 23% fewer
+ * multiplies in the GEMM, most of the layer's time. With four images in a vector any number of
+ * tiles fills the lanes: each channel's input rows are copied into a strip interleaved by image
+ * (a vector holds four images' x[c][h][w]), so that the transforms are plain vector arithmetic,
+ * and outputs go back by 4x4 transposes (after pooling, where the epilogue pools).
+ *
+ * A block is some tile rows of an octet of images, two vectors: tile t's GEMM columns 8t .. 8t+7
+ * (one NR-wide panel) are images 8o .. 8o+7; images past N are zero lanes, never written. Per
+ * filter panel (MR filters) the block's 49 GEMMs go to a small M, transformed back at once while
+ * in cache. Each output value comes from one thread by the same operations whatever the blocks or
+ * the thread count (a GEMM column's sum does not depend on its neighbours): bitwise reproducible.
+ */
+import { ConvGeometry, shareStart } from './lib/geometry';
+import { microKernel, MR, NR } from './lib/micro-kernel';
+import { paddedRun } from './lib/padded-rows';
+import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
+import { firstMax, reluOf } from './lib/simd';
+import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
+
+const M5: i32 = 5;
+const A5: i32 = 7;
+const POSITIONS: i32 = 49;
+/** Bytes of V per block that blocks are sized to (V stays in L2; M, per panel, in L1). */
+const V_BYTES: i32 = 320 * 1024;
+/** Vectors of per-thread room for the transforms' temporaries. */
+const TMP_VECTORS: i32 = 64;
+
+/** Bytes from one position ξ of V or M to the next: one cache line more than its floats. */
+@inline
+function positionBytes(floats: i32): usize {
+  return <usize>floats * 4 + 64;
+}
+
+@inline
+function roundUp(v: i32, k: i32): i32 {
+  return ((v + k - 1) / k) * k;
+}
+
+@inline
+function tilesHigh(g: ConvGeometry): i32 {
+  return (g.OH + M5 - 1) / M5;
+}
+
+@inline
+function tilesWide(g: ConvGeometry): i32 {
+  return (g.OW + M5 - 1) / M5;
+}
+
+/** Vectors of a strip row: the tiles' columns and the two they overlap, rounded up to 4. */
+@inline
+function stripWidth(g: ConvGeometry): i32 {
+  return roundUp(tilesWide(g) * M5 + 2, 4);
+}
+
+/**
+ * Tile rows per block: V within V_BYTES, and with pooling an even number (or all), so that a
+ * block starts on an even output row and the pooling windows never straddle two blocks.
+ */
+function blockRows(g: ConvGeometry, epilogue: i32): i32 {
+  const perRow = POSITIONS * tilesWide(g) * g.C * NR * 4;
+  const tilesH = tilesHigh(g);
+  let rows = min(max(1, V_BYTES / perRow), tilesH);
+  if (epilogue == EPILOGUE_RELU_POOL && rows < tilesH) rows = max(2, rows & ~1);
+  return min(rows, tilesH);
+}
+
+/** The forward's units of work, blocks: (octet of images, tile rows). */
+export function winograd5WorkItems(geometry: usize, epilogue: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const rows = blockRows(g, epilogue);
+  return ((g.N + 7) / 8) * ((tilesHigh(g) + rows - 1) / rows);
+}
+
+/**
+ * Bytes of scratch one thread needs: the strip (both halves) and the rows it is made from, V, a
+ * panel's M, the block's output (both halves), a pooled row, a sink for lanes past N, temporaries.
+ */
+export function winograd5ScratchBytes(geometry: usize, epilogue: i32): i32 {
+  const g = changetype<ConvGeometry>(geometry);
+  const rows = blockRows(g, epilogue);
+  const tiles = rows * tilesWide(g);
+  const width = stripWidth(g);
+  const outW = tilesWide(g) * M5;
+  const strip = (2 * (rows * M5 + 2) * width + width) * 16;
+  const v = <i32>positionBytes(tiles * g.C * NR) * POSITIONS;
+  const m = <i32>positionBytes(MR * tiles * NR) * POSITIONS;
+  const out = (2 * rows * M5 * outW + 2 * outW + 2 + TMP_VECTORS) * 16;
+  return strip + v + m + out;
+}
+
+/** Stores the transpose of rows c0..c3 (4x4): its row l, (c0[l], c1[l], c2[l], c3[l]), at d_l. */
+@inline
+function storeTransposed(
+  d0: usize,
+  d1: usize,
+  d2: usize,
+  d3: usize,
+  c0: v128,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+): void {
+  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+  v128.store(d0, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(d1, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(d2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(d3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * Channel c's strip of the block, both halves of the octet: strip[h][r][j] = four images'
+ * x[c][h0 + r][j - padW] (zero outside the planes and for images past N), `width` vectors a row.
+ * Each image's row is first copied with its padding into `rowsTmp` (4 rows of `width` floats).
+ */
+function interleaveStrip(
+  strip: usize,
+  rowsTmp: usize,
+  x: usize,
+  g: ConvGeometry,
+  n0: i32,
+  c: i32,
+  h0: i32,
+  stripRows: i32,
+  width: i32,
+): void {
+  const j0 = min(width, g.padW);
+  const j1 = max(j0, min(width, g.W + g.padW));
+  const rowBytes = <usize>width * 4;
+  for (let half = 0; half < 2; half++) {
+    for (let r = 0; r < stripRows; r++) {
+      const h = h0 + r;
+      for (let lane = 0; lane < 4; lane++) {
+        const n = n0 + half * 4 + lane;
+        const inside = h >= 0 && h < g.H && n < g.N;
+        // Shifted by padW so that the run's j reads column j - padW (only [j0, j1) is read).
+        const from = x + <usize>(((n * g.C + c) * g.H + h) * g.W - g.padW) * 4;
+        paddedRun(rowsTmp + <usize>lane * rowBytes, width, from, inside ? j0 : 0, inside ? j1 : 0);
+      }
+      const dst = strip + <usize>((half * stripRows + r) * width) * 16;
+      for (let j = 0; j < width; j += 4) {
+        const at = dst + <usize>j * 16;
+        const src = rowsTmp + <usize>j * 4;
+        storeTransposed(
+          at,
+          at + 16,
+          at + 32,
+          at + 48,
+          v128.load(src),
+          v128.load(src + rowBytes),
+          v128.load(src + 2 * rowBytes),
+          v128.load(src + 3 * rowBytes),
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Four images' rows of one plane from interleaved vectors: lane l's values j < count of `src`
+ * (vector j at src + j*16) go to rows0 + l*rowDelta + j*4, for the first `lanes` lanes (the
+ * images before N); the others' groups of four go to `sink` (count + 4 floats). `tmp`: a vector.
+ */
+function deinterleaveRow(
+  rows0: usize,
+  rowDelta: usize,
+  lanes: i32,
+  src: usize,
+  count: i32,
+  sink: usize,
+  tmp: usize,
+): void {
+  const r1 = lanes > 1 ? rows0 + rowDelta : sink;
+  const r2 = lanes > 2 ? rows0 + 2 * rowDelta : sink;
+  const r3 = lanes > 3 ? rows0 + 3 * rowDelta : sink;
+  let j = 0;
+  for (; j + 4 <= count; j += 4) {
+    const at = src + <usize>j * 16;
+    const o = <usize>j * 4;
+    storeTransposed(
+      rows0 + o,
+      r1 + o,
+      r2 + o,
+      r3 + o,
+      v128.load(at),
+      v128.load(at, 16),
+      v128.load(at, 32),
+      v128.load(at, 48),
+    );
+  }
+  for (; j < count; j++) {
+    v128.store(tmp, v128.load(src + <usize>j * 16));
+    for (let lane = 0; lane < lanes; lane++)
+      store<f32>(rows0 + <usize>lane * rowDelta + <usize>j * 4, load<f32>(tmp + <usize>lane * 4));
+  }
+}
+
+/**
+ * y = scale * conv(x, w) + b by F(5,3) with u = winogradFilters' output (m = 5), per filter; b
+ * and scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
+ * Threads split the blocks.
+ */
+export function winograd5Forward(
+  tid: i32,
+  threads: i32,
+  geometry: usize,
+  y: usize,
+  x: usize,
+  u: usize,
+  b: usize,
+  scale: usize,
+  epilogue: i32,
+  z: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const g = changetype<ConvGeometry>(geometry);
+  const C = g.C;
+  const F = g.F;
+  const Fp = roundUp(F, MR);
+  const tilesH = tilesHigh(g);
+  const tilesW = tilesWide(g);
+  const rows = blockRows(g, epilogue);
+  const width = stripWidth(g);
+  const stripRows = rows * M5 + 2;
+  const outW = tilesW * M5; // the block's output, whole tiles
+  const outH = rows * M5;
+  const strip = scratch + <usize>(tid * scratchStride);
+  const rowsTmp = strip + <usize>(2 * stripRows * width) * 16; // 4 rows of `width` floats
+  const v = rowsTmp + <usize>width * 16;
+  const maxTiles = rows * tilesW;
+  const mm = v + <usize>POSITIONS * positionBytes(maxTiles * C * NR);
+  const out = mm + <usize>POSITIONS * positionBytes(MR * maxTiles * NR);
+  const pooledRow = out + <usize>(2 * outH * outW) * 16;
+  const sink = pooledRow + <usize>outW * 16; // outW + 8 floats
+  const tmp = sink + <usize>(outW + 8) * 4;
+  const pooling = epilogue == EPILOGUE_RELU_POOL;
+  const blocksPerImage = (tilesH + rows - 1) / rows;
+  const blocks = ((g.N + 7) / 8) * blocksPerImage;
+  const uStride = <usize>(Fp * C) * 4;
+  const b1 = shareStart(blocks, tid + 1, threads);
+  for (let blk = shareStart(blocks, tid, threads); blk < b1; blk++) {
+    const n0 = (blk / blocksPerImage) * 8;
+    const th0 = (blk % blocksPerImage) * rows;
+    const rowsHere = min(rows, tilesH - th0);
+    const tiles = rowsHere * tilesW;
+    const vStride = positionBytes(tiles * C * NR);
+    const mStride = positionBytes(MR * tiles * NR);
+    // V: per channel, its strip, then B^T d B of every tile, both halves.
+    for (let c = 0; c < C; c++) {
+      const h0 = th0 * M5 - g.padH;
+      interleaveStrip(strip, rowsTmp, x, g, n0, c, h0, rowsHere * M5 + 2, width);
+      for (let half = 0; half < 2; half++) {
+        const halfStrip = strip + <usize>(half * (rowsHere * M5 + 2) * width) * 16;
+        for (let t = 0; t < tiles; t++) {
+          const tr = t / tilesW;
+          const tw = t % tilesW;
+          const src = halfStrip + <usize>(tr * M5 * width + tw * M5) * 16;
+          const dst = v + <usize>((t * C + c) * NR + half * 4) * 4;
+          inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
+        }
+      }
+    }
+    const blockHeight = min(rowsHere * M5, g.OH - th0 * M5);
+    for (let p = 0; p < Fp; p += MR) {
+      // M[ξ] = U[ξ] V[ξ] for the panel's MR filters: MR rows of tiles*NR columns.
+      for (let xi = 0; xi < POSITIONS; xi++) {
+        const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
+        const row = mm + <usize>xi * mStride;
+        for (let t = 0; t < tiles; t++) {
+          const pb = v + <usize>xi * vStride + <usize>(t * C * NR) * 4;
+          microKernel(C, pa, pb, row + <usize>(t * NR) * 4, tiles * NR, false);
+        }
+      }
+      for (let f = p; f < min(F, p + MR); f++) {
+        const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
+        const factor: f32 = scale != 0 ? load<f32>(scale + <usize>f * 4) : 1;
+        const mRow = mm + <usize>((f - p) * tiles * NR) * 4;
+        for (let half = 0; half < 2; half++) {
+          const outHalf = out + <usize>(half * outH * outW) * 16;
+          for (let t = 0; t < tiles; t++) {
+            const tr = t / tilesW;
+            const tw = t % tilesW;
+            const dst = outHalf + <usize>(tr * M5 * outW + tw * M5) * 16;
+            const src = mRow + <usize>(t * NR + half * 4) * 4;
+            outputTransform5(dst, <usize>outW * 16, src, mStride, factor, bias, tmp);
+          }
+          const lanes = min(4, g.N - n0 - half * 4);
+          if (lanes <= 0) continue;
+          const first = n0 + half * 4; // the half's first image
+          if (pooling) {
+            const POH = g.OH >> 1;
+            const POW = g.OW >> 1;
+            const i0 = (th0 * M5) >> 1;
+            const i1 = min(POH, (th0 * M5 + blockHeight) >> 1);
+            for (let i = i0; i < i1; i++) {
+              const top = outHalf + <usize>((2 * i - th0 * M5) * outW) * 16;
+              const bottom = top + <usize>outW * 16;
+              for (let j = 0; j < POW; j++) {
+                const at = <usize>(2 * j) * 16;
+                const left = firstMax(v128.load(top + at), v128.load(bottom + at));
+                const right = firstMax(v128.load(top + at, 16), v128.load(bottom + at, 16));
+                v128.store(pooledRow + <usize>j * 16, reluOf(firstMax(left, right)));
+              }
+              const zRow = z + <usize>(((first * F + f) * POH + i) * POW) * 4;
+              const zDelta = <usize>(F * POH * POW) * 4;
+              deinterleaveRow(zRow, zDelta, lanes, pooledRow, POW, sink, tmp);
+            }
+          } else {
+            for (let i = 0; i < blockHeight; i++) {
+              const src = outHalf + <usize>(i * outW) * 16;
+              if (epilogue == EPILOGUE_RELU) {
+                for (let j = 0; j < g.OW; j++) {
+                  const at = src + <usize>j * 16;
+                  v128.store(at, reluOf(v128.load(at)));
+                }
+              }
+              const yRow = y + <usize>(((first * F + f) * g.OH + th0 * M5 + i) * g.OW) * 4;
+              const yDelta = <usize>(F * g.OH * g.OW) * 4;
+              deinterleaveRow(yRow, yDelta, lanes, src, g.OW, sink, tmp);
+            }
+          }
+        }
+      }
+    }
+  }
+}
