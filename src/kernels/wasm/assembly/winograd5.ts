@@ -25,7 +25,6 @@
  */
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
-import { paddedRun } from './lib/padded-rows';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf } from './lib/simd';
 import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
@@ -59,10 +58,19 @@ function tilesWide(g: ConvGeometry): i32 {
   return (g.OW + M5 - 1) / M5;
 }
 
-/** Vectors of a strip row: the tiles' columns and the two they overlap, rounded up to 4. */
+/**
+ * Columns of padding before x's first column in a strip: padW rounded up to 4, so that the
+ * strip's groups of 4 columns are x's (whole vector loads from x's rows).
+ */
+@inline
+function stripLead(g: ConvGeometry): i32 {
+  return roundUp(g.padW, 4);
+}
+
+/** Vectors of a strip row: the lead, and the tiles' columns and the two they overlap, to 4. */
 @inline
 function stripWidth(g: ConvGeometry): i32 {
-  return roundUp(tilesWide(g) * M5 + 2, 4);
+  return roundUp(stripLead(g) - g.padW + tilesWide(g) * M5 + 2, 4);
 }
 
 /**
@@ -85,8 +93,7 @@ export function winograd5WorkItems(geometry: usize, epilogue: i32): i32 {
 }
 
 /**
- * Bytes of scratch one thread needs: the strip (both halves) and the rows it is made from, V, a
- * panel's M, the block's output (both halves), a pooled row, a sink for lanes past N, temporaries.
+ * Bytes of scratch one thread needs: the strip (both halves), V, a panel's M, the block's output (both halves), a pooled row, a sink for lanes past N, temporaries.
  */
 export function winograd5ScratchBytes(geometry: usize, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
@@ -94,7 +101,7 @@ export function winograd5ScratchBytes(geometry: usize, epilogue: i32): i32 {
   const tiles = rows * tilesWide(g);
   const width = stripWidth(g);
   const outW = tilesWide(g) * M5;
-  const strip = (2 * (rows * M5 + 2) * width + width) * 16;
+  const strip = 2 * (rows * M5 + 2) * width * 16;
   const v = <i32>positionBytes(tiles * g.C * NR) * POSITIONS;
   const m = <i32>positionBytes(MR * tiles * NR) * POSITIONS;
   const out = (2 * rows * M5 * outW + 2 * outW + 2 + TMP_VECTORS) * 16;
@@ -124,13 +131,34 @@ function storeTransposed(
 }
 
 /**
+ * Columns q*4 .. q*4 + 3 of an x row of W floats at `row`, zero past W: one load, or where the
+ * row ends inside the group, its last 4 floats shifted down (a row shorter than 4 by floats).
+ */
+@inline
+function rowGroup(row: usize, q: i32, W: i32): v128 {
+  const left = W - q * 4; // floats of the row in the group
+  if (left >= 4) return v128.load(row + <usize>(q * 4) * 4);
+  if (W < 4) {
+    let v = f32x4.splat(0);
+    if (left > 0) v = f32x4.replace_lane(v, 0, load<f32>(row + <usize>(q * 4) * 4));
+    if (left > 1) v = f32x4.replace_lane(v, 1, load<f32>(row + <usize>(q * 4 + 1) * 4));
+    if (left > 2) v = f32x4.replace_lane(v, 2, load<f32>(row + <usize>(q * 4 + 2) * 4));
+    return v;
+  }
+  const last = v128.load(row + <usize>(W - 4) * 4);
+  const zero = f32x4.splat(0);
+  if (left == 1) return v128.shuffle<f32>(last, zero, 3, 4, 4, 4);
+  if (left == 2) return v128.shuffle<f32>(last, zero, 2, 3, 4, 4);
+  return v128.shuffle<f32>(last, zero, 1, 2, 3, 4);
+}
+
+/**
  * Channel c's strip of the block, both halves of the octet: strip[h][r][j] = four images'
- * x[c][h0 + r][j - padW] (zero outside the planes and for images past N), `width` vectors a row.
- * Each image's row is first copied with its padding into `rowsTmp` (4 rows of `width` floats).
+ * x[c][h0 + r][j - lead] (lead = stripLead: zero outside the planes and for images past N),
+ * `width` vectors a row: each group of 4 columns is a 4x4 transpose of the four images' rows.
  */
 function interleaveStrip(
   strip: usize,
-  rowsTmp: usize,
   x: usize,
   g: ConvGeometry,
   n0: i32,
@@ -139,33 +167,46 @@ function interleaveStrip(
   stripRows: i32,
   width: i32,
 ): void {
-  const j0 = min(width, g.padW);
-  const j1 = max(j0, min(width, g.W + g.padW));
-  const rowBytes = <usize>width * 4;
+  const lead = stripLead(g) / 4; // groups of padding first
+  const whole = g.W / 4; // groups of 4 of x's columns
+  const groups = (g.W + 3) / 4; // and with a last partial one
+  const plane = <usize>(g.C * g.H * g.W) * 4; // from one image to the next
+  const zero = f32x4.splat(0);
   for (let half = 0; half < 2; half++) {
+    const first = n0 + half * 4;
+    const lanes = g.N - first; // images of the half (4 or more: all)
     for (let r = 0; r < stripRows; r++) {
       const h = h0 + r;
-      for (let lane = 0; lane < 4; lane++) {
-        const n = n0 + half * 4 + lane;
-        const inside = h >= 0 && h < g.H && n < g.N;
-        // Shifted by padW so that the run's j reads column j - padW (only [j0, j1) is read).
-        const from = x + <usize>(((n * g.C + c) * g.H + h) * g.W - g.padW) * 4;
-        paddedRun(rowsTmp + <usize>lane * rowBytes, width, from, inside ? j0 : 0, inside ? j1 : 0);
-      }
       const dst = strip + <usize>((half * stripRows + r) * width) * 16;
-      for (let j = 0; j < width; j += 4) {
-        const at = dst + <usize>j * 16;
-        const src = rowsTmp + <usize>j * 4;
-        storeTransposed(
-          at,
-          at + 16,
-          at + 32,
-          at + 48,
-          v128.load(src),
-          v128.load(src + rowBytes),
-          v128.load(src + 2 * rowBytes),
-          v128.load(src + 3 * rowBytes),
-        );
+      const inside = h >= 0 && h < g.H && lanes > 0;
+      const row0 = x + <usize>(((first * g.C + c) * g.H + h) * g.W) * 4;
+      for (let k = 0; k < width / 4; k++) {
+        const at = dst + <usize>k * 64;
+        const q = k - lead;
+        if (!inside || q < 0 || q >= groups) {
+          v128.store(at, zero);
+          v128.store(at, zero, 16);
+          v128.store(at, zero, 32);
+          v128.store(at, zero, 48);
+        } else if (q < whole && lanes >= 4) {
+          const from = row0 + <usize>(q * 4) * 4;
+          storeTransposed(
+            at,
+            at + 16,
+            at + 32,
+            at + 48,
+            v128.load(from),
+            v128.load(from + plane),
+            v128.load(from + 2 * plane),
+            v128.load(from + 3 * plane),
+          );
+        } else {
+          const v0 = rowGroup(row0, q, g.W);
+          const v1 = lanes > 1 ? rowGroup(row0 + plane, q, g.W) : zero;
+          const v2 = lanes > 2 ? rowGroup(row0 + 2 * plane, q, g.W) : zero;
+          const v3 = lanes > 3 ? rowGroup(row0 + 3 * plane, q, g.W) : zero;
+          storeTransposed(at, at + 16, at + 32, at + 48, v0, v1, v2, v3);
+        }
       }
     }
   }
@@ -241,8 +282,7 @@ export function winograd5Forward(
   const outW = tilesW * M5; // the block's output, whole tiles
   const outH = rows * M5;
   const strip = scratch + <usize>(tid * scratchStride);
-  const rowsTmp = strip + <usize>(2 * stripRows * width) * 16; // 4 rows of `width` floats
-  const v = rowsTmp + <usize>width * 16;
+  const v = strip + <usize>(2 * stripRows * width) * 16;
   const maxTiles = rows * tilesW;
   const mm = v + <usize>POSITIONS * positionBytes(maxTiles * C * NR);
   const out = mm + <usize>POSITIONS * positionBytes(MR * maxTiles * NR);
@@ -262,15 +302,16 @@ export function winograd5Forward(
     const vStride = positionBytes(tiles * C * NR);
     const mStride = positionBytes(MR * tiles * NR);
     // V: per channel, its strip, then B^T d B of every tile, both halves.
+    const lead = stripLead(g) - g.padW; // the strip column of x's column -padW
     for (let c = 0; c < C; c++) {
       const h0 = th0 * M5 - g.padH;
-      interleaveStrip(strip, rowsTmp, x, g, n0, c, h0, rowsHere * M5 + 2, width);
+      interleaveStrip(strip, x, g, n0, c, h0, rowsHere * M5 + 2, width);
       for (let half = 0; half < 2; half++) {
         const halfStrip = strip + <usize>(half * (rowsHere * M5 + 2) * width) * 16;
         for (let t = 0; t < tiles; t++) {
           const tr = t / tilesW;
           const tw = t % tilesW;
-          const src = halfStrip + <usize>(tr * M5 * width + tw * M5) * 16;
+          const src = halfStrip + <usize>(tr * M5 * width + lead + tw * M5) * 16;
           const dst = v + <usize>((t * C + c) * NR + half * 4) * 4;
           inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
         }
