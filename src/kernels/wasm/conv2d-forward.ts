@@ -59,13 +59,13 @@ export function winograd(
   if (tile === 5) {
     // Lanes across images (assembly/winograd5.ts): blocks of tile rows of 8 images.
     const [scratch, stride] = m.scratch(m.call('winograd5ScratchBytes', geometry, epilogue));
-    const args = [geometry, p.y, p.x, u, p.b, p.s, epilogue, p.z, scratch, stride];
+    const args = [geometry, p.y, p.x, u, p.b, p.s, epilogue, p.z, m.counter(), scratch, stride];
     m.run('winograd5Forward', args, Infinity, m.call('winograd5WorkItems', geometry, epilogue));
     return;
   }
   const bytes = m.call('winogradScratchBytes', geometry, tile, epilogue);
   const [scratch, stride] = m.scratch(bytes);
-  const args = [geometry, tile, p.y, p.x, u, p.b, p.s, epilogue, p.z, scratch, stride];
+  const args = [geometry, tile, p.y, p.x, u, p.b, p.s, epilogue, p.z, m.counter(), scratch, stride];
   // Threads share (block, filter group) items (assembly/winograd.ts): no more threads than items.
   const items = m.call('winogradWorkItems', geometry, tile, m.threads);
   m.run('winogradForward', args, Infinity, items);
@@ -86,7 +86,7 @@ export function conv2dInto(
   if (path === 'direct') {
     const geometry = m.int32(recordValues(CONV2D_RECORD, g));
     const [scratch, stride] = m.scratch(m.call('conv2dDirectScratchBytes', geometry, epilogue));
-    const args = [geometry, p.y, p.x, p.w, p.b, p.s, epilogue, p.z, scratch, stride];
+    const args = [geometry, p.y, p.x, p.w, p.b, p.s, epilogue, p.z, m.counter(), scratch, stride];
     m.run('conv2dDirectForward', args, g.N * g.F * g.OH * g.OW * g.C * g.KH * g.KW);
     return;
   }

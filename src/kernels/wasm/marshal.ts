@@ -43,6 +43,8 @@ export interface Marshal {
   float64(...values: number[]): number;
   /** Per-thread scratch: [first byte, bytes per thread], one slice per thread of this call. */
   scratch(bytesPerThread: number): [number, number];
+  /** A zeroed int32 that a kernel's threads claim work items from (assembly/lib/claim.ts). */
+  counter(): number;
   /** A block of this call's memory that every thread shares (e.g. intermediate results). */
   block(bytes: number): number;
   /**
@@ -203,6 +205,10 @@ export class CallMarshal implements Marshal {
   scratch(bytesPerThread: number): [number, number] {
     const stride = Math.ceil(bytesPerThread / 64) * 64;
     return [this.arena.alloc(stride * this.threads), stride];
+  }
+
+  counter(): number {
+    return this.arena.putInt32([0]);
   }
 
   block(bytes: number): number {

@@ -19,7 +19,8 @@
  * (a row's last outputs, when OW is not a multiple of 8, are its last 4 or 8 again, recomputed
  * with the same operations), so results are bitwise the same on any thread count.
  */
-import { bandStart, ConvGeometry, shareStart } from './lib/geometry';
+import { claim } from './lib/claim';
+import { bandStart, ConvGeometry } from './lib/geometry';
 import {
   BLOCK,
   bandRows,
@@ -208,6 +209,7 @@ export function conv2dDirectForward(
   s: usize,
   epilogue: i32,
   z: usize,
+  next: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
@@ -219,8 +221,8 @@ export function conv2dDirectForward(
   packFilters(sc.packed, sc.bias, sc.scale, w, b, s, g);
   const scaled = s != 0;
   if (g.N >= threads) {
-    const n1 = shareStart(g.N, tid + 1, threads);
-    for (let n = shareStart(g.N, tid, threads); n < n1; n++)
+    // Images claimed one at a time (lib/claim.ts).
+    for (let n = claim(next); n < g.N; n = claim(next))
       directBand(g, sc, n, 0, g.OH, y, x, z, scaled, epilogue);
     return;
   }

@@ -22,6 +22,7 @@
  * straight into NR-column panels. Every output value is computed by one thread, from the same
  * operations whatever the blocks or the thread count: results are bitwise reproducible.
  */
+import { claim } from './lib/claim';
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
@@ -232,7 +233,7 @@ function inputTiles(
 /**
  * y = scale * conv(x, w) + b by F(m,3) with u = winogradFilters' output, per filter; b and
  * scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
- * Threads split the blocks of tile rows.
+ * Threads claim the (block, filter group) items one at a time from `next` (lib/claim.ts).
  */
 export function winogradForward(
   tid: i32,
@@ -246,6 +247,7 @@ export function winogradForward(
   scale: usize,
   epilogue: i32,
   z: usize,
+  next: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
@@ -276,8 +278,7 @@ export function winogradForward(
   const panels = Fp / MR;
   const items = g.N * blocksPerImage * groups;
   let transformed = -1; // the block whose V this thread holds
-  const i1 = shareStart(items, tid + 1, threads);
-  for (let item = shareStart(items, tid, threads); item < i1; item++) {
+  for (let item = claim(next); item < items; item = claim(next)) {
     const blk = item / groups;
     const group = item % groups;
     const f0 = shareStart(panels, group, groups) * MR;

@@ -23,7 +23,8 @@
  * in cache. Each output value comes from one thread by the same operations whatever the blocks or
  * the thread count (a GEMM column's sum does not depend on its neighbours): bitwise reproducible.
  */
-import { ConvGeometry, shareStart } from './lib/geometry';
+import { claim } from './lib/claim';
+import { ConvGeometry } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf } from './lib/simd';
@@ -254,7 +255,7 @@ function deinterleaveRow(
 /**
  * y = scale * conv(x, w) + b by F(5,3) with u = winogradFilters' output (m = 5), per filter; b
  * and scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
- * Threads split the blocks.
+ * Threads claim the blocks one at a time from `next` (lib/claim.ts).
  */
 export function winograd5Forward(
   tid: i32,
@@ -267,6 +268,7 @@ export function winograd5Forward(
   scale: usize,
   epilogue: i32,
   z: usize,
+  next: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
@@ -293,8 +295,7 @@ export function winograd5Forward(
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = ((g.N + 7) / 8) * blocksPerImage;
   const uStride = <usize>(Fp * C) * 4;
-  const b1 = shareStart(blocks, tid + 1, threads);
-  for (let blk = shareStart(blocks, tid, threads); blk < b1; blk++) {
+  for (let blk = claim(next); blk < blocks; blk = claim(next)) {
     const n0 = (blk / blocksPerImage) * 8;
     const th0 = (blk % blocksPerImage) * rows;
     const rowsHere = min(rows, tilesH - th0);
