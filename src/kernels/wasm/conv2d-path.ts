@@ -101,7 +101,9 @@ function directRule(g: Conv2dGeometry): boolean {
  * - F(2,3) on larger layers (up to 256 x 256) and on outputs under 8x8 (F(4,3)'s tile rows,
  *   padded to groups of four 4-wide tiles, would compute 16x16 for 7x7) up to 64 x 64, or
  *   128 x 128 with filters kept (a batch-1 4x6 U-Net bottleneck, 128 -> 128: 0.21 ms against
- *   im2col's 0.29 on one thread).
+ *   im2col's 0.29 on one thread);
+ * - F(5,3) across images instead of either, up to 128 x 128, where it transforms at most 0.8 of
+ *   their positions (fewerByImageLanes; not for the weight gradient, `imageLanes` false).
  */
 function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true): Conv2dPath {
   const pairs = g.C * g.F;

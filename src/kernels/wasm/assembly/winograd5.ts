@@ -133,7 +133,7 @@ function storeTransposed(
 
 /**
  * Columns q*4 .. q*4 + 3 of an x row of W floats at `row`, zero past W: one load, or where the
- * row ends inside the group, its last 4 floats shifted down (a row shorter than 4 by floats).
+ * row ends inside the group, its last 4 floats shifted down (float by float if W < 4).
  */
 @inline
 function rowGroup(row: usize, q: i32, W: i32): v128 {
@@ -295,6 +295,7 @@ export function winograd5Forward(
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = ((g.N + 7) / 8) * blocksPerImage;
   const uStride = <usize>(Fp * C) * 4;
+  const lead = stripLead(g) - g.padW; // the strip column of x's column -padW
   for (let blk = claim(next); blk < blocks; blk = claim(next)) {
     const n0 = (blk / blocksPerImage) * 8;
     const th0 = (blk % blocksPerImage) * rows;
@@ -303,7 +304,6 @@ export function winograd5Forward(
     const vStride = positionBytes(tiles * C * NR);
     const mStride = positionBytes(MR * tiles * NR);
     // V: per channel, its strip, then B^T d B of every tile, both halves.
-    const lead = stripLead(g) - g.padW; // the strip column of x's column -padW
     for (let c = 0; c < C; c++) {
       const h0 = th0 * M5 - g.padH;
       interleaveStrip(strip, x, g, n0, c, h0, rowsHere * M5 + 2, width);
