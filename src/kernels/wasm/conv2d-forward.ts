@@ -1,11 +1,10 @@
 /**
  * The forward convolution of the fast conv2d kernels: im2col + SIMD GEMM (assembly/conv2d.ts),
  * Winograd F(m,3) (assembly/winograd.ts; F(5,3) across images, winograd5.ts) or direct for few
- * input channels
- * (assembly/conv2d-direct.ts), as conv2d-path.ts chooses, ending with an epilogue on
- * each thread's block of output while it is in cache (assembly/lib/relu-pool.ts). conv2dForward
- * (conv2d.ts) runs it with none, conv2dReluPoolForward (conv2d-relu-pool.ts) with ReLU or ReLU
- * and pooling.
+ * input channels (assembly/conv2d-direct.ts), as conv2d-path.ts chooses, ending with an epilogue
+ * on each thread's block of output while it is in cache (assembly/lib/relu-pool.ts).
+ * conv2dForward (conv2d.ts) runs it with none, conv2dReluPoolForward (conv2d-relu-pool.ts) with
+ * ReLU or ReLU and pooling.
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 import type { FloatArray } from '../../tensor.js';
