@@ -17,8 +17,9 @@ export const linear = hostKernels({
       );
       return;
     }
-    const [scratch, stride] = m.scratch(m.call('sgemmScratchBytes'));
-    m.run('linearForward', [N, IN, OUT, py, m.input(x), m.input(w), scratch, stride]);
+    const [scratch, stride] = m.scratch(m.call('linearForwardScratchBytes', N, IN, OUT));
+    const args = [N, IN, OUT, py, m.input(x), m.input(w), m.counter(), scratch, stride];
+    m.run('linearForward', args);
     if (b !== null) m.run('addRowBias', [N, OUT, py, m.input(b)], N * OUT);
   },
 

@@ -42,6 +42,10 @@ export const cases: KernelCase[] = [
   [3, 1, 1, 4],
   [2, 3136, 128, 5], // one of the seed net's layers, below the GEMM's 4 rows
   [4, 70, 9, 6],
+  // Columns claimed in items of 16 (a last one of 8), x packed in three blocks of K.
+  [16, 600, 40, 7],
+  // More rows than the claimed GEMM packs whole (MC = 128): sgemmPart.
+  [130, 20, 300, 8],
 ].flatMap(([N, IN, OUT, seed]) => linearCases(N, IN, OUT, seed));
 
 export const random: fc.Arbitrary<KernelCase[]> = fc

@@ -1,12 +1,21 @@
 /**
- * Fully connected layer as SGEMMs, threaded by sgemmPart. Same contract as
+ * Fully connected layer as SGEMMs, threaded by sgemmPart (the forward of a batch of at most MC
+ * rows by sgemmClaimed: columns claimed one item at a time). Same contract as
  * src/kernels/reference/linear.ts: x:(N,IN) w:(OUT,IN) b:(OUT) -> y:(N,OUT).
  *
  *   y  = x * w^T + b      dx = dy * w      dw = dy^T * x      db = sum_n dy[n,:]
  */
 import { shareStart } from './lib/geometry';
 import { madd } from './lib/simd';
-import { MR, sgemmPart } from './sgemm';
+import {
+  MC,
+  MR,
+  NR,
+  sgemmClaimed,
+  sgemmClaimedScratchBytes,
+  sgemmPart,
+  sgemmScratchBytes,
+} from './sgemm';
 
 /** Batches below this many rows skip the GEMM: packing w would cost more than reading it once. */
 const FEW_ROWS: i32 = MR;
@@ -25,9 +34,32 @@ export function linearForward(
   y: usize,
   x: usize,
   w: usize,
+  next: usize,
   scratch: usize,
   scratchStride: i32,
 ): void {
+  if (claimsColumns(N, OUT)) {
+    sgemmClaimed(
+      tid,
+      threads,
+      N,
+      OUT,
+      IN,
+      x,
+      IN,
+      false,
+      w,
+      IN,
+      true,
+      y,
+      OUT,
+      false,
+      next,
+      scratch,
+      scratchStride,
+    );
+    return;
+  }
   sgemmPart(
     tid,
     threads,
@@ -46,6 +78,21 @@ export function linearForward(
     scratch,
     scratchStride,
   );
+}
+
+/**
+ * Whether the forward claims its columns (sgemmClaimed): a batch of at most MC rows, whose x is
+ * packed whole by each thread, with at least as many column tiles as row tiles (where sgemmPart
+ * would split the columns too).
+ */
+@inline
+function claimsColumns(N: i32, OUT: i32): bool {
+  return N <= MC && (OUT + NR - 1) / NR >= (N + MR - 1) / MR;
+}
+
+/** Bytes of scratch a thread needs for linearForward. */
+export function linearForwardScratchBytes(N: i32, IN: i32, OUT: i32): i32 {
+  return claimsColumns(N, OUT) ? sgemmClaimedScratchBytes(N, IN) : sgemmScratchBytes();
 }
 
 /**

@@ -14,7 +14,9 @@
  *
  * With relaxed SIMD enabled at compile time, the multiply-add is a fused f32x4.relaxed_madd.
  */
-import { microKernel, MR, NR } from './lib/micro-kernel';
+import { claim } from './lib/claim';
+import { multiplyPacked, packA, packB } from './lib/gemm-packing';
+import { MR, NR } from './lib/micro-kernel';
 
 export { MR, NR };
 export const KC: i32 = 256;
@@ -24,146 +26,6 @@ export const NC: i32 = 2048;
 /** Bytes of scratch one thread needs for packing: an MC x KC block of A and a KC x NC block of B, plus one tile. */
 export function sgemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
-}
-
-/** Packs op(A)[i0..i0+mc, k0..k0+kc] into MR-row panels: dst[(p*kc + k)*MR + r]. */
-function packA(
-  dst: usize,
-  a: usize,
-  lda: i32,
-  transA: bool,
-  i0: i32,
-  mc: i32,
-  k0: i32,
-  kc: i32,
-  M: i32,
-): void {
-  for (let p = 0; p < mc; p += MR) {
-    const panel = dst + <usize>(p * kc) * 4; // panel p/MR starts at (p/MR)*kc*MR floats
-    if (!transA && i0 + p + MR <= M) {
-      // Four full rows, each contiguous in k: transpose 4x4 blocks into the k-major panel.
-      const row = a + <usize>((i0 + p) * lda + k0) * 4;
-      const stride = <usize>lda * 4;
-      let k = 0;
-      for (; k + 4 <= kc; k += 4) {
-        transpose4x4(panel + <usize>(k * MR) * 4, row + <usize>k * 4, stride, 16);
-      }
-      for (; k < kc; k++) {
-        for (let r = 0; r < MR; r++) {
-          store<f32>(
-            panel + <usize>(k * MR + r) * 4,
-            load<f32>(row + <usize>r * stride + <usize>k * 4),
-          );
-        }
-      }
-      continue;
-    }
-    for (let r = 0; r < MR; r++) {
-      const i = i0 + p + r;
-      if (i < M) {
-        if (transA) {
-          let src = a + <usize>(k0 * lda + i) * 4;
-          for (let k = 0; k < kc; k++) {
-            store<f32>(panel + <usize>(k * MR + r) * 4, load<f32>(src));
-            src += <usize>lda * 4;
-          }
-        } else {
-          const src = a + <usize>(i * lda + k0) * 4;
-          for (let k = 0; k < kc; k++) {
-            store<f32>(panel + <usize>(k * MR + r) * 4, load<f32>(src + <usize>k * 4));
-          }
-        }
-      } else {
-        for (let k = 0; k < kc; k++) store<f32>(panel + <usize>(k * MR + r) * 4, 0);
-      }
-    }
-  }
-}
-
-/** Packs op(B)[k0..k0+kc, j0..j0+nc] into NR-column panels: dst[(q*kc + k)*NR + c]. */
-function packB(
-  dst: usize,
-  b: usize,
-  ldb: i32,
-  transB: bool,
-  k0: i32,
-  kc: i32,
-  j0: i32,
-  nc: i32,
-  N: i32,
-): void {
-  for (let q = 0; q < nc; q += NR) {
-    const panel = dst + <usize>(q * kc) * 4;
-    const j = j0 + q;
-    const width = min(NR, N - j);
-    if (!transB && width == NR) {
-      let src = b + <usize>(k0 * ldb + j) * 4;
-      for (let k = 0; k < kc; k++) {
-        const out = panel + <usize>(k * NR) * 4;
-        v128.store(out, v128.load(src));
-        v128.store(out, v128.load(src, 16), 16);
-        src += <usize>ldb * 4;
-      }
-    } else if (transB && width == NR) {
-      // Eight full columns of op(B), each a contiguous row of B: two 4x4 transposes per 4 k.
-      const col = b + <usize>(j * ldb + k0) * 4;
-      const stride = <usize>ldb * 4;
-      let k = 0;
-      for (; k + 4 <= kc; k += 4) {
-        const out = panel + <usize>(k * NR) * 4;
-        transpose4x4(out, col + <usize>k * 4, stride, 32);
-        transpose4x4(out + 16, col + 4 * stride + <usize>k * 4, stride, 32);
-      }
-      for (; k < kc; k++) {
-        for (let c = 0; c < NR; c++) {
-          store<f32>(
-            panel + <usize>(k * NR + c) * 4,
-            load<f32>(col + <usize>c * stride + <usize>k * 4),
-          );
-        }
-      }
-    } else if (transB) {
-      for (let c = 0; c < NR; c++) {
-        if (c < width) {
-          let src = b + <usize>((j + c) * ldb + k0) * 4;
-          for (let k = 0; k < kc; k++) {
-            store<f32>(panel + <usize>(k * NR + c) * 4, load<f32>(src));
-            src += 4;
-          }
-        } else {
-          for (let k = 0; k < kc; k++) store<f32>(panel + <usize>(k * NR + c) * 4, 0);
-        }
-      }
-    } else {
-      for (let k = 0; k < kc; k++) {
-        const src = b + <usize>((k0 + k) * ldb + j) * 4;
-        const out = panel + <usize>(k * NR) * 4;
-        for (let c = 0; c < NR; c++) {
-          store<f32>(out + <usize>c * 4, c < width ? load<f32>(src + <usize>c * 4) : 0);
-        }
-      }
-    }
-  }
-}
-
-/**
- * Reads a 4x4 block (4 rows `srcStride` bytes apart, 4 floats each) and writes its transpose as
- * 4 vectors `dstStride` bytes apart: dst row k holds column k of the block.
- */
-@inline
-function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride: usize): void {
-  const r0 = v128.load(src);
-  const r1 = v128.load(src + srcStride);
-  const r2 = v128.load(src + 2 * srcStride);
-  const r3 = v128.load(src + 3 * srcStride);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /**
@@ -204,29 +66,7 @@ export function sgemm(
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
         packA(packedA, a, lda, transA, i0, mc, k0, kc, M);
-        for (let q = 0; q < nc; q += NR) {
-          const pb = packedB + <usize>(q * kc) * 4;
-          const j = j0 + q;
-          const width = min(NR, N - j);
-          for (let p = 0; p < mc; p += MR) {
-            const pa = packedA + <usize>(p * kc) * 4;
-            const i = i0 + p;
-            const height = min(MR, M - i);
-            const cTile = c + <usize>(i * ldc + j) * 4;
-            if (width == NR && height == MR) {
-              microKernel(kc, pa, pb, cTile, ldc, acc);
-            } else {
-              microKernel(kc, pa, pb, tile, NR, false);
-              for (let r = 0; r < height; r++) {
-                for (let s = 0; s < width; s++) {
-                  const dst = cTile + <usize>(r * ldc + s) * 4;
-                  const v = load<f32>(tile + <usize>(r * NR + s) * 4);
-                  store<f32>(dst, acc ? load<f32>(dst) + v : v);
-                }
-              }
-            }
-          }
-        }
+        multiplyPacked(packedA, packedB, tile, i0, mc, j0, nc, kc, M, N, c, ldc, acc);
       }
     }
   }
@@ -302,5 +142,62 @@ export function sgemmPart(
       accumulate,
       ownScratch,
     );
+  }
+}
+
+/** Columns of C per work item of sgemmClaimed: two NR-wide panels. */
+const CLAIMED_COLUMNS: i32 = 2 * NR;
+
+/** Bytes of scratch one thread needs for sgemmClaimed: op(A) whole, a block of op(B), a tile. */
+export function sgemmClaimedScratchBytes(M: i32, K: i32): i32 {
+  return (((M + MR - 1) / MR) * MR * K + KC * CLAIMED_COLUMNS + MR * NR) * 4;
+}
+
+/**
+ * C[M,N] (+)= op(A) * op(B) for M <= MC, its columns in items of CLAIMED_COLUMNS claimed one at a
+ * time from `next` (lib/claim.ts), so that a faster core does more of them: a thread packs all of
+ * op(A) once, at its first item, then per item a KC-deep block of op(B) at a time. Every element
+ * of C is the same KC blocks in the same order as in sgemm: the same bits as sgemmPart's.
+ */
+export function sgemmClaimed(
+  tid: i32,
+  threads: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  lda: i32,
+  transA: bool,
+  b: usize,
+  ldb: i32,
+  transB: bool,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+  next: usize,
+  scratch: usize,
+  scratchStride: i32,
+): void {
+  const packedA = scratch + <usize>(tid * scratchStride); // K/KC blocks of roundUp(M, MR) x KC
+  const rows = ((M + MR - 1) / MR) * MR;
+  const packedB = packedA + <usize>(rows * K) * 4;
+  const tile = packedB + <usize>(KC * CLAIMED_COLUMNS) * 4;
+  const items = (N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS;
+  let packed = false;
+  for (let item = claim(next); item < items; item = claim(next)) {
+    if (!packed) {
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        packA(packedA + <usize>(rows * k0) * 4, a, lda, transA, 0, M, k0, min(KC, K - k0), M);
+      }
+      packed = true;
+    }
+    const j0 = item * CLAIMED_COLUMNS;
+    const nc = min(CLAIMED_COLUMNS, N - j0);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      packB(packedB, b, ldb, transB, k0, kc, j0, nc, N);
+      const blockA = packedA + <usize>(rows * k0) * 4;
+      multiplyPacked(blockA, packedB, tile, 0, M, j0, nc, kc, M, N, c, ldc, accumulate || k0 > 0);
+    }
   }
 }
