@@ -1,21 +1,13 @@
 /**
- * Fully connected layer as SGEMMs, threaded by sgemmPart (the forward of a batch of at most MC
- * rows by sgemmClaimed: columns claimed one item at a time). Same contract as
+ * Fully connected layer as SGEMMs, threaded by sgemmPart (the forward by sgemmClaimed: columns
+ * claimed one item at a time where the batch has at most MC rows). Same contract as
  * src/kernels/reference/linear.ts: x:(N,IN) w:(OUT,IN) b:(OUT) -> y:(N,OUT).
  *
  *   y  = x * w^T + b      dx = dy * w      dw = dy^T * x      db = sum_n dy[n,:]
  */
 import { shareStart } from './lib/geometry';
 import { madd } from './lib/simd';
-import {
-  MC,
-  MR,
-  NR,
-  sgemmClaimed,
-  sgemmClaimedScratchBytes,
-  sgemmPart,
-  sgemmScratchBytes,
-} from './sgemm';
+import { MR, sgemmClaimed, sgemmClaimedScratchBytes, sgemmPart } from './sgemm';
 
 /** Batches below this many rows skip the GEMM: packing w would cost more than reading it once. */
 const FEW_ROWS: i32 = MR;
@@ -38,29 +30,7 @@ export function linearForward(
   scratch: usize,
   scratchStride: i32,
 ): void {
-  if (claimsColumns(N, OUT)) {
-    sgemmClaimed(
-      tid,
-      threads,
-      N,
-      OUT,
-      IN,
-      x,
-      IN,
-      false,
-      w,
-      IN,
-      true,
-      y,
-      OUT,
-      false,
-      next,
-      scratch,
-      scratchStride,
-    );
-    return;
-  }
-  sgemmPart(
+  sgemmClaimed(
     tid,
     threads,
     N,
@@ -75,24 +45,15 @@ export function linearForward(
     y,
     OUT,
     false,
+    next,
     scratch,
     scratchStride,
   );
 }
 
-/**
- * Whether the forward claims its columns (sgemmClaimed): a batch of at most MC rows, whose x is
- * packed whole by each thread, with at least as many column tiles as row tiles (where sgemmPart
- * would split the columns too).
- */
-@inline
-function claimsColumns(N: i32, OUT: i32): bool {
-  return N <= MC && (OUT + NR - 1) / NR >= (N + MR - 1) / MR;
-}
-
 /** Bytes of scratch a thread needs for linearForward. */
 export function linearForwardScratchBytes(N: i32, IN: i32, OUT: i32): i32 {
-  return claimsColumns(N, OUT) ? sgemmClaimedScratchBytes(N, IN) : sgemmScratchBytes();
+  return sgemmClaimedScratchBytes(N, OUT, IN);
 }
 
 /**

@@ -148,16 +148,27 @@ export function sgemmPart(
 /** Columns of C per work item of sgemmClaimed: two NR-wide panels. */
 const CLAIMED_COLUMNS: i32 = 2 * NR;
 
+/**
+ * Whether sgemmClaimed claims columns: at most MC rows (op(A) packed whole by each thread), with
+ * at least as many column tiles as row tiles (where sgemmPart would split the columns too).
+ */
+@inline
+function claimsColumns(M: i32, N: i32): bool {
+  return M <= MC && (N + NR - 1) / NR >= (M + MR - 1) / MR;
+}
+
 /** Bytes of scratch one thread needs for sgemmClaimed: op(A) whole, a block of op(B), a tile. */
-export function sgemmClaimedScratchBytes(M: i32, K: i32): i32 {
+export function sgemmClaimedScratchBytes(M: i32, N: i32, K: i32): i32 {
+  if (!claimsColumns(M, N)) return sgemmScratchBytes();
   return (((M + MR - 1) / MR) * MR * K + KC * CLAIMED_COLUMNS + MR * NR) * 4;
 }
 
 /**
- * C[M,N] (+)= op(A) * op(B) for M <= MC, its columns in items of CLAIMED_COLUMNS claimed one at a
- * time from `next` (lib/claim.ts), so that a faster core does more of them: a thread packs all of
- * op(A) once, at its first item, then per item a KC-deep block of op(B) at a time. Every element
- * of C is the same KC blocks in the same order as in sgemm: the same bits as sgemmPart's.
+ * C[M,N] (+)= op(A) * op(B), its columns in items of CLAIMED_COLUMNS claimed one at a time from
+ * `next` (lib/claim.ts), so that a faster core does more of them: a thread packs all of op(A)
+ * once, at its first item, then per item a KC-deep block of op(B) at a time. Every element of C
+ * is the same KC blocks in the same order as in sgemm: the same bits as sgemmPart's, which runs
+ * it where claimsColumns does not hold.
  */
 export function sgemmClaimed(
   tid: i32,
@@ -178,6 +189,27 @@ export function sgemmClaimed(
   scratch: usize,
   scratchStride: i32,
 ): void {
+  if (!claimsColumns(M, N)) {
+    sgemmPart(
+      tid,
+      threads,
+      M,
+      N,
+      K,
+      a,
+      lda,
+      transA,
+      b,
+      ldb,
+      transB,
+      c,
+      ldc,
+      accumulate,
+      scratch,
+      scratchStride,
+    );
+    return;
+  }
   const packedA = scratch + <usize>(tid * scratchStride); // K/KC blocks of roundUp(M, MR) x KC
   const rows = ((M + MR - 1) / MR) * MR;
   const packedB = packedA + <usize>(rows * K) * 4;

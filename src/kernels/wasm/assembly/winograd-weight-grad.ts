@@ -19,6 +19,7 @@
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
+import { roundUp } from './lib/winograd-layout';
 import {
   filterGradTransform,
   gradOutputTransform2,
@@ -30,11 +31,6 @@ import { inputTransform2, inputTransform4 } from './lib/winograd-transforms';
 const KC: i32 = 256;
 /** Tiles per chunk of passes 1 and 2: their V and dM, 36 x (C + F) floats a tile, stay in cache. */
 const CHUNK_TILES: i32 = 256;
-
-@inline
-function roundUp(v: i32, k: i32): i32 {
-  return ((v + k - 1) / k) * k;
-}
 
 @inline
 function tilesWide(g: ConvGeometry, m: i32): i32 {

@@ -26,6 +26,7 @@ import { claim } from './lib/claim';
 import { ConvGeometry, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
+import { positionBytes, roundUp } from './lib/winograd-layout';
 import {
   filterTransform,
   inputTransform2,
@@ -39,22 +40,6 @@ import { EPILOGUE_RELU, EPILOGUE_RELU_POOL, reluInPlace, reluPool2x2Rows } from 
 const BLOCK_BYTES: i32 = 384 * 1024;
 /** Floats of per-thread room for the transforms' temporaries. */
 const TMP_FLOATS: i32 = 512;
-
-/**
- * Bytes from one position ξ of V or M to the next: the position's floats and one cache line more.
- * The transforms touch all a*a positions of a tile together; at a power-of-two distance (V's 2 KB
- * and M's 4 KB for a 14x14 layer) those 36 lines fall into one or two of L1's 64 sets and evict
- * one another on every call.
- */
-@inline
-function positionBytes(floats: i32): usize {
-  return <usize>floats * 4 + 64;
-}
-
-@inline
-function roundUp(v: i32, k: i32): i32 {
-  return ((v + k - 1) / k) * k;
-}
 
 @inline
 function tilesWide(g: ConvGeometry, m: i32): i32 {

@@ -28,6 +28,7 @@ import { ConvGeometry } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf } from './lib/simd';
+import { positionBytes, roundUp } from './lib/winograd-layout';
 import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
 
 const M5: i32 = 5;
@@ -37,17 +38,6 @@ const POSITIONS: i32 = 49;
 const V_BYTES: i32 = 320 * 1024;
 /** Vectors of per-thread room for the transforms' temporaries. */
 const TMP_VECTORS: i32 = 64;
-
-/** Bytes from one position ξ of V or M to the next: one cache line more than its floats. */
-@inline
-function positionBytes(floats: i32): usize {
-  return <usize>floats * 4 + 64;
-}
-
-@inline
-function roundUp(v: i32, k: i32): i32 {
-  return ((v + k - 1) / k) * k;
-}
 
 @inline
 function tilesHigh(g: ConvGeometry): i32 {
