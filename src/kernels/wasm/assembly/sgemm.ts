@@ -15,6 +15,7 @@
  * With relaxed SIMD enabled at compile time, the multiply-add is a fused f32x4.relaxed_madd.
  */
 import { claim } from './lib/claim';
+import { roundUp } from './lib/geometry';
 import { multiplyPacked, packA, packB } from './lib/gemm-packing';
 import { MR, NR } from './lib/micro-kernel';
 
@@ -150,17 +151,18 @@ const CLAIMED_COLUMNS: i32 = 2 * NR;
 
 /**
  * Whether sgemmClaimed claims columns: at most MC rows (op(A) packed whole by each thread), with
- * at least as many column tiles as row tiles (where sgemmPart would split the columns too).
+ * at least as many column tiles as row tiles (where sgemmPart would split the columns too), and
+ * K > 0 (sgemm zero-fills C for K = 0).
  */
 @inline
-function claimsColumns(M: i32, N: i32): bool {
-  return M <= MC && (N + NR - 1) / NR >= (M + MR - 1) / MR;
+function claimsColumns(M: i32, N: i32, K: i32): bool {
+  return K > 0 && M <= MC && (N + NR - 1) / NR >= (M + MR - 1) / MR;
 }
 
 /** Bytes of scratch one thread needs for sgemmClaimed: op(A) whole, a block of op(B), a tile. */
 export function sgemmClaimedScratchBytes(M: i32, N: i32, K: i32): i32 {
-  if (!claimsColumns(M, N)) return sgemmScratchBytes();
-  return (((M + MR - 1) / MR) * MR * K + KC * CLAIMED_COLUMNS + MR * NR) * 4;
+  if (!claimsColumns(M, N, K)) return sgemmScratchBytes();
+  return (roundUp(M, MR) * K + KC * CLAIMED_COLUMNS + MR * NR) * 4;
 }
 
 /**
@@ -189,7 +191,7 @@ export function sgemmClaimed(
   scratch: usize,
   scratchStride: i32,
 ): void {
-  if (!claimsColumns(M, N)) {
+  if (!claimsColumns(M, N, K)) {
     sgemmPart(
       tid,
       threads,
@@ -211,7 +213,7 @@ export function sgemmClaimed(
     return;
   }
   const packedA = scratch + <usize>(tid * scratchStride); // K/KC blocks of roundUp(M, MR) x KC
-  const rows = ((M + MR - 1) / MR) * MR;
+  const rows = roundUp(M, MR);
   const packedB = packedA + <usize>(rows * K) * 4;
   const tile = packedB + <usize>(KC * CLAIMED_COLUMNS) * 4;
   const items = (N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS;

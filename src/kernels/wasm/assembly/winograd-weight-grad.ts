@@ -16,10 +16,9 @@
  * into dU after the first, so that V and dM stay in cache whatever the batch and image size: the
  * chunks depend on the geometry only, so the sums' order does too.
  */
-import { ConvGeometry, shareStart } from './lib/geometry';
+import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
-import { roundUp } from './lib/winograd-layout';
 import {
   filterGradTransform,
   gradOutputTransform2,

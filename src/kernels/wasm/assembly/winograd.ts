@@ -23,10 +23,10 @@
  * operations whatever the blocks or the thread count: results are bitwise reproducible.
  */
 import { claim } from './lib/claim';
-import { ConvGeometry, shareStart } from './lib/geometry';
+import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
-import { positionBytes, roundUp } from './lib/winograd-layout';
+import { positionBytes } from './lib/winograd-layout';
 import {
   filterTransform,
   inputTransform2,

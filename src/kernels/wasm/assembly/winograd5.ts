@@ -24,15 +24,14 @@
  * the thread count (a GEMM column's sum does not depend on its neighbours): bitwise reproducible.
  */
 import { claim } from './lib/claim';
-import { ConvGeometry } from './lib/geometry';
+import { ConvGeometry, roundUp } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf } from './lib/simd';
-import { positionBytes, roundUp } from './lib/winograd-layout';
+import { positionBytes } from './lib/winograd-layout';
 import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
 
 const M5: i32 = 5;
-const A5: i32 = 7;
 const POSITIONS: i32 = 49;
 /** Bytes of V per block that blocks are sized to (V stays in L2; M, per panel, in L1). */
 const V_BYTES: i32 = 320 * 1024;
@@ -83,20 +82,44 @@ export function winograd5WorkItems(geometry: usize, epilogue: i32): i32 {
   return ((g.N + 7) / 8) * ((tilesHigh(g) + rows - 1) / rows);
 }
 
+/** A thread's scratch parts, in order (scratchPart). */
+const STRIP: i32 = 0; // the block's strip, both halves: 2 x stripRows x stripWidth vectors
+const V: i32 = 1; // the block's V, POSITIONS x (tiles x C x NR) floats
+const M: i32 = 2; // a filter panel's M, POSITIONS x (MR x tiles x NR) floats
+const OUT: i32 = 3; // the block's output, both halves: 2 x rows*M5 x tilesW*M5 vectors
+const POOLED_ROW: i32 = 4; // one pooled row, tilesW*M5 vectors
+const SINK: i32 = 5; // where lanes past N are written, tilesW*M5 + 8 floats
+const TMP: i32 = 6; // the transforms' temporaries, TMP_VECTORS vectors
+const END: i32 = 7;
+
 /**
- * Bytes of scratch one thread needs: the strip (both halves), V, a panel's M, the block's output (both halves), a pooled row, a sink for lanes past N, temporaries.
+ * Bytes from a thread's scratch to part `which` (END: the bytes it needs), for blocks of `rows`
+ * tile rows: the one layout that winograd5ScratchBytes sizes and winograd5Forward uses.
  */
+function scratchPart(g: ConvGeometry, rows: i32, which: i32): usize {
+  const tiles = rows * tilesWide(g);
+  const outW = tilesWide(g) * M5;
+  let at: usize = 0;
+  if (which == STRIP) return at;
+  at += <usize>(2 * (rows * M5 + 2) * stripWidth(g)) * 16;
+  if (which == V) return at;
+  at += <usize>POSITIONS * positionBytes(tiles * g.C * NR);
+  if (which == M) return at;
+  at += <usize>POSITIONS * positionBytes(MR * tiles * NR);
+  if (which == OUT) return at;
+  at += <usize>(2 * rows * M5 * outW) * 16;
+  if (which == POOLED_ROW) return at;
+  at += <usize>outW * 16;
+  if (which == SINK) return at;
+  at += <usize>(outW + 8) * 4;
+  if (which == TMP) return at;
+  return at + <usize>TMP_VECTORS * 16;
+}
+
+/** Bytes of scratch one thread needs (scratchPart's parts). */
 export function winograd5ScratchBytes(geometry: usize, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
-  const rows = blockRows(g, epilogue);
-  const tiles = rows * tilesWide(g);
-  const width = stripWidth(g);
-  const outW = tilesWide(g) * M5;
-  const strip = 2 * (rows * M5 + 2) * width * 16;
-  const v = <i32>positionBytes(tiles * g.C * NR) * POSITIONS;
-  const m = <i32>positionBytes(MR * tiles * NR) * POSITIONS;
-  const out = (2 * rows * M5 * outW + 2 * outW + 2 + TMP_VECTORS) * 16;
-  return strip + v + m + out;
+  return <i32>scratchPart(g, blockRows(g, epilogue), END);
 }
 
 /** Stores the transpose of rows c0..c3 (4x4): its row l, (c0[l], c1[l], c2[l], c3[l]), at d_l. */
@@ -243,6 +266,94 @@ function deinterleaveRow(
 }
 
 /**
+ * V of one block, images n0 .. n0 + 7 and tile rows th0 .. th0 + rows: per channel, its strip,
+ * then B^T d B of every tile, both halves, straight into the tiles' NR-column panels.
+ */
+function transformBlock(
+  v: usize,
+  strip: usize,
+  x: usize,
+  g: ConvGeometry,
+  n0: i32,
+  th0: i32,
+  rows: i32,
+  tmp: usize,
+): void {
+  const tilesW = tilesWide(g);
+  const tiles = rows * tilesW;
+  const width = stripWidth(g);
+  const stripRows = rows * M5 + 2;
+  const vStride = positionBytes(tiles * g.C * NR);
+  const lead = stripLead(g) - g.padW; // the strip column of x's column -padW
+  for (let c = 0; c < g.C; c++) {
+    interleaveStrip(strip, x, g, n0, c, th0 * M5 - g.padH, stripRows, width);
+    for (let half = 0; half < 2; half++) {
+      const halfStrip = strip + <usize>(half * stripRows * width) * 16;
+      for (let t = 0; t < tiles; t++) {
+        const src =
+          halfStrip + <usize>(((t / tilesW) * M5 * width + lead + (t % tilesW) * M5) * 16);
+        const dst = v + <usize>((t * g.C + c) * NR + half * 4) * 4;
+        inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
+      }
+    }
+  }
+}
+
+/**
+ * Filter f's output rows of one half of the block (four images from `first`, `lanes` of them
+ * before N), interleaved at `out` (outW vectors a row, from output row th0*M5): through the
+ * epilogue into y, or pooled into z (the block starts on an even row).
+ */
+function writeBack(
+  g: ConvGeometry,
+  out: usize,
+  outW: i32,
+  f: i32,
+  first: i32,
+  lanes: i32,
+  th0: i32,
+  height: i32,
+  epilogue: i32,
+  y: usize,
+  z: usize,
+  pooledRow: usize,
+  sink: usize,
+  tmp: usize,
+): void {
+  const r0 = th0 * M5; // the block's first output row
+  if (epilogue != EPILOGUE_RELU_POOL) {
+    const yDelta = <usize>(g.F * g.OH * g.OW) * 4; // from one image to the next
+    for (let i = 0; i < height; i++) {
+      const src = out + <usize>(i * outW) * 16;
+      if (epilogue == EPILOGUE_RELU) {
+        for (let j = 0; j < g.OW; j++) {
+          const at = src + <usize>j * 16;
+          v128.store(at, reluOf(v128.load(at)));
+        }
+      }
+      const yRow = y + <usize>(((first * g.F + f) * g.OH + r0 + i) * g.OW) * 4;
+      deinterleaveRow(yRow, yDelta, lanes, src, g.OW, sink, tmp);
+    }
+    return;
+  }
+  const POH = g.OH >> 1;
+  const POW = g.OW >> 1;
+  const zDelta = <usize>(g.F * POH * POW) * 4;
+  for (let i = r0 >> 1; i < min(POH, (r0 + height) >> 1); i++) {
+    const top = out + <usize>((2 * i - r0) * outW) * 16;
+    const bottom = top + <usize>outW * 16;
+    for (let j = 0; j < POW; j++) {
+      const at = <usize>(2 * j) * 16;
+      const left = firstMax(v128.load(top + at), v128.load(bottom + at));
+      const right = firstMax(v128.load(top + at, 16), v128.load(bottom + at, 16));
+      v128.store(pooledRow + <usize>j * 16, reluOf(firstMax(left, right)));
+    }
+    const zRow = z + <usize>(((first * g.F + f) * POH + i) * POW) * 4;
+    deinterleaveRow(zRow, zDelta, lanes, pooledRow, POW, sink, tmp);
+  }
+}
+
+/**
  * y = scale * conv(x, w) + b by F(5,3) with u = winogradFilters' output (m = 5), per filter; b
  * and scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
  * Threads claim the blocks one at a time from `next` (lib/claim.ts).
@@ -264,28 +375,23 @@ export function winograd5Forward(
 ): void {
   const g = changetype<ConvGeometry>(geometry);
   const C = g.C;
-  const F = g.F;
-  const Fp = roundUp(F, MR);
+  const Fp = roundUp(g.F, MR);
   const tilesH = tilesHigh(g);
   const tilesW = tilesWide(g);
   const rows = blockRows(g, epilogue);
-  const width = stripWidth(g);
-  const stripRows = rows * M5 + 2;
   const outW = tilesW * M5; // the block's output, whole tiles
-  const outH = rows * M5;
-  const strip = scratch + <usize>(tid * scratchStride);
-  const v = strip + <usize>(2 * stripRows * width) * 16;
-  const maxTiles = rows * tilesW;
-  const mm = v + <usize>POSITIONS * positionBytes(maxTiles * C * NR);
-  const out = mm + <usize>POSITIONS * positionBytes(MR * maxTiles * NR);
-  const pooledRow = out + <usize>(2 * outH * outW) * 16;
-  const sink = pooledRow + <usize>outW * 16; // outW + 8 floats
-  const tmp = sink + <usize>(outW + 8) * 4;
-  const pooling = epilogue == EPILOGUE_RELU_POOL;
+  const base = scratch + <usize>(tid * scratchStride);
+  const strip = base + scratchPart(g, rows, STRIP);
+  const v = base + scratchPart(g, rows, V);
+  const mm = base + scratchPart(g, rows, M);
+  const out = base + scratchPart(g, rows, OUT);
+  const pooledRow = base + scratchPart(g, rows, POOLED_ROW);
+  const sink = base + scratchPart(g, rows, SINK);
+  const tmp = base + scratchPart(g, rows, TMP);
+  const outHalf = <usize>(rows * M5 * outW) * 16; // bytes of one half's output
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = ((g.N + 7) / 8) * blocksPerImage;
   const uStride = <usize>(Fp * C) * 4;
-  const lead = stripLead(g) - g.padW; // the strip column of x's column -padW
   for (let blk = claim(next); blk < blocks; blk = claim(next)) {
     const n0 = (blk / blocksPerImage) * 8;
     const th0 = (blk % blocksPerImage) * rows;
@@ -293,22 +399,8 @@ export function winograd5Forward(
     const tiles = rowsHere * tilesW;
     const vStride = positionBytes(tiles * C * NR);
     const mStride = positionBytes(MR * tiles * NR);
-    // V: per channel, its strip, then B^T d B of every tile, both halves.
-    for (let c = 0; c < C; c++) {
-      const h0 = th0 * M5 - g.padH;
-      interleaveStrip(strip, x, g, n0, c, h0, rowsHere * M5 + 2, width);
-      for (let half = 0; half < 2; half++) {
-        const halfStrip = strip + <usize>(half * (rowsHere * M5 + 2) * width) * 16;
-        for (let t = 0; t < tiles; t++) {
-          const tr = t / tilesW;
-          const tw = t % tilesW;
-          const src = halfStrip + <usize>(tr * M5 * width + lead + tw * M5) * 16;
-          const dst = v + <usize>((t * C + c) * NR + half * 4) * 4;
-          inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
-        }
-      }
-    }
-    const blockHeight = min(rowsHere * M5, g.OH - th0 * M5);
+    const height = min(rowsHere * M5, g.OH - th0 * M5); // output rows of the block
+    transformBlock(v, strip, x, g, n0, th0, rowsHere, tmp);
     for (let p = 0; p < Fp; p += MR) {
       // M[ξ] = U[ξ] V[ξ] for the panel's MR filters: MR rows of tiles*NR columns.
       for (let xi = 0; xi < POSITIONS; xi++) {
@@ -319,54 +411,36 @@ export function winograd5Forward(
           microKernel(C, pa, pb, row + <usize>(t * NR) * 4, tiles * NR, false);
         }
       }
-      for (let f = p; f < min(F, p + MR); f++) {
+      for (let f = p; f < min(g.F, p + MR); f++) {
         const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
         const factor: f32 = scale != 0 ? load<f32>(scale + <usize>f * 4) : 1;
         const mRow = mm + <usize>((f - p) * tiles * NR) * 4;
         for (let half = 0; half < 2; half++) {
-          const outHalf = out + <usize>(half * outH * outW) * 16;
-          for (let t = 0; t < tiles; t++) {
-            const tr = t / tilesW;
-            const tw = t % tilesW;
-            const dst = outHalf + <usize>(tr * M5 * outW + tw * M5) * 16;
-            const src = mRow + <usize>(t * NR + half * 4) * 4;
-            outputTransform5(dst, <usize>outW * 16, src, mStride, factor, bias, tmp);
-          }
           const lanes = min(4, g.N - n0 - half * 4);
           if (lanes <= 0) continue;
-          const first = n0 + half * 4; // the half's first image
-          if (pooling) {
-            const POH = g.OH >> 1;
-            const POW = g.OW >> 1;
-            const i0 = (th0 * M5) >> 1;
-            const i1 = min(POH, (th0 * M5 + blockHeight) >> 1);
-            for (let i = i0; i < i1; i++) {
-              const top = outHalf + <usize>((2 * i - th0 * M5) * outW) * 16;
-              const bottom = top + <usize>outW * 16;
-              for (let j = 0; j < POW; j++) {
-                const at = <usize>(2 * j) * 16;
-                const left = firstMax(v128.load(top + at), v128.load(bottom + at));
-                const right = firstMax(v128.load(top + at, 16), v128.load(bottom + at, 16));
-                v128.store(pooledRow + <usize>j * 16, reluOf(firstMax(left, right)));
-              }
-              const zRow = z + <usize>(((first * F + f) * POH + i) * POW) * 4;
-              const zDelta = <usize>(F * POH * POW) * 4;
-              deinterleaveRow(zRow, zDelta, lanes, pooledRow, POW, sink, tmp);
-            }
-          } else {
-            for (let i = 0; i < blockHeight; i++) {
-              const src = outHalf + <usize>(i * outW) * 16;
-              if (epilogue == EPILOGUE_RELU) {
-                for (let j = 0; j < g.OW; j++) {
-                  const at = src + <usize>j * 16;
-                  v128.store(at, reluOf(v128.load(at)));
-                }
-              }
-              const yRow = y + <usize>(((first * F + f) * g.OH + th0 * M5 + i) * g.OW) * 4;
-              const yDelta = <usize>(F * g.OH * g.OW) * 4;
-              deinterleaveRow(yRow, yDelta, lanes, src, g.OW, sink, tmp);
-            }
+          const dst = out + <usize>half * outHalf;
+          for (let t = 0; t < tiles; t++) {
+            const at = dst + <usize>(((t / tilesW) * M5 * outW + (t % tilesW) * M5) * 16);
+            const src = mRow + <usize>(t * NR + half * 4) * 4;
+            outputTransform5(at, <usize>outW * 16, src, mStride, factor, bias, tmp);
           }
+          const first = n0 + half * 4; // the half's first image
+          writeBack(
+            g,
+            dst,
+            outW,
+            f,
+            first,
+            lanes,
+            th0,
+            height,
+            epilogue,
+            y,
+            z,
+            pooledRow,
+            sink,
+            tmp,
+          );
         }
       }
     }

@@ -69,6 +69,12 @@ export function isDirect(g: ConvGeometry): bool {
   );
 }
 
+/** v rounded up to a multiple of k. */
+@inline
+export function roundUp(v: i32, k: i32): i32 {
+  return ((v + k - 1) / k) * k;
+}
+
 /** The range [start, end) of `count` items that thread `tid` of `threads` owns. */
 @inline
 export function shareStart(count: i32, tid: i32, threads: i32): i32 {

@@ -1,10 +1,4 @@
-/** Sizes shared by the Winograd kernels (winograd.ts, winograd5.ts, winograd-weight-grad.ts). */
-
-/** v rounded up to a multiple of k. */
-@inline
-export function roundUp(v: i32, k: i32): i32 {
-  return ((v + k - 1) / k) * k;
-}
+/** The Winograd forward kernels' spacing of transformed positions (winograd.ts, winograd5.ts). */
 
 /**
  * Bytes from one position ξ of V or M to the next: the position's floats and one cache line more.
