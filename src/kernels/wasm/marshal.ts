@@ -43,7 +43,7 @@ export interface Marshal {
   float64(...values: number[]): number;
   /** Per-thread scratch: [first byte, bytes per thread], one slice per thread of this call. */
   scratch(bytesPerThread: number): [number, number];
-  /** A zeroed int32 that a kernel's threads claim work items from (assembly/lib/claim.ts). */
+  /** Zeroed int32s, one per thread, that a kernel's threads claim work items from (assembly/lib/claim.ts). */
   counter(): number;
   /** A block of this call's memory that every thread shares (e.g. intermediate results). */
   block(bytes: number): number;
@@ -208,7 +208,7 @@ export class CallMarshal implements Marshal {
   }
 
   counter(): number {
-    return this.arena.putInt32([0]);
+    return this.arena.putInt32(new Array<number>(this.threads).fill(0));
   }
 
   block(bytes: number): number {

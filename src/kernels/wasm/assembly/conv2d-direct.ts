@@ -222,7 +222,7 @@ export function conv2dDirectForward(
   const scaled = s != 0;
   if (g.N >= threads) {
     // Images claimed one at a time (lib/claim.ts).
-    for (let n = claim(next); n < g.N; n = claim(next))
+    for (let n = claim(next, tid, threads, g.N); n < g.N; n = claim(next, tid, threads, g.N))
       directBand(g, sc, n, 0, g.OH, y, x, z, scaled, epilogue);
     return;
   }

@@ -218,7 +218,11 @@ export function sgemmClaimed(
   const tile = packedB + <usize>(KC * CLAIMED_COLUMNS) * 4;
   const items = (N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS;
   let packed = false;
-  for (let item = claim(next); item < items; item = claim(next)) {
+  for (
+    let item = claim(next, tid, threads, items);
+    item < items;
+    item = claim(next, tid, threads, items)
+  ) {
     if (!packed) {
       for (let k0 = 0; k0 < K; k0 += KC) {
         packA(packedA + <usize>(rows * k0) * 4, a, lda, transA, 0, M, k0, min(KC, K - k0), M);

@@ -263,7 +263,11 @@ export function winogradForward(
   const panels = Fp / MR;
   const items = g.N * blocksPerImage * groups;
   let transformed = -1; // the block whose V this thread holds
-  for (let item = claim(next); item < items; item = claim(next)) {
+  for (
+    let item = claim(next, tid, threads, items);
+    item < items;
+    item = claim(next, tid, threads, items)
+  ) {
     const blk = item / groups;
     const group = item % groups;
     const f0 = shareStart(panels, group, groups) * MR;

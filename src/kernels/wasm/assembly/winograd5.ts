@@ -184,6 +184,7 @@ function interleaveStrip(
   const lead = stripLead(g) / 4; // groups of padding first
   const whole = g.W / 4; // groups of 4 of x's columns
   const groups = (g.W + 3) / 4; // and with a last partial one
+  const rowBytes = <usize>width * 16;
   const plane = <usize>(g.C * g.H * g.W) * 4; // from one image to the next
   const zero = f32x4.splat(0);
   for (let half = 0; half < 2; half++) {
@@ -191,19 +192,23 @@ function interleaveStrip(
     const lanes = g.N - first; // images of the half (4 or more: all)
     for (let r = 0; r < stripRows; r++) {
       const h = h0 + r;
-      const dst = strip + <usize>((half * stripRows + r) * width) * 16;
-      const inside = h >= 0 && h < g.H && lanes > 0;
+      const dst = strip + <usize>(half * stripRows + r) * rowBytes;
+      if (h < 0 || h >= g.H || lanes <= 0) {
+        for (let at = dst; at < dst + rowBytes; at += 16) v128.store(at, zero);
+        continue;
+      }
       const row0 = x + <usize>(((first * g.C + c) * g.H + h) * g.W) * 4;
-      for (let k = 0; k < width / 4; k++) {
-        const at = dst + <usize>k * 64;
-        const q = k - lead;
-        if (!inside || q < 0 || q >= groups) {
-          v128.store(at, zero);
-          v128.store(at, zero, 16);
-          v128.store(at, zero, 32);
-          v128.store(at, zero, 48);
-        } else if (q < whole && lanes >= 4) {
-          const from = row0 + <usize>(q * 4) * 4;
+      let at = dst;
+      for (let k = 0; k < lead; k++, at += 64) {
+        v128.store(at, zero);
+        v128.store(at, zero, 16);
+        v128.store(at, zero, 32);
+        v128.store(at, zero, 48);
+      }
+      let q = 0;
+      if (lanes >= 4) {
+        // Whole groups of four images: one 4x4 transpose each.
+        for (let from = row0; q < whole; q++, at += 64, from += 16) {
           storeTransposed(
             at,
             at + 16,
@@ -214,14 +219,16 @@ function interleaveStrip(
             v128.load(from + 2 * plane),
             v128.load(from + 3 * plane),
           );
-        } else {
-          const v0 = rowGroup(row0, q, g.W);
-          const v1 = lanes > 1 ? rowGroup(row0 + plane, q, g.W) : zero;
-          const v2 = lanes > 2 ? rowGroup(row0 + 2 * plane, q, g.W) : zero;
-          const v3 = lanes > 3 ? rowGroup(row0 + 3 * plane, q, g.W) : zero;
-          storeTransposed(at, at + 16, at + 32, at + 48, v0, v1, v2, v3);
         }
       }
+      for (; q < groups; q++, at += 64) {
+        const v0 = rowGroup(row0, q, g.W);
+        const v1 = lanes > 1 ? rowGroup(row0 + plane, q, g.W) : zero;
+        const v2 = lanes > 2 ? rowGroup(row0 + 2 * plane, q, g.W) : zero;
+        const v3 = lanes > 3 ? rowGroup(row0 + 3 * plane, q, g.W) : zero;
+        storeTransposed(at, at + 16, at + 32, at + 48, v0, v1, v2, v3);
+      }
+      for (; at < dst + rowBytes; at += 16) v128.store(at, zero);
     }
   }
 }
@@ -392,7 +399,11 @@ export function winograd5Forward(
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = ((g.N + 7) / 8) * blocksPerImage;
   const uStride = <usize>(Fp * C) * 4;
-  for (let blk = claim(next); blk < blocks; blk = claim(next)) {
+  for (
+    let blk = claim(next, tid, threads, blocks);
+    blk < blocks;
+    blk = claim(next, tid, threads, blocks)
+  ) {
     const n0 = (blk / blocksPerImage) * 8;
     const th0 = (blk % blocksPerImage) * rows;
     const rowsHere = min(rows, tilesH - th0);
