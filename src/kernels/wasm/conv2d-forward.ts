@@ -35,7 +35,7 @@ export interface ConvPointers {
 /**
  * y = s * conv(x, w) + b by Winograd, then the epilogue; with `transposed`, w is read as (C, F, 3, 3)
  * and flipped. With `weights` (w's array), the transformed filters are kept for the next call
- * with the same weights (winograd-filter-cache.ts).
+ * with the same weights (weight-cache.ts).
  */
 export function winograd(
   m: Marshal,
@@ -47,14 +47,14 @@ export function winograd(
   weights: FloatArray | null = null,
 ): void {
   const geometry = m.int32(recordValues(CONV2D_RECORD, g));
-  let u = weights === null ? 0 : m.filters.find(m, weights, p.w, tile);
+  let u = weights === null ? 0 : m.derived.find(m, weights, p.w, `winograd${tile}`);
   if (u === 0) {
     const uBytes = m.call('winogradFilterBytes', geometry, tile);
     u = m.block(uBytes);
     const [filterScratch, filterStride] = m.scratch(256);
     const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
     m.run('winogradFilters', filterArgs);
-    if (weights !== null) m.filters.keep(m, weights, tile, u, uBytes);
+    if (weights !== null) m.derived.keep(m, weights, `winograd${tile}`, u, uBytes);
   }
   if (tile === 5) {
     // Lanes across images (assembly/winograd5.ts): blocks of tile rows of 8 images.

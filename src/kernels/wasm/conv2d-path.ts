@@ -144,7 +144,7 @@ function fewerByImageLanes(g: Conv2dGeometry, m: 2 | 4): boolean {
  * The path conv2d takes for this geometry (a convolution in its own right, or a gradient's;
  * 'direct' only serves forwards, so an input gradient given it runs im2col, conv2d.ts).
  * `filtersKept`: the call reuses transformed filters from an earlier one (inference,
- * winograd-filter-cache.ts), so the filter transform's cost, which keeps layers under 576
+ * weight-cache.ts), so the filter transform's cost, which keeps layers under 576
  * positions on im2col, is not paid: a 14x14 layer of one image takes F(4,3), measured 0.19 ms
  * against im2col's 0.29 ms for 32 -> 64 channels on one thread (best of 37, load 5).
  */

@@ -4,7 +4,7 @@
  * while it is in cache, so the convolution's full output is never written out and read back.
  * Other poolings run the max pool kernel after the fused ReLU, on the output in this call's
  * memory. This kernel runs inference (src/nn/fuse.ts), so Winograd keeps its transformed filters
- * between calls (winograd-filter-cache.ts).
+ * between calls (weight-cache.ts).
  */
 import type { Pool2dGeometry } from '../../shape/pool2d.js';
 import { conv2dInto, EPILOGUE } from './conv2d-forward.js';

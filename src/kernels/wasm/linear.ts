@@ -1,9 +1,38 @@
 /**
  * Fully connected layers on the WebAssembly kernels (assembly/linear.ts). Batches of at least
  * linearFewRows() rows run the GEMM; fewer rows (inference on one image) read w directly
- * instead of packing it, which costs more than the product itself.
+ * instead of packing it, which costs more than the product itself. Frozen weights (Module.freeze)
+ * are packed once and kept (weight-cache.ts).
  */
-import { hostKernels } from './marshal.js';
+import { frozenSince } from '../frozen-arrays.js';
+import type { FloatArray } from '../../tensor.js';
+import { hostKernels, type Marshal } from './marshal.js';
+
+/**
+ * w (at `pw`) packed whole as the forward's GEMM packs it per call (linearPackWeights), kept
+ * between calls, for frozen weights (Module.freeze: a model run for inference); 0 otherwise, and
+ * where this batch's GEMM packs its own blocks. Weights that change every step (training) would
+ * be packed and copied for nothing.
+ */
+function keptPanels(
+  m: Marshal,
+  w: FloatArray,
+  pw: number,
+  N: number,
+  IN: number,
+  OUT: number,
+): number {
+  if (frozenSince(w) === 0) return 0;
+  const bytes = m.call('linearPanelBytes', N, IN, OUT);
+  if (bytes === 0) return 0;
+  let panels = m.derived.find(m, w, pw, 'linearPanels');
+  if (panels === 0) {
+    panels = m.block(bytes);
+    m.run('linearPackWeights', [IN, OUT, pw, panels], IN * OUT);
+    m.derived.keep(m, w, 'linearPanels', panels, bytes);
+  }
+  return panels;
+}
 
 export const linear = hostKernels({
   linearForward(m, y, x, w, b, g) {
@@ -17,8 +46,10 @@ export const linear = hostKernels({
       );
       return;
     }
+    const pw = m.input(w);
+    const panels = keptPanels(m, w, pw, N, IN, OUT);
     const [scratch, stride] = m.scratch(m.call('linearForwardScratchBytes', N, IN, OUT));
-    const args = [N, IN, OUT, py, m.input(x), m.input(w), m.counter(), scratch, stride];
+    const args = [N, IN, OUT, py, m.input(x), pw, panels, m.counter(), scratch, stride];
     m.run('linearForward', args);
     if (b !== null) m.run('addRowBias', [N, OUT, py, m.input(b)], N * OUT);
   },

@@ -20,7 +20,7 @@ import * as referenceKernels from '../reference/index.js';
 import type { Arena } from './arena.js';
 import type { KernelExports } from './exports.js';
 import type { ThreadPool } from './thread-pool.js';
-import { WinogradFilterCache } from './winograd-filter-cache.js';
+import { WeightCache } from './weight-cache.js';
 
 /** What a host kernel uses to place its arguments and run its WebAssembly kernel. */
 export interface Marshal {
@@ -59,8 +59,8 @@ export interface Marshal {
   call(name: string, ...args: number[]): number;
   /** Copies out.length floats at `at` in the kernels' memory into `out`, now. */
   read(at: number, out: Float32Array): void;
-  /** Winograd's transformed filters kept between inference calls. */
-  readonly filters: WinogradFilterCache;
+  /** Arrays derived from weights (Winograd's filters, packed panels), kept between calls. */
+  readonly derived: WeightCache;
 }
 
 /** A fast kernel's host code: the contract's arguments, after the marshaller. */
@@ -116,7 +116,7 @@ export class CallMarshal implements Marshal {
   /** Work per thread a call needs before it takes one more (0: every call takes them all). */
   workPerThread = WORK_PER_THREAD;
   private readonly pending: [Float32Array | Int32Array, number][] = [];
-  readonly filters: WinogradFilterCache;
+  readonly derived: WeightCache;
 
   constructor(
     private readonly arena: Arena,
@@ -124,7 +124,7 @@ export class CallMarshal implements Marshal {
     private readonly pool: ThreadPool,
   ) {
     this.threads = pool.size;
-    this.filters = new WinogradFilterCache(arena);
+    this.derived = new WeightCache(arena);
   }
 
   /** Wraps host code into a contract kernel: fallback, frame, copies. */
@@ -150,7 +150,7 @@ export class CallMarshal implements Marshal {
 
   /**
    * Copies the outputs written to scratch back to their arrays, frees the call's frame (where no
-   * step holds tensors, filters kept by the call can then go to resident memory); passes the
+   * step holds tensors, arrays kept by the call can then go to resident memory); passes the
    * kernel's result on.
    */
   private end<T>(result: T): T {
@@ -160,7 +160,7 @@ export class CallMarshal implements Marshal {
     }
     this.pending.length = 0;
     this.arena.reset();
-    this.filters.place();
+    this.derived.place();
     return result;
   }
 

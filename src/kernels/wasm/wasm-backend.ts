@@ -188,7 +188,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     marshal.workPerThread = 0;
     pool.soloWhenWorkersMiss = false;
   }
-  const steps = new StepMemory(arena, () => marshal.filters.place());
+  const steps = new StepMemory(arena, () => marshal.derived.place());
   const path = kernelPath('wasm', level, threads, shared);
   const kernels = bindHostKernels(Object.values(hostKernelsByOp), marshal);
   return {

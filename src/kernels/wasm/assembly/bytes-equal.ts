@@ -1,7 +1,7 @@
 /**
  * Whether two blocks of the kernels' memory hold the same bytes (1) or not (0), 16 at a time:
  * how the host checks that weights are unchanged since it kept something made from them
- * (src/kernels/wasm/winograd-filter-cache.ts), bitwise, NaN payloads included.
+ * (src/kernels/wasm/weight-cache.ts), bitwise, NaN payloads included.
  */
 export function bytesEqual(a: usize, b: usize, bytes: i32): i32 {
   let i = 0;

@@ -7,7 +7,14 @@
  */
 import { shareStart } from './lib/geometry';
 import { madd } from './lib/simd';
-import { MR, sgemmClaimed, sgemmClaimedScratchBytes, sgemmPart } from './sgemm';
+import {
+  claimedPanelsFloats,
+  MR,
+  packClaimedB,
+  sgemmClaimed,
+  sgemmClaimedScratchBytes,
+  sgemmPart,
+} from './sgemm';
 
 /** Batches below this many rows skip the GEMM: packing w would cost more than reading it once. */
 const FEW_ROWS: i32 = MR;
@@ -26,6 +33,7 @@ export function linearForward(
   y: usize,
   x: usize,
   w: usize,
+  panels: usize,
   next: usize,
   scratch: usize,
   scratchStride: i32,
@@ -45,10 +53,31 @@ export function linearForward(
     y,
     OUT,
     false,
+    panels,
     next,
     scratch,
     scratchStride,
   );
+}
+
+/**
+ * Bytes of w packed for linearForward's `panels` (linearPackWeights), or 0 where this batch's
+ * forward packs its own blocks.
+ */
+export function linearPanelBytes(N: i32, IN: i32, OUT: i32): i32 {
+  return claimedPanelsFloats(N, OUT, IN) * 4;
+}
+
+/** Packs w:(OUT,IN) whole for linearForward's `panels`: what its GEMM would pack per call. */
+export function linearPackWeights(
+  tid: i32,
+  threads: i32,
+  IN: i32,
+  OUT: i32,
+  w: usize,
+  panels: usize,
+): void {
+  packClaimedB(tid, threads, OUT, IN, w, IN, true, panels);
 }
 
 /** Bytes of scratch a thread needs for linearForward. */

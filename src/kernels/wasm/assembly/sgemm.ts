@@ -15,7 +15,7 @@
  * With relaxed SIMD enabled at compile time, the multiply-add is a fused f32x4.relaxed_madd.
  */
 import { claim } from './lib/claim';
-import { roundUp } from './lib/geometry';
+import { roundUp, shareStart } from './lib/geometry';
 import { multiplyPacked, packA, packB } from './lib/gemm-packing';
 import { MR, NR } from './lib/micro-kernel';
 
@@ -166,11 +166,51 @@ export function sgemmClaimedScratchBytes(M: i32, N: i32, K: i32): i32 {
 }
 
 /**
+ * Floats of op(B) packed whole for sgemmClaimed (packClaimedB), or 0 where sgemmClaimed would
+ * not claim columns (and so packs its own blocks).
+ */
+export function claimedPanelsFloats(M: i32, N: i32, K: i32): i32 {
+  if (!claimsColumns(M, N, K)) return 0;
+  return ((N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS) * CLAIMED_COLUMNS * K;
+}
+
+/**
+ * Packs all of op(B) as sgemmClaimed packs it, item by item (CLAIMED_COLUMNS columns) and KC
+ * block by block: item i's block from k0 at dst + (i*CLAIMED_COLUMNS*K + k0*CLAIMED_COLUMNS)
+ * floats. Thread `tid` of `threads` packs its share of the items.
+ */
+export function packClaimedB(
+  tid: i32,
+  threads: i32,
+  N: i32,
+  K: i32,
+  b: usize,
+  ldb: i32,
+  transB: bool,
+  dst: usize,
+): void {
+  const items = (N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS;
+  for (
+    let item = shareStart(items, tid, threads);
+    item < shareStart(items, tid + 1, threads);
+    item++
+  ) {
+    const j0 = item * CLAIMED_COLUMNS;
+    const nc = min(CLAIMED_COLUMNS, N - j0);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const at = dst + <usize>(item * CLAIMED_COLUMNS * K + k0 * CLAIMED_COLUMNS) * 4;
+      packB(at, b, ldb, transB, k0, min(KC, K - k0), j0, nc, N);
+    }
+  }
+}
+
+/**
  * C[M,N] (+)= op(A) * op(B), its columns in items of CLAIMED_COLUMNS claimed one at a time from
  * `next` (lib/claim.ts), so that a faster core does more of them: a thread packs all of op(A)
- * once, at its first item, then per item a KC-deep block of op(B) at a time. Every element of C
- * is the same KC blocks in the same order as in sgemm: the same bits as sgemmPart's, which runs
- * it where claimsColumns does not hold.
+ * once, at its first item, then per item a KC-deep block of op(B) at a time, or reads it from
+ * `panels` (packClaimedB's, 0: none) where op(B) was packed before: a layer's weights, kept
+ * between inference calls. Every element of C is the same KC blocks in the same order as in
+ * sgemm: the same bits as sgemmPart's, which runs it where claimsColumns does not hold.
  */
 export function sgemmClaimed(
   tid: i32,
@@ -187,6 +227,7 @@ export function sgemmClaimed(
   c: usize,
   ldc: i32,
   accumulate: bool,
+  panels: usize,
   next: usize,
   scratch: usize,
   scratchStride: i32,
@@ -233,9 +274,12 @@ export function sgemmClaimed(
     const nc = min(CLAIMED_COLUMNS, N - j0);
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
-      packB(packedB, b, ldb, transB, k0, kc, j0, nc, N);
+      let blockB = packedB;
+      if (panels != 0)
+        blockB = panels + <usize>(item * CLAIMED_COLUMNS * K + k0 * CLAIMED_COLUMNS) * 4;
+      else packB(packedB, b, ldb, transB, k0, kc, j0, nc, N);
       const blockA = packedA + <usize>(rows * k0) * 4;
-      multiplyPacked(blockA, packedB, tile, 0, M, j0, nc, kc, M, N, c, ldc, accumulate || k0 > 0);
+      multiplyPacked(blockA, blockB, tile, 0, M, j0, nc, kc, M, N, c, ldc, accumulate || k0 > 0);
     }
   }
 }

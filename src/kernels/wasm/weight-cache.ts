@@ -1,41 +1,47 @@
 /**
- * Transformed Winograd filters, U = G g G^T, kept between calls of the fused inference kernel
- * (conv2dReluPoolForward): a model run for inference convolves with the same weights call after
- * call, and transforming them (F*C small products in f64) costs more than a batch-1 layer's
- * multiplies. An entry is used only while the weights still equal the copy taken with it,
- * bitwise, compared on every call in the kernels' memory (assembly/bytes-equal.ts: about 5 us
- * for 73 KB), so weights changed in place (an optimizer step, a loaded state dict) are
- * transformed again; entries go with their weight arrays (a WeakMap), one U per tile size. A
- * frozen module's weights (Module.freeze, src/kernels/frozen-arrays.ts) are compared once per
- * freeze: for a batch-1 U-Net, comparing its 1.8 MB of weights with their copies on every image
- * cost 0.3-0.9 ms of 4-6 (memory traffic, more in a slow hour).
+ * Arrays derived from a layer's weights and kept between calls: Winograd's transformed filters,
+ * U = G g G^T (the fused inference kernel, conv2dReluPoolForward), and the linear forward's
+ * packed panels of w (for frozen weights only: linear.ts). A model run for inference uses the
+ * same weights call after call, and transforming them (F*C small products in f64) costs more
+ * than a batch-1 layer's multiplies; packing w costs 2% of a batch-64 seed-net forward. An entry
+ * is used only while the weights still equal the copy taken with it, bitwise, compared on every
+ * call in the kernels' memory (assembly/bytes-equal.ts: about 5 us for 73 KB), so weights
+ * changed in place (an optimizer step, a loaded state dict) are derived again; entries go with
+ * their weight arrays (a WeakMap), one array per kind. A frozen module's weights (Module.freeze,
+ * src/kernels/frozen-arrays.ts) are compared once per freeze: for a batch-1 U-Net, comparing its
+ * 1.8 MB of weights with their copies on every image cost 0.3-0.9 ms of 4-6 (memory traffic,
+ * more in a slow hour).
  *
  * Kept arrays live in the kernels' resident memory, so a call reads them in place instead of
  * copying megabytes in (a U-Net's F(4,3) filters are ~20 MB). Resident memory cannot be taken
  * during a kernel call or a step that holds tensors, so a new entry starts in ordinary memory and
- * is placed when the call or step ends (place()); later transforms of the same weights overwrite
- * it there, so a model evaluated between training epochs holds one copy per layer, not one per
- * evaluation. Like resident tensors, placed arrays are held for the backend's life (the WeakMap
- * lets an entry go with its weights, not its resident memory): one U per layer and tile of each
- * model evaluated. Without a shared memory (no resident tensors) entries stay in ordinary memory.
+ * is placed when the call or step ends (place()); later derivations from the same weights
+ * overwrite it there, so a model evaluated between training epochs holds one copy per layer, not
+ * one per evaluation. Like resident tensors, placed arrays are held for the backend's life (the
+ * WeakMap lets an entry go with its weights, not its resident memory): one array per layer and
+ * kind of each model evaluated. Without a shared memory (no resident tensors) entries stay in
+ * ordinary memory.
  */
 import type { FloatArray } from '../../tensor.js';
 import { frozenSince } from '../frozen-arrays.js';
 import type { Arena } from './arena.js';
-import type { WinogradTile as Tile } from './conv2d-path.js';
+import type { WinogradTile } from './conv2d-path.js';
 import type { Marshal } from './marshal.js';
 
+/** What is derived: Winograd's filters for a tile size, or linear.ts's packed panels. */
+export type DerivedKind = `winograd${WinogradTile}` | 'linearPanels';
+
 interface Entry {
-  /** The weights the filters were made from. */
+  /** The weights the arrays were derived from. */
   weights: Float32Array;
   /** The freeze (frozen-arrays.ts) under which they were last found unchanged; 0 for none. */
   checkedFreeze: number;
-  /** Bumped whenever `weights` is rewritten: filters made from older weights are stale. */
+  /** Bumped whenever `weights` is rewritten: arrays derived from older weights are stale. */
   version: number;
-  filters: Map<Tile, { u: Float32Array; version: number }>;
+  derived: Map<DerivedKind, { values: Float32Array; version: number }>;
 }
 
-export class WinogradFilterCache {
+export class WeightCache {
   private readonly entries = new WeakMap<FloatArray, Entry>();
   /** Entries with arrays still in ordinary memory. */
   private readonly unplaced = new Set<Entry>();
@@ -43,13 +49,13 @@ export class WinogradFilterCache {
   constructor(private readonly arena: Arena) {}
 
   /**
-   * A pointer to U of these weights (at `w` in the kernels' memory) for this tile, if kept and
+   * A pointer to the `kind` array of these weights (at `w` in the kernels' memory), if kept and
    * the weights are bitwise unchanged since; else 0. Frozen weights (a frozen module's) are
    * compared once per freeze, not on every call.
    */
-  find(m: Marshal, weights: FloatArray, w: number, tile: Tile): number {
+  find(m: Marshal, weights: FloatArray, w: number, kind: DerivedKind): number {
     const entry = this.entries.get(weights);
-    const kept = entry?.filters.get(tile);
+    const kept = entry?.derived.get(kind);
     if (entry === undefined || kept === undefined || kept.version !== entry.version) return 0;
     const freeze = frozenSince(weights);
     if (freeze === 0 || entry.checkedFreeze !== freeze) {
@@ -57,18 +63,18 @@ export class WinogradFilterCache {
       if (same !== 1) return 0;
       entry.checkedFreeze = freeze;
     }
-    return m.input(kept.u);
+    return m.input(kept.values);
   }
 
-  /** Keeps U (`bytes` bytes at `u` in the kernels' memory) of these weights for later calls. */
-  keep(m: Marshal, weights: FloatArray, tile: Tile, u: number, bytes: number): void {
+  /** Keeps the `kind` array (`bytes` bytes at `at` in the kernels' memory) of these weights. */
+  keep(m: Marshal, weights: FloatArray, kind: DerivedKind, at: number, bytes: number): void {
     let entry = this.entries.get(weights);
     if (entry === undefined) {
       entry = {
         weights: Float32Array.from(weights),
         checkedFreeze: 0,
         version: 0,
-        filters: new Map(),
+        derived: new Map(),
       };
       this.entries.set(weights, entry);
       this.unplaced.add(entry);
@@ -78,15 +84,15 @@ export class WinogradFilterCache {
     }
     // The copy was just taken from the weights: equal under the freeze they are in, if any.
     entry.checkedFreeze = frozenSince(weights);
-    const kept = entry.filters.get(tile);
-    if (kept !== undefined && kept.u.byteLength === bytes) {
-      m.read(u, kept.u);
+    const kept = entry.derived.get(kind);
+    if (kept !== undefined && kept.values.byteLength === bytes) {
+      m.read(at, kept.values);
       kept.version = entry.version;
       return;
     }
     const fresh = new Float32Array(bytes / 4);
-    m.read(u, fresh);
-    entry.filters.set(tile, { u: fresh, version: entry.version });
+    m.read(at, fresh);
+    entry.derived.set(kind, { values: fresh, version: entry.version });
     this.unplaced.add(entry);
   }
 
@@ -102,7 +108,7 @@ export class WinogradFilterCache {
     };
     for (const entry of this.unplaced) {
       entry.weights = resident(entry.weights);
-      for (const kept of entry.filters.values()) kept.u = resident(kept.u);
+      for (const kept of entry.derived.values()) kept.values = resident(kept.values);
     }
     this.unplaced.clear();
   }

@@ -1,10 +1,11 @@
 /**
- * The fused inference kernel keeps Winograd's transformed filters between calls
- * (src/kernels/wasm/winograd-filter-cache.ts): with the same weights it gives bitwise what it gave
+ * Arrays derived from weights kept between calls (src/kernels/wasm/weight-cache.ts). The fused
+ * inference kernel keeps Winograd's transformed filters: with the same weights it gives bitwise what it gave
  * the first time, and after the weights change in place (an optimizer step) it follows them,
  * within Winograd's tolerance of the reference, never the stale filters. With filters kept, a
  * batch-1 14x14 layer takes Winograd (conv2d-path.ts). Frozen weights (Module.freeze) are compared
- * once per freeze.
+ * once per freeze. The linear forward keeps frozen weights packed: bitwise the output of packing
+ * them per call, on 1 and 2 threads, and weights thawed and changed are packed again.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { conv2dPath, withConv2dPath } from '../../../src/kernels/wasm/conv2d-pat
 import { createWasmBackend, type WasmBackend } from '../../../src/kernels/wasm/index.js';
 import { Rng } from '../../../src/rng.js';
 import { conv2dGeometry, conv2dOutputShape } from '../../../src/shape/conv2d.js';
+import { linearGeometry } from '../../../src/shape/linear.js';
 import { pool2dGeometry } from '../../../src/shape/pool2d.js';
 import { Tensor } from '../../../src/tensor.js';
 
@@ -133,5 +135,53 @@ describe('Winograd filters kept between fused inference calls', () => {
     const g = conv2dGeometry([1, 32, 14, 14], [64, 32, 3, 3], { padding: 1 }, 64);
     assert.equal(conv2dPath(g), 'im2col');
     assert.equal(conv2dPath(g, true), 'winograd4');
+  });
+});
+
+describe('the linear forward keeps frozen weights packed', () => {
+  // 18 rows (a last row panel of 2) and 37 outputs (a last item of 5 columns): no more row tiles
+  // than column tiles, so the GEMM claims columns and can read panels; 600 inputs (three KC
+  // blocks, the last short).
+  const [N, IN, OUT] = [18, 600, 37];
+  const g = linearGeometry([N, IN], [OUT, IN], OUT);
+  const rng = new Rng(21);
+  const x = Tensor.randn([N, IN], rng).data as Float32Array;
+  const w = Tensor.randn([OUT, IN], rng, 0.1).data as Float32Array;
+  const b = Tensor.randn([OUT], rng).data as Float32Array;
+  const forward = (): Float32Array => {
+    const y = new Float32Array(N * OUT);
+    backend.kernels.linearForward?.(y, x, w, b, g);
+    return y;
+  };
+  const expected = (): Float64Array => {
+    const y = new Float64Array(N * OUT);
+    const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+    reference.linearForward(y, f64(x), f64(w), f64(b), g);
+    return y;
+  };
+
+  it('gives bitwise what packing per call gives, on 1 and 2 threads, and follows a thaw', () => {
+    const unfrozen = forward();
+    assert.ok(maxRelativeDifference(unfrozen, expected()) < 1e-5);
+    freezeArray(w);
+    try {
+      for (const threads of [1, 2]) {
+        backend.setThreads(threads);
+        assert.deepEqual(forward(), unfrozen, `packed, then kept (${threads} threads)`);
+        assert.deepEqual(forward(), unfrozen, `kept (${threads} threads)`);
+      }
+    } finally {
+      thawArray(w);
+      backend.setThreads(2);
+    }
+    w[4] += 0.5;
+    freezeArray(w);
+    try {
+      const changed = forward();
+      assert.notDeepEqual(changed, unfrozen, 'not the stale panels');
+      assert.ok(maxRelativeDifference(changed, expected()) < 1e-5);
+    } finally {
+      thawArray(w);
+    }
   });
 });
