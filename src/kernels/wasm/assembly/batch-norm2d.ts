@@ -21,14 +21,28 @@
 import { shareStart } from './lib/geometry';
 import { reluOf } from './lib/simd';
 
-/** sum of the `count` floats at p. */
+/** The lanes of acc summed in f64 (lanes 0 + 1, then 2 + 3). */
+@inline
+function laneTotal(acc: v128): f64 {
+  const total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
+  return total + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+}
+
+/**
+ * sum of the `count` floats at p. The sums below take 8 floats a step in two accumulators: one
+ * chain of vector adds waits on the add's latency (3-4 cycles) every 4 floats.
+ */
 @inline
 function planeSum(p: usize, count: i32): f64 {
-  let acc = f32x4.splat(0);
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= count; i += 4) acc = f32x4.add(acc, v128.load(p + <usize>i * 4));
-  let total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
-  total += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  for (; i + 8 <= count; i += 8) {
+    acc0 = f32x4.add(acc0, v128.load(p + <usize>i * 4));
+    acc1 = f32x4.add(acc1, v128.load(p + <usize>i * 4, 16));
+  }
+  for (; i + 4 <= count; i += 4) acc0 = f32x4.add(acc0, v128.load(p + <usize>i * 4));
+  let total = laneTotal(f32x4.add(acc0, acc1));
   for (; i < count; i++) total += <f64>load<f32>(p + <usize>i * 4);
   return total;
 }
@@ -37,14 +51,20 @@ function planeSum(p: usize, count: i32): f64 {
 @inline
 function planeSquares(p: usize, count: i32, mean: f32): f64 {
   const m = f32x4.splat(mean);
-  let acc = f32x4.splat(0);
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
   let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const d0 = f32x4.sub(v128.load(p + <usize>i * 4), m);
+    const d1 = f32x4.sub(v128.load(p + <usize>i * 4, 16), m);
+    acc0 = f32x4.add(acc0, f32x4.mul(d0, d0));
+    acc1 = f32x4.add(acc1, f32x4.mul(d1, d1));
+  }
   for (; i + 4 <= count; i += 4) {
     const d = f32x4.sub(v128.load(p + <usize>i * 4), m);
-    acc = f32x4.add(acc, f32x4.mul(d, d));
+    acc0 = f32x4.add(acc0, f32x4.mul(d, d));
   }
-  let total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
-  total += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  let total = laneTotal(f32x4.add(acc0, acc1));
   for (; i < count; i++) {
     const d = load<f32>(p + <usize>i * 4) - mean;
     total += <f64>(d * d);
@@ -67,34 +87,43 @@ function dy1(dy: usize, keep: usize, i: i32): f32 {
   return keep == 0 || load<f32>(keep + <usize>i * 4) > 0 ? d : 0;
 }
 
-/** sum of dy[i] (masked by keep) over `count` floats. */
-@inline
-function planeSumMasked(dy: usize, keep: usize, count: i32): f64 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) acc = f32x4.add(acc, dy4(dy, keep, i));
-  let total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
-  total += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
-  for (; i < count; i++) total += <f64>dy1(dy, keep, i);
-  return total;
-}
+/** planeDySums' second result (AssemblyScript returns one value). */
+let dyCentredSum: f64 = 0;
 
-/** sum of dy[i] (masked by keep) * (x[i] - mean) over `count` floats. */
+/**
+ * sum of dy[i] (masked by keep) over `count` floats, returned, and of dy[i] * (x[i] - mean), in
+ * dyCentredSum: one pass over dy and keep for both.
+ */
 @inline
-function planeDot(dy: usize, keep: usize, x: usize, count: i32, mean: f32): f64 {
+function planeDySums(dy: usize, keep: usize, x: usize, count: i32, mean: f32): f64 {
   const m = f32x4.splat(mean);
-  let acc = f32x4.splat(0);
+  let sum0 = f32x4.splat(0);
+  let sum1 = f32x4.splat(0);
+  let dot0 = f32x4.splat(0);
+  let dot1 = f32x4.splat(0);
   let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const g0 = dy4(dy, keep, i);
+    const g1 = dy4(dy, keep, i + 4);
+    sum0 = f32x4.add(sum0, g0);
+    sum1 = f32x4.add(sum1, g1);
+    dot0 = f32x4.add(dot0, f32x4.mul(g0, f32x4.sub(v128.load(x + <usize>i * 4), m)));
+    dot1 = f32x4.add(dot1, f32x4.mul(g1, f32x4.sub(v128.load(x + <usize>i * 4, 16), m)));
+  }
   for (; i + 4 <= count; i += 4) {
-    const d = f32x4.sub(v128.load(x + <usize>i * 4), m);
-    acc = f32x4.add(acc, f32x4.mul(dy4(dy, keep, i), d));
+    const g = dy4(dy, keep, i);
+    sum0 = f32x4.add(sum0, g);
+    dot0 = f32x4.add(dot0, f32x4.mul(g, f32x4.sub(v128.load(x + <usize>i * 4), m)));
   }
-  let total = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
-  total += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  let sum = laneTotal(f32x4.add(sum0, sum1));
+  let dot = laneTotal(f32x4.add(dot0, dot1));
   for (; i < count; i++) {
-    total += <f64>(dy1(dy, keep, i) * (load<f32>(x + <usize>i * 4) - mean));
+    const g = dy1(dy, keep, i);
+    sum += <f64>g;
+    dot += <f64>(g * (load<f32>(x + <usize>i * 4) - mean));
   }
-  return total;
+  dyCentredSum = dot;
+  return sum;
 }
 
 /** out[i] = a * in[i] + b over `count` floats. */
@@ -257,8 +286,8 @@ export function batchNorm2dBackward(
       for (let n = 0; n < N; n++) {
         const at = <usize>(n * C + c) * plane;
         const mask: usize = keep == 0 ? 0 : keep + at;
-        sumDy += planeSumMasked(dy + at, mask, HW);
-        sumDyCentred += planeDot(dy + at, mask, x + at, HW, mu);
+        sumDy += planeDySums(dy + at, mask, x + at, HW, mu);
+        sumDyCentred += dyCentredSum;
       }
     }
     const sumDyXhat = sumDyCentred * invStd;
