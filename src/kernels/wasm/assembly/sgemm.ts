@@ -174,10 +174,15 @@ export function claimedPanelsFloats(M: i32, N: i32, K: i32): i32 {
   return ((N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS) * CLAIMED_COLUMNS * K;
 }
 
+/** Where item `item`'s KC block from k0 starts in op(B) packed whole (packClaimedB). */
+@inline
+function claimedBlock(panels: usize, item: i32, k0: i32, K: i32): usize {
+  return panels + <usize>(item * CLAIMED_COLUMNS * K + k0 * CLAIMED_COLUMNS) * 4;
+}
+
 /**
  * Packs all of op(B) as sgemmClaimed packs it, item by item (CLAIMED_COLUMNS columns) and KC
- * block by block: item i's block from k0 at dst + (i*CLAIMED_COLUMNS*K + k0*CLAIMED_COLUMNS)
- * floats. Thread `tid` of `threads` packs its share of the items.
+ * block by block (claimedBlock). Thread `tid` of `threads` packs its share of the items.
  */
 export function packClaimedB(
   tid: i32,
@@ -198,8 +203,7 @@ export function packClaimedB(
     const j0 = item * CLAIMED_COLUMNS;
     const nc = min(CLAIMED_COLUMNS, N - j0);
     for (let k0 = 0; k0 < K; k0 += KC) {
-      const at = dst + <usize>(item * CLAIMED_COLUMNS * K + k0 * CLAIMED_COLUMNS) * 4;
-      packB(at, b, ldb, transB, k0, min(KC, K - k0), j0, nc, N);
+      packB(claimedBlock(dst, item, k0, K), b, ldb, transB, k0, min(KC, K - k0), j0, nc, N);
     }
   }
 }
@@ -275,8 +279,7 @@ export function sgemmClaimed(
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       let blockB = packedB;
-      if (panels != 0)
-        blockB = panels + <usize>(item * CLAIMED_COLUMNS * K + k0 * CLAIMED_COLUMNS) * 4;
+      if (panels != 0) blockB = claimedBlock(panels, item, k0, K);
       else packB(packedB, b, ldb, transB, k0, kc, j0, nc, N);
       const blockA = packedA + <usize>(rows * k0) * 4;
       multiplyPacked(blockA, blockB, tile, 0, M, j0, nc, kc, M, N, c, ldc, accumulate || k0 > 0);
