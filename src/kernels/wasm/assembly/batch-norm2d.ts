@@ -87,7 +87,10 @@ function dy1(dy: usize, keep: usize, i: i32): f32 {
   return keep == 0 || load<f32>(keep + <usize>i * 4) > 0 ? d : 0;
 }
 
-/** planeDySums' second result (AssemblyScript returns one value). */
+/**
+ * planeDySums' second result (a function returns one value): a wasm global, which each thread's
+ * instance has its own of.
+ */
 let dyCentredSum: f64 = 0;
 
 /**
