@@ -43,7 +43,10 @@ export interface Marshal {
   float64(...values: number[]): number;
   /** Per-thread scratch: [first byte, bytes per thread], one slice per thread of this call. */
   scratch(bytesPerThread: number): [number, number];
-  /** Zeroed int32s, one per thread, that a kernel's threads claim work items from (assembly/lib/claim.ts). */
+  /**
+   * Zeroed int32s, one per thread, that a kernel's threads claim work items from
+   * (assembly/lib/claim.ts).
+   */
   counter(): number;
   /** A block of this call's memory that every thread shares (e.g. intermediate results). */
   block(bytes: number): number;
@@ -116,6 +119,7 @@ export class CallMarshal implements Marshal {
   /** Work per thread a call needs before it takes one more (0: every call takes them all). */
   workPerThread = WORK_PER_THREAD;
   private readonly pending: [Float32Array | Int32Array, number][] = [];
+  private zeroCounters = new Int32Array(0);
   readonly derived: WeightCache;
 
   constructor(
@@ -208,7 +212,9 @@ export class CallMarshal implements Marshal {
   }
 
   counter(): number {
-    return this.arena.putInt32(new Array<number>(this.threads).fill(0));
+    // One zeroed array per thread count, not a new one per call.
+    if (this.zeroCounters.length !== this.threads) this.zeroCounters = new Int32Array(this.threads);
+    return this.arena.putInt32(this.zeroCounters);
   }
 
   block(bytes: number): number {

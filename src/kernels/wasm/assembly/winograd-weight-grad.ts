@@ -19,6 +19,7 @@
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
+import { storeTransposed } from './lib/simd';
 import {
   filterGradTransform,
   gradOutputTransform2,
@@ -65,18 +66,16 @@ export function winogradGradScratchBytes(geometry: usize, m: i32): i32 {
  */
 @inline
 function storeByTile(dst: usize, tileStep: usize, src: usize): void {
-  const r0 = v128.load(src);
-  const r1 = v128.load(src, 16);
-  const r2 = v128.load(src, 32);
-  const r3 = v128.load(src, 48);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + tileStep, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 2 * tileStep, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * tileStep, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+  storeTransposed(
+    dst,
+    dst + tileStep,
+    dst + 2 * tileStep,
+    dst + 3 * tileStep,
+    v128.load(src),
+    v128.load(src, 16),
+    v128.load(src, 32),
+    v128.load(src, 48),
+  );
 }
 
 /**

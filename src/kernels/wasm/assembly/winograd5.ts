@@ -27,7 +27,7 @@ import { claim } from './lib/claim';
 import { ConvGeometry, roundUp } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
-import { firstMax, reluOf } from './lib/simd';
+import { firstMax, reluOf, storeTransposed } from './lib/simd';
 import { positionBytes } from './lib/winograd-layout';
 import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
 
@@ -120,28 +120,6 @@ function scratchPart(g: ConvGeometry, rows: i32, which: i32): usize {
 export function winograd5ScratchBytes(geometry: usize, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   return <i32>scratchPart(g, blockRows(g, epilogue), END);
-}
-
-/** Stores the transpose of rows c0..c3 (4x4): its row l, (c0[l], c1[l], c2[l], c3[l]), at d_l. */
-@inline
-function storeTransposed(
-  d0: usize,
-  d1: usize,
-  d2: usize,
-  d3: usize,
-  c0: v128,
-  c1: v128,
-  c2: v128,
-  c3: v128,
-): void {
-  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-  v128.store(d0, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(d1, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(d2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(d3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /**

@@ -4,6 +4,7 @@
  * block (lib/micro-kernel.ts).
  */
 import { microKernel, MR, NR } from './micro-kernel';
+import { storeTransposed } from './simd';
 
 /** Packs op(A)[i0..i0+mc, k0..k0+kc] into MR-row panels: dst[(p*kc + k)*MR + r]. */
 export function packA(
@@ -131,18 +132,16 @@ export function packB(
  */
 @inline
 function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride: usize): void {
-  const r0 = v128.load(src);
-  const r1 = v128.load(src + srcStride);
-  const r2 = v128.load(src + 2 * srcStride);
-  const r3 = v128.load(src + 3 * srcStride);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+  storeTransposed(
+    dst,
+    dst + dstStride,
+    dst + 2 * dstStride,
+    dst + 3 * dstStride,
+    v128.load(src),
+    v128.load(src + srcStride),
+    v128.load(src + 2 * srcStride),
+    v128.load(src + 3 * srcStride),
+  );
 }
 
 /**

@@ -36,3 +36,28 @@ export function firstMax(a: v128, b: v128): v128 {
 export function reluOf(v: v128): v128 {
   return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
 }
+
+/**
+ * Stores the transpose of the 4x4 block whose rows are c0..c3: row l of the transpose,
+ * (c0[l], c1[l], c2[l], c3[l]), at d_l. Eight shuffles (unpack low/high, then move halves).
+ */
+@inline
+export function storeTransposed(
+  d0: usize,
+  d1: usize,
+  d2: usize,
+  d3: usize,
+  c0: v128,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+): void {
+  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+  v128.store(d0, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(d1, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(d2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(d3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}

@@ -21,6 +21,7 @@
  * filter transform is scalar, in f64, rounded once to f32; it also serves F(5,3)
  * (lib/winograd5-transforms.ts).
  */
+import { storeTransposed } from './simd';
 
 /** B^T v for F(4,3), v = d0..d5 (lanes are tiles), written to dst + i*step. */
 @inline
@@ -160,22 +161,6 @@ function at4(
 }
 
 /**
- * Writes rows c0..c3 of a 4x4 block transposed: column k (4 floats) at dst + 16k. With lanes as
- * tiles and c_j as output column j, that is the 4 tiles' 4 columns side by side.
- */
-@inline
-function storeTransposed(dst: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
-  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
-  const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-  v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-  v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
-}
-
-/**
  * scale * (A^T M A) + bias for four tiles of F(4,3): M's position ξ at src + ξ*stride. Writes
  * output row j of the tiles as 16 floats at out + j*rowStride (tile t's 4 columns at 4t). `tmp`
  * holds 24 vectors. A scale of 1 changes nothing (x * 1 is x exactly).
@@ -218,8 +203,13 @@ export function outputTransform4(
     const b = f32x4.sub(m1, m2);
     const c = f32x4.add(m3, m4);
     const d = f32x4.sub(m3, m4);
+    // Rows c0..c3 of the 4 tiles (lanes) transposed: the 4 tiles' 4 columns side by side.
+    const at = out + <usize>j * rowStride;
     storeTransposed(
-      out + <usize>j * rowStride,
+      at,
+      at + 16,
+      at + 32,
+      at + 48,
       f32x4.add(f32x4.mul(f32x4.add(f32x4.add(m0, a), c), mul), add),
       f32x4.add(f32x4.mul(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), mul), add),
       f32x4.add(f32x4.mul(f32x4.add(a, f32x4.mul(f32x4.splat(4), c)), mul), add),
