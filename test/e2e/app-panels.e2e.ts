@@ -50,6 +50,7 @@ import {
   newPage,
   serve,
   type Served,
+  waitForFilledPanels,
 } from './harness.js';
 
 const BOX_TOLERANCE = 1e-4;
@@ -263,6 +264,7 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
     await page.goto(served.url);
     await page.waitForSelector('#train-button:not([disabled])', { timeout: 60_000 });
     console.log(`classification Train enabled after ${(Date.now() - started) / 1000} s`);
+    await waitForFilledPanels(page);
     const workers = () =>
       page.evaluate(() =>
         performance
@@ -297,8 +299,6 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
     await page.fill('#detection-score', '0.05');
     await page.dispatchEvent('#detection-score', 'change');
     const pad = '#detection-pad';
-    // Below the classification panels: drawStroke moves the mouse in the viewport.
-    await page.locator('#detection-panel').scrollIntoViewIfNeeded();
     await drawStroke(
       page,
       [
@@ -338,7 +338,6 @@ describe('playground application panels in Chromium', { skip: skipReason ?? fals
   it('colours the pixels of drawn digits by class, as Node does on the same pixels', async () => {
     await openModel(page, 'segmentation', files.segmenter, 'model.safetensors');
     const pad = '#segmentation-pad';
-    await page.locator('#segmentation-panel').scrollIntoViewIfNeeded();
     await drawStroke(
       page,
       [

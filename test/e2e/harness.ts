@@ -81,17 +81,67 @@ export async function newPage(
   return page;
 }
 
-/** Draws a polyline on a canvas (selector); points are fractions of its width and height. */
+/**
+ * Waits until the panels that fill in when the training worker first answers (the architecture
+ * and the feature maps, about 1,400 px together) are drawn: until then the panels below them
+ * move down the page, and a stroke drawn there would land beside its pad.
+ */
+export async function waitForFilledPanels(page: Page): Promise<void> {
+  await page.waitForSelector('#architecture svg g.box', { timeout: 60_000 });
+  await page.waitForSelector('#inspect-panel[data-model-id] #layers figure', { timeout: 60_000 });
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+const sameBox = (a: Box | null, b: Box | null) =>
+  a !== null &&
+  b !== null &&
+  a.x === b.x &&
+  a.y === b.y &&
+  a.width === b.width &&
+  a.height === b.height;
+
+/** The element's box once it is in the viewport and has not moved for 100 ms. */
+async function steadyBox(page: Page, selector: string): Promise<Box> {
+  const element = page.locator(selector);
+  await element.scrollIntoViewIfNeeded();
+  let box = await element.boundingBox();
+  for (let tries = 0; tries < 50; tries++) {
+    await page.waitForTimeout(100);
+    const next = await element.boundingBox();
+    if (sameBox(box, next) && next !== null) {
+      const viewport = page.viewportSize();
+      assert.ok(
+        viewport === null ||
+          (next.y >= 0 && next.y + next.height <= viewport.height && next.x >= 0),
+        `${selector} is not inside the viewport: ${JSON.stringify(next)}`,
+      );
+      return next;
+    }
+    box = next;
+  }
+  throw new Error(`${selector} kept moving for 5 s (last box ${JSON.stringify(box)})`);
+}
+
+/**
+ * Draws a polyline on a canvas (selector); points are fractions of its width and height. The
+ * canvas is scrolled into view and must stay where it was while the mouse draws: a layout that
+ * moves under the mouse is an error here, not ink lost somewhere on the page.
+ */
 export async function drawStroke(
   page: Page,
   points: [number, number][],
   selector = '#draw-pad',
 ): Promise<void> {
-  const box = await page.locator(selector).boundingBox();
-  assert.ok(box !== null, `${selector} is not visible`);
+  const box = await steadyBox(page, selector);
   const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
   for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 15 });
   await page.mouse.up();
+  const after = await page.locator(selector).boundingBox();
+  assert.ok(
+    sameBox(box, after),
+    `${selector} moved while the mouse drew on it (${JSON.stringify(box)} to ${JSON.stringify(after)}): the page's layout changed under the stroke`,
+  );
 }

@@ -46,6 +46,7 @@ import {
   newPage,
   serve,
   type Served,
+  waitForFilledPanels,
 } from './harness.js';
 
 const { channelStats, mnistDataset } = data;
@@ -200,6 +201,7 @@ describe('playground: similar-digits panel (Chromium)', { skip: skipReason ?? fa
     page = await newPage(browser);
     await page.goto(served.url);
     await page.waitForSelector('body[data-data="loaded"]', { timeout: 60_000 });
+    await waitForFilledPanels(page);
   });
 
   after(async () => {
@@ -245,7 +247,6 @@ describe('playground: similar-digits panel (Chromium)', { skip: skipReason ?? fa
 
   it('shows the neighbours of a drawn digit, best first', async () => {
     await page.selectOption('#search-k', '8');
-    await page.locator('#search-pad').scrollIntoViewIfNeeded();
     // A 7: the top bar, then the stem.
     await drawStroke(
       page,
