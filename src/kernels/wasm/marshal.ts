@@ -119,7 +119,8 @@ export class CallMarshal implements Marshal {
   /** Work per thread a call needs before it takes one more (0: every call takes them all). */
   workPerThread = WORK_PER_THREAD;
   private readonly pending: [Float32Array | Int32Array, number][] = [];
-  private zeroCounters = new Int32Array(0);
+  /** What counter() copies in: a zeroed int32 per pool thread (setThreads never goes above). */
+  private readonly zeroCounters: Int32Array;
   readonly derived: WeightCache;
 
   constructor(
@@ -128,6 +129,7 @@ export class CallMarshal implements Marshal {
     private readonly pool: ThreadPool,
   ) {
     this.threads = pool.size;
+    this.zeroCounters = new Int32Array(pool.size);
     this.derived = new WeightCache(arena);
   }
 
@@ -212,8 +214,6 @@ export class CallMarshal implements Marshal {
   }
 
   counter(): number {
-    // One zeroed array per thread count, not a new one per call.
-    if (this.zeroCounters.length !== this.threads) this.zeroCounters = new Int32Array(this.threads);
     return this.arena.putInt32(this.zeroCounters);
   }
 

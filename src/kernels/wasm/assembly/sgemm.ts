@@ -195,11 +195,8 @@ export function packClaimedB(
   dst: usize,
 ): void {
   const items = (N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS;
-  for (
-    let item = shareStart(items, tid, threads);
-    item < shareStart(items, tid + 1, threads);
-    item++
-  ) {
+  const end = shareStart(items, tid + 1, threads);
+  for (let item = shareStart(items, tid, threads); item < end; item++) {
     const j0 = item * CLAIMED_COLUMNS;
     const nc = min(CLAIMED_COLUMNS, N - j0);
     for (let k0 = 0; k0 < K; k0 += KC) {

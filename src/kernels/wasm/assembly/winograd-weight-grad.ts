@@ -19,7 +19,7 @@
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
-import { storeTransposed } from './lib/simd';
+import { transpose4x4 } from './lib/simd';
 import {
   filterGradTransform,
   gradOutputTransform2,
@@ -58,24 +58,6 @@ export function winogradGradScratchBytes(geometry: usize, m: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const tilesW = tilesWide(g, m);
   return (g.C * (m + 2) * (m * tilesW + 4) + g.F * m * m * tilesW + 1024) * 4;
-}
-
-/**
- * 4 vectors at src + k*16 (lane l: tile l of item k), transposed to tile-major: tile l's 4 items
- * at dst + l*tileStep.
- */
-@inline
-function storeByTile(dst: usize, tileStep: usize, src: usize): void {
-  storeTransposed(
-    dst,
-    dst + tileStep,
-    dst + 2 * tileStep,
-    dst + 3 * tileStep,
-    v128.load(src),
-    v128.load(src, 16),
-    v128.load(src, 32),
-    v128.load(src, 48),
-  );
 }
 
 /**
@@ -137,9 +119,10 @@ export function winogradGradTransforms(
           if (m == 4) inputTransform4(into, itemStride, src, <usize>width * 4, tmp);
           else inputTransform2(into, itemStride, src, <usize>width * 4, tmp);
         }
+        // Lane l of item k is tile l's: transposed, tile l's 4 items go NR floats apart.
         for (let xi = 0; xi < a2; xi++) {
           const at = v + <usize>((((xi * Cp) / NR + c0 / NR) * T + t) * NR + (c0 % NR)) * 4;
-          storeByTile(at, <usize>NR * 4, items + <usize>xi * itemStride);
+          transpose4x4(at, items + <usize>xi * itemStride, 16, <usize>NR * 4);
         }
       }
       // dM, 4 filters at a time: panel f/MR, tile t, lane f % MR.
@@ -158,7 +141,7 @@ export function winogradGradTransforms(
         }
         for (let xi = 0; xi < a2; xi++) {
           const at = dm + <usize>((((xi * Fp) / MR + f0 / MR) * T + t) * MR) * 4;
-          storeByTile(at, <usize>MR * 4, items + <usize>xi * itemStride);
+          transpose4x4(at, items + <usize>xi * itemStride, 16, <usize>MR * 4);
         }
       }
     }

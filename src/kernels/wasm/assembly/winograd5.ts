@@ -144,6 +144,12 @@ function rowGroup(row: usize, q: i32, W: i32): v128 {
   return v128.shuffle<f32>(last, zero, 1, 2, 3, 4);
 }
 
+/** Zero vectors from `from` up to `to`. */
+@inline
+function storeZeros(from: usize, to: usize): void {
+  for (let at = from; at < to; at += 16) v128.store(at, f32x4.splat(0));
+}
+
 /**
  * Channel c's strip of the block, both halves of the octet: strip[h][r][j] = four images'
  * x[c][h0 + r][j - lead] (lead = stripLead: zero outside the planes and for images past N),
@@ -172,17 +178,12 @@ function interleaveStrip(
       const h = h0 + r;
       const dst = strip + <usize>(half * stripRows + r) * rowBytes;
       if (h < 0 || h >= g.H || lanes <= 0) {
-        for (let at = dst; at < dst + rowBytes; at += 16) v128.store(at, zero);
+        storeZeros(dst, dst + rowBytes);
         continue;
       }
       const row0 = x + <usize>(((first * g.C + c) * g.H + h) * g.W) * 4;
-      let at = dst;
-      for (let k = 0; k < lead; k++, at += 64) {
-        v128.store(at, zero);
-        v128.store(at, zero, 16);
-        v128.store(at, zero, 32);
-        v128.store(at, zero, 48);
-      }
+      let at = dst + <usize>lead * 64;
+      storeZeros(dst, at);
       let q = 0;
       if (lanes >= 4) {
         // Whole groups of four images: one 4x4 transpose each.
@@ -206,7 +207,7 @@ function interleaveStrip(
         const v3 = lanes > 3 ? rowGroup(row0 + 3 * plane, q, g.W) : zero;
         storeTransposed(at, at + 16, at + 32, at + 48, v0, v1, v2, v3);
       }
-      for (; at < dst + rowBytes; at += 16) v128.store(at, zero);
+      storeZeros(at, dst + rowBytes);
     }
   }
 }

@@ -4,7 +4,7 @@
  * block (lib/micro-kernel.ts).
  */
 import { microKernel, MR, NR } from './micro-kernel';
-import { storeTransposed } from './simd';
+import { transpose4x4 } from './simd';
 
 /** Packs op(A)[i0..i0+mc, k0..k0+kc] into MR-row panels: dst[(p*kc + k)*MR + r]. */
 export function packA(
@@ -124,24 +124,6 @@ export function packB(
       }
     }
   }
-}
-
-/**
- * Reads a 4x4 block (4 rows `srcStride` bytes apart, 4 floats each) and writes its transpose as
- * 4 vectors `dstStride` bytes apart: dst row k holds column k of the block.
- */
-@inline
-function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride: usize): void {
-  storeTransposed(
-    dst,
-    dst + dstStride,
-    dst + 2 * dstStride,
-    dst + 3 * dstStride,
-    v128.load(src),
-    v128.load(src + srcStride),
-    v128.load(src + 2 * srcStride),
-    v128.load(src + 3 * srcStride),
-  );
 }
 
 /**

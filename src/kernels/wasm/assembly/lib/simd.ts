@@ -61,3 +61,21 @@ export function storeTransposed(
   v128.store(d2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
   v128.store(d3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
+
+/**
+ * Reads a 4x4 block (4 rows `srcStride` bytes apart, 4 floats each) and writes its transpose as
+ * 4 vectors `dstStride` bytes apart: dst row k holds column k of the block.
+ */
+@inline
+export function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride: usize): void {
+  storeTransposed(
+    dst,
+    dst + dstStride,
+    dst + 2 * dstStride,
+    dst + 3 * dstStride,
+    v128.load(src),
+    v128.load(src + srcStride),
+    v128.load(src + 2 * srcStride),
+    v128.load(src + 3 * srcStride),
+  );
+}
