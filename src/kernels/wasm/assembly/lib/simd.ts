@@ -7,6 +7,13 @@ export function madd(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
+/** acc - a * b, fused (one rounding) where relaxed SIMD was enabled at compile time. */
+@inline
+export function nmadd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, acc);
+  return f32x4.sub(acc, f32x4.mul(a, b));
+}
+
 /** Even lanes of (a, b) and odd lanes of (a, b): the left and right columns of four 2x2 windows. */
 @inline
 export function evenLanes(a: v128, b: v128): v128 {

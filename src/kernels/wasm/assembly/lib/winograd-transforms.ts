@@ -21,9 +21,13 @@
  * filter transform is scalar, in f64, rounded once to f32; it also serves F(5,3)
  * (lib/winograd5-transforms.ts).
  */
-import { storeTransposed } from './simd';
+import { madd, nmadd, storeTransposed } from './simd';
 
-/** B^T v for F(4,3), v = d0..d5 (lanes are tiles), written to dst + i*step. */
+/**
+ * B^T v for F(4,3), v = d0..d5 (lanes are tiles), written to dst + i*step. Rows 1, 2 are a ∓ b
+ * and rows 3, 4 are c ∓ 2e, with a = d4 - 4d2, b = 4d1 - d3 (kept as -b), c = d4 - d2 and
+ * e = d1 - d3; each term a multiply-add.
+ */
 @inline
 function bt4(
   dst: usize,
@@ -38,16 +42,16 @@ function bt4(
   const four = f32x4.splat(4);
   const five = f32x4.splat(5);
   const two = f32x4.splat(2);
-  const a = f32x4.sub(d4, f32x4.mul(four, d2));
-  const b = f32x4.sub(f32x4.mul(four, d1), d3);
+  const a = nmadd(d4, d2, four);
+  const minusB = nmadd(d3, d1, four);
   const c = f32x4.sub(d4, d2);
-  const e = f32x4.mul(two, f32x4.sub(d1, d3));
-  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(four, d0), f32x4.mul(five, d2)), d4));
-  v128.store(dst + step, f32x4.sub(a, b));
-  v128.store(dst + 2 * step, f32x4.add(a, b));
-  v128.store(dst + 3 * step, f32x4.sub(c, e));
-  v128.store(dst + 4 * step, f32x4.add(c, e));
-  v128.store(dst + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
+  const e = f32x4.sub(d1, d3);
+  v128.store(dst, madd(nmadd(d4, d2, five), d0, four));
+  v128.store(dst + step, f32x4.add(a, minusB));
+  v128.store(dst + 2 * step, f32x4.sub(a, minusB));
+  v128.store(dst + 3 * step, nmadd(c, e, two));
+  v128.store(dst + 4 * step, madd(c, e, two));
+  v128.store(dst + 5 * step, madd(nmadd(d5, d3, five), d1, four));
 }
 
 /** B^T v for F(2,3), written to dst + i*step. */
@@ -155,9 +159,9 @@ function at4(
   const c = f32x4.add(m3, m4);
   const d = f32x4.sub(m3, m4);
   v128.store(dst, f32x4.add(f32x4.add(m0, a), c));
-  v128.store(dst + step, f32x4.add(b, f32x4.mul(f32x4.splat(2), d)));
-  v128.store(dst + 2 * step, f32x4.add(a, f32x4.mul(f32x4.splat(4), c)));
-  v128.store(dst + 3 * step, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5));
+  v128.store(dst + step, madd(b, d, f32x4.splat(2)));
+  v128.store(dst + 2 * step, madd(a, c, f32x4.splat(4)));
+  v128.store(dst + 3 * step, f32x4.add(madd(b, d, f32x4.splat(8)), m5));
 }
 
 /**
@@ -210,10 +214,10 @@ export function outputTransform4(
       at + 16,
       at + 32,
       at + 48,
-      f32x4.add(f32x4.mul(f32x4.add(f32x4.add(m0, a), c), mul), add),
-      f32x4.add(f32x4.mul(f32x4.add(b, f32x4.mul(f32x4.splat(2), d)), mul), add),
-      f32x4.add(f32x4.mul(f32x4.add(a, f32x4.mul(f32x4.splat(4), c)), mul), add),
-      f32x4.add(f32x4.mul(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5), mul), add),
+      madd(add, f32x4.add(f32x4.add(m0, a), c), mul),
+      madd(add, madd(b, d, f32x4.splat(2)), mul),
+      madd(add, madd(a, c, f32x4.splat(4)), mul),
+      madd(add, f32x4.add(madd(b, d, f32x4.splat(8)), m5), mul),
     );
   }
 }
@@ -266,8 +270,8 @@ export function outputTransform2(
         v128.load(q0 + 3 * stride + 3 * s),
       );
     }
-    const c0 = f32x4.add(f32x4.mul(f32x4.add(f32x4.add(m0, m1), m2), mul), add);
-    const c1 = f32x4.add(f32x4.mul(f32x4.sub(f32x4.sub(m1, m2), m3), mul), add);
+    const c0 = madd(add, f32x4.add(f32x4.add(m0, m1), m2), mul);
+    const c1 = madd(add, f32x4.sub(f32x4.sub(m1, m2), m3), mul);
     const dst = out + <usize>j * rowStride;
     v128.store(dst, v128.shuffle<f32>(c0, c1, 0, 4, 1, 5));
     v128.store(dst, v128.shuffle<f32>(c0, c1, 2, 6, 3, 7), 16);
