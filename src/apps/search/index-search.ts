@@ -65,7 +65,7 @@ export interface SearchHit {
   path: string;
   /** Its class name, or null when the index has no labels. */
   label: string | null;
-  /** Cosine distance, 1 - cosine similarity. */
+  /** Cosine distance, 1 - cosine similarity (at least 0). */
   distance: number;
 }
 
@@ -94,7 +94,9 @@ export async function searchIndex(
       index: id,
       path: itemName(index, id),
       label: names === null || label < 0 ? null : names[label],
-      distance: found.distances[i],
+      // At least 0: an image against itself, embedded in another batch (another convolution
+      // path, other rounding), can give a dot product of unit vectors a few ulps above 1.
+      distance: Math.max(0, found.distances[i]),
     });
   }
   return hits;
