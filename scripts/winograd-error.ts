@@ -20,7 +20,7 @@ const { conv2dForward: referenceForward, conv2dBackward: referenceBackward } =
   referenceBackend.kernels;
 if (referenceForward === undefined || referenceBackward === undefined)
   throw new Error('the reference backend has no conv2d kernels');
-const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'winograd5'];
+const paths: Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'winograd5', 'winograd5x7'];
 
 function relativeError(got: Float32Array, want: Float64Array): number {
   let error = 0;

@@ -56,11 +56,26 @@ export function winograd(
     m.run('winogradFilters', filterArgs);
     if (weights !== null) m.derived.keep(m, weights, `winograd${tile}`, u, uBytes);
   }
-  if (tile === 5) {
+  if (tile === 5 || tile === 57) {
     // Lanes across images (assembly/winograd5.ts): blocks of tile rows of 8 images.
-    const [scratch, stride] = m.scratch(m.call('winograd5ScratchBytes', geometry, epilogue));
-    const args = [geometry, p.y, p.x, u, p.b, p.s, epilogue, p.z, m.counter(), scratch, stride];
-    m.run('winograd5Forward', args, Infinity, m.call('winograd5WorkItems', geometry, epilogue));
+    const bytes = m.call('winograd5ScratchBytes', geometry, tile, epilogue);
+    const [scratch, stride] = m.scratch(bytes);
+    const args = [
+      geometry,
+      tile,
+      p.y,
+      p.x,
+      u,
+      p.b,
+      p.s,
+      epilogue,
+      p.z,
+      m.counter(),
+      scratch,
+      stride,
+    ];
+    const items = m.call('winograd5WorkItems', geometry, tile, epilogue);
+    m.run('winograd5Forward', args, Infinity, items);
     return;
   }
   const bytes = m.call('winogradScratchBytes', geometry, tile, epilogue);

@@ -7,12 +7,23 @@
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 
-export type Conv2dPath = 'im2col' | 'winograd2' | 'winograd4' | 'winograd5' | 'direct';
+export type Conv2dPath =
+  'im2col' | 'winograd2' | 'winograd4' | 'winograd5' | 'winograd5x7' | 'direct';
 
-/** Winograd's output tile size m of F(m x m, 3 x 3). */
-export type WinogradTile = 2 | 4 | 5;
+/**
+ * Winograd's tile code: m for F(m x m, 3 x 3), and 57 for F(5 x 7, 3 x 3) (5 rows by 7 columns,
+ * assembly/lib/winograd-layout.ts).
+ */
+export type WinogradTile = 2 | 4 | 5 | 57;
 
-const PATHS: readonly Conv2dPath[] = ['im2col', 'winograd2', 'winograd4', 'winograd5', 'direct'];
+const WINOGRAD_TILES = { winograd2: 2, winograd4: 4, winograd5: 5, winograd5x7: 57 } as const;
+type WinogradPath = keyof typeof WINOGRAD_TILES;
+
+const PATHS: readonly Conv2dPath[] = ['im2col', ...keysOf(WINOGRAD_TILES), 'direct'];
+
+function keysOf<T extends object>(record: T): (keyof T)[] {
+  return Object.keys(record) as (keyof T)[];
+}
 
 function fromEnvironment(): Conv2dPath | null {
   const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
@@ -67,8 +78,8 @@ export function directApplies(g: Conv2dGeometry): boolean {
 }
 
 /** Whether a path is one of the Winograd tiles (they alone serve the gradients too). */
-export function isWinograd(path: Conv2dPath): path is 'winograd2' | 'winograd4' | 'winograd5' {
-  return path === 'winograd2' || path === 'winograd4' || path === 'winograd5';
+export function isWinograd(path: Conv2dPath): path is WinogradPath {
+  return path in WINOGRAD_TILES;
 }
 
 /**
@@ -113,9 +124,11 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true
   if (positions < 784 && positions >= 576) return pairs <= 128 * 128 ? 'winograd2' : 'im2col';
   const large = g.OH >= 8 && g.OW >= 8;
   if (large && pairs <= 128 * 128)
-    return imageLanes && fewerByImageLanes(g, 4) ? 'winograd5' : 'winograd4';
+    return imageLanes && fewerByImageLanes(g, 4) ? imageLanesTile(g) : 'winograd4';
   if (large || pairs <= 64 * 64 || (filtersKept && pairs <= 128 * 128))
-    return imageLanes && pairs <= 128 * 128 && fewerByImageLanes(g, 2) ? 'winograd5' : 'winograd2';
+    return imageLanes && pairs <= 128 * 128 && fewerByImageLanes(g, 2)
+      ? imageLanesTile(g)
+      : 'winograd2';
   return 'im2col';
 }
 
@@ -125,10 +138,13 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true
  * across images (assembly/winograd5.ts: batches padded to octets of images).
  */
 function transformedPositions(g: Conv2dGeometry, m: WinogradTile): number {
-  const tilesH = Math.ceil(g.OH / m);
-  const tilesW = Math.ceil(g.OW / m);
-  if (m === 5) return 8 * Math.ceil(g.N / 8) * tilesH * tilesW * 49;
-  return g.N * tilesH * 4 * Math.ceil(tilesW / 4) * (m + 2) * (m + 2);
+  const height = m === 57 ? 5 : m;
+  const width = m === 57 ? 7 : m;
+  const tilesH = Math.ceil(g.OH / height);
+  const tilesW = Math.ceil(g.OW / width);
+  const patch = (height + 2) * (width + 2);
+  if (m === 5 || m === 57) return 8 * Math.ceil(g.N / 8) * tilesH * tilesW * patch;
+  return g.N * tilesH * 4 * Math.ceil(tilesW / 4) * patch;
 }
 
 /**
@@ -137,7 +153,21 @@ function transformedPositions(g: Conv2dGeometry, m: WinogradTile): number {
  * at 24x24 (0.71), but 1.00 at 28x28 (0.875) and 1.16 for 8 images at 32x48 (0.99).
  */
 function fewerByImageLanes(g: Conv2dGeometry, m: 2 | 4): boolean {
-  return transformedPositions(g, 5) <= 0.8 * transformedPositions(g, m);
+  return (
+    transformedPositions(g, imageLanesTile(g) === 'winograd5x7' ? 57 : 5) <=
+    0.8 * transformedPositions(g, m)
+  );
+}
+
+/**
+ * Of the two tiles with lanes across images, F(5 x 7) where it transforms at most 0.9 of
+ * F(5,3)'s positions (the seed net's 14x14 layer: 378 against 441 an image, 0.857), else F(5,3),
+ * the more accurate (docs/fast-backend.md, "Winograd").
+ */
+function imageLanesTile(g: Conv2dGeometry): 'winograd5' | 'winograd5x7' {
+  return transformedPositions(g, 57) <= 0.9 * transformedPositions(g, 5)
+    ? 'winograd5x7'
+    : 'winograd5';
 }
 
 /**
@@ -163,14 +193,14 @@ export function conv2dPath(g: Conv2dGeometry, filtersKept = false): Conv2dPath {
  */
 export function conv2dWeightGradientPath(g: Conv2dGeometry): 'im2col' | 'winograd2' | 'winograd4' {
   if (!winogradApplies(g)) return 'im2col';
-  if (forced === 'winograd5') return 'winograd4';
+  if (forced === 'winograd5' || forced === 'winograd5x7') return 'winograd4';
   if (forced !== null) return forced === 'winograd2' || forced === 'winograd4' ? forced : 'im2col';
   const path = measuredRule(g, false, false);
   if (path === 'winograd2' && g.C * g.F <= 128 * 128) return 'im2col';
   return path === 'winograd2' || path === 'winograd4' ? path : 'im2col';
 }
 
-/** Winograd's tile size m for a Winograd path. */
-export function winogradTile(path: Conv2dPath): WinogradTile {
-  return path === 'winograd5' ? 5 : path === 'winograd4' ? 4 : 2;
+/** Winograd's tile code for a Winograd path. */
+export function winogradTile(path: WinogradPath): WinogradTile {
+  return WINOGRAD_TILES[path];
 }

@@ -38,20 +38,26 @@ after(() => backend.dispose());
 describe('conv2d path', () => {
   it('the rule: Winograd for the presets 3x3 layers with channels, direct for 1 channel', () => {
     assert.equal(conv2dPath(geometry(1, 32, 28)), 'direct');
-    assert.equal(conv2dPath(geometry(32, 32, 28)), 'winograd4');
-    // F(5,3) across images where it transforms at most 0.8 of the positions (14x14: 441 / 576).
-    assert.equal(conv2dPath(geometry(32, 64, 14)), 'winograd5');
-    assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd5');
-    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 8)), 'winograd5');
-    assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd5');
+    // Lanes across images where they transform at most 0.8 of F(4,3)'s positions, by F(5 x 7)
+    // where it transforms at most 0.9 of F(5,3)'s: 28x28 1,512 / 1,764 / 2,016 (F(4,3)) an
+    // image, 14x14 378 / 441 / 576, 7x7 126 / 196 / 256.
+    assert.equal(conv2dPath(geometry(32, 32, 28)), 'winograd5x7');
+    assert.equal(conv2dPath(geometry(32, 64, 14)), 'winograd5x7');
+    assert.equal(conv2dPath(geometry(64, 64, 14)), 'winograd5x7');
+    assert.equal(conv2dPath(geometry(32, 64, 14, { padding: 1 }, 8)), 'winograd5x7');
+    assert.equal(conv2dPath(geometry(32, 32, 7)), 'winograd5x7');
     assert.equal(conv2dPath(geometry(128, 128, 7)), 'im2col');
-    assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd5');
+    assert.equal(conv2dPath(geometry(128, 128, 14)), 'winograd5x7');
+    // F(5,3) where 7-wide tiles waste columns: 24x24 is 5 tiles of 5 or 4 of 7 (35 / 36).
+    assert.equal(conv2dPath(geometry(32, 32, 24, { padding: 1 }, 16)), 'winograd5');
+    // F(4,3) where its tile rows pad to nothing: 48x48, 5,184 against F(5,3)'s 4,900 (0.95).
+    assert.equal(conv2dPath(geometry(16, 16, 48, { padding: 1 }, 8)), 'winograd4');
     assert.equal(conv2dPath(geometry(256, 256, 14)), 'winograd2');
     assert.equal(conv2dPath(geometry(512, 512, 14)), 'im2col');
     assert.equal(conv2dPath(geometry(4, 64, 28)), 'direct');
     assert.equal(conv2dPath(geometry(3, 16, 32, { padding: 1 }, 1)), 'direct');
     // 8 channels: Winograd where its rule takes the layer, else direct (R = 72); 9: im2col.
-    assert.equal(conv2dPath(geometry(8, 32, 28)), 'winograd4');
+    assert.equal(conv2dPath(geometry(8, 32, 28)), 'winograd5x7');
     assert.equal(conv2dPath(geometry(8, 4, 28)), 'direct');
     assert.equal(conv2dPath(geometry(9, 4, 28)), 'im2col');
     // One 14x14 image (seed-net inference on batch 1): too little work for the filter transform.
@@ -73,10 +79,12 @@ describe('conv2d path', () => {
     withConv2dPath('winograd2', () =>
       assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd2'),
     );
-    // F(5,3) is a forward kernel: forced, the weight gradient takes F(4,3).
-    withConv2dPath('winograd5', () =>
-      assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4'),
-    );
+    // F(5,3) and F(5 x 7) are forward kernels: forced, the weight gradient takes F(4,3).
+    for (const path of ['winograd5', 'winograd5x7'] as const) {
+      withConv2dPath(path, () =>
+        assert.equal(conv2dWeightGradientPath(geometry(32, 32, 28)), 'winograd4'),
+      );
+    }
   });
 
   it('Winograd only where it applies, even when forced', () => {

@@ -26,7 +26,7 @@ import { claim } from './lib/claim';
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
-import { positionBytes } from './lib/winograd-layout';
+import { positionBytes, tilePositions } from './lib/winograd-layout';
 import {
   filterTransform,
   inputTransform2,
@@ -104,7 +104,7 @@ export function winogradWorkItems(geometry: usize, m: i32, threads: i32): i32 {
 /** Bytes of the transformed filters U, shared by every thread. */
 export function winogradFilterBytes(geometry: usize, m: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
-  return (m + 2) * (m + 2) * roundUp(g.F, MR) * g.C * 4;
+  return tilePositions(m) * roundUp(g.F, MR) * g.C * 4;
 }
 
 /**
@@ -140,7 +140,7 @@ export function winogradFilters(
   scratchStride: i32,
 ): void {
   const g = changetype<ConvGeometry>(geometry);
-  const a = m + 2;
+  const positions = tilePositions(m);
   const C = g.C;
   const panels = roundUp(g.F, MR) / MR;
   const tmp = scratch + <usize>(tid * scratchStride);
@@ -152,7 +152,7 @@ export function winogradFilters(
       for (let c = 0; c < C; c++) {
         const dst = u + <usize>((p * C + c) * MR + r) * 4;
         if (f >= g.F) {
-          for (let xi = 0; xi < a * a; xi++) store<f32>(dst + <usize>xi * stride, 0);
+          for (let xi = 0; xi < positions; xi++) store<f32>(dst + <usize>xi * stride, 0);
         } else if (transposed != 0) {
           const last = w + <usize>((c * g.F + f) * 9 + 8) * 4;
           filterTransform(m, dst, stride, last, -12, -4, tmp);

@@ -1,25 +1,27 @@
 /**
- * 3x3, stride-1, dilation-1, one-group convolution by Winograd's F(5 x 5, 3 x 3) with SIMD lanes
- * across images (transforms: lib/winograd5-transforms.ts), threaded:
+ * 3x3, stride-1, dilation-1, one-group convolution by Winograd's F(5 x 5, 3 x 3) or F(5 x 7, 3 x 3)
+ * with SIMD lanes across images (transforms: lib/winograd5-transforms.ts), threaded:
  *
- *   x:(N,C,H,W) w:(F,C,3,3) b:(F) -> y:(N,F,OH,OW), output cut into 5x5 tiles, a = 7
+ *   x:(N,C,H,W) w:(F,C,3,3) b:(F) -> y:(N,F,OH,OW), output cut into 5 x mw tiles (tile code
+ *   m = 5: mw = 5; m = 57: mw = 7), patches 7 x (mw + 2)
  *
- *   U[ξ] = (G g G^T)[ξ]:(F,C)        winograd.ts's winogradFilters, m = 5
+ *   U[ξ] = (G g G^T)[ξ]:(F,C)        winograd.ts's winogradFilters with the same m
  *   V[ξ] = (B^T d B)[ξ]:(C, 8T)      for a block of T tiles of 8 images
- *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 GEMMs over channels (the SGEMM micro-kernel)
+ *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 or 63 GEMMs over channels (the SGEMM micro-kernel)
  *   y tile = s * A^T M A + b         then the epilogue (lib/relu-pool.ts's semantics)
  *
  * Why lanes across images: winograd.ts puts four adjacent tiles of a row in a vector, so a row's
  * tiles are padded to a multiple of four, and a 14x14 output takes F(4,3) as 4x4 tiles: 576
- * transformed positions an image. F(5,3) covers it with 3x3 tiles, 441 positions: 23% fewer
- * multiplies in the GEMM, most of the layer's time. With four images in a vector any number of
- * tiles fills the lanes: each channel's input rows are copied into a strip interleaved by image
- * (a vector holds four images' x[c][h][w]), so that the transforms are plain vector arithmetic,
- * and outputs go back by 4x4 transposes (after pooling, where the epilogue pools).
+ * transformed positions an image. F(5,3) covers it with 3x3 tiles, 441 positions, and F(5 x 7)
+ * with 3x2 tiles, 378: 23% and 34% fewer multiplies in the GEMM, most of the layer's time. With
+ * four images in a vector any number of tiles fills the lanes: each channel's input rows are
+ * copied into a strip interleaved by image (a vector holds four images' x[c][h][w]), so that the
+ * transforms are plain vector arithmetic, and outputs go back by 4x4 transposes (after pooling,
+ * where the epilogue pools).
  *
  * A block is some tile rows of an octet of images, two vectors: tile t's GEMM columns 8t .. 8t+7
  * (one NR-wide panel) are images 8o .. 8o+7; images past N are zero lanes, never written. Per
- * filter panel (MR filters) the block's 49 GEMMs go to a small M, transformed back at once while
+ * filter panel (MR filters) the block's GEMMs go to a small M, transformed back at once while
  * in cache. Each output value comes from one thread by the same operations whatever the blocks or
  * the thread count (a GEMM column's sum does not depend on its neighbours): bitwise reproducible.
  */
@@ -28,11 +30,16 @@ import { ConvGeometry, roundUp } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf, storeTransposed } from './lib/simd';
-import { positionBytes } from './lib/winograd-layout';
-import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
+import { positionBytes, tilePositions, tileWidth } from './lib/winograd-layout';
+import {
+  inputTransform5,
+  inputTransform5x7,
+  outputTransform5,
+  outputTransform5x7,
+} from './lib/winograd5-transforms';
 
+/** Tiles are 5 rows high (F(5,3) down the columns); m = 5 or 57 sets their width (5 or 7). */
 const M5: i32 = 5;
-const POSITIONS: i32 = 49;
 /** Bytes of V per block that blocks are sized to (V stays in L2; M, per panel, in L1). */
 const V_BYTES: i32 = 320 * 1024;
 /** Vectors of per-thread room for the transforms' temporaries. */
@@ -44,8 +51,8 @@ function tilesHigh(g: ConvGeometry): i32 {
 }
 
 @inline
-function tilesWide(g: ConvGeometry): i32 {
-  return (g.OW + M5 - 1) / M5;
+function tilesWide(g: ConvGeometry, m: i32): i32 {
+  return (g.OW + tileWidth(m) - 1) / tileWidth(m);
 }
 
 /**
@@ -59,16 +66,16 @@ function stripLead(g: ConvGeometry): i32 {
 
 /** Vectors of a strip row: the lead, and the tiles' columns and the two they overlap, to 4. */
 @inline
-function stripWidth(g: ConvGeometry): i32 {
-  return roundUp(stripLead(g) - g.padW + tilesWide(g) * M5 + 2, 4);
+function stripWidth(g: ConvGeometry, m: i32): i32 {
+  return roundUp(stripLead(g) - g.padW + tilesWide(g, m) * tileWidth(m) + 2, 4);
 }
 
 /**
  * Tile rows per block: V within V_BYTES, and with pooling an even number (or all), so that a
  * block starts on an even output row and the pooling windows never straddle two blocks.
  */
-function blockRows(g: ConvGeometry, epilogue: i32): i32 {
-  const perRow = POSITIONS * tilesWide(g) * g.C * NR * 4;
+function blockRows(g: ConvGeometry, m: i32, epilogue: i32): i32 {
+  const perRow = tilePositions(m) * tilesWide(g, m) * g.C * NR * 4;
   const tilesH = tilesHigh(g);
   let rows = min(max(1, V_BYTES / perRow), tilesH);
   if (epilogue == EPILOGUE_RELU_POOL && rows < tilesH) rows = max(2, rows & ~1);
@@ -76,19 +83,19 @@ function blockRows(g: ConvGeometry, epilogue: i32): i32 {
 }
 
 /** The forward's units of work, blocks: (octet of images, tile rows). */
-export function winograd5WorkItems(geometry: usize, epilogue: i32): i32 {
+export function winograd5WorkItems(geometry: usize, m: i32, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
-  const rows = blockRows(g, epilogue);
+  const rows = blockRows(g, m, epilogue);
   return ((g.N + 7) / 8) * ((tilesHigh(g) + rows - 1) / rows);
 }
 
 /** A thread's scratch parts, in order (scratchPart). */
 const STRIP: i32 = 0; // the block's strip, both halves: 2 x stripRows x stripWidth vectors
-const V: i32 = 1; // the block's V, POSITIONS x (tiles x C x NR) floats
-const M: i32 = 2; // a filter panel's M, POSITIONS x (MR x tiles x NR) floats
-const OUT: i32 = 3; // the block's output, both halves: 2 x rows*M5 x tilesW*M5 vectors
-const POOLED_ROW: i32 = 4; // one pooled row, tilesW*M5 vectors
-const SINK: i32 = 5; // where lanes past N are written, tilesW*M5 + 8 floats
+const V: i32 = 1; // the block's V, positions x (tiles x C x NR) floats
+const M: i32 = 2; // a filter panel's M, positions x (MR x tiles x NR) floats
+const OUT: i32 = 3; // the block's output, both halves: 2 x rows*M5 x outW vectors
+const POOLED_ROW: i32 = 4; // one pooled row, outW vectors (outW = tilesW x tile width)
+const SINK: i32 = 5; // where lanes past N are written, outW + 8 floats
 const TMP: i32 = 6; // the transforms' temporaries, TMP_VECTORS vectors
 const END: i32 = 7;
 
@@ -96,16 +103,17 @@ const END: i32 = 7;
  * Bytes from a thread's scratch to part `which` (END: the bytes it needs), for blocks of `rows`
  * tile rows: the one layout that winograd5ScratchBytes sizes and winograd5Forward uses.
  */
-function scratchPart(g: ConvGeometry, rows: i32, which: i32): usize {
-  const tiles = rows * tilesWide(g);
-  const outW = tilesWide(g) * M5;
+function scratchPart(g: ConvGeometry, m: i32, rows: i32, which: i32): usize {
+  const tiles = rows * tilesWide(g, m);
+  const outW = tilesWide(g, m) * tileWidth(m);
+  const positions = <usize>tilePositions(m);
   let at: usize = 0;
   if (which == STRIP) return at;
-  at += <usize>(2 * (rows * M5 + 2) * stripWidth(g)) * 16;
+  at += <usize>(2 * (rows * M5 + 2) * stripWidth(g, m)) * 16;
   if (which == V) return at;
-  at += <usize>POSITIONS * positionBytes(tiles * g.C * NR);
+  at += positions * positionBytes(tiles * g.C * NR);
   if (which == M) return at;
-  at += <usize>POSITIONS * positionBytes(MR * tiles * NR);
+  at += positions * positionBytes(MR * tiles * NR);
   if (which == OUT) return at;
   at += <usize>(2 * rows * M5 * outW) * 16;
   if (which == POOLED_ROW) return at;
@@ -117,9 +125,9 @@ function scratchPart(g: ConvGeometry, rows: i32, which: i32): usize {
 }
 
 /** Bytes of scratch one thread needs (scratchPart's parts). */
-export function winograd5ScratchBytes(geometry: usize, epilogue: i32): i32 {
+export function winograd5ScratchBytes(geometry: usize, m: i32, epilogue: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
-  return <i32>scratchPart(g, blockRows(g, epilogue), END);
+  return <i32>scratchPart(g, m, blockRows(g, m, epilogue), END);
 }
 
 /**
@@ -260,14 +268,16 @@ function transformBlock(
   strip: usize,
   x: usize,
   g: ConvGeometry,
+  m: i32,
   n0: i32,
   th0: i32,
   rows: i32,
   tmp: usize,
 ): void {
-  const tilesW = tilesWide(g);
+  const tilesW = tilesWide(g, m);
+  const mw = tileWidth(m);
   const tiles = rows * tilesW;
-  const width = stripWidth(g);
+  const width = stripWidth(g, m);
   const stripRows = rows * M5 + 2;
   const vStride = positionBytes(tiles * g.C * NR);
   const lead = stripLead(g) - g.padW; // the strip column of x's column -padW
@@ -277,9 +287,10 @@ function transformBlock(
       const halfStrip = strip + <usize>(half * stripRows * width) * 16;
       for (let t = 0; t < tiles; t++) {
         const src =
-          halfStrip + <usize>(((t / tilesW) * M5 * width + lead + (t % tilesW) * M5) * 16);
+          halfStrip + <usize>(((t / tilesW) * M5 * width + lead + (t % tilesW) * mw) * 16);
         const dst = v + <usize>((t * g.C + c) * NR + half * 4) * 4;
-        inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
+        if (m == 57) inputTransform5x7(dst, vStride, src, <usize>width * 16, tmp);
+        else inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
       }
     }
   }
@@ -340,14 +351,15 @@ function writeBack(
 }
 
 /**
- * y = scale * conv(x, w) + b by F(5,3) with u = winogradFilters' output (m = 5), per filter; b
- * and scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
+ * y = scale * conv(x, w) + b by tile code m (5 or 57) with u = winogradFilters' output for the
+ * same m, per filter; b and scale may be 0 (none: 0 and 1); then the epilogue (EPILOGUE_RELU_POOL writes z, y unused).
  * Threads claim the blocks one at a time from `next` (lib/claim.ts).
  */
 export function winograd5Forward(
   tid: i32,
   threads: i32,
   geometry: usize,
+  m: i32,
   y: usize,
   x: usize,
   u: usize,
@@ -362,18 +374,20 @@ export function winograd5Forward(
   const g = changetype<ConvGeometry>(geometry);
   const C = g.C;
   const Fp = roundUp(g.F, MR);
+  const mw = tileWidth(m);
+  const positions = tilePositions(m);
   const tilesH = tilesHigh(g);
-  const tilesW = tilesWide(g);
-  const rows = blockRows(g, epilogue);
-  const outW = tilesW * M5; // the block's output, whole tiles
+  const tilesW = tilesWide(g, m);
+  const rows = blockRows(g, m, epilogue);
+  const outW = tilesW * mw; // the block's output, whole tiles
   const base = scratch + <usize>(tid * scratchStride);
-  const strip = base + scratchPart(g, rows, STRIP);
-  const v = base + scratchPart(g, rows, V);
-  const mm = base + scratchPart(g, rows, M);
-  const out = base + scratchPart(g, rows, OUT);
-  const pooledRow = base + scratchPart(g, rows, POOLED_ROW);
-  const sink = base + scratchPart(g, rows, SINK);
-  const tmp = base + scratchPart(g, rows, TMP);
+  const strip = base + scratchPart(g, m, rows, STRIP);
+  const v = base + scratchPart(g, m, rows, V);
+  const mm = base + scratchPart(g, m, rows, M);
+  const out = base + scratchPart(g, m, rows, OUT);
+  const pooledRow = base + scratchPart(g, m, rows, POOLED_ROW);
+  const sink = base + scratchPart(g, m, rows, SINK);
+  const tmp = base + scratchPart(g, m, rows, TMP);
   const outHalf = <usize>(rows * M5 * outW) * 16; // bytes of one half's output
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = ((g.N + 7) / 8) * blocksPerImage;
@@ -390,10 +404,10 @@ export function winograd5Forward(
     const vStride = positionBytes(tiles * C * NR);
     const mStride = positionBytes(MR * tiles * NR);
     const height = min(rowsHere * M5, g.OH - th0 * M5); // output rows of the block
-    transformBlock(v, strip, x, g, n0, th0, rowsHere, tmp);
+    transformBlock(v, strip, x, g, m, n0, th0, rowsHere, tmp);
     for (let p = 0; p < Fp; p += MR) {
       // M[ξ] = U[ξ] V[ξ] for the panel's MR filters: MR rows of tiles*NR columns.
-      for (let xi = 0; xi < POSITIONS; xi++) {
+      for (let xi = 0; xi < positions; xi++) {
         const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
         const row = mm + <usize>xi * mStride;
         for (let t = 0; t < tiles; t++) {
@@ -410,9 +424,10 @@ export function winograd5Forward(
           if (lanes <= 0) continue;
           const dst = out + <usize>half * outHalf;
           for (let t = 0; t < tiles; t++) {
-            const at = dst + <usize>(((t / tilesW) * M5 * outW + (t % tilesW) * M5) * 16);
+            const at = dst + <usize>(((t / tilesW) * M5 * outW + (t % tilesW) * mw) * 16);
             const src = mRow + <usize>(t * NR + half * 4) * 4;
-            outputTransform5(at, <usize>outW * 16, src, mStride, factor, bias, tmp);
+            if (m == 57) outputTransform5x7(at, <usize>outW * 16, src, mStride, factor, bias, tmp);
+            else outputTransform5(at, <usize>outW * 16, src, mStride, factor, bias, tmp);
           }
           const first = n0 + half * 4; // the half's first image
           writeBack(

@@ -1,4 +1,26 @@
-/** The Winograd forward kernels' spacing of transformed positions (winograd.ts, winograd5.ts). */
+/**
+ * The Winograd forward kernels' tile codes and spacing of transformed positions (winograd.ts,
+ * winograd5.ts). A tile code m is F(m x m, 3 x 3) for m = 2, 4, 5, and 57 is F(5 x 7, 3 x 3):
+ * tiles 5 rows high (F(5,3) down the columns) and 7 columns wide (F(7,3) along the rows).
+ */
+
+/** Output rows of a tile of code m. */
+@inline
+export function tileHeight(m: i32): i32 {
+  return m == 57 ? 5 : m;
+}
+
+/** Output columns of a tile of code m. */
+@inline
+export function tileWidth(m: i32): i32 {
+  return m == 57 ? 7 : m;
+}
+
+/** Transformed positions of a tile of code m: (height + 2) x (width + 2). */
+@inline
+export function tilePositions(m: i32): i32 {
+  return (tileHeight(m) + 2) * (tileWidth(m) + 2);
+}
 
 /**
  * Bytes from one position ξ of V or M to the next: the position's floats and one cache line more.

@@ -22,6 +22,7 @@
  * (lib/winograd5-transforms.ts).
  */
 import { madd, nmadd, storeTransposed } from './simd';
+import { tileHeight, tileWidth } from './winograd-layout';
 
 /**
  * B^T v for F(4,3), v = d0..d5 (lanes are tiles), written to dst + i*step. Rows 1, 2 are a ∓ b
@@ -326,15 +327,52 @@ const G5 = memory.data<f64>([
   0.5,
 ]);
 
-/** G's entry (i, k) for tile size m. */
+/**
+ * G of F(7,3), (9,3), for B^T's unscaled rows (lib/winograd5-transforms.ts' bt7): points 0, 1, -1,
+ * 2, -2, 1/2, -1/2, 1/4, ∞; row j is (1, p_j, p_j²) / prod_{k≠j} (p_j - p_k).
+ */
+const G7 = memory.data<f64>([
+  4,
+  0,
+  0,
+  -8.0 / 27,
+  -8.0 / 27,
+  -8.0 / 27,
+  8.0 / 45,
+  -8.0 / 45,
+  8.0 / 45,
+  2.0 / 315,
+  4.0 / 315,
+  8.0 / 315,
+  -2.0 / 405,
+  4.0 / 405,
+  -8.0 / 405,
+  128.0 / 45,
+  64.0 / 45,
+  32.0 / 45,
+  -128.0 / 135,
+  64.0 / 135,
+  -32.0 / 135,
+  -16384.0 / 2835,
+  -4096.0 / 2835,
+  -1024.0 / 2835,
+  0,
+  0,
+  1,
+]);
+
+/** G's entry (i, k) for the 1-D tile size m (2, 4, 5 or 7). */
 @inline
 export function gEntry(m: i32, i: i32, k: i32): f64 {
-  return load<f64>((m == 5 ? G5 : m == 4 ? G4 : G2) + <usize>(i * 3 + k) * 8);
+  const table = m == 7 ? G7 : m == 5 ? G5 : m == 4 ? G4 : G2;
+  return load<f64>(table + <usize>(i * 3 + k) * 8);
 }
 
 /**
- * U = G g G^T for one filter, g read as g[kh][kw] = load(w + kh*rowStep + kw*colStep) (negative
- * steps flip it), in f64; U's position ξ is stored at dst + ξ*stride. `tmp` holds 3(m + 2) f64.
+ * U = G_h g G_w^T for one filter (G_h, G_w: the tile's height's and width's G, tileHeight and
+ * tileWidth of m), g read as g[kh][kw] = load(w + kh*rowStep + kw*colStep) (negative steps flip
+ * it), in f64; U's position ξ = i*(tileWidth + 2) + k is stored at dst + ξ*stride. `tmp` holds
+ * 3(tileHeight + 2) f64.
  */
 export function filterTransform(
   m: i32,
@@ -345,24 +383,27 @@ export function filterTransform(
   colStep: isize,
   tmp: usize,
 ): void {
-  const a = m + 2;
-  const gg = tmp; // G g, (a,3)
-  for (let i = 0; i < a; i++) {
+  const mh = tileHeight(m);
+  const mw = tileWidth(m);
+  const ah = mh + 2;
+  const aw = mw + 2;
+  const gg = tmp; // G_h g, (ah,3)
+  for (let i = 0; i < ah; i++) {
     for (let kw = 0; kw < 3; kw++) {
       let s: f64 = 0;
       for (let kh = 0; kh < 3; kh++) {
         const at = <usize>(<isize>w + <isize>kh * rowStep + <isize>kw * colStep);
-        s += gEntry(m, i, kh) * <f64>load<f32>(at);
+        s += gEntry(mh, i, kh) * <f64>load<f32>(at);
       }
       store<f64>(gg + <usize>(i * 3 + kw) * 8, s);
     }
   }
-  for (let i = 0; i < a; i++) {
-    for (let k = 0; k < a; k++) {
+  for (let i = 0; i < ah; i++) {
+    for (let k = 0; k < aw; k++) {
       let s: f64 = 0;
       for (let kw = 0; kw < 3; kw++)
-        s += load<f64>(gg + <usize>(i * 3 + kw) * 8) * gEntry(m, k, kw);
-      store<f32>(dst + <usize>(i * a + k) * stride, <f32>s);
+        s += load<f64>(gg + <usize>(i * 3 + kw) * 8) * gEntry(mw, k, kw);
+      store<f32>(dst + <usize>(i * aw + k) * stride, <f32>s);
     }
   }
 }

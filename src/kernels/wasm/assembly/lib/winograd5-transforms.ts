@@ -1,8 +1,9 @@
 /**
- * The input and output transforms of F(5 x 5, 3 x 3) with SIMD lanes across images
- * (winograd5.ts; G and the filter transform are lib/winograd-transforms.ts'). Points 0, 1, -1, 2,
- * -2, 1/2, ∞ (F(4,3)'s and 1/2), a = 7, derived as Lavin & Gray's (Toom-Cook), B^T's rows scaled
- * to integers and G's by the inverse:
+ * The input and output transforms of F(5 x 5, 3 x 3) and F(5 x 7, 3 x 3) with SIMD lanes across
+ * images (winograd5.ts; G and the filter transform are lib/winograd-transforms.ts'). F(5 x 7)
+ * runs F(5,3) down a tile's columns and F(7,3) (bt7, at7 below) along its rows. F(5,3)'s points
+ * are 0, 1, -1, 2, -2, 1/2, ∞ (F(4,3)'s and 1/2), a = 7, derived as Lavin & Gray's (Toom-Cook),
+ * B^T's rows scaled to integers and G's by the inverse:
  *
  *   B^T = [4 -8 -5 10 1 -2 0;  0 4 -4 -9 1 2 0;  0 -4 12 -7 -3 2 0;  0 2 -3 -4 3 2 0;
  *          0 -2 5 0 -5 2 0;    0 4 0 -5 0 1 0;   0 -4 8 5 -10 -1 2]
@@ -12,8 +13,9 @@
  *          0 1 1 16 16 1/16 1]
  *
  * A vector holds one value of four images' tiles; position ξ = i*7 + k of a transformed tile is
- * the vector at `base + ξ*stride`. Float32 error against float64, 32 channels of N(0,1) inputs:
- * about 2.5e-6 of the output's scale (F(4,3): 1.6e-6).
+ * the vector at `base + ξ*stride` (F(5 x 7): ξ = i*9 + k). Float32 error against float64, 32
+ * channels of N(0,1) inputs: about 2.5e-6 of the output's scale for F(5,3) (F(4,3): 1.6e-6),
+ * 2.4e-5 for F(5 x 7) (docs/fast-backend.md, "Winograd").
  */
 import { madd, nmadd } from './simd';
 
@@ -196,5 +198,199 @@ export function outputTransform5(
       mul,
       add,
     );
+  }
+}
+
+/**
+ * B^T d for F(7,3)'s 9 points 0, 1, -1, 2, -2, 1/2, -1/2, q = 1/4, ∞ (the width of F(5 x 7)),
+ * unscaled: row j holds the coefficients of M(x)/(x - p_j), M(x) = x (x - q) S(x) with
+ * S(x) = (x²-1)(x²-4)(x²-1/4) = x⁶ - 21/4 x⁴ + 21/4 x² - 1. With f_k = d_{k+1} - q d_k (the
+ * factor x - q applied to d) and S_p = S/(x² - p²) = x⁴ + β_p x² + γ_p:
+ *
+ *   row 0 (x - q) S        (f6 - f0) + 21/4 (f2 - f4)
+ *   row ±p (x - q) x S_p (x ± p)   E_p ± p O_p,  E_p = f6 + β f4 + γ f2,  O_p = f5 + β f3 + γ f1
+ *   row q  x S             (d7 - d1) + 21/4 (d3 - d5)
+ *   row ∞  M               (f7 - f1) + 21/4 (f3 - f5)
+ *
+ * (β, γ) = (-17/4, 1), (-5/4, 1/4), (-5, 4) for p = 1, 2, 1/2: 35 operations where B^T has 57
+ * nonzeros.
+ */
+@inline
+function bt7(dst: usize, step: usize, d: usize, dStep: usize): void {
+  const q = f32x4.splat(0.25);
+  const k21 = f32x4.splat(5.25);
+  const d1 = v128.load(d + dStep);
+  const d3 = v128.load(d + 3 * dStep);
+  const d5 = v128.load(d + 5 * dStep);
+  const d7 = v128.load(d + 7 * dStep);
+  const d0 = v128.load(d);
+  const d2 = v128.load(d + 2 * dStep);
+  const d4 = v128.load(d + 4 * dStep);
+  const d6 = v128.load(d + 6 * dStep);
+  const d8 = v128.load(d + 8 * dStep);
+  const f0 = nmadd(d1, d0, q);
+  const f1 = nmadd(d2, d1, q);
+  const f2 = nmadd(d3, d2, q);
+  const f3 = nmadd(d4, d3, q);
+  const f4 = nmadd(d5, d4, q);
+  const f5 = nmadd(d6, d5, q);
+  const f6 = nmadd(d7, d6, q);
+  const f7 = nmadd(d8, d7, q);
+  v128.store(dst, madd(f32x4.sub(f6, f0), f32x4.sub(f2, f4), k21));
+  const e1 = f32x4.add(madd(f6, f4, f32x4.splat(-4.25)), f2);
+  const o1 = f32x4.add(madd(f5, f3, f32x4.splat(-4.25)), f1);
+  v128.store(dst + step, f32x4.add(e1, o1));
+  v128.store(dst + 2 * step, f32x4.sub(e1, o1));
+  const e2 = madd(madd(f6, f4, f32x4.splat(-1.25)), f2, q);
+  const o2 = madd(madd(f5, f3, f32x4.splat(-1.25)), f1, q);
+  v128.store(dst + 3 * step, madd(e2, o2, f32x4.splat(2)));
+  v128.store(dst + 4 * step, nmadd(e2, o2, f32x4.splat(2)));
+  const eh = madd(madd(f6, f4, f32x4.splat(-5)), f2, f32x4.splat(4));
+  const oh = madd(madd(f5, f3, f32x4.splat(-5)), f1, f32x4.splat(4));
+  v128.store(dst + 5 * step, madd(eh, oh, f32x4.splat(0.5)));
+  v128.store(dst + 6 * step, nmadd(eh, oh, f32x4.splat(0.5)));
+  v128.store(dst + 7 * step, madd(f32x4.sub(d7, d1), f32x4.sub(d3, d5), k21));
+  v128.store(dst + 8 * step, madd(f32x4.sub(f7, f1), f32x4.sub(f3, f5), k21));
+}
+
+/**
+ * B^T d B for four images' 7x9 patches of F(5 x 7, 3 x 3) (5 rows by F(5,3), 7 columns by
+ * F(7,3)): the patch's (r, j) vector at src + r*rowStride + j*16; position ξ = i*9 + k written
+ * at dst + ξ*stride. `tmp` holds 63 vectors.
+ */
+export function inputTransform5x7(
+  dst: usize,
+  stride: usize,
+  src: usize,
+  rowStride: usize,
+  tmp: usize,
+): void {
+  // (d B)[r, k] at tmp + k*112 + r*16
+  for (let r = 0; r < 7; r++) bt7(tmp + <usize>r * 16, 112, src + <usize>r * rowStride, 16);
+  for (let k = 0; k < 9; k++) {
+    const col = tmp + <usize>k * 112;
+    bt5(
+      dst + <usize>k * stride,
+      9 * stride,
+      v128.load(col),
+      v128.load(col, 16),
+      v128.load(col, 32),
+      v128.load(col, 48),
+      v128.load(col, 64),
+      v128.load(col, 80),
+      v128.load(col, 96),
+    );
+  }
+}
+
+/**
+ * A^T m for F(7,3), m at m0 + j*mStep (j = 0..8), written to dst + i*step; `scaled`, each times
+ * `mul` plus `add`. Columns ±p pair up (sums for even rows, differences for odd ones); every
+ * factor is a power of two.
+ */
+@inline
+function at7(
+  dst: usize,
+  step: usize,
+  m: usize,
+  mStep: usize,
+  scaled: bool,
+  mul: v128,
+  add: v128,
+): void {
+  const m1 = v128.load(m + mStep);
+  const m2 = v128.load(m + 2 * mStep);
+  const m3 = v128.load(m + 3 * mStep);
+  const m4 = v128.load(m + 4 * mStep);
+  const m5 = v128.load(m + 5 * mStep);
+  const m6 = v128.load(m + 6 * mStep);
+  const m7 = v128.load(m + 7 * mStep);
+  const a1 = f32x4.add(m1, m2);
+  const b1 = f32x4.sub(m1, m2);
+  const a2 = f32x4.add(m3, m4);
+  const b2 = f32x4.sub(m3, m4);
+  const ah = f32x4.add(m5, m6);
+  const bh = f32x4.sub(m5, m6);
+  let y0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(v128.load(m), a1), a2), ah), m7);
+  let y1 = madd(madd(madd(b1, b2, f32x4.splat(2)), bh, f32x4.splat(0.5)), m7, f32x4.splat(0.25));
+  let y2 = madd(madd(madd(a1, a2, f32x4.splat(4)), ah, f32x4.splat(0.25)), m7, f32x4.splat(0.0625));
+  let y3 = madd(
+    madd(madd(b1, b2, f32x4.splat(8)), bh, f32x4.splat(0.125)),
+    m7,
+    f32x4.splat(0.015625),
+  );
+  let y4 = madd(
+    madd(madd(a1, a2, f32x4.splat(16)), ah, f32x4.splat(0.0625)),
+    m7,
+    f32x4.splat(0.00390625),
+  );
+  let y5 = madd(
+    madd(madd(b1, b2, f32x4.splat(32)), bh, f32x4.splat(0.03125)),
+    m7,
+    f32x4.splat(0.0009765625),
+  );
+  let y6 = f32x4.add(
+    madd(
+      madd(madd(a1, a2, f32x4.splat(64)), ah, f32x4.splat(0.015625)),
+      m7,
+      f32x4.splat(0.000244140625),
+    ),
+    v128.load(m + 8 * mStep),
+  );
+  if (scaled) {
+    y0 = madd(add, y0, mul);
+    y1 = madd(add, y1, mul);
+    y2 = madd(add, y2, mul);
+    y3 = madd(add, y3, mul);
+    y4 = madd(add, y4, mul);
+    y5 = madd(add, y5, mul);
+    y6 = madd(add, y6, mul);
+  }
+  v128.store(dst, y0);
+  v128.store(dst + step, y1);
+  v128.store(dst + 2 * step, y2);
+  v128.store(dst + 3 * step, y3);
+  v128.store(dst + 4 * step, y4);
+  v128.store(dst + 5 * step, y5);
+  v128.store(dst + 6 * step, y6);
+}
+
+/**
+ * scale * (A^T M A) + bias for four images' tiles of F(5 x 7): M's position ξ = i*9 + k at
+ * src + ξ*stride; output (i, j) of the 5x7 tile written at out + i*rowStride + j*16. `tmp` holds
+ * 45 vectors.
+ */
+export function outputTransform5x7(
+  out: usize,
+  rowStride: usize,
+  src: usize,
+  stride: usize,
+  scale: f32,
+  bias: f32,
+  tmp: usize,
+): void {
+  const mul = f32x4.splat(scale);
+  const add = f32x4.splat(bias);
+  const s: usize = 9 * stride;
+  for (let k = 0; k < 9; k++) {
+    const p = src + <usize>k * stride;
+    // (A^T M)[i, k] at tmp + i*144 + k*16, by F(5,3)'s A^T down the columns
+    at5(
+      tmp + <usize>k * 16,
+      144,
+      v128.load(p),
+      v128.load(p + s),
+      v128.load(p + 2 * s),
+      v128.load(p + 3 * s),
+      v128.load(p + 4 * s),
+      v128.load(p + 5 * s),
+      v128.load(p + 6 * s),
+      false,
+      mul,
+      add,
+    );
+  }
+  for (let i = 0; i < 5; i++) {
+    at7(out + <usize>i * rowStride, 16, tmp + <usize>i * 144, 16, true, mul, add);
   }
 }
