@@ -21,6 +21,7 @@ import {
   type Ratio,
   type Row,
 } from './report.js';
+import { mergeSlices, roundOrder, SLICES, sliceTiming } from './slices.js';
 import { checkTargets, formatTargets } from './targets.js';
 import { FULL_TIMING, QUICK_TIMING, gflops, measure, timeOnce } from './timing.js';
 import type { TimingOptions } from './timing.js';
@@ -277,6 +278,14 @@ async function measureOne(
   return row;
 }
 
+/** A row's result for the progress lines: median, images/s and samples, or why there is none. */
+function outcome(row: Row): string {
+  if (row.status !== 'ok' || row.medianMs === null) return `${row.status}: ${row.reason ?? ''}`;
+  const ips = row.imagesPerSecond === null ? '' : `, ${row.imagesPerSecond.toFixed(0)} images/s`;
+  const n = row.samplesMs.length;
+  return `${row.medianMs.toFixed(2)} ms${ips} (${n} run${n === 1 ? '' : 's'})`;
+}
+
 function machine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `${model}, ${availableParallelism()} cores available, ${platform()} ${release()} ${arch()}, Node ${process.version}`;
@@ -326,15 +335,34 @@ async function main(): Promise<void> {
       .flatMap((c) => c.threadCounts().map((threads) => ({ w, c, threads }))),
   );
   const rows: Row[] = [];
-  for (const [i, { w, c, threads }] of jobs.entries()) {
-    const row = await measureOne(c, threads, w, limits);
-    rows.push(row);
-    const ips = row.imagesPerSecond === null ? '' : `, ${row.imagesPerSecond.toFixed(0)} images/s`;
-    const result =
-      row.status === 'ok' && row.medianMs !== null
-        ? `${row.medianMs.toFixed(2)} ms${ips} (${row.samplesMs.length} run${row.samplesMs.length === 1 ? '' : 's'})`
-        : `${row.status}: ${row.reason ?? ''}`;
-    progress(`[${i + 1}/${jobs.length}] ${row.workload} · ${row.label}: ${result}`);
+  let done = 0;
+  for (const w of workloads) {
+    const here = jobs.filter((j) => j.w === w);
+    if (imagesOf(w) === null || here.length < 2) {
+      for (const { c, threads } of here) {
+        const row = await measureOne(c, threads, w, limits);
+        rows.push(row);
+        progress(`[${++done}/${jobs.length}] ${row.workload} · ${row.label}: ${outcome(row)}`);
+      }
+      continue;
+    }
+    // A network workload: its contestants in interleaved slices (slices.ts).
+    const slices: Row[][] = here.map(() => []);
+    const sliced = { ...limits, timing: sliceTiming(limits.timing) };
+    for (let round = 0; round < SLICES; round++) {
+      for (const k of roundOrder(here.length, round)) {
+        const last = slices[k].at(-1);
+        if (last !== undefined && (last.status !== 'ok' || last.timeBoxed)) continue;
+        const { c, threads } = here[k];
+        const row = await measureOne(c, threads, w, sliced);
+        slices[k].push(row);
+        progress(`  ${row.workload} · ${row.label}, slice ${round + 1}/${SLICES}: ${outcome(row)}`);
+      }
+    }
+    for (const row of slices.map(mergeSlices)) {
+      rows.push(row);
+      progress(`[${++done}/${jobs.length}] ${row.workload} · ${row.label}: ${outcome(row)}`);
+    }
   }
 
   for (const c of ready) await c.teardown?.();
@@ -393,6 +421,7 @@ async function main(): Promise<void> {
     quick: options.quick,
     groups: options.groups,
     timing: limits.timing,
+    networkSlices: SLICES,
     skipAboveSeconds: limits.skipAboveSeconds,
     skipTrainAboveSeconds: limits.skipTrainAboveSeconds,
     conventions: CONVENTIONS,

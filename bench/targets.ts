@@ -3,8 +3,9 @@
  * (bench/README.md states them beside the command that reproduces them). Each is judged on every
  * thread count of our fast backend, all cores first: all cores is what `convnet train` uses by
  * default and what the training target names; the 1-thread line shows whether one thread would
- * do better (at batch 1 the threads' synchronisation can cost more than it saves). The fit
- * targets of issue 16 compare each of our rows with PyTorch's at the same thread count; the
+ * do better (at batch 1 the threads' synchronisation can cost more than it saves). Where the
+ * issue names the thread count (the seed net's fit: 2 threads), only the all-cores row is judged.
+ * The fit targets of issue 16 compare each of our rows with PyTorch's at the same thread count; the
  * issue names PyTorch hand-tuned, which the pytorch contestant is only when its environment
  * (OMP_NUM_THREADS, ATEN_CPU_CAPABILITY, ...) is set so. A target whose workload was not run
  * (another --only group) is not printed.
@@ -28,6 +29,8 @@ export interface TargetResult {
 interface Target {
   workload: string;
   target: string;
+  /** Judged on our all-cores row only (where the issue names the thread count). */
+  allCores?: boolean;
   judge(ours: Row, rows: readonly Row[]): { measured: string; met: boolean | null };
 }
 
@@ -47,11 +50,15 @@ function speedupAtSameThreads(ours: Row, rows: readonly Row[], peer: string): nu
   return ours.medianMs === null ? null : other.medianMs / ours.medianMs;
 }
 
-/** An issue-16 target: at least `times` a peer's speed (pytorch, onnxruntime) at the same threads. */
-function peerTarget(workload: string, peer: string, times: number): Target {
+/**
+ * An issue-16 target: at least `times` a peer's speed (pytorch, onnxruntime) at the same threads,
+ * on every thread count or, `allCores`, on all cores only.
+ */
+function peerTarget(workload: string, peer: string, times: number, allCores = false): Target {
   return {
     workload,
-    target: `>= ${times.toFixed(1)}x ${peer}, same threads`,
+    target: `>= ${times.toFixed(1)}x ${peer}, same threads${allCores ? ' (all cores)' : ''}`,
+    allCores,
     judge(ours, rows) {
       const ratio = speedupAtSameThreads(ours, rows, peer);
       return {
@@ -110,7 +117,8 @@ export const TARGETS: readonly Target[] = [
   peerTarget('infer seed-net b64', 'onnxruntime', 0.5),
   peerTarget('infer seed-net b64', 'pytorch', 1.5),
   perImageTarget('infer seed-net b1', 0.2),
-  peerTarget('fit seed-net b64', 'pytorch', 2),
+  // The issue names 2 threads for the seed net's training; the others name no thread count.
+  peerTarget('fit seed-net b64', 'pytorch', 2, true),
   peerTarget('fit fashion-net b64', 'pytorch', 1),
 ];
 
@@ -118,9 +126,10 @@ export const TARGETS: readonly Target[] = [
 export function checkTargets(rows: readonly Row[]): TargetResult[] {
   const run = new Set(rows.map((r) => r.workload));
   return TARGETS.filter((t) => run.has(t.workload)).flatMap((t) => {
-    const ours = rows
+    const measured = rows
       .filter((r) => r.contestant === OURS && r.workload === t.workload && r.status === 'ok')
       .sort((a, b) => b.threads - a.threads);
+    const ours = t.allCores === true ? measured.slice(0, 1) : measured;
     if (ours.length === 0) {
       const missing = { ours: OURS, measured: 'not measured', met: null };
       return [{ workload: t.workload, target: t.target, ...missing }];

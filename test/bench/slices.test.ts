@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Row } from '../../bench/report.js';
+import { mergeSlices, roundOrder, sliceTiming } from '../../bench/slices.js';
+import { FULL_TIMING } from '../../bench/timing.js';
+
+function slice(samplesMs: number[], extra: Partial<Row> = {}): Row {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return {
+    workload: 'infer seed-net b64',
+    kind: 'net-infer',
+    shape: 'seed net',
+    contestant: 'convnet-wasm',
+    side: 'ours',
+    threads: 1,
+    label: 'convnet-wasm x1',
+    status: 'ok',
+    reason: null,
+    flops: null,
+    images: 64,
+    medianMs: sorted[sorted.length >> 1] ?? null,
+    minMs: sorted[0] ?? null,
+    maxMs: sorted.at(-1) ?? null,
+    gflops: null,
+    imagesPerSecond: null,
+    samplesMs,
+    warmupMs: [9],
+    probeEstimateMs: null,
+    timeBoxed: false,
+    partial: null,
+    note: 'in runStep',
+    ...extra,
+  };
+}
+
+describe('bench slices', () => {
+  it('a slice takes the warm-up and a share of the samples and seconds', () => {
+    const t = sliceTiming(FULL_TIMING, 3);
+    assert.equal(t.warmupRuns, FULL_TIMING.warmupRuns);
+    assert.equal(t.minSamples, Math.ceil(FULL_TIMING.minSamples / 3));
+    assert.equal(t.minSeconds, FULL_TIMING.minSeconds / 3);
+    assert.equal(t.maxSeconds, FULL_TIMING.maxSeconds / 3);
+    assert.equal(t.slowRunSeconds, FULL_TIMING.slowRunSeconds);
+  });
+
+  it('rounds alternate the order of the jobs', () => {
+    assert.deepEqual(roundOrder(3, 0), [0, 1, 2]);
+    assert.deepEqual(roundOrder(3, 1), [2, 1, 0]);
+    assert.deepEqual(roundOrder(3, 2), [0, 1, 2]);
+  });
+
+  it("a row's samples are its slices' together, the median and range over all of them", () => {
+    const row = mergeSlices([slice([5, 6, 7]), slice([8, 9]), slice([1, 2])]);
+    assert.deepEqual(row.samplesMs, [5, 6, 7, 8, 9, 1, 2]);
+    assert.deepEqual(row.warmupMs, [9, 9, 9]);
+    assert.equal(row.medianMs, 6);
+    assert.equal(row.minMs, 1);
+    assert.equal(row.maxMs, 9);
+    assert.equal(row.imagesPerSecond, (64 / 6) * 1000);
+    assert.equal(row.note, '3 interleaved slices; in runStep');
+  });
+
+  it('a slice that failed or was time-boxed stands for the row', () => {
+    const failed = slice([], { status: 'error', reason: 'boom', medianMs: null });
+    assert.equal(mergeSlices([slice([5]), failed]), failed);
+    const boxed = slice([2000], { timeBoxed: true });
+    assert.equal(mergeSlices([boxed]), boxed);
+    assert.throws(() => mergeSlices([]), /no slices/);
+  });
+});
