@@ -11,13 +11,12 @@ export type Conv2dPath =
   'im2col' | 'winograd2' | 'winograd4' | 'winograd5' | 'winograd5x7' | 'direct';
 
 /**
- * Winograd's tile code: m for F(m x m, 3 x 3), and 57 for F(5 x 7, 3 x 3) (5 rows by 7 columns,
- * assembly/lib/winograd-layout.ts).
+ * The Winograd paths and their tile codes: m for F(m x m, 3 x 3), and 57 for F(5 x 7, 3 x 3)
+ * (5 rows by 7 columns, assembly/lib/winograd-layout.ts).
  */
-export type WinogradTile = 2 | 4 | 5 | 57;
-
 const WINOGRAD_TILES = { winograd2: 2, winograd4: 4, winograd5: 5, winograd5x7: 57 } as const;
 type WinogradPath = keyof typeof WINOGRAD_TILES;
+export type WinogradTile = (typeof WINOGRAD_TILES)[WinogradPath];
 
 const PATHS: readonly Conv2dPath[] = ['im2col', ...keysOf(WINOGRAD_TILES), 'direct'];
 
@@ -113,8 +112,9 @@ function directRule(g: Conv2dGeometry): boolean {
  *   padded to groups of four 4-wide tiles, would compute 16x16 for 7x7) up to 64 x 64, or
  *   128 x 128 with filters kept (a batch-1 4x6 U-Net bottleneck, 128 -> 128: 0.21 ms against
  *   im2col's 0.29 on one thread);
- * - F(5,3) across images instead of either, up to 128 x 128, where it transforms at most 0.8 of
- *   their positions (fewerByImageLanes; not for the weight gradient, `imageLanes` false).
+ * - lanes across images instead of either, up to 128 x 128, where they transform at most 0.8 of
+ *   their positions, by F(5 x 7) or F(5,3) (byImageLanes; not for the weight gradient,
+ *   `imageLanes` false).
  */
 function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true): Conv2dPath {
   const pairs = g.C * g.F;
@@ -123,19 +123,16 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true
   if (positions < 576 && !filtersKept) return 'im2col';
   if (positions < 784 && positions >= 576) return pairs <= 128 * 128 ? 'winograd2' : 'im2col';
   const large = g.OH >= 8 && g.OW >= 8;
-  if (large && pairs <= 128 * 128)
-    return imageLanes && fewerByImageLanes(g, 4) ? imageLanesTile(g) : 'winograd4';
+  if (large && pairs <= 128 * 128) return (imageLanes && byImageLanes(g, 4)) || 'winograd4';
   if (large || pairs <= 64 * 64 || (filtersKept && pairs <= 128 * 128))
-    return imageLanes && pairs <= 128 * 128 && fewerByImageLanes(g, 2)
-      ? imageLanesTile(g)
-      : 'winograd2';
+    return (imageLanes && pairs <= 128 * 128 && byImageLanes(g, 2)) || 'winograd2';
   return 'im2col';
 }
 
 /**
  * Transformed positions of the batch, the GEMM's work: F(m,3) with lanes across tiles
- * (assembly/winograd.ts, m = 2 or 4: tile rows padded to groups of 4 tiles) or F(5,3) with lanes
- * across images (assembly/winograd5.ts: batches padded to octets of images).
+ * (assembly/winograd.ts, m = 2 or 4: tile rows padded to groups of 4 tiles) or F(5,3) and
+ * F(5 x 7) with lanes across images (assembly/winograd5.ts: batches padded to octets of images).
  */
 function transformedPositions(g: Conv2dGeometry, m: WinogradTile): number {
   const height = m === 57 ? 5 : m;
@@ -148,26 +145,17 @@ function transformedPositions(g: Conv2dGeometry, m: WinogradTile): number {
 }
 
 /**
- * F(5,3) across images where it transforms at most 0.8 of F(m,3)'s positions: measured 0.83-0.87
- * of F(4,3)'s time for the seed net's 14x14 layer at batch 64 (0.77 of its positions) and 0.86
- * at 24x24 (0.71), but 1.00 at 28x28 (0.875) and 1.16 for 8 images at 32x48 (0.99).
+ * Lanes across images where they transform at most 0.8 of F(m,3)'s positions: measured for
+ * F(5,3), 0.83-0.87 of F(4,3)'s time for the seed net's 14x14 layer at batch 64 (0.77 of its
+ * positions) and 0.86 at 24x24 (0.71), but 1.00 at 28x28 (0.875) and 1.16 for 8 images at 32x48
+ * (0.99). Of their two tiles, F(5 x 7) where it transforms at most 0.9 of F(5,3)'s positions (the
+ * seed net's 14x14 layer: 378 against 441 an image, 0.857), else F(5,3), the more accurate
+ * (docs/fast-backend.md, "Winograd"). False where neither is taken.
  */
-function fewerByImageLanes(g: Conv2dGeometry, m: 2 | 4): boolean {
-  return (
-    transformedPositions(g, imageLanesTile(g) === 'winograd5x7' ? 57 : 5) <=
-    0.8 * transformedPositions(g, m)
-  );
-}
-
-/**
- * Of the two tiles with lanes across images, F(5 x 7) where it transforms at most 0.9 of
- * F(5,3)'s positions (the seed net's 14x14 layer: 378 against 441 an image, 0.857), else F(5,3),
- * the more accurate (docs/fast-backend.md, "Winograd").
- */
-function imageLanesTile(g: Conv2dGeometry): 'winograd5' | 'winograd5x7' {
-  return transformedPositions(g, 57) <= 0.9 * transformedPositions(g, 5)
-    ? 'winograd5x7'
-    : 'winograd5';
+function byImageLanes(g: Conv2dGeometry, m: 2 | 4): 'winograd5' | 'winograd5x7' | false {
+  const tile = transformedPositions(g, 57) <= 0.9 * transformedPositions(g, 5) ? 57 : 5;
+  if (transformedPositions(g, tile) > 0.8 * transformedPositions(g, m)) return false;
+  return tile === 57 ? 'winograd5x7' : 'winograd5';
 }
 
 /**

@@ -18,8 +18,8 @@
  *
  * The input and output transforms work on four horizontally adjacent tiles at once, one per
  * SIMD lane; position ξ = i*a + k of the transformed tile is vector ξ at `dst + ξ*stride`. The
- * filter transform is scalar, in f64, rounded once to f32; it also serves F(5,3)
- * (lib/winograd5-transforms.ts).
+ * filter transform is scalar, in f64, rounded once to f32; it also serves F(5,3) and F(5 x 7)
+ * (lib/winograd5-transforms.ts), G_h g G_w^T with each dimension's own G.
  */
 import { madd, nmadd, storeTransposed } from './simd';
 import { tileHeight, tileWidth } from './winograd-layout';
