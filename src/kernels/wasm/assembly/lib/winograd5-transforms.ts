@@ -63,6 +63,28 @@ function bt5(
 }
 
 /**
+ * F(5,3)'s B^T down the columns of (d B), whose column k (7 vectors, a row r at r*16) starts at
+ * tmp + k*112: position ξ = i*width + k written at dst + ξ*stride.
+ */
+@inline
+function inputColumns5(dst: usize, stride: usize, tmp: usize, width: i32): void {
+  for (let k = 0; k < width; k++) {
+    const col = tmp + <usize>k * 112;
+    bt5(
+      dst + <usize>k * stride,
+      <usize>width * stride,
+      v128.load(col),
+      v128.load(col, 16),
+      v128.load(col, 32),
+      v128.load(col, 48),
+      v128.load(col, 64),
+      v128.load(col, 80),
+      v128.load(col, 96),
+    );
+  }
+}
+
+/**
  * B^T d B for four images' 7x7 patches: the patch's (r, j) vector at src + r*rowStride + j*16.
  * `tmp` holds 49 vectors.
  */
@@ -88,20 +110,7 @@ export function inputTransform5(
       v128.load(p, 96),
     );
   }
-  for (let k = 0; k < 7; k++) {
-    const col = tmp + <usize>k * 112;
-    bt5(
-      dst + <usize>k * stride,
-      7 * stride,
-      v128.load(col),
-      v128.load(col, 16),
-      v128.load(col, 32),
-      v128.load(col, 48),
-      v128.load(col, 64),
-      v128.load(col, 80),
-      v128.load(col, 96),
-    );
-  }
+  inputColumns5(dst, stride, tmp, 7);
 }
 
 /**
@@ -148,6 +157,33 @@ function at5(
 }
 
 /**
+ * F(5,3)'s A^T down the columns of M, whose position ξ = i*width + k is at src + ξ*stride:
+ * (A^T M)[j, k] written at tmp + j*width*16 + k*16.
+ */
+@inline
+function outputColumns5(tmp: usize, src: usize, stride: usize, width: i32): void {
+  const s: usize = <usize>width * stride;
+  const none = f32x4.splat(0);
+  for (let k = 0; k < width; k++) {
+    const p = src + <usize>k * stride;
+    at5(
+      tmp + <usize>k * 16,
+      <usize>width * 16,
+      v128.load(p),
+      v128.load(p + s),
+      v128.load(p + 2 * s),
+      v128.load(p + 3 * s),
+      v128.load(p + 4 * s),
+      v128.load(p + 5 * s),
+      v128.load(p + 6 * s),
+      false,
+      none,
+      none,
+    );
+  }
+}
+
+/**
  * scale * (A^T M A) + bias for four images' tiles: M's position ξ at src + ξ*stride; output
  * (i, j) of the tile written at out + i*rowStride + j*16. `tmp` holds 35 vectors. A scale of 1
  * changes nothing (x * 1 is x exactly).
@@ -163,25 +199,7 @@ export function outputTransform5(
 ): void {
   const mul = f32x4.splat(scale);
   const add = f32x4.splat(bias);
-  const s: usize = 7 * stride;
-  for (let k = 0; k < 7; k++) {
-    const p = src + <usize>k * stride;
-    // (A^T M)[j, k] at tmp + j*112 + k*16
-    at5(
-      tmp + <usize>k * 16,
-      112,
-      v128.load(p),
-      v128.load(p + s),
-      v128.load(p + 2 * s),
-      v128.load(p + 3 * s),
-      v128.load(p + 4 * s),
-      v128.load(p + 5 * s),
-      v128.load(p + 6 * s),
-      false,
-      mul,
-      add,
-    );
-  }
+  outputColumns5(tmp, src, stride, 7);
   for (let j = 0; j < 5; j++) {
     const row = tmp + <usize>j * 112;
     at5(
@@ -267,20 +285,7 @@ export function inputTransform5x7(
 ): void {
   // (d B)[r, k] at tmp + k*112 + r*16
   for (let r = 0; r < 7; r++) bt7(tmp + <usize>r * 16, 112, src + <usize>r * rowStride, 16);
-  for (let k = 0; k < 9; k++) {
-    const col = tmp + <usize>k * 112;
-    bt5(
-      dst + <usize>k * stride,
-      9 * stride,
-      v128.load(col),
-      v128.load(col, 16),
-      v128.load(col, 32),
-      v128.load(col, 48),
-      v128.load(col, 64),
-      v128.load(col, 80),
-      v128.load(col, 96),
-    );
-  }
+  inputColumns5(dst, stride, tmp, 9);
 }
 
 /**
@@ -371,25 +376,7 @@ export function outputTransform5x7(
 ): void {
   const mul = f32x4.splat(scale);
   const add = f32x4.splat(bias);
-  const s: usize = 9 * stride;
-  for (let k = 0; k < 9; k++) {
-    const p = src + <usize>k * stride;
-    // (A^T M)[i, k] at tmp + i*144 + k*16, by F(5,3)'s A^T down the columns
-    at5(
-      tmp + <usize>k * 16,
-      144,
-      v128.load(p),
-      v128.load(p + s),
-      v128.load(p + 2 * s),
-      v128.load(p + 3 * s),
-      v128.load(p + 4 * s),
-      v128.load(p + 5 * s),
-      v128.load(p + 6 * s),
-      false,
-      mul,
-      add,
-    );
-  }
+  outputColumns5(tmp, src, stride, 9);
   for (let i = 0; i < 5; i++) {
     at7(out + <usize>i * rowStride, 16, tmp + <usize>i * 144, 16, true, mul, add);
   }
