@@ -21,7 +21,7 @@ import {
   type Ratio,
   type Row,
 } from './report.js';
-import { mergeSlices, roundOrder, SLICES, sliceTiming } from './slices.js';
+import { measureInSlices, SLICES, sliceTiming } from './slices.js';
 import { checkTargets, formatTargets } from './targets.js';
 import { FULL_TIMING, QUICK_TIMING, gflops, measure, timeOnce } from './timing.js';
 import type { TimingOptions } from './timing.js';
@@ -186,11 +186,16 @@ function labelFor(c: Contestant, threads: number): string {
   return `${c.name} x${threads === 0 ? 'def' : threads}`;
 }
 
+/**
+ * One row: the contestant activated at `threads`, probed where it is (or given the probe's
+ * estimate from an earlier slice of the same line), prepared, warmed up and timed.
+ */
 async function measureOne(
   c: Contestant,
   threads: number,
   w: Workload,
   limits: Limits,
+  knownEstimateMs?: number | null,
 ): Promise<Row> {
   const row: Row = {
     workload: labelOf(w),
@@ -222,7 +227,7 @@ async function measureOne(
     await c.activate(threads);
     const batch = batchOf(w);
     if (c.probe && batch !== null) {
-      const estimate = await probeMs(c, w, batch);
+      const estimate = knownEstimateMs !== undefined ? knownEstimateMs : await probeMs(c, w, batch);
       row.probeEstimateMs = estimate;
       const training = w.kind === 'net-train' || w.kind === 'fit-step';
       const limit = training ? limits.skipTrainAboveSeconds : limits.skipAboveSeconds;
@@ -346,20 +351,16 @@ async function main(): Promise<void> {
       }
       continue;
     }
-    // A network workload: its contestants in interleaved slices (slices.ts).
-    const slices: Row[][] = here.map(() => []);
+    // A network workload: its contestants in interleaved slices (slices.ts); a probed
+    // contestant is probed once, in its first slice.
     const sliced = { ...limits, timing: sliceTiming(limits.timing) };
-    for (let round = 0; round < SLICES; round++) {
-      for (const k of roundOrder(here.length, round)) {
-        const last = slices[k].at(-1);
-        if (last !== undefined && (last.status !== 'ok' || last.timeBoxed)) continue;
-        const { c, threads } = here[k];
-        const row = await measureOne(c, threads, w, sliced);
-        slices[k].push(row);
-        progress(`  ${row.workload} · ${row.label}, slice ${round + 1}/${SLICES}: ${outcome(row)}`);
-      }
-    }
-    for (const row of slices.map(mergeSlices)) {
+    const merged = await measureInSlices(here.length, async (k, first) => {
+      const { c, threads } = here[k];
+      const row = await measureOne(c, threads, w, sliced, first?.probeEstimateMs);
+      progress(`  ${row.workload} · ${row.label}, slice: ${outcome(row)}`);
+      return row;
+    });
+    for (const row of merged) {
       rows.push(row);
       progress(`[${++done}/${jobs.length}] ${row.workload} · ${row.label}: ${outcome(row)}`);
     }

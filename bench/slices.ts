@@ -57,3 +57,23 @@ export function mergeSlices(slices: readonly Row[]): Row {
     note: note.join('; '),
   };
 }
+
+/**
+ * The rows of `jobs` jobs measured in SLICES rounds, `measureSlice(k, first)` measuring job k's
+ * next slice (first: its first slice's row, undefined in round one); a job whose last slice
+ * failed, was skipped or was time-boxed takes no more.
+ */
+export async function measureInSlices(
+  jobs: number,
+  measureSlice: (k: number, first: Row | undefined) => Promise<Row>,
+): Promise<Row[]> {
+  const slices: Row[][] = Array.from({ length: jobs }, () => []);
+  for (let round = 0; round < SLICES; round++) {
+    for (const k of roundOrder(jobs, round)) {
+      const last = slices[k].at(-1);
+      if (last !== undefined && (last.status !== 'ok' || last.timeBoxed)) continue;
+      slices[k].push(await measureSlice(k, slices[k][0]));
+    }
+  }
+  return slices.map(mergeSlices);
+}

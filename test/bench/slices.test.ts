@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Row } from '../../bench/report.js';
-import { mergeSlices, roundOrder, sliceTiming } from '../../bench/slices.js';
+import { measureInSlices, mergeSlices, roundOrder, sliceTiming } from '../../bench/slices.js';
 import { FULL_TIMING } from '../../bench/timing.js';
 
 function slice(samplesMs: number[], extra: Partial<Row> = {}): Row {
@@ -66,5 +66,27 @@ describe('bench slices', () => {
     const boxed = slice([2000], { timeBoxed: true });
     assert.equal(mergeSlices([boxed]), boxed);
     assert.throws(() => mergeSlices([]), /no slices/);
+  });
+
+  it('measures every job in each round, alternating, and stops a job after a bad slice', async () => {
+    const calls: [number, boolean][] = [];
+    const rows = await measureInSlices(3, (k, first) => {
+      calls.push([k, first !== undefined]);
+      const failed = k === 1;
+      return Promise.resolve(
+        slice(failed ? [] : [k + 1], failed ? { status: 'error', medianMs: null } : {}),
+      );
+    });
+    assert.deepEqual(
+      calls.map(([k]) => k),
+      [0, 1, 2, 2, 0, 0, 2],
+    );
+    assert.deepEqual(
+      calls.map(([, seen]) => seen),
+      [false, false, false, true, true, true, true],
+    );
+    assert.deepEqual(rows[0].samplesMs, [1, 1, 1]);
+    assert.equal(rows[1].status, 'error');
+    assert.deepEqual(rows[2].samplesMs, [3, 3, 3]);
   });
 });

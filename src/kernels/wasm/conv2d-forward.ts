@@ -8,7 +8,7 @@
  */
 import type { Conv2dGeometry } from '../../shape/conv2d.js';
 import type { FloatArray } from '../../tensor.js';
-import { conv2dPath, winogradTile, type WinogradTile } from './conv2d-path.js';
+import { conv2dPath, lanesAcrossImages, winogradTile, type WinogradTile } from './conv2d-path.js';
 import { CONV2D_RECORD, recordValues } from './geometry-records.js';
 import type { Marshal } from './marshal.js';
 
@@ -56,7 +56,7 @@ export function winograd(
     m.run('winogradFilters', filterArgs);
     if (weights !== null) m.derived.keep(m, weights, `winograd${tile}`, u, uBytes);
   }
-  if (tile === 5 || tile === 57) {
+  if (lanesAcrossImages(tile)) {
     // Lanes across images (assembly/winograd5.ts): blocks of tile rows of 8 images.
     const bytes = m.call('winograd5ScratchBytes', geometry, tile, epilogue);
     const [scratch, stride] = m.scratch(bytes);

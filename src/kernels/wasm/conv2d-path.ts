@@ -18,6 +18,19 @@ const WINOGRAD_TILES = { winograd2: 2, winograd4: 4, winograd5: 5, winograd5x7: 
 type WinogradPath = keyof typeof WINOGRAD_TILES;
 export type WinogradTile = (typeof WINOGRAD_TILES)[WinogradPath];
 
+/** A tile's output rows and columns (assembly/lib/winograd-layout.ts's tileHeight, tileWidth). */
+function tileShape(m: WinogradTile): [height: number, width: number] {
+  return m === 57 ? [5, 7] : [m, m];
+}
+
+/**
+ * Whether a tile runs with SIMD lanes across images (assembly/winograd5.ts: F(5,3), F(5 x 7)) or
+ * across adjacent tiles (assembly/winograd.ts: F(2,3), F(4,3)).
+ */
+export function lanesAcrossImages(m: WinogradTile): boolean {
+  return m === 5 || m === 57;
+}
+
 const PATHS: readonly Conv2dPath[] = ['im2col', ...keysOf(WINOGRAD_TILES), 'direct'];
 
 function keysOf<T extends object>(record: T): (keyof T)[] {
@@ -135,12 +148,11 @@ function measuredRule(g: Conv2dGeometry, filtersKept: boolean, imageLanes = true
  * F(5 x 7) with lanes across images (assembly/winograd5.ts: batches padded to octets of images).
  */
 function transformedPositions(g: Conv2dGeometry, m: WinogradTile): number {
-  const height = m === 57 ? 5 : m;
-  const width = m === 57 ? 7 : m;
+  const [height, width] = tileShape(m);
   const tilesH = Math.ceil(g.OH / height);
   const tilesW = Math.ceil(g.OW / width);
   const patch = (height + 2) * (width + 2);
-  if (m === 5 || m === 57) return 8 * Math.ceil(g.N / 8) * tilesH * tilesW * patch;
+  if (lanesAcrossImages(m)) return 8 * Math.ceil(g.N / 8) * tilesH * tilesW * patch;
   return g.N * tilesH * 4 * Math.ceil(tilesW / 4) * patch;
 }
 

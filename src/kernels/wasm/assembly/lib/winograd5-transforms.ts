@@ -113,6 +113,12 @@ export function inputTransform5(
   inputColumns5(dst, stride, tmp, 7);
 }
 
+/** y * mul + add in one rounding where `scaled` (an output transform's last pass), else y. */
+@inline
+function scaleShift(y: v128, scaled: bool, mul: v128, add: v128): v128 {
+  return scaled ? madd(add, y, mul) : y;
+}
+
 /**
  * A^T m for m = m0..m6, written to dst + j*step; `scaled`, each times `mul` plus `add`. A^T's
  * factors are powers of two, so each multiply-add rounds once, as the sum it replaces did.
@@ -141,19 +147,11 @@ function at5(
   const y2 = madd(madd(a, c, f32x4.splat(4)), m5, f32x4.splat(0.25));
   const y3 = madd(madd(b, d, f32x4.splat(8)), m5, f32x4.splat(0.125));
   const y4 = f32x4.add(madd(madd(a, c, f32x4.splat(16)), m5, f32x4.splat(0.0625)), m6);
-  if (scaled) {
-    v128.store(dst, madd(add, y0, mul));
-    v128.store(dst + step, madd(add, y1, mul));
-    v128.store(dst + 2 * step, madd(add, y2, mul));
-    v128.store(dst + 3 * step, madd(add, y3, mul));
-    v128.store(dst + 4 * step, madd(add, y4, mul));
-  } else {
-    v128.store(dst, y0);
-    v128.store(dst + step, y1);
-    v128.store(dst + 2 * step, y2);
-    v128.store(dst + 3 * step, y3);
-    v128.store(dst + 4 * step, y4);
-  }
+  v128.store(dst, scaleShift(y0, scaled, mul, add));
+  v128.store(dst + step, scaleShift(y1, scaled, mul, add));
+  v128.store(dst + 2 * step, scaleShift(y2, scaled, mul, add));
+  v128.store(dst + 3 * step, scaleShift(y3, scaled, mul, add));
+  v128.store(dst + 4 * step, scaleShift(y4, scaled, mul, add));
 }
 
 /**
@@ -289,20 +287,12 @@ export function inputTransform5x7(
 }
 
 /**
- * A^T m for F(7,3), m at m0 + j*mStep (j = 0..8), written to dst + i*step; `scaled`, each times
- * `mul` plus `add`. Columns ±p pair up (sums for even rows, differences for odd ones); every
- * factor is a power of two.
+ * A^T m for F(7,3), m at m + j*mStep (j = 0..8), each times `mul` plus `add`, written to
+ * dst + i*step (the output transform's last pass). Columns ±p pair up (sums for even rows,
+ * differences for odd ones); every factor is a power of two.
  */
 @inline
-function at7(
-  dst: usize,
-  step: usize,
-  m: usize,
-  mStep: usize,
-  scaled: bool,
-  mul: v128,
-  add: v128,
-): void {
+function at7(dst: usize, step: usize, m: usize, mStep: usize, mul: v128, add: v128): void {
   const m1 = v128.load(m + mStep);
   const m2 = v128.load(m + 2 * mStep);
   const m3 = v128.load(m + 3 * mStep);
@@ -316,25 +306,29 @@ function at7(
   const b2 = f32x4.sub(m3, m4);
   const ah = f32x4.add(m5, m6);
   const bh = f32x4.sub(m5, m6);
-  let y0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(v128.load(m), a1), a2), ah), m7);
-  let y1 = madd(madd(madd(b1, b2, f32x4.splat(2)), bh, f32x4.splat(0.5)), m7, f32x4.splat(0.25));
-  let y2 = madd(madd(madd(a1, a2, f32x4.splat(4)), ah, f32x4.splat(0.25)), m7, f32x4.splat(0.0625));
-  let y3 = madd(
+  const y0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(v128.load(m), a1), a2), ah), m7);
+  const y1 = madd(madd(madd(b1, b2, f32x4.splat(2)), bh, f32x4.splat(0.5)), m7, f32x4.splat(0.25));
+  const y2 = madd(
+    madd(madd(a1, a2, f32x4.splat(4)), ah, f32x4.splat(0.25)),
+    m7,
+    f32x4.splat(0.0625),
+  );
+  const y3 = madd(
     madd(madd(b1, b2, f32x4.splat(8)), bh, f32x4.splat(0.125)),
     m7,
     f32x4.splat(0.015625),
   );
-  let y4 = madd(
+  const y4 = madd(
     madd(madd(a1, a2, f32x4.splat(16)), ah, f32x4.splat(0.0625)),
     m7,
     f32x4.splat(0.00390625),
   );
-  let y5 = madd(
+  const y5 = madd(
     madd(madd(b1, b2, f32x4.splat(32)), bh, f32x4.splat(0.03125)),
     m7,
     f32x4.splat(0.0009765625),
   );
-  let y6 = f32x4.add(
+  const y6 = f32x4.add(
     madd(
       madd(madd(a1, a2, f32x4.splat(64)), ah, f32x4.splat(0.015625)),
       m7,
@@ -342,22 +336,13 @@ function at7(
     ),
     v128.load(m + 8 * mStep),
   );
-  if (scaled) {
-    y0 = madd(add, y0, mul);
-    y1 = madd(add, y1, mul);
-    y2 = madd(add, y2, mul);
-    y3 = madd(add, y3, mul);
-    y4 = madd(add, y4, mul);
-    y5 = madd(add, y5, mul);
-    y6 = madd(add, y6, mul);
-  }
-  v128.store(dst, y0);
-  v128.store(dst + step, y1);
-  v128.store(dst + 2 * step, y2);
-  v128.store(dst + 3 * step, y3);
-  v128.store(dst + 4 * step, y4);
-  v128.store(dst + 5 * step, y5);
-  v128.store(dst + 6 * step, y6);
+  v128.store(dst, madd(add, y0, mul));
+  v128.store(dst + step, madd(add, y1, mul));
+  v128.store(dst + 2 * step, madd(add, y2, mul));
+  v128.store(dst + 3 * step, madd(add, y3, mul));
+  v128.store(dst + 4 * step, madd(add, y4, mul));
+  v128.store(dst + 5 * step, madd(add, y5, mul));
+  v128.store(dst + 6 * step, madd(add, y6, mul));
 }
 
 /**
@@ -378,6 +363,6 @@ export function outputTransform5x7(
   const add = f32x4.splat(bias);
   outputColumns5(tmp, src, stride, 9);
   for (let i = 0; i < 5; i++) {
-    at7(out + <usize>i * rowStride, 16, tmp + <usize>i * 144, 16, true, mul, add);
+    at7(out + <usize>i * rowStride, 16, tmp + <usize>i * 144, 16, mul, add);
   }
 }
