@@ -31,12 +31,7 @@ import { microKernel, MR, NR } from './lib/micro-kernel';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf, storeTransposed } from './lib/simd';
 import { positionBytes, tilePositions, tileWidth } from './lib/winograd-layout';
-import {
-  inputTransform5,
-  inputTransform5x7,
-  outputTransform5,
-  outputTransform5x7,
-} from './lib/winograd5-transforms';
+import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
 
 /** Tiles are 5 rows high (F(5,3) down the columns); m = 5 or 57 sets their width (5 or 7). */
 const M5: i32 = 5;
@@ -289,8 +284,7 @@ function transformBlock(
         const src =
           halfStrip + <usize>(((t / tilesW) * M5 * width + lead + (t % tilesW) * mw) * 16);
         const dst = v + <usize>((t * g.C + c) * NR + half * 4) * 4;
-        if (m == 57) inputTransform5x7(dst, vStride, src, <usize>width * 16, tmp);
-        else inputTransform5(dst, vStride, src, <usize>width * 16, tmp);
+        inputTransform5(dst, vStride, src, <usize>width * 16, tmp, mw);
       }
     }
   }
@@ -426,8 +420,7 @@ export function winograd5Forward(
           for (let t = 0; t < tiles; t++) {
             const at = dst + <usize>(((t / tilesW) * M5 * outW + (t % tilesW) * mw) * 16);
             const src = mRow + <usize>(t * NR + half * 4) * 4;
-            if (m == 57) outputTransform5x7(at, <usize>outW * 16, src, mStride, factor, bias, tmp);
-            else outputTransform5(at, <usize>outW * 16, src, mStride, factor, bias, tmp);
+            outputTransform5(at, <usize>outW * 16, src, mStride, factor, bias, tmp, mw);
           }
           const first = n0 + half * 4; // the half's first image
           writeBack(

@@ -84,17 +84,9 @@ function inputColumns5(dst: usize, stride: usize, tmp: usize, width: i32): void 
   }
 }
 
-/**
- * B^T d B for four images' 7x7 patches: the patch's (r, j) vector at src + r*rowStride + j*16.
- * `tmp` holds 49 vectors.
- */
-export function inputTransform5(
-  dst: usize,
-  stride: usize,
-  src: usize,
-  rowStride: usize,
-  tmp: usize,
-): void {
+/** F(5,3)'s (d B) for a 7x7 patch's rows (its (r, j) vector at src + r*rowStride + j*16). */
+@inline
+function inputRows5(src: usize, rowStride: usize, tmp: usize): void {
   for (let r = 0; r < 7; r++) {
     const p = src + <usize>r * rowStride;
     // (d B)[r, k] at tmp + k*112 + r*16
@@ -110,7 +102,6 @@ export function inputTransform5(
       v128.load(p, 96),
     );
   }
-  inputColumns5(dst, stride, tmp, 7);
 }
 
 /** y * mul + add in one rounding where `scaled` (an output transform's last pass), else y. */
@@ -181,23 +172,9 @@ function outputColumns5(tmp: usize, src: usize, stride: usize, width: i32): void
   }
 }
 
-/**
- * scale * (A^T M A) + bias for four images' tiles: M's position ξ at src + ξ*stride; output
- * (i, j) of the tile written at out + i*rowStride + j*16. `tmp` holds 35 vectors. A scale of 1
- * changes nothing (x * 1 is x exactly).
- */
-export function outputTransform5(
-  out: usize,
-  rowStride: usize,
-  src: usize,
-  stride: usize,
-  scale: f32,
-  bias: f32,
-  tmp: usize,
-): void {
-  const mul = f32x4.splat(scale);
-  const add = f32x4.splat(bias);
-  outputColumns5(tmp, src, stride, 7);
+/** The last pass of F(5,3)'s output transform: A^T along the 7-wide rows of tmp's (A^T M). */
+@inline
+function outputRows5(out: usize, rowStride: usize, tmp: usize, mul: v128, add: v128): void {
   for (let j = 0; j < 5; j++) {
     const row = tmp + <usize>j * 112;
     at5(
@@ -270,23 +247,6 @@ function bt7(dst: usize, step: usize, d: usize, dStep: usize): void {
 }
 
 /**
- * B^T d B for four images' 7x9 patches of F(5 x 7, 3 x 3) (5 rows by F(5,3), 7 columns by
- * F(7,3)): the patch's (r, j) vector at src + r*rowStride + j*16; position ξ = i*9 + k written
- * at dst + ξ*stride. `tmp` holds 63 vectors.
- */
-export function inputTransform5x7(
-  dst: usize,
-  stride: usize,
-  src: usize,
-  rowStride: usize,
-  tmp: usize,
-): void {
-  // (d B)[r, k] at tmp + k*112 + r*16
-  for (let r = 0; r < 7; r++) bt7(tmp + <usize>r * 16, 112, src + <usize>r * rowStride, 16);
-  inputColumns5(dst, stride, tmp, 9);
-}
-
-/**
  * A^T m for F(7,3), m at m + j*mStep (j = 0..8), each times `mul` plus `add`, written to
  * dst + i*step (the output transform's last pass). Columns ±p pair up (sums for even rows,
  * differences for odd ones); every factor is a power of two.
@@ -346,11 +306,35 @@ function at7(dst: usize, step: usize, m: usize, mStep: usize, mul: v128, add: v1
 }
 
 /**
- * scale * (A^T M A) + bias for four images' tiles of F(5 x 7): M's position ξ = i*9 + k at
- * src + ξ*stride; output (i, j) of the 5x7 tile written at out + i*rowStride + j*16. `tmp` holds
- * 45 vectors.
+ * B^T d B for four images' patches of 7 rows and mw + 2 columns (mw = 5: F(5,3); 7: F(5 x 7),
+ * whose rows take F(7,3)): the patch's (r, j) vector at src + r*rowStride + j*16; position
+ * ξ = i*(mw + 2) + k written at dst + ξ*stride. `tmp` holds 63 vectors.
  */
-export function outputTransform5x7(
+export function inputTransform5(
+  dst: usize,
+  stride: usize,
+  src: usize,
+  rowStride: usize,
+  tmp: usize,
+  mw: i32,
+): void {
+  // (d B)[r, k] at tmp + k*112 + r*16, then B^T down its columns
+  if (mw == 7) {
+    for (let r = 0; r < 7; r++) bt7(tmp + <usize>r * 16, 112, src + <usize>r * rowStride, 16);
+    inputColumns5(dst, stride, tmp, 9);
+  } else {
+    inputRows5(src, rowStride, tmp);
+    inputColumns5(dst, stride, tmp, 7);
+  }
+}
+
+/**
+ * scale * (A^T M A) + bias for four images' tiles of 5 rows and mw columns (5 or 7, as
+ * inputTransform5): M's position ξ = i*(mw + 2) + k at src + ξ*stride; output (i, j) of the tile
+ * written at out + i*rowStride + j*16. `tmp` holds 45 vectors. A scale of 1 changes nothing
+ * (x * 1 is x exactly).
+ */
+export function outputTransform5(
   out: usize,
   rowStride: usize,
   src: usize,
@@ -358,11 +342,17 @@ export function outputTransform5x7(
   scale: f32,
   bias: f32,
   tmp: usize,
+  mw: i32,
 ): void {
   const mul = f32x4.splat(scale);
   const add = f32x4.splat(bias);
-  outputColumns5(tmp, src, stride, 9);
-  for (let i = 0; i < 5; i++) {
-    at7(out + <usize>i * rowStride, 16, tmp + <usize>i * 144, 16, mul, add);
+  if (mw == 7) {
+    outputColumns5(tmp, src, stride, 9);
+    for (let i = 0; i < 5; i++) {
+      at7(out + <usize>i * rowStride, 16, tmp + <usize>i * 144, 16, mul, add);
+    }
+  } else {
+    outputColumns5(tmp, src, stride, 7);
+    outputRows5(out, rowStride, tmp, mul, add);
   }
 }
