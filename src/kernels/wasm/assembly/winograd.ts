@@ -26,7 +26,8 @@ import { claim } from './lib/claim';
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { microKernel, MR, NR } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
-import { positionBytes, tilePositions } from './lib/winograd-layout';
+import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
+import { panelsOfFive, positionBytes, tilePositions } from './lib/winograd-layout';
 import {
   filterTransform,
   inputTransform2,
@@ -101,10 +102,16 @@ export function winogradWorkItems(geometry: usize, m: i32, threads: i32): i32 {
   return g.N * ((tilesH + rows - 1) / rows) * filterGroups(g, m, threads, rows);
 }
 
+/** Filters U is packed for (lib/panels.ts's panels of 5 and 4, or panels of MR). */
+@inline
+function filterRows(g: ConvGeometry, m: i32): i32 {
+  return panelsOfFive(m) ? panelledRows(g.F) : roundUp(g.F, MR);
+}
+
 /** Bytes of the transformed filters U, shared by every thread. */
 export function winogradFilterBytes(geometry: usize, m: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
-  return tilePositions(m) * roundUp(g.F, MR) * g.C * 4;
+  return tilePositions(m) * filterRows(g, m) * g.C * 4;
 }
 
 /**
@@ -124,9 +131,12 @@ export function winogradScratchBytes(geometry: usize, m: i32, epilogue: i32): i3
 }
 
 /**
- * u = the transformed filters, u[ξ][p][c][r] = U[ξ][p*MR + r, c] (zero for padded filters).
+ * u = the transformed filters in row panels of filters: panel i holds h filters from f0, and
+ * u[ξ][f0*C + c*h + r] = U[ξ][f0 + r, c] (panels of MR; zero for padded filters). Where
+ * panelsOfFive(m) the panels are lib/panels.ts's of 5 and 4 and each panel's positions follow
+ * one another, u[f0*C*positions + (ξ*C + c)*h + r], so that a panel's GEMMs read it in order.
  * With `transposed`, filter f and channel c of this geometry are channel f and filter c of w
- * (shape (C, F, 3, 3)), flipped. Threads split the filter panels.
+ * (shape (C, F, 3, 3)), flipped. Threads split the panels.
  */
 export function winogradFilters(
   tid: i32,
@@ -142,15 +152,22 @@ export function winogradFilters(
   const g = changetype<ConvGeometry>(geometry);
   const positions = tilePositions(m);
   const C = g.C;
-  const panels = roundUp(g.F, MR) / MR;
+  const rows = filterRows(g, m);
+  const fives = panelsOfFive(m) ? fivePanels(g.F) : 0;
+  const panels = panelsOfFive(m) ? panelCount(g.F) : rows / MR;
   const tmp = scratch + <usize>(tid * scratchStride);
-  const stride = <usize>(panels * C * MR) * 4; // from ξ to ξ + 1
+  const fiveLayout = panelsOfFive(m);
   const p1 = shareStart(panels, tid + 1, threads);
   for (let p = shareStart(panels, tid, threads); p < p1; p++) {
-    for (let r = 0; r < MR; r++) {
-      const f = p * MR + r;
+    const f0 = panelStart(p, fives);
+    const h = panelHeight(p, fives);
+    // From ξ to ξ + 1: a panel's positions one after another, or a position's panels.
+    const stride = <usize>((fiveLayout ? h : rows) * C) * 4;
+    const panel = u + <usize>(f0 * C * (fiveLayout ? positions : 1)) * 4;
+    for (let r = 0; r < h; r++) {
+      const f = f0 + r;
       for (let c = 0; c < C; c++) {
-        const dst = u + <usize>((p * C + c) * MR + r) * 4;
+        const dst = panel + <usize>(c * h + r) * 4;
         if (f >= g.F) {
           for (let xi = 0; xi < positions; xi++) store<f32>(dst + <usize>xi * stride, 0);
         } else if (transposed != 0) {

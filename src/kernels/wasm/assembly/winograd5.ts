@@ -5,9 +5,10 @@
  *   x:(N,C,H,W) w:(F,C,3,3) b:(F) -> y:(N,F,OH,OW), output cut into 5 x mw tiles (tile code
  *   m = 5: mw = 5; m = 57: mw = 7), patches 7 x (mw + 2)
  *
- *   U[ξ] = (G g G^T)[ξ]:(F,C)        winograd.ts's winogradFilters with the same m
+ *   U[ξ] = (G g G^T)[ξ]:(F,C)        winograd.ts's winogradFilters with the same m, in panels
+ *                                    of 5 and 4 filters (lib/panels.ts), panel by panel
  *   V[ξ] = (B^T d B)[ξ]:(C, 8T)      for a block of T tiles of 8 images
- *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 or 63 GEMMs over channels (the SGEMM micro-kernel)
+ *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 or 63 GEMMs over channels (microKernel5, microKernel)
  *   y tile = s * A^T M A + b         then the epilogue (lib/relu-pool.ts's semantics)
  *
  * Why lanes across images: winograd.ts puts four adjacent tiles of a row in a vector, so a row's
@@ -21,13 +22,14 @@
  *
  * A block is some tile rows of an octet of images, two vectors: tile t's GEMM columns 8t .. 8t+7
  * (one NR-wide panel) are images 8o .. 8o+7; images past N are zero lanes, never written. Per
- * filter panel (MR filters) the block's GEMMs go to a small M, transformed back at once while
- * in cache. Each output value comes from one thread by the same operations whatever the blocks or
+ * filter panel (5 or 4 filters, lib/panels.ts) the block's GEMMs go to a small M, transformed
+ * back at once while in cache. Each output value comes from one thread by the same operations whatever the blocks or
  * the thread count (a GEMM column's sum does not depend on its neighbours): bitwise reproducible.
  */
 import { claim } from './lib/claim';
 import { ConvGeometry, roundUp } from './lib/geometry';
-import { microKernel, MR, NR } from './lib/micro-kernel';
+import { microKernel, microKernel5, MR5, NR } from './lib/micro-kernel';
+import { fivePanels, panelCount, panelHeight, panelStart } from './lib/panels';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf, storeTransposed } from './lib/simd';
 import { positionBytes, tilePositions, tileWidth } from './lib/winograd-layout';
@@ -87,7 +89,7 @@ export function winograd5WorkItems(geometry: usize, m: i32, epilogue: i32): i32 
 /** A thread's scratch parts, in order (scratchPart). */
 const STRIP: i32 = 0; // the block's strip, both halves: 2 x stripRows x stripWidth vectors
 const V: i32 = 1; // the block's V, positions x (tiles x C x NR) floats
-const M: i32 = 2; // a filter panel's M, positions x (MR x tiles x NR) floats
+const M: i32 = 2; // a filter panel's M, positions x (5 x tiles x NR) floats
 const OUT: i32 = 3; // the block's output, both halves: 2 x rows*M5 x outW vectors
 const POOLED_ROW: i32 = 4; // one pooled row, outW vectors (outW = tilesW x tile width)
 const SINK: i32 = 5; // where lanes past N are written, outW + 8 floats
@@ -108,7 +110,7 @@ function scratchPart(g: ConvGeometry, m: i32, rows: i32, which: i32): usize {
   if (which == V) return at;
   at += positions * positionBytes(tiles * g.C * NR);
   if (which == M) return at;
-  at += positions * positionBytes(MR * tiles * NR);
+  at += positions * positionBytes(MR5 * tiles * NR);
   if (which == OUT) return at;
   at += <usize>(2 * rows * M5 * outW) * 16;
   if (which == POOLED_ROW) return at;
@@ -367,7 +369,8 @@ export function winograd5Forward(
 ): void {
   const g = changetype<ConvGeometry>(geometry);
   const C = g.C;
-  const Fp = roundUp(g.F, MR);
+  const fives = fivePanels(g.F);
+  const panels = panelCount(g.F);
   const mw = tileWidth(m);
   const positions = tilePositions(m);
   const tilesH = tilesHigh(g);
@@ -385,7 +388,6 @@ export function winograd5Forward(
   const outHalf = <usize>(rows * M5 * outW) * 16; // bytes of one half's output
   const blocksPerImage = (tilesH + rows - 1) / rows;
   const blocks = ((g.N + 7) / 8) * blocksPerImage;
-  const uStride = <usize>(Fp * C) * 4;
   for (
     let blk = claim(next, tid, threads, blocks);
     blk < blocks;
@@ -396,20 +398,31 @@ export function winograd5Forward(
     const rowsHere = min(rows, tilesH - th0);
     const tiles = rowsHere * tilesW;
     const vStride = positionBytes(tiles * C * NR);
-    const mStride = positionBytes(MR * tiles * NR);
+    const mStride = positionBytes(MR5 * tiles * NR);
     const height = min(rowsHere * M5, g.OH - th0 * M5); // output rows of the block
     transformBlock(v, strip, x, g, m, n0, th0, rowsHere, tmp);
-    for (let p = 0; p < Fp; p += MR) {
-      // M[ξ] = U[ξ] V[ξ] for the panel's MR filters: MR rows of tiles*NR columns.
+    for (let i = 0; i < panels; i++) {
+      // M[ξ] = U[ξ] V[ξ] for the panel's h filters from p: h rows of tiles*NR columns.
+      const p = panelStart(i, fives);
+      const h = panelHeight(i, fives);
       for (let xi = 0; xi < positions; xi++) {
-        const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
+        const pa = u + <usize>(p * C * positions + xi * h * C) * 4;
         const row = mm + <usize>xi * mStride;
-        for (let t = 0; t < tiles; t++) {
-          const pb = v + <usize>xi * vStride + <usize>(t * C * NR) * 4;
-          microKernel(C, pa, pb, row + <usize>(t * NR) * 4, tiles * NR, false);
+        const pb = v + <usize>xi * vStride;
+        const ldm = tiles * NR;
+        if (h == MR5) {
+          for (let t = 0; t < tiles; t++) {
+            const at = <usize>(t * NR) * 4;
+            microKernel5(C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm);
+          }
+        } else {
+          for (let t = 0; t < tiles; t++) {
+            const at = <usize>(t * NR) * 4;
+            microKernel(C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm, false);
+          }
         }
       }
-      for (let f = p; f < min(g.F, p + MR); f++) {
+      for (let f = p; f < min(g.F, p + h); f++) {
         const bias: f32 = b != 0 ? load<f32>(b + <usize>f * 4) : 0;
         const factor: f32 = scale != 0 ? load<f32>(scale + <usize>f * 4) : 1;
         const mRow = mm + <usize>((f - p) * tiles * NR) * 4;

@@ -1,12 +1,15 @@
 /**
- * The GEMM micro-kernel shared by sgemm (sgemm.ts) and the Winograd convolution (winograd.ts):
- * an MR x NR tile of C from an MR-row panel of A and an NR-column panel of B, both packed k-major,
- * held in 8 SIMD registers. With relaxed SIMD enabled at compile time the multiply-add is fused.
+ * The GEMM micro-kernels shared by sgemm (sgemm.ts) and the Winograd convolutions (winograd.ts,
+ * winograd5.ts): an MR x NR tile of C from an MR-row panel of A and an NR-column panel of B, both
+ * packed k-major, held in 8 SIMD registers; and a 5 x NR tile in 10 (microKernel5). With relaxed
+ * SIMD enabled at compile time the multiply-add is fused.
  */
 import { madd } from './simd';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
+/** Rows of microKernel5's tile. */
+export const MR5: i32 = 5;
 
 /** The MR x NR tile: c[r*ldc + j] (+)= sum_k pa[k*MR + r] * pb[k*NR + j]. */
 @inline
@@ -63,4 +66,68 @@ export function microKernel(
   v128.store(c + 2 * row, c21, 16);
   v128.store(c + 3 * row, c30);
   v128.store(c + 3 * row, c31, 16);
+}
+
+/** Lane i of v in every lane: a shuffle, not a load (see microKernel5). */
+@inline
+function lane(v: v128, i: i32): v128 {
+  if (i == 0) return v128.shuffle<f32>(v, v, 0, 0, 0, 0);
+  if (i == 1) return v128.shuffle<f32>(v, v, 1, 1, 1, 1);
+  if (i == 2) return v128.shuffle<f32>(v, v, 2, 2, 2, 2);
+  return v128.shuffle<f32>(v, v, 3, 3, 3, 3);
+}
+
+/**
+ * The 5 x NR tile: c[r*ldc + j] = sum_k pa[k*5 + r] * pb[k*NR + j], for the panels of 5 rows
+ * of lib/panels.ts; each element the same multiply-adds in the same order as microKernel's, so
+ * the same bits. Ten accumulators hide the multiply-add's latency better than eight (about 1.1x
+ * the rate measured on x64). Four of the five A values come from one vector load, splatted by
+ * shuffles: V8 issues a step's loads before its multiply-adds, and five splatting loads would
+ * need 17 of x64's 16 SIMD registers (ten accumulators, two of B, five of A), so they spill.
+ */
+@inline
+export function microKernel5(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0),
+    c41 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const four = v128.load(pa);
+    let a = lane(four, 0);
+    c00 = madd(c00, a, b0);
+    c01 = madd(c01, a, b1);
+    a = lane(four, 1);
+    c10 = madd(c10, a, b0);
+    c11 = madd(c11, a, b1);
+    a = lane(four, 2);
+    c20 = madd(c20, a, b0);
+    c21 = madd(c21, a, b1);
+    a = lane(four, 3);
+    c30 = madd(c30, a, b0);
+    c31 = madd(c31, a, b1);
+    a = v128.load32_splat(pa, 16);
+    c40 = madd(c40, a, b0);
+    c41 = madd(c41, a, b1);
+    pa += MR5 * 4;
+    pb += 32;
+  }
+  const row = <usize>ldc * 4;
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + row, c10);
+  v128.store(c + row, c11, 16);
+  v128.store(c + 2 * row, c20);
+  v128.store(c + 2 * row, c21, 16);
+  v128.store(c + 3 * row, c30);
+  v128.store(c + 3 * row, c31, 16);
+  v128.store(c + 4 * row, c40);
+  v128.store(c + 4 * row, c41, 16);
 }

@@ -32,3 +32,13 @@ export function tilePositions(m: i32): i32 {
 export function positionBytes(floats: i32): usize {
   return <usize>floats * 4 + 64;
 }
+
+/**
+ * Whether U, the transformed filters, is packed in the panels of 5 and 4 filters of lib/panels.ts
+ * (the kernels with lanes across images, winograd5.ts, whose GEMM runs microKernel5), or in
+ * panels of MR = 4 (winograd.ts).
+ */
+@inline
+export function panelsOfFive(m: i32): bool {
+  return m == 5 || m == 57;
+}
