@@ -44,6 +44,10 @@ export const cases: KernelCase[] = [
   [4, 70, 9, 6],
   // Columns claimed in items of 16 (a last one of 8), x packed in three blocks of K.
   [16, 600, 40, 7],
+  // x packed in panels of 5 rows and then 4 (13 = 5 + 4 + 4; 20 = four of 5), through edge
+  // columns (50 = 6 x 8 + 2) and blocks of K.
+  [13, 600, 50, 9],
+  [20, 300, 40, 10],
   // More rows than the claimed GEMM packs whole (MC = 128): sgemmPart.
   [130, 20, 300, 8],
 ].flatMap(([N, IN, OUT, seed]) => linearCases(N, IN, OUT, seed));

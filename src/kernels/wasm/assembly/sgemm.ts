@@ -17,7 +17,8 @@
 import { claim } from './lib/claim';
 import { roundUp, shareStart } from './lib/geometry';
 import { multiplyPacked, packA, packB } from './lib/gemm-packing';
-import { MR, NR } from './lib/micro-kernel';
+import { MR, MR5, NR } from './lib/micro-kernel';
+import { fivePanels, panelledRows } from './lib/panels';
 
 export { MR, NR };
 export const KC: i32 = 256;
@@ -66,8 +67,8 @@ export function sgemm(
       packB(packedB, b, ldb, transB, k0, kc, j0, nc, N);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = min(MC, M - i0);
-        packA(packedA, a, lda, transA, i0, mc, k0, kc, M);
-        multiplyPacked(packedA, packedB, tile, i0, mc, j0, nc, kc, M, N, c, ldc, acc);
+        packA(packedA, a, lda, transA, i0, mc, k0, kc, M, 0);
+        multiplyPacked(packedA, packedB, tile, i0, mc, j0, nc, kc, M, N, c, ldc, acc, 0);
       }
     }
   }
@@ -162,7 +163,7 @@ function claimsColumns(M: i32, N: i32, K: i32): bool {
 /** Bytes of scratch one thread needs for sgemmClaimed: op(A) whole, a block of op(B), a tile. */
 export function sgemmClaimedScratchBytes(M: i32, N: i32, K: i32): i32 {
   if (!claimsColumns(M, N, K)) return sgemmScratchBytes();
-  return (roundUp(M, MR) * K + KC * CLAIMED_COLUMNS + MR * NR) * 4;
+  return (panelledRows(M) * K + KC * CLAIMED_COLUMNS + MR5 * NR) * 4;
 }
 
 /**
@@ -208,7 +209,8 @@ export function packClaimedB(
 /**
  * C[M,N] (+)= op(A) * op(B), its columns in items of CLAIMED_COLUMNS claimed one at a time from
  * `next` (lib/claim.ts), so that a faster core does more of them: a thread packs all of op(A)
- * once, at its first item, then per item a KC-deep block of op(B) at a time, or reads it from
+ * once, at its first item, in panels of 5 and 4 rows for the 5 x 8 micro-kernel (lib/panels.ts;
+ * 64 rows are 12 and 1), then per item a KC-deep block of op(B) at a time, or reads it from
  * `panels` (packClaimedB's, 0: none) where op(B) was packed before: a layer's weights, kept
  * between inference calls. Every element of C is the same KC blocks in the same order as in
  * sgemm: the same bits as sgemmPart's, which runs it where claimsColumns does not hold.
@@ -254,8 +256,10 @@ export function sgemmClaimed(
     );
     return;
   }
-  const packedA = scratch + <usize>(tid * scratchStride); // K/KC blocks of roundUp(M, MR) x KC
-  const rows = roundUp(M, MR);
+  // op(A) whole, in K/KC blocks of rows x KC: panels of 5 and 4 rows (lib/panels.ts).
+  const packedA = scratch + <usize>(tid * scratchStride);
+  const rows = panelledRows(M);
+  const fives = fivePanels(M);
   const packedB = packedA + <usize>(rows * K) * 4;
   const tile = packedB + <usize>(KC * CLAIMED_COLUMNS) * 4;
   const items = (N + CLAIMED_COLUMNS - 1) / CLAIMED_COLUMNS;
@@ -267,7 +271,8 @@ export function sgemmClaimed(
   ) {
     if (!packed) {
       for (let k0 = 0; k0 < K; k0 += KC) {
-        packA(packedA + <usize>(rows * k0) * 4, a, lda, transA, 0, M, k0, min(KC, K - k0), M);
+        const block = packedA + <usize>(rows * k0) * 4;
+        packA(block, a, lda, transA, 0, M, k0, min(KC, K - k0), M, fives);
       }
       packed = true;
     }
@@ -279,7 +284,8 @@ export function sgemmClaimed(
       if (panels != 0) blockB = claimedBlock(panels, item, k0, K);
       else packB(packedB, b, ldb, transB, k0, kc, j0, nc, N);
       const blockA = packedA + <usize>(rows * k0) * 4;
-      multiplyPacked(blockA, blockB, tile, 0, M, j0, nc, kc, M, N, c, ldc, accumulate || k0 > 0);
+      const acc = accumulate || k0 > 0;
+      multiplyPacked(blockA, blockB, tile, 0, M, j0, nc, kc, M, N, c, ldc, acc, fives);
     }
   }
 }

@@ -413,7 +413,7 @@ export function winograd5Forward(
         if (h == MR5) {
           for (let t = 0; t < tiles; t++) {
             const at = <usize>(t * NR) * 4;
-            microKernel5(C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm);
+            microKernel5(C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm, false);
           }
         } else {
           for (let t = 0; t < tiles; t++) {

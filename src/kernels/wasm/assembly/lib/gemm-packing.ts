@@ -1,12 +1,17 @@
 /**
- * The SGEMM's packing and its loop over one packed block (sgemm.ts): op(A) into MR-row panels,
- * op(B) into NR-column panels, both k-major, and the micro-kernel over every MR x NR tile of the
- * block (lib/micro-kernel.ts).
+ * The SGEMM's packing and its loop over one packed block (sgemm.ts): op(A) into row panels (of
+ * MR rows, or of 5 and 4: lib/panels.ts), op(B) into NR-column panels, both k-major, and the
+ * micro-kernels over every tile of the block (lib/micro-kernel.ts).
  */
-import { microKernel, MR, NR } from './micro-kernel';
+import { microKernel, microKernel5, MR, MR5, NR } from './micro-kernel';
+import { panelCount, panelHeight, panelStart } from './panels';
 import { transpose4x4 } from './simd';
 
-/** Packs op(A)[i0..i0+mc, k0..k0+kc] into MR-row panels: dst[(p*kc + k)*MR + r]. */
+/**
+ * Packs op(A)[i0..i0+mc, k0..k0+kc] into row panels, k-major: panels of MR rows (fives = 0), or
+ * lib/panels.ts's `fives` panels of 5 and then panels of 4; panel i of h rows from row p is
+ * dst[p*kc + k*h + r], rows past M zero.
+ */
 export function packA(
   dst: usize,
   a: usize,
@@ -17,44 +22,58 @@ export function packA(
   k0: i32,
   kc: i32,
   M: i32,
+  fives: i32,
 ): void {
-  for (let p = 0; p < mc; p += MR) {
-    const panel = dst + <usize>(p * kc) * 4; // panel p/MR starts at (p/MR)*kc*MR floats
-    if (!transA && i0 + p + MR <= M) {
-      // Four full rows, each contiguous in k: transpose 4x4 blocks into the k-major panel.
+  const count = fives == 0 ? (mc + MR - 1) / MR : panelCount(mc);
+  const stride = <usize>lda * 4;
+  for (let i = 0; i < count; i++) {
+    const p = panelStart(i, fives);
+    const h = panelHeight(i, fives);
+    const panel = dst + <usize>(p * kc) * 4;
+    const step = <usize>h * 4; // bytes from one k to the next
+    if (!transA && i0 + p + h <= M) {
+      // Full rows, each contiguous in k: 4x4 blocks of the first four rows transposed into the
+      // k-major panel, and a fifth row's values between them.
       const row = a + <usize>((i0 + p) * lda + k0) * 4;
-      const stride = <usize>lda * 4;
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
-        transpose4x4(panel + <usize>(k * MR) * 4, row + <usize>k * 4, stride, 16);
+        const at = panel + <usize>k * step;
+        transpose4x4(at, row + <usize>k * 4, stride, step);
+        if (h == MR5) {
+          const fifth = row + 4 * stride + <usize>k * 4;
+          for (let kk = 0; kk < 4; kk++) {
+            store<f32>(at + <usize>kk * step + 16, load<f32>(fifth + <usize>kk * 4));
+          }
+        }
       }
       for (; k < kc; k++) {
-        for (let r = 0; r < MR; r++) {
+        for (let r = 0; r < h; r++) {
           store<f32>(
-            panel + <usize>(k * MR + r) * 4,
+            panel + <usize>k * step + <usize>r * 4,
             load<f32>(row + <usize>r * stride + <usize>k * 4),
           );
         }
       }
       continue;
     }
-    for (let r = 0; r < MR; r++) {
+    for (let r = 0; r < h; r++) {
       const i = i0 + p + r;
+      const out = panel + <usize>r * 4;
       if (i < M) {
         if (transA) {
           let src = a + <usize>(k0 * lda + i) * 4;
           for (let k = 0; k < kc; k++) {
-            store<f32>(panel + <usize>(k * MR + r) * 4, load<f32>(src));
-            src += <usize>lda * 4;
+            store<f32>(out + <usize>k * step, load<f32>(src));
+            src += stride;
           }
         } else {
           const src = a + <usize>(i * lda + k0) * 4;
           for (let k = 0; k < kc; k++) {
-            store<f32>(panel + <usize>(k * MR + r) * 4, load<f32>(src + <usize>k * 4));
+            store<f32>(out + <usize>k * step, load<f32>(src + <usize>k * 4));
           }
         }
       } else {
-        for (let k = 0; k < kc; k++) store<f32>(panel + <usize>(k * MR + r) * 4, 0);
+        for (let k = 0; k < kc; k++) store<f32>(out + <usize>k * step, 0);
       }
     }
   }
@@ -127,9 +146,9 @@ export function packB(
 }
 
 /**
- * The micro-kernels of one packed block: rows i0 .. i0 + mc of op(A) (MR-row panels at packedA)
- * times columns j0 .. j0 + nc of op(B) (NR-column panels at packedB), kc deep, into C; edge tiles
- * through `tile`.
+ * The micro-kernels of one packed block: rows i0 .. i0 + mc of op(A) (packA's panels, `fives` of
+ * 5 rows) times columns j0 .. j0 + nc of op(B) (NR-column panels at packedB), kc deep, into C;
+ * edge tiles through `tile`.
  */
 @inline
 export function multiplyPacked(
@@ -146,20 +165,26 @@ export function multiplyPacked(
   c: usize,
   ldc: i32,
   acc: bool,
+  fives: i32,
 ): void {
+  const count = fives == 0 ? (mc + MR - 1) / MR : panelCount(mc);
   for (let q = 0; q < nc; q += NR) {
     const pb = packedB + <usize>(q * kc) * 4;
     const j = j0 + q;
     const width = min(NR, N - j);
-    for (let p = 0; p < mc; p += MR) {
-      const pa = packedA + <usize>(p * kc) * 4;
-      const i = i0 + p;
-      const height = min(MR, M - i);
+    for (let p = 0; p < count; p++) {
+      const first = panelStart(p, fives);
+      const rows = panelHeight(p, fives);
+      const pa = packedA + <usize>(first * kc) * 4;
+      const i = i0 + first;
+      const height = min(rows, M - i);
       const cTile = c + <usize>(i * ldc + j) * 4;
-      if (width == NR && height == MR) {
-        microKernel(kc, pa, pb, cTile, ldc, acc);
+      if (width == NR && height == rows) {
+        if (rows == MR5) microKernel5(kc, pa, pb, cTile, ldc, acc);
+        else microKernel(kc, pa, pb, cTile, ldc, acc);
       } else {
-        microKernel(kc, pa, pb, tile, NR, false);
+        if (rows == MR5) microKernel5(kc, pa, pb, tile, NR, false);
+        else microKernel(kc, pa, pb, tile, NR, false);
         for (let r = 0; r < height; r++) {
           for (let s = 0; s < width; s++) {
             const dst = cTile + <usize>(r * ldc + s) * 4;

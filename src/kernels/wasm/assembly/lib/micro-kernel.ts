@@ -78,7 +78,7 @@ function lane(v: v128, i: i32): v128 {
 }
 
 /**
- * The 5 x NR tile: c[r*ldc + j] = sum_k pa[k*5 + r] * pb[k*NR + j], for the panels of 5 rows
+ * The 5 x NR tile: c[r*ldc + j] (+)= sum_k pa[k*5 + r] * pb[k*NR + j], for the panels of 5 rows
  * of lib/panels.ts; each element the same multiply-adds in the same order as microKernel's, so
  * the same bits. Ten accumulators hide the multiply-add's latency better than eight (about 1.1x
  * the rate measured on x64). Four of the five A values come from one vector load, splatted by
@@ -86,7 +86,14 @@ function lane(v: v128, i: i32): v128 {
  * need 17 of x64's 16 SIMD registers (ten accumulators, two of B, five of A), so they spill.
  */
 @inline
-export function microKernel5(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+export function microKernel5(
+  kc: i32,
+  pa: usize,
+  pb: usize,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
   let c00 = f32x4.splat(0),
     c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0),
@@ -120,6 +127,18 @@ export function microKernel5(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32):
     pb += 32;
   }
   const row = <usize>ldc * 4;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + row));
+    c11 = f32x4.add(c11, v128.load(c + row, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * row));
+    c21 = f32x4.add(c21, v128.load(c + 2 * row, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * row));
+    c31 = f32x4.add(c31, v128.load(c + 3 * row, 16));
+    c40 = f32x4.add(c40, v128.load(c + 4 * row));
+    c41 = f32x4.add(c41, v128.load(c + 4 * row, 16));
+  }
   v128.store(c, c00);
   v128.store(c, c01, 16);
   v128.store(c + row, c10);
