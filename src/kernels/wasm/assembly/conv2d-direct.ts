@@ -9,10 +9,10 @@
  * then the epilogue (lib/relu-pool.ts): none, ReLU, or ReLU and 2x2 stride-2 max pooling into z.
  * Each thread copies the input rows its outputs read into a zero-padded band once
  * (lib/direct-band.ts), and computes blocks of 8 adjacent outputs of one row for 4 filters in 8
- * f32x4 accumulators (lib/direct-block.ts): per tap, two loads of input, four splatted filter
- * taps, eight multiply-adds. Pooling works on a thread's band of rows kept in scratch, already
- * scaled, shifted and ReLU'd (so a negative scale is applied before the maximum), by
- * lib/direct-pool.ts.
+ * f32x4 accumulators, or 5 filters in 10 (lib/direct-block.ts; the filters in lib/panels.ts's
+ * panels of 5 and 4): per tap, two loads of input, the splatted filter taps, a multiply-add per
+ * accumulator. Pooling works on a thread's band of rows kept in scratch, already scaled, shifted
+ * and ReLU'd (so a negative scale is applied before the maximum), by lib/direct-pool.ts.
  *
  * Threads split images, or with fewer images than threads bands of output rows (pairs when
  * pooling). Every output is computed by one thread with the same operations, whatever the band
@@ -32,7 +32,9 @@ import {
 } from './lib/direct-band';
 import { poolReluRows } from './lib/direct-pool';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
-import { block, block4 } from './lib/direct-block';
+import { block, block4, block5, block5x4 } from './lib/direct-block';
+import { MR5 } from './lib/micro-kernel';
+import { fivePanels, panelCount, panelHeight, panelStart } from './lib/panels';
 
 /**
  * Where a thread's scratch parts start (a record at the start of the scratch itself): packed
@@ -108,30 +110,72 @@ function directRows(
   const valid = min(g.OW, BLOCK);
   const taps = sc.taps;
   const tmp = sc.tmp;
+  const fives = fivePanels(g.F);
+  const panels = panelCount(g.F);
   for (let r = r0; r < r0 + rows; r++) {
     const inRow = sc.band + <usize>r * rowBytes;
     const outRow = dst + <usize>((r - r0) * rStride) * 4;
-    for (let fb = 0; fb < g.F; fb += 4) {
-      const nf = min(4, g.F - fb);
+    for (let i = 0; i < panels; i++) {
+      const fb = panelStart(i, fives);
       const wp = sc.packed + <usize>(fb * R) * 4;
       const bias = sc.bias + <usize>fb * 4;
       const scale = sc.scale + <usize>fb * 4;
       const out = outRow + <usize>fb * fBytes;
-      let j = 0;
-      for (; j + BLOCK <= g.OW; j += BLOCK) {
+      // The last 1 to 7 outputs of a row: as the last 4 or 8 (recomputing a few, to the same
+      // bits), or, in a row narrower than 8, through the block's tail.
+      const rest = g.OW % BLOCK;
+      const lastFour = rest <= 4 && g.OW >= 4;
+      const end = <usize>(g.OW - (lastFour ? 4 : valid)) * 4;
+      if (panelHeight(i, fives) == MR5) {
+        for (let j = 0; j + BLOCK <= g.OW; j += BLOCK) {
+          const at = <usize>j * 4;
+          block5(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, BLOCK, 0);
+        }
+        if (rest == 0) continue;
+        if (lastFour) {
+          block5x4(inRow + end, taps, R, wp, bias, scale, scaled, relu, out + end, fBytes);
+        } else {
+          block5(
+            inRow + end,
+            taps,
+            R,
+            wp,
+            bias,
+            scale,
+            scaled,
+            relu,
+            out + end,
+            fBytes,
+            valid,
+            tmp,
+          );
+        }
+        continue;
+      }
+      const nf = min(4, g.F - fb);
+      for (let j = 0; j + BLOCK <= g.OW; j += BLOCK) {
         const at = <usize>j * 4;
         block(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf, BLOCK, 0);
       }
-      const rest = g.OW - j;
       if (rest == 0) continue;
-      // The last 1 to 7 outputs: as the last 4 or 8 (recomputing a few, to the same bits), or,
-      // in a row narrower than 8, through the block's tail.
-      if (rest <= 4 && g.OW >= 4) {
-        const at = <usize>(g.OW - 4) * 4;
-        block4(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf);
+      if (lastFour) {
+        block4(inRow + end, taps, R, wp, bias, scale, scaled, relu, out + end, fBytes, nf);
       } else {
-        const at = <usize>(g.OW - valid) * 4;
-        block(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf, valid, tmp);
+        block(
+          inRow + end,
+          taps,
+          R,
+          wp,
+          bias,
+          scale,
+          scaled,
+          relu,
+          out + end,
+          fBytes,
+          nf,
+          valid,
+          tmp,
+        );
       }
     }
   }

@@ -9,10 +9,11 @@
  * ow*SW + kw*DW, which is phase (kw*DW) % SW at index ow + (kw*DW) / SW.
  *
  *   taps[t], t = (c*KH + kh)*KW + kw: that tap's byte offset from an output row's start in band
- *   packed[fb][t][k] = w[fb + k, t]: four filters' taps side by side (zero past F)
+ *   packed: the filters' taps in panels of 5 and 4 filters side by side (packFilters)
  */
 import { ConvGeometry } from './geometry';
 import { paddedRun } from './padded-rows';
+import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './panels';
 
 /** Outputs per block: two f32x4. */
 export const BLOCK: i32 = 8;
@@ -29,10 +30,10 @@ export function bandRows(g: ConvGeometry, i0: i32, i1: i32): i32 {
   return (i1 - 1 - i0) * g.strideH + (g.KH - 1) * g.dilationH + 1;
 }
 
-/** Filters rounded up to a multiple of four. */
+/** Filters packed: lib/panels.ts's panels of 5 and 4 (a multiple of four where they pad). */
 @inline
 export function paddedFilters(g: ConvGeometry): i32 {
-  return (g.F + 3) & ~3;
+  return panelledRows(g.F);
 }
 
 /** The band of output rows [i0, i1) of the image at `image` (its C planes), into `band`. */
@@ -84,8 +85,9 @@ export function tapOffsets(taps: usize, g: ConvGeometry, rows: i32): void {
 }
 
 /**
- * packed[fb][t][k] = w[fb + k, t] (w:(F, R)), zero for filters past F; bias[f] = b[f] (0 without
- * b) and scale[f] = s[f] (1 without s), over the padded filter count.
+ * The filters in lib/panels.ts's panels of 5 and 4: panel i of h filters from fb is
+ * packed[fb*R + t*h + k] = w[fb + k, t] (w:(F, R)), zero for filters past F; bias[f] = b[f] (0
+ * without b) and scale[f] = s[f] (1 without s), over the padded filter count.
  */
 export function packFilters(
   packed: usize,
@@ -97,15 +99,18 @@ export function packFilters(
   g: ConvGeometry,
 ): void {
   const R = g.C * g.KH * g.KW;
-  const FP = paddedFilters(g);
-  for (let f = 0; f < FP; f++) {
-    const fb = f & ~3;
-    const k = f & 3;
-    for (let t = 0; t < R; t++) {
-      const v: f32 = f < g.F ? load<f32>(w + <usize>(f * R + t) * 4) : 0;
-      store<f32>(packed + <usize>((fb * R + t * 4 + k) * 4), v);
+  const fives = fivePanels(g.F);
+  for (let i = 0; i < panelCount(g.F); i++) {
+    const fb = panelStart(i, fives);
+    const h = panelHeight(i, fives);
+    for (let k = 0; k < h; k++) {
+      const f = fb + k;
+      for (let t = 0; t < R; t++) {
+        const v: f32 = f < g.F ? load<f32>(w + <usize>(f * R + t) * 4) : 0;
+        store<f32>(packed + <usize>(fb * R + t * h + k) * 4, v);
+      }
+      store<f32>(bias + <usize>f * 4, f < g.F && b != 0 ? load<f32>(b + <usize>f * 4) : 0);
+      store<f32>(scale + <usize>f * 4, f < g.F && s != 0 ? load<f32>(s + <usize>f * 4) : 1);
     }
-    store<f32>(bias + <usize>f * 4, f < g.F && b != 0 ? load<f32>(b + <usize>f * 4) : 0);
-    store<f32>(scale + <usize>f * 4, f < g.F && s != 0 ? load<f32>(s + <usize>f * 4) : 1);
   }
 }

@@ -1,12 +1,13 @@
 /**
- * The direct convolution's register block (conv2d-direct.ts): 8 adjacent outputs of one row for
- * 4 filters in 8 f32x4 accumulators. Per tap t: two loads of input (band row + taps[t], which
- * lib/direct-band.ts lays out so that they are contiguous), the four filters' taps splatted,
- * eight multiply-adds. Without a scale the accumulators start at the bias; with one, the output
- * is s * sum + b in one multiply-add at the end; then ReLU where asked.
+ * The direct convolution's register blocks (conv2d-direct.ts): 8 adjacent outputs of one row for
+ * a panel of 4 filters in 8 f32x4 accumulators, or of 5 filters in 10 (block5). Per tap t: two
+ * loads of input (band row + taps[t], which lib/direct-band.ts lays out so that they are
+ * contiguous), the filters' taps splatted, a multiply-add per accumulator. Without a scale the
+ * accumulators start at the bias; with one, the output is s * sum + b in one multiply-add at the
+ * end; then ReLU where asked. Every output is the same operations in any block: the same bits.
  */
 import { BLOCK } from './direct-band';
-import { madd, reluOf } from './simd';
+import { laneSplat, madd, reluOf } from './simd';
 
 /** Four outputs of filter k: s*acc + b, or acc (the bias already in), then ReLU where asked. */
 @inline
@@ -137,4 +138,100 @@ export function block4(
   if (nf > 1) v128.store(out + fStride, scaleRelu(c1, 1, bias, scale, scaled, relu));
   if (nf > 2) v128.store(out + 2 * fStride, scaleRelu(c2, 2, bias, scale, scaled, relu));
   if (nf > 3) v128.store(out + 3 * fStride, scaleRelu(c3, 3, bias, scale, scaled, relu));
+}
+
+/**
+ * `block` for a panel of 5 filters (fb .. fb + 4, taps 20 bytes apart), in 10 accumulators: per
+ * tap, the first four filters' taps are one vector load splatted by shuffles (lib/simd.ts's
+ * laneSplat: five splatting loads would not fit the registers), the fifth a splatting load. Two
+ * loads of input and three of taps feed ten multiply-adds, where `block` has six for eight.
+ */
+@inline
+export function block5(
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  valid: i32,
+  tmp: usize,
+): void {
+  let c00 = start(bias, 0, scaled),
+    c10 = start(bias, 1, scaled),
+    c20 = start(bias, 2, scaled),
+    c30 = start(bias, 3, scaled),
+    c40 = start(bias, 4, scaled);
+  let c01 = c00,
+    c11 = c10,
+    c21 = c20,
+    c31 = c30,
+    c41 = c40;
+  const end = taps + ((<usize>R) << 2);
+  for (let tp = taps, q = wp; tp < end; tp += 4, q += 20) {
+    const p = inRow + <usize>load<i32>(tp);
+    const x0 = v128.load(p);
+    const x1 = v128.load(p, 16);
+    const four = v128.load(q);
+    let w = laneSplat(four, 0);
+    c00 = madd(c00, x0, w);
+    c01 = madd(c01, x1, w);
+    w = laneSplat(four, 1);
+    c10 = madd(c10, x0, w);
+    c11 = madd(c11, x1, w);
+    w = laneSplat(four, 2);
+    c20 = madd(c20, x0, w);
+    c21 = madd(c21, x1, w);
+    w = laneSplat(four, 3);
+    c30 = madd(c30, x0, w);
+    c31 = madd(c31, x1, w);
+    w = v128.load32_splat(q, 16);
+    c40 = madd(c40, x0, w);
+    c41 = madd(c41, x1, w);
+  }
+  finish(c00, c01, 0, bias, scale, scaled, relu, out, valid, tmp);
+  finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, valid, tmp);
+  finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, valid, tmp);
+  finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
+  finish(c40, c41, 4, bias, scale, scaled, relu, out + 4 * fStride, valid, tmp);
+}
+
+/** `block4` for a panel of 5 filters (taps 20 bytes apart): a row's last 4 outputs. */
+@inline
+export function block5x4(
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+): void {
+  let c0 = start(bias, 0, scaled),
+    c1 = start(bias, 1, scaled),
+    c2 = start(bias, 2, scaled),
+    c3 = start(bias, 3, scaled),
+    c4 = start(bias, 4, scaled);
+  const end = taps + ((<usize>R) << 2);
+  for (let tp = taps, q = wp; tp < end; tp += 4, q += 20) {
+    const x0 = v128.load(inRow + <usize>load<i32>(tp));
+    const four = v128.load(q);
+    c0 = madd(c0, x0, laneSplat(four, 0));
+    c1 = madd(c1, x0, laneSplat(four, 1));
+    c2 = madd(c2, x0, laneSplat(four, 2));
+    c3 = madd(c3, x0, laneSplat(four, 3));
+    c4 = madd(c4, x0, v128.load32_splat(q, 16));
+  }
+  v128.store(out, scaleRelu(c0, 0, bias, scale, scaled, relu));
+  v128.store(out + fStride, scaleRelu(c1, 1, bias, scale, scaled, relu));
+  v128.store(out + 2 * fStride, scaleRelu(c2, 2, bias, scale, scaled, relu));
+  v128.store(out + 3 * fStride, scaleRelu(c3, 3, bias, scale, scaled, relu));
+  v128.store(out + 4 * fStride, scaleRelu(c4, 4, bias, scale, scaled, relu));
 }

@@ -4,7 +4,7 @@
  * packed k-major, held in 8 SIMD registers; and a 5 x NR tile in 10 (microKernel5). With relaxed
  * SIMD enabled at compile time the multiply-add is fused.
  */
-import { madd } from './simd';
+import { laneSplat, madd } from './simd';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -68,15 +68,6 @@ export function microKernel(
   v128.store(c + 3 * row, c31, 16);
 }
 
-/** Lane i of v in every lane: a shuffle, not a load (see microKernel5). */
-@inline
-function lane(v: v128, i: i32): v128 {
-  if (i == 0) return v128.shuffle<f32>(v, v, 0, 0, 0, 0);
-  if (i == 1) return v128.shuffle<f32>(v, v, 1, 1, 1, 1);
-  if (i == 2) return v128.shuffle<f32>(v, v, 2, 2, 2, 2);
-  return v128.shuffle<f32>(v, v, 3, 3, 3, 3);
-}
-
 /**
  * The 5 x NR tile: c[r*ldc + j] (+)= sum_k pa[k*5 + r] * pb[k*NR + j], for the panels of 5 rows
  * of lib/panels.ts; each element the same multiply-adds in the same order as microKernel's, so
@@ -108,16 +99,16 @@ export function microKernel5(
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     const four = v128.load(pa);
-    let a = lane(four, 0);
+    let a = laneSplat(four, 0);
     c00 = madd(c00, a, b0);
     c01 = madd(c01, a, b1);
-    a = lane(four, 1);
+    a = laneSplat(four, 1);
     c10 = madd(c10, a, b0);
     c11 = madd(c11, a, b1);
-    a = lane(four, 2);
+    a = laneSplat(four, 2);
     c20 = madd(c20, a, b0);
     c21 = madd(c21, a, b1);
-    a = lane(four, 3);
+    a = laneSplat(four, 3);
     c30 = madd(c30, a, b0);
     c31 = madd(c31, a, b1);
     a = v128.load32_splat(pa, 16);

@@ -86,3 +86,17 @@ export function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride
     v128.load(src + 3 * srcStride),
   );
 }
+
+/**
+ * Lane i of v in every lane: a shuffle, not a load. V8 issues a loop step's loads before its
+ * arithmetic, so values splatted by loads are all live at once; splatting four of them from one
+ * vector load keeps a 10-accumulator block within x64's 16 SIMD registers (lib/micro-kernel.ts's
+ * microKernel5, lib/direct-block.ts's block5).
+ */
+@inline
+export function laneSplat(v: v128, i: i32): v128 {
+  if (i == 0) return v128.shuffle<f32>(v, v, 0, 0, 0, 0);
+  if (i == 1) return v128.shuffle<f32>(v, v, 1, 1, 1, 1);
+  if (i == 2) return v128.shuffle<f32>(v, v, 2, 2, 2, 2);
+  return v128.shuffle<f32>(v, v, 3, 3, 3, 3);
+}
