@@ -32,8 +32,7 @@ import {
 } from './lib/direct-band';
 import { poolReluRows } from './lib/direct-pool';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
-import { block, block4, block5, block5x4 } from './lib/direct-block';
-import { MR5 } from './lib/micro-kernel';
+import { panelBlock, panelBlock4 } from './lib/direct-block';
 import { fivePanels, panelCount, panelHeight, panelStart } from './lib/panels';
 
 /**
@@ -112,56 +111,47 @@ function directRows(
   const tmp = sc.tmp;
   const fives = fivePanels(g.F);
   const panels = panelCount(g.F);
+  // The last 1 to 7 outputs of a row: as the last 4 or 8 (recomputing a few, to the same bits),
+  // or, in a row narrower than 8, through the block's tail.
+  const rest = g.OW % BLOCK;
+  const lastFour = rest <= 4 && g.OW >= 4;
+  const end = <usize>(g.OW - (lastFour ? 4 : valid)) * 4;
   for (let r = r0; r < r0 + rows; r++) {
     const inRow = sc.band + <usize>r * rowBytes;
     const outRow = dst + <usize>((r - r0) * rStride) * 4;
     for (let i = 0; i < panels; i++) {
       const fb = panelStart(i, fives);
+      const h = panelHeight(i, fives);
+      const nf = min(h, g.F - fb);
       const wp = sc.packed + <usize>(fb * R) * 4;
       const bias = sc.bias + <usize>fb * 4;
       const scale = sc.scale + <usize>fb * 4;
       const out = outRow + <usize>fb * fBytes;
-      // The last 1 to 7 outputs of a row: as the last 4 or 8 (recomputing a few, to the same
-      // bits), or, in a row narrower than 8, through the block's tail.
-      const rest = g.OW % BLOCK;
-      const lastFour = rest <= 4 && g.OW >= 4;
-      const end = <usize>(g.OW - (lastFour ? 4 : valid)) * 4;
-      if (panelHeight(i, fives) == MR5) {
-        for (let j = 0; j + BLOCK <= g.OW; j += BLOCK) {
-          const at = <usize>j * 4;
-          block5(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, BLOCK, 0);
-        }
-        if (rest == 0) continue;
-        if (lastFour) {
-          block5x4(inRow + end, taps, R, wp, bias, scale, scaled, relu, out + end, fBytes);
-        } else {
-          block5(
-            inRow + end,
-            taps,
-            R,
-            wp,
-            bias,
-            scale,
-            scaled,
-            relu,
-            out + end,
-            fBytes,
-            valid,
-            tmp,
-          );
-        }
-        continue;
-      }
-      const nf = min(4, g.F - fb);
       for (let j = 0; j + BLOCK <= g.OW; j += BLOCK) {
         const at = <usize>j * 4;
-        block(inRow + at, taps, R, wp, bias, scale, scaled, relu, out + at, fBytes, nf, BLOCK, 0);
+        panelBlock(
+          h,
+          inRow + at,
+          taps,
+          R,
+          wp,
+          bias,
+          scale,
+          scaled,
+          relu,
+          out + at,
+          fBytes,
+          nf,
+          BLOCK,
+          0,
+        );
       }
       if (rest == 0) continue;
       if (lastFour) {
-        block4(inRow + end, taps, R, wp, bias, scale, scaled, relu, out + end, fBytes, nf);
+        panelBlock4(h, inRow + end, taps, R, wp, bias, scale, scaled, relu, out + end, fBytes, nf);
       } else {
-        block(
+        panelBlock(
+          h,
           inRow + end,
           taps,
           R,

@@ -7,6 +7,7 @@
  * end; then ReLU where asked. Every output is the same operations in any block: the same bits.
  */
 import { BLOCK } from './direct-band';
+import { MR5 } from './micro-kernel';
 import { laneSplat, madd, reluOf } from './simd';
 
 /** Four outputs of filter k: s*acc + b, or acc (the bias already in), then ReLU where asked. */
@@ -234,4 +235,46 @@ export function block5x4(
   v128.store(out + 2 * fStride, scaleRelu(c2, 2, bias, scale, scaled, relu));
   v128.store(out + 3 * fStride, scaleRelu(c3, 3, bias, scale, scaled, relu));
   v128.store(out + 4 * fStride, scaleRelu(c4, 4, bias, scale, scaled, relu));
+}
+
+/** `block5` for a panel of 5 filters (h = 5), else `block` for its nf filters of 4. */
+@inline
+export function panelBlock(
+  h: i32,
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  nf: i32,
+  valid: i32,
+  tmp: usize,
+): void {
+  if (h == MR5) block5(inRow, taps, R, wp, bias, scale, scaled, relu, out, fStride, valid, tmp);
+  else block(inRow, taps, R, wp, bias, scale, scaled, relu, out, fStride, nf, valid, tmp);
+}
+
+/** `block5x4` for a panel of 5 filters (h = 5), else `block4` for its nf filters of 4. */
+@inline
+export function panelBlock4(
+  h: i32,
+  inRow: usize,
+  taps: usize,
+  R: i32,
+  wp: usize,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+  fStride: usize,
+  nf: i32,
+): void {
+  if (h == MR5) block5x4(inRow, taps, R, wp, bias, scale, scaled, relu, out, fStride);
+  else block4(inRow, taps, R, wp, bias, scale, scaled, relu, out, fStride, nf);
 }
