@@ -153,10 +153,10 @@ export function winogradFilters(
   const positions = tilePositions(m);
   const C = g.C;
   const rows = filterRows(g, m);
-  const fives = panelsOfFive(m) ? fivePanels(g.F) : 0;
-  const panels = panelsOfFive(m) ? panelCount(g.F) : rows / MR;
-  const tmp = scratch + <usize>(tid * scratchStride);
   const fiveLayout = panelsOfFive(m);
+  const fives = fiveLayout ? fivePanels(g.F) : 0;
+  const panels = fiveLayout ? panelCount(g.F) : rows / MR;
+  const tmp = scratch + <usize>(tid * scratchStride);
   const p1 = shareStart(panels, tid + 1, threads);
   for (let p = shareStart(panels, tid, threads); p < p1; p++) {
     const f0 = panelStart(p, fives);

@@ -8,7 +8,7 @@
  *   U[ξ] = (G g G^T)[ξ]:(F,C)        winograd.ts's winogradFilters with the same m, in panels
  *                                    of 5 and 4 filters (lib/panels.ts), panel by panel
  *   V[ξ] = (B^T d B)[ξ]:(C, 8T)      for a block of T tiles of 8 images
- *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 or 63 GEMMs over channels (microKernel5, microKernel)
+ *   M[ξ] = U[ξ] V[ξ]:(F, 8T)         49 or 63 GEMMs over channels (panelKernel)
  *   y tile = s * A^T M A + b         then the epilogue (lib/relu-pool.ts's semantics)
  *
  * Why lanes across images: winograd.ts puts four adjacent tiles of a row in a vector, so a row's
@@ -23,12 +23,13 @@
  * A block is some tile rows of an octet of images, two vectors: tile t's GEMM columns 8t .. 8t+7
  * (one NR-wide panel) are images 8o .. 8o+7; images past N are zero lanes, never written. Per
  * filter panel (5 or 4 filters, lib/panels.ts) the block's GEMMs go to a small M, transformed
- * back at once while in cache. Each output value comes from one thread by the same operations whatever the blocks or
- * the thread count (a GEMM column's sum does not depend on its neighbours): bitwise reproducible.
+ * back at once while in cache. Each output value comes from one thread by the same operations
+ * whatever the blocks or the thread count (a GEMM column's sum does not depend on its
+ * neighbours): bitwise reproducible.
  */
 import { claim } from './lib/claim';
 import { ConvGeometry, roundUp } from './lib/geometry';
-import { microKernel, microKernel5, MR5, NR } from './lib/micro-kernel';
+import { MR5, NR, panelKernel } from './lib/micro-kernel';
 import { fivePanels, panelCount, panelHeight, panelStart } from './lib/panels';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf, storeTransposed } from './lib/simd';
@@ -410,16 +411,9 @@ export function winograd5Forward(
         const row = mm + <usize>xi * mStride;
         const pb = v + <usize>xi * vStride;
         const ldm = tiles * NR;
-        if (h == MR5) {
-          for (let t = 0; t < tiles; t++) {
-            const at = <usize>(t * NR) * 4;
-            microKernel5(C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm, false);
-          }
-        } else {
-          for (let t = 0; t < tiles; t++) {
-            const at = <usize>(t * NR) * 4;
-            microKernel(C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm, false);
-          }
+        for (let t = 0; t < tiles; t++) {
+          const at = <usize>(t * NR) * 4;
+          panelKernel(h, C, pa, pb + <usize>(t * C * NR) * 4, row + at, ldm, false);
         }
       }
       for (let f = p; f < min(g.F, p + h); f++) {

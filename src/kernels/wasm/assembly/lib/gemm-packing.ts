@@ -3,7 +3,7 @@
  * MR rows, or of 5 and 4: lib/panels.ts), op(B) into NR-column panels, both k-major, and the
  * micro-kernels over every tile of the block (lib/micro-kernel.ts).
  */
-import { microKernel, microKernel5, MR, MR5, NR } from './micro-kernel';
+import { MR, MR5, NR, panelKernel } from './micro-kernel';
 import { panelCount, panelHeight, panelStart } from './panels';
 import { transpose4x4 } from './simd';
 
@@ -180,11 +180,9 @@ export function multiplyPacked(
       const height = min(rows, M - i);
       const cTile = c + <usize>(i * ldc + j) * 4;
       if (width == NR && height == rows) {
-        if (rows == MR5) microKernel5(kc, pa, pb, cTile, ldc, acc);
-        else microKernel(kc, pa, pb, cTile, ldc, acc);
+        panelKernel(rows, kc, pa, pb, cTile, ldc, acc);
       } else {
-        if (rows == MR5) microKernel5(kc, pa, pb, tile, NR, false);
-        else microKernel(kc, pa, pb, tile, NR, false);
+        panelKernel(rows, kc, pa, pb, tile, NR, false);
         for (let r = 0; r < height; r++) {
           for (let s = 0; s < width; s++) {
             const dst = cTile + <usize>(r * ldc + s) * 4;

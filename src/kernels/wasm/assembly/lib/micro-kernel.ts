@@ -141,3 +141,18 @@ export function microKernel5(
   v128.store(c + 4 * row, c40);
   v128.store(c + 4 * row, c41, 16);
 }
+
+/** The tile of a panel of h rows (lib/panels.ts): microKernel5 for 5, microKernel for 4. */
+@inline
+export function panelKernel(
+  h: i32,
+  kc: i32,
+  pa: usize,
+  pb: usize,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
+  if (h == MR5) microKernel5(kc, pa, pb, c, ldc, accumulate);
+  else microKernel(kc, pa, pb, c, ldc, accumulate);
+}

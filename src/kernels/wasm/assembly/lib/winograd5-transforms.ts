@@ -62,6 +62,22 @@ function bt5(
   v128.store(dst + 6 * step, nmadd(f32x4.sub(e3, e5), p1, four));
 }
 
+/** bt5 of the seven vectors from src (16 bytes apart): a row or a column of a patch. */
+@inline
+function bt5Run(dst: usize, step: usize, src: usize): void {
+  bt5(
+    dst,
+    step,
+    v128.load(src),
+    v128.load(src, 16),
+    v128.load(src, 32),
+    v128.load(src, 48),
+    v128.load(src, 64),
+    v128.load(src, 80),
+    v128.load(src, 96),
+  );
+}
+
 /**
  * F(5,3)'s B^T down the columns of (d B), whose column k (7 vectors, a row r at r*16) starts at
  * tmp + k*112: position ξ = i*width + k written at dst + ξ*stride.
@@ -69,39 +85,15 @@ function bt5(
 @inline
 function inputColumns5(dst: usize, stride: usize, tmp: usize, width: i32): void {
   for (let k = 0; k < width; k++) {
-    const col = tmp + <usize>k * 112;
-    bt5(
-      dst + <usize>k * stride,
-      <usize>width * stride,
-      v128.load(col),
-      v128.load(col, 16),
-      v128.load(col, 32),
-      v128.load(col, 48),
-      v128.load(col, 64),
-      v128.load(col, 80),
-      v128.load(col, 96),
-    );
+    bt5Run(dst + <usize>k * stride, <usize>width * stride, tmp + <usize>k * 112);
   }
 }
 
 /** F(5,3)'s (d B) for a 7x7 patch's rows (its (r, j) vector at src + r*rowStride + j*16). */
 @inline
 function inputRows5(src: usize, rowStride: usize, tmp: usize): void {
-  for (let r = 0; r < 7; r++) {
-    const p = src + <usize>r * rowStride;
-    // (d B)[r, k] at tmp + k*112 + r*16
-    bt5(
-      tmp + <usize>r * 16,
-      112,
-      v128.load(p),
-      v128.load(p, 16),
-      v128.load(p, 32),
-      v128.load(p, 48),
-      v128.load(p, 64),
-      v128.load(p, 80),
-      v128.load(p, 96),
-    );
-  }
+  // (d B)[r, k] at tmp + k*112 + r*16
+  for (let r = 0; r < 7; r++) bt5Run(tmp + <usize>r * 16, 112, src + <usize>r * rowStride);
 }
 
 /** y * mul + add in one rounding where `scaled` (an output transform's last pass), else y. */
