@@ -1,8 +1,9 @@
 /**
  * Fully connected layers on the WebAssembly kernels (assembly/linear.ts). Batches of at least
- * linearFewRows() rows run the GEMM; fewer rows (inference on one image) read w directly
- * instead of packing it, which costs more than the product itself. Frozen weights (Module.freeze)
- * are packed once and kept (weight-cache.ts).
+ * linearFewRows() rows run the GEMM; fewer rows (inference on one image) run
+ * assembly/linear-few-rows.ts, which reads w directly instead of packing it per call (that costs
+ * more than the product itself). Frozen weights (Module.freeze) are packed once and kept
+ * (weight-cache.ts), and both paths read them packed.
  */
 import { frozenSince } from '../frozen-arrays.js';
 import type { FloatArray } from '../../tensor.js';
@@ -38,16 +39,17 @@ export const linear = hostKernels({
   linearForward(m, y, x, w, b, g) {
     const { N, IN, OUT } = g;
     const py = m.output(y);
+    const pw = m.input(w);
+    const panels = keptPanels(m, w, pw, N, IN, OUT);
     if (N < m.call('linearFewRows')) {
+      const kernel = panels === 0 ? 'linearForwardFewRows' : 'linearForwardFewRowsPacked';
       m.run(
-        'linearForwardFewRows',
-        [N, IN, OUT, py, m.input(x), m.input(w), m.input(b)],
+        kernel,
+        [N, IN, OUT, py, m.input(x), panels === 0 ? pw : panels, m.input(b)],
         N * IN * OUT,
       );
       return;
     }
-    const pw = m.input(w);
-    const panels = keptPanels(m, w, pw, N, IN, OUT);
     const [scratch, stride] = m.scratch(m.call('linearForwardScratchBytes', N, IN, OUT));
     const args = [N, IN, OUT, py, m.input(x), pw, panels, m.counter(), scratch, stride];
     m.run('linearForward', args);

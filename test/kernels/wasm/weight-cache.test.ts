@@ -5,7 +5,8 @@
  * within Winograd's tolerance of the reference, never the stale filters. With filters kept, a
  * batch-1 14x14 layer takes Winograd (conv2d-path.ts). Frozen weights (Module.freeze) are compared
  * once per freeze. The linear forward keeps frozen weights packed: bitwise the output of packing
- * them per call, on 1 and 2 threads, and weights thawed and changed are packed again.
+ * them per call, on 1 and 2 threads, and weights thawed and changed are packed again; one to
+ * three rows (the few-row kernel) read the same panels and give their rows of a batch bitwise.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -182,6 +183,27 @@ describe('the linear forward keeps frozen weights packed', () => {
       assert.ok(maxRelativeDifference(changed, expected()) < 1e-5);
     } finally {
       thawArray(w);
+    }
+  });
+
+  it('gives one to three rows bitwise their rows of the batch, from the kept panels', () => {
+    // linearForwardFewRowsPacked: groups of three 8-column panels (37 outputs: a group of two,
+    // the last of 5 columns), three KC blocks each added to y as the GEMM adds them.
+    freezeArray(w);
+    try {
+      const batch = forward();
+      for (const threads of [1, 2]) {
+        backend.setThreads(threads);
+        for (const rows of [1, 2, 3]) {
+          const y = new Float32Array(rows * OUT);
+          const few = linearGeometry([rows, IN], [OUT, IN], OUT);
+          backend.kernels.linearForward?.(y, x.subarray(0, rows * IN), w, b, few);
+          assert.deepEqual(y, batch.subarray(0, rows * OUT), `${rows} rows, ${threads} threads`);
+        }
+      }
+    } finally {
+      thawArray(w);
+      backend.setThreads(2);
     }
   });
 });

@@ -148,7 +148,7 @@ export function sgemmPart(
 }
 
 /** Columns of C per work item of sgemmClaimed: two NR-wide panels. */
-const CLAIMED_COLUMNS: i32 = 2 * NR;
+export const CLAIMED_COLUMNS: i32 = 2 * NR;
 
 /**
  * Whether sgemmClaimed claims columns: at most MC rows (op(A) packed whole by each thread), with
@@ -177,7 +177,7 @@ export function claimedPanelsFloats(M: i32, N: i32, K: i32): i32 {
 
 /** Where item `item`'s KC block from k0 starts in op(B) packed whole (packClaimedB). */
 @inline
-function claimedBlock(panels: usize, item: i32, k0: i32, K: i32): usize {
+export function claimedBlock(panels: usize, item: i32, k0: i32, K: i32): usize {
   return panels + <usize>(item * CLAIMED_COLUMNS * K + k0 * CLAIMED_COLUMNS) * 4;
 }
 
