@@ -18,16 +18,17 @@
  *
  * Tiles are taken in tile rows padded to a multiple of 4 tiles (the transforms take 4 adjacent
  * tiles, one per SIMD lane); a block is some tile rows of one image, its input rows first copied
- * with their padding into a zeroed strip. U is packed as the GEMM's MR-row panels, V is written
- * straight into NR-column panels. Every output value is computed by one thread, from the same
- * operations whatever the blocks or the thread count: results are bitwise reproducible.
+ * with their padding into a zeroed strip. U is packed in panels of 5 and 4 filters (lib/panels.ts)
+ * for the 5 x 8 and 4 x 8 micro-kernels (panelKernel), V is written straight into NR-column
+ * panels. Every output value is computed by one thread, from the same operations whatever the
+ * blocks or the thread count: results are bitwise reproducible.
  */
 import { claim } from './lib/claim';
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
-import { microKernel, MR, NR } from './lib/micro-kernel';
+import { MR, NR, panelKernel } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
 import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
-import { panelsOfFive, positionBytes, tilePositions } from './lib/winograd-layout';
+import { panelMajor, positionBytes, tilePositions } from './lib/winograd-layout';
 import {
   filterTransform,
   inputTransform2,
@@ -90,8 +91,7 @@ function filterGroups(g: ConvGeometry, m: i32, threads: i32, rows: i32): i32 {
   const tilesH = (g.OH + m - 1) / m;
   const blocks = g.N * ((tilesH + rows - 1) / rows);
   if (blocks >= threads) return 1;
-  const panels = roundUp(g.F, MR) / MR;
-  return max(1, min((threads + blocks - 1) / blocks, panels / 4));
+  return max(1, min((threads + blocks - 1) / blocks, panelCount(g.F) / 4));
 }
 
 /** The forward's units of work, (block, filter group) pairs: the threads that can share it. */
@@ -102,16 +102,16 @@ export function winogradWorkItems(geometry: usize, m: i32, threads: i32): i32 {
   return g.N * ((tilesH + rows - 1) / rows) * filterGroups(g, m, threads, rows);
 }
 
-/** Filters U is packed for (lib/panels.ts's panels of 5 and 4, or panels of MR). */
+/** Filters U is packed for: lib/panels.ts's panels of 5 and 4. */
 @inline
-function filterRows(g: ConvGeometry, m: i32): i32 {
-  return panelsOfFive(m) ? panelledRows(g.F) : roundUp(g.F, MR);
+function filterRows(g: ConvGeometry): i32 {
+  return panelledRows(g.F);
 }
 
 /** Bytes of the transformed filters U, shared by every thread. */
 export function winogradFilterBytes(geometry: usize, m: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
-  return tilePositions(m) * filterRows(g, m) * g.C * 4;
+  return tilePositions(m) * filterRows(g) * g.C * 4;
 }
 
 /**
@@ -131,12 +131,12 @@ export function winogradScratchBytes(geometry: usize, m: i32, epilogue: i32): i3
 }
 
 /**
- * u = the transformed filters in row panels of filters: panel i holds h filters from f0, and
- * u[ξ][f0*C + c*h + r] = U[ξ][f0 + r, c] (panels of MR; zero for padded filters). Where
- * panelsOfFive(m) the panels are lib/panels.ts's of 5 and 4 and each panel's positions follow
- * one another, u[f0*C*positions + (ξ*C + c)*h + r], so that a panel's GEMMs read it in order.
- * With `transposed`, filter f and channel c of this geometry are channel f and filter c of w
- * (shape (C, F, 3, 3)), flipped. Threads split the panels.
+ * u = the transformed filters in row panels of filters, lib/panels.ts's of 5 and 4 (zero for
+ * padded filters): panel i holds h filters from f0, u[ξ][f0*C + c*h + r] = U[ξ][f0 + r, c].
+ * Where panelMajor(m) each panel's positions follow one another instead,
+ * u[f0*C*positions + (ξ*C + c)*h + r], so that a panel's GEMMs read it in order. With
+ * `transposed`, filter f and channel c of this geometry are channel f and filter c of w (shape
+ * (C, F, 3, 3)), flipped. Threads split the panels.
  */
 export function winogradFilters(
   tid: i32,
@@ -152,18 +152,18 @@ export function winogradFilters(
   const g = changetype<ConvGeometry>(geometry);
   const positions = tilePositions(m);
   const C = g.C;
-  const rows = filterRows(g, m);
-  const fiveLayout = panelsOfFive(m);
-  const fives = fiveLayout ? fivePanels(g.F) : 0;
-  const panels = fiveLayout ? panelCount(g.F) : rows / MR;
+  const rows = filterRows(g);
+  const byPanel = panelMajor(m);
+  const fives = fivePanels(g.F);
+  const panels = panelCount(g.F);
   const tmp = scratch + <usize>(tid * scratchStride);
   const p1 = shareStart(panels, tid + 1, threads);
   for (let p = shareStart(panels, tid, threads); p < p1; p++) {
     const f0 = panelStart(p, fives);
     const h = panelHeight(p, fives);
     // From ξ to ξ + 1: a panel's positions one after another, or a position's panels.
-    const stride = <usize>((fiveLayout ? h : rows) * C) * 4;
-    const panel = u + <usize>(f0 * C * (fiveLayout ? positions : 1)) * 4;
+    const stride = <usize>((byPanel ? h : rows) * C) * 4;
+    const panel = u + <usize>(f0 * C * (byPanel ? positions : 1)) * 4;
     for (let r = 0; r < h; r++) {
       const f = f0 + r;
       for (let c = 0; c < C; c++) {
@@ -257,7 +257,7 @@ export function winogradForward(
   const a = m + 2;
   const C = g.C;
   const F = g.F;
-  const Fp = roundUp(F, MR);
+  const Fp = filterRows(g);
   const tilesH = (g.OH + m - 1) / m;
   const tilesW = tilesWide(g, m);
   const rows = blockRows(g, m, threads);
@@ -277,7 +277,8 @@ export function winogradForward(
   // Work items are (block, filter group) pairs, block-major: a thread with several groups of one
   // block transforms its input once.
   const groups = filterGroups(g, m, threads, rows);
-  const panels = Fp / MR;
+  const panels = panelCount(F);
+  const fives = fivePanels(F);
   const items = g.N * blocksPerImage * groups;
   let transformed = -1; // the block whose V this thread holds
   for (
@@ -287,8 +288,10 @@ export function winogradForward(
   ) {
     const blk = item / groups;
     const group = item % groups;
-    const f0 = shareStart(panels, group, groups) * MR;
-    const fEnd = shareStart(panels, group + 1, groups) * MR;
+    const p0 = shareStart(panels, group, groups);
+    const p1 = shareStart(panels, group + 1, groups);
+    const f0 = panelStart(p0, fives);
+    const fEnd = panelStart(p1, fives);
     const n = blk / blocksPerImage;
     const th0 = (blk % blocksPerImage) * rows;
     const blockRowsHere = min(rows, tilesH - th0);
@@ -304,12 +307,14 @@ export function winogradForward(
     const uStride = <usize>(Fp * C) * 4;
     const mStride = positionBytes(Fp * tiles);
     for (let xi = 0; xi < a * a; xi++) {
-      for (let p = f0; p < fEnd; p += MR) {
-        const pa = u + <usize>xi * uStride + <usize>(p * C) * 4;
-        const row = mm + <usize>xi * mStride + <usize>(p * tiles) * 4;
+      for (let p = p0; p < p1; p++) {
+        const f = panelStart(p, fives);
+        const h = panelHeight(p, fives);
+        const pa = u + <usize>xi * uStride + <usize>(f * C) * 4;
+        const row = mm + <usize>xi * mStride + <usize>(f * tiles) * 4;
         for (let q = 0; q < panelsB; q++) {
           const pb = v + <usize>xi * vStride + <usize>(q * C * NR) * 4;
-          microKernel(C, pa, pb, row + <usize>(q * NR) * 4, tiles, false);
+          panelKernel(h, C, pa, pb, row + <usize>(q * NR) * 4, tiles, false);
         }
       }
     }

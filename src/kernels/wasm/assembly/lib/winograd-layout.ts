@@ -34,11 +34,12 @@ export function positionBytes(floats: i32): usize {
 }
 
 /**
- * Whether U, the transformed filters, is packed in the panels of 5 and 4 filters of lib/panels.ts
- * (the kernels with lanes across images, winograd5.ts, whose GEMM runs microKernel5), or in
- * panels of MR = 4 (winograd.ts).
+ * Whether each panel of U, the transformed filters (in lib/panels.ts's panels of 5 and 4 filters
+ * for every tile), holds its positions one after another (the kernels with lanes across images,
+ * winograd5.ts, whose GEMMs run a panel's positions in turn), or each position holds its panels
+ * one after another (winograd.ts, whose GEMMs run a position's panels in turn).
  */
 @inline
-export function panelsOfFive(m: i32): bool {
+export function panelMajor(m: i32): bool {
   return m == 5 || m == 57;
 }
