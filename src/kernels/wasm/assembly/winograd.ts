@@ -85,7 +85,7 @@ function blockRows(g: ConvGeometry, m: i32, threads: i32): i32 {
  * Groups of filters that share one block's tiles among threads, where there are fewer blocks (of
  * `rows` tile rows, blockRows') than threads (a batch-1 8x12 or 4x6 layer is one block): each
  * group computes its filters' share of the GEMM and of the output transform, and every group
- * repeats the block's input transform, so a group keeps at least 4 panels (16 filters).
+ * repeats the block's input transform, so a group keeps at least 4 panels (16 to 20 filters).
  */
 function filterGroups(g: ConvGeometry, m: i32, threads: i32, rows: i32): i32 {
   const tilesH = (g.OH + m - 1) / m;
