@@ -32,6 +32,8 @@ export interface Row {
   /** Images per second at the median time (network workloads). */
   imagesPerSecond: number | null;
   samplesMs: number[];
+  /** The vCPU of each sample (timing.ts currentCpu; -1 unknown): the measuring thread's. */
+  samplesCpu: number[];
   warmupMs: number[];
   /** For probed contestants: one run's time estimated from the N = 1 probe. */
   probeEstimateMs: number | null;

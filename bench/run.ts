@@ -215,6 +215,7 @@ async function measureOne(
     gflops: null,
     imagesPerSecond: null,
     samplesMs: [],
+    samplesCpu: [],
     warmupMs: [],
     probeEstimateMs: null,
     timeBoxed: false,
@@ -254,6 +255,7 @@ async function measureOne(
     try {
       const t = await measure(p.run, timing);
       row.samplesMs = t.samplesMs;
+      row.samplesCpu = t.samplesCpu;
       row.warmupMs = t.warmupMs;
       row.medianMs = t.medianMs;
       row.minMs = t.minMs;

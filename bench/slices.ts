@@ -48,6 +48,7 @@ export function mergeSlices(slices: readonly Row[]): Row {
   return {
     ...first,
     samplesMs,
+    samplesCpu: slices.flatMap((r) => r.samplesCpu),
     warmupMs: slices.flatMap((r) => r.warmupMs),
     medianMs,
     minMs: Math.min(...samplesMs),

@@ -6,6 +6,7 @@
  * `slowRunSeconds`, exactly one timed run follows and the result says so. Every run is awaited,
  * so a library that computes lazily (jax-js) must block until its result is ready inside `run`.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** One measured operation; may be asynchronous. */
@@ -29,6 +30,8 @@ export interface TimingOptions {
 export interface Timing {
   /** Every timed run, in milliseconds, in the order they ran. */
   samplesMs: number[];
+  /** The vCPU the timing thread was on after each timed run (currentCpu), -1 where unknown. */
+  samplesCpu: number[];
   /** Every warm-up run, in milliseconds (first one includes compilation, if any). */
   warmupMs: number[];
   medianMs: number;
@@ -72,10 +75,33 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The vCPU the calling thread last ran on (Linux: field 39 of /proc/thread-self/stat), or -1
+ * where that cannot be read. Read after each timed run, outside the timing: on this project's VM
+ * one vCPU can run the same single-threaded forward 1.3x slower than the other for minutes at a
+ * time (bench/README.md, "Noise"), so which one a contestant's thread was on moves a ratio.
+ */
+export function currentCpu(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    // Fields after the command name, which ends at the last ')': field 3 (state) is index 0.
+    const cpu = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]);
+    return Number.isInteger(cpu) ? cpu : -1;
+  } catch {
+    return -1;
+  }
+}
+
 /** Summary statistics of the given samples. */
-export function summarize(samplesMs: number[], warmupMs: number[], timeBoxed: boolean): Timing {
+export function summarize(
+  samplesMs: number[],
+  warmupMs: number[],
+  timeBoxed: boolean,
+  samplesCpu: number[] = samplesMs.map(() => -1),
+): Timing {
   return {
     samplesMs,
+    samplesCpu,
     warmupMs,
     medianMs: median(samplesMs),
     minMs: Math.min(...samplesMs),
@@ -90,19 +116,22 @@ export async function measure(run: RunFn, options: TimingOptions): Promise<Timin
   for (let i = 0; i < options.warmupRuns; i++) warmupMs.push(await timeOnce(run));
   const lastWarmup = warmupMs.at(-1);
   if (lastWarmup !== undefined && lastWarmup > options.slowRunSeconds * 1000) {
-    return summarize([await timeOnce(run)], warmupMs, true);
+    const ms = await timeOnce(run);
+    return summarize([ms], warmupMs, true, [currentCpu()]);
   }
   const samplesMs: number[] = [];
+  const samplesCpu: number[] = [];
   let elapsedMs = 0;
   for (;;) {
     const ms = await timeOnce(run);
     samplesMs.push(ms);
+    samplesCpu.push(currentCpu());
     elapsedMs += ms;
     const enough = samplesMs.length >= options.minSamples && elapsedMs >= options.minSeconds * 1000;
     if (enough || elapsedMs >= options.maxSeconds * 1000) break;
     if (samplesMs.length >= options.maxSamples) break;
   }
-  return summarize(samplesMs, warmupMs, false);
+  return summarize(samplesMs, warmupMs, false, samplesCpu);
 }
 
 /** Billions of floating-point operations per second at the given time per run. */

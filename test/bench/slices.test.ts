@@ -1,37 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Row } from '../../bench/report.js';
 import { measureInSlices, mergeSlices, roundOrder, sliceTiming } from '../../bench/slices.js';
 import { FULL_TIMING } from '../../bench/timing.js';
-
-function slice(samplesMs: number[], extra: Partial<Row> = {}): Row {
-  const sorted = [...samplesMs].sort((a, b) => a - b);
-  return {
-    workload: 'infer seed-net b64',
-    kind: 'net-infer',
-    shape: 'seed net',
-    contestant: 'convnet-wasm',
-    side: 'ours',
-    threads: 1,
-    label: 'convnet-wasm x1',
-    status: 'ok',
-    reason: null,
-    flops: null,
-    images: 64,
-    medianMs: sorted[sorted.length >> 1] ?? null,
-    minMs: sorted[0] ?? null,
-    maxMs: sorted.at(-1) ?? null,
-    gflops: null,
-    imagesPerSecond: null,
-    samplesMs,
-    warmupMs: [9],
-    probeEstimateMs: null,
-    timeBoxed: false,
-    partial: null,
-    note: 'in runStep',
-    ...extra,
-  };
-}
+import { benchRow as slice } from './bench-row.js';
 
 describe('bench slices', () => {
   it('a slice takes the warm-up and a share of the samples and seconds', () => {
@@ -50,8 +21,13 @@ describe('bench slices', () => {
   });
 
   it("a row's samples are its slices' together, the median and range over all of them", () => {
-    const row = mergeSlices([slice([5, 6, 7]), slice([8, 9]), slice([1, 2])]);
+    const row = mergeSlices([
+      slice([5, 6, 7]),
+      slice([8, 9], { samplesCpu: [1, 1] }),
+      slice([1, 2]),
+    ]);
     assert.deepEqual(row.samplesMs, [5, 6, 7, 8, 9, 1, 2]);
+    assert.deepEqual(row.samplesCpu, [0, 0, 0, 1, 1, 0, 0]);
     assert.deepEqual(row.warmupMs, [9, 9, 9]);
     assert.equal(row.medianMs, 6);
     assert.equal(row.minMs, 1);
