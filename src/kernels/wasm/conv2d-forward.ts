@@ -51,7 +51,7 @@ export function winograd(
   if (u === 0) {
     const uBytes = m.call('winogradFilterBytes', geometry, tile);
     u = m.block(uBytes);
-    const [filterScratch, filterStride] = m.scratch(256);
+    const [filterScratch, filterStride] = m.scratch(m.call('winogradFilterScratchBytes'));
     const filterArgs = [geometry, tile, transposed ? 1 : 0, u, p.w, filterScratch, filterStride];
     m.run('winogradFilters', filterArgs);
     if (weights !== null) m.derived.keep(m, weights, `winograd${tile}`, u, uBytes);

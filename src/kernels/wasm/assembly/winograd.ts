@@ -29,8 +29,8 @@ import { MR, NR, panelKernel } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
 import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
 import { panelMajor, positionBytes, tilePositions } from './lib/winograd-layout';
+import { FILTER_TRANSFORM_TMP_BYTES, filterTransform } from './lib/winograd-filter';
 import {
-  filterTransform,
   inputTransform2,
   inputTransform4,
   outputTransform2,
@@ -164,21 +164,41 @@ export function winogradFilters(
     // From ξ to ξ + 1: a panel's positions one after another, or a position's panels.
     const stride = <usize>((byPanel ? h : rows) * C) * 4;
     const panel = u + <usize>(f0 * C * (byPanel ? positions : 1)) * 4;
-    for (let r = 0; r < h; r++) {
+    // Two filters at a time (a panel's adjacent rows, adjacent floats of u), then a last one.
+    for (let r = 0; r < h; r += 2) {
       const f = f0 + r;
+      const both = r + 1 < h && f + 1 < g.F;
       for (let c = 0; c < C; c++) {
         const dst = panel + <usize>(c * h + r) * 4;
-        if (f >= g.F) {
-          for (let xi = 0; xi < positions; xi++) store<f32>(dst + <usize>xi * stride, 0);
-        } else if (transposed != 0) {
-          const last = w + <usize>((c * g.F + f) * 9 + 8) * 4;
-          filterTransform(m, dst, stride, last, -12, -4, tmp);
-        } else {
-          filterTransform(m, dst, stride, w + <usize>((f * C + c) * 9) * 4, 12, 4, tmp);
+        if (f < g.F) {
+          const g0 = filterTaps(w, g, f, c, transposed);
+          const g1 = both ? filterTaps(w, g, f + 1, c, transposed) : g0;
+          const rowStep: isize = transposed != 0 ? -12 : 12;
+          filterTransform(m, dst, stride, g0, g1, both, rowStep, rowStep / 3, tmp);
+        }
+        // Padded filters (past F) are zero.
+        for (let rr = both ? r + 2 : f < g.F ? r + 1 : r; rr < min(h, r + 2); rr++) {
+          const pad = panel + <usize>(c * h + rr) * 4;
+          for (let xi = 0; xi < positions; xi++) store<f32>(pad + <usize>xi * stride, 0);
         }
       }
     }
   }
+}
+
+/**
+ * Where filterTransform reads filter f's channel c: w[f, c, 0, 0], or with `transposed` (w of
+ * shape (C, F, 3, 3), flipped) w[c, f, 2, 2], read backwards.
+ */
+@inline
+function filterTaps(w: usize, g: ConvGeometry, f: i32, c: i32, transposed: i32): usize {
+  if (transposed != 0) return w + <usize>((c * g.F + f) * 9 + 8) * 4;
+  return w + <usize>((f * g.C + c) * 9) * 4;
+}
+
+/** Bytes of scratch one thread needs for winogradFilters. */
+export function winogradFilterScratchBytes(): i32 {
+  return FILTER_TRANSFORM_TMP_BYTES;
 }
 
 /**

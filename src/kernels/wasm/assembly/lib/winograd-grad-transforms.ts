@@ -10,7 +10,7 @@
  * y3); for F(2,3) A y = (y0, y0+y1, y0-y1, -y1). As in the forward, four horizontally adjacent
  * tiles are transformed at once, one per SIMD lane.
  */
-import { gEntry } from './winograd-transforms';
+import { gEntry } from './winograd-filter';
 
 /** A y for F(4,3), written to dst + k*step. */
 @inline

@@ -18,11 +18,9 @@
  *
  * The input and output transforms work on four horizontally adjacent tiles at once, one per
  * SIMD lane; position ξ = i*a + k of the transformed tile is vector ξ at `dst + ξ*stride`. The
- * filter transform is scalar, in f64, rounded once to f32; it also serves F(5,3) and F(5 x 7)
- * (lib/winograd5-transforms.ts), G_h g G_w^T with each dimension's own G.
+ * filter transform, G g G^T, is lib/winograd-filter.ts's.
  */
 import { madd, nmadd, storeTransposed } from './simd';
-import { tileHeight, tileWidth } from './winograd-layout';
 
 /**
  * B^T v for F(4,3), v = d0..d5 (lanes are tiles), written to dst + i*step. Rows 1, 2 are a ∓ b
@@ -276,134 +274,5 @@ export function outputTransform2(
     const dst = out + <usize>j * rowStride;
     v128.store(dst, v128.shuffle<f32>(c0, c1, 0, 4, 1, 5));
     v128.store(dst, v128.shuffle<f32>(c0, c1, 2, 6, 3, 7), 16);
-  }
-}
-
-/** G of F(2,3), (4,3) row-major, and of F(4,3), (6,3): static tables read by every thread. */
-const G2 = memory.data<f64>([1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1]);
-const G4 = memory.data<f64>([
-  0.25,
-  0,
-  0,
-  -1.0 / 6,
-  -1.0 / 6,
-  -1.0 / 6,
-  -1.0 / 6,
-  1.0 / 6,
-  -1.0 / 6,
-  1.0 / 24,
-  1.0 / 12,
-  1.0 / 6,
-  1.0 / 24,
-  -1.0 / 12,
-  1.0 / 6,
-  0,
-  0,
-  1,
-]);
-
-/** G of F(5,3), (7,3) (lib/winograd5-transforms.ts). */
-const G5 = memory.data<f64>([
-  0.25,
-  0,
-  0,
-  -1.0 / 6,
-  -1.0 / 6,
-  -1.0 / 6,
-  1.0 / 18,
-  -1.0 / 18,
-  1.0 / 18,
-  1.0 / 72,
-  1.0 / 36,
-  1.0 / 18,
-  -1.0 / 120,
-  1.0 / 60,
-  -1.0 / 30,
-  32.0 / 45,
-  16.0 / 45,
-  8.0 / 45,
-  0,
-  0,
-  0.5,
-]);
-
-/**
- * G of F(7,3), (9,3), for B^T's unscaled rows (lib/winograd5-transforms.ts' bt7): points 0, 1, -1,
- * 2, -2, 1/2, -1/2, 1/4, ∞; row j is (1, p_j, p_j²) / prod_{k≠j} (p_j - p_k).
- */
-const G7 = memory.data<f64>([
-  4,
-  0,
-  0,
-  -8.0 / 27,
-  -8.0 / 27,
-  -8.0 / 27,
-  8.0 / 45,
-  -8.0 / 45,
-  8.0 / 45,
-  2.0 / 315,
-  4.0 / 315,
-  8.0 / 315,
-  -2.0 / 405,
-  4.0 / 405,
-  -8.0 / 405,
-  128.0 / 45,
-  64.0 / 45,
-  32.0 / 45,
-  -128.0 / 135,
-  64.0 / 135,
-  -32.0 / 135,
-  -16384.0 / 2835,
-  -4096.0 / 2835,
-  -1024.0 / 2835,
-  0,
-  0,
-  1,
-]);
-
-/** G's entry (i, k) for the 1-D tile size m (2, 4, 5 or 7). */
-@inline
-export function gEntry(m: i32, i: i32, k: i32): f64 {
-  const table = m == 7 ? G7 : m == 5 ? G5 : m == 4 ? G4 : G2;
-  return load<f64>(table + <usize>(i * 3 + k) * 8);
-}
-
-/**
- * U = G_h g G_w^T for one filter (G_h, G_w: the tile's height's and width's G, tileHeight and
- * tileWidth of m), g read as g[kh][kw] = load(w + kh*rowStep + kw*colStep) (negative steps flip
- * it), in f64; U's position ξ = i*(tileWidth + 2) + k is stored at dst + ξ*stride. `tmp` holds
- * 3(tileHeight + 2) f64.
- */
-export function filterTransform(
-  m: i32,
-  dst: usize,
-  stride: usize,
-  w: usize,
-  rowStep: isize,
-  colStep: isize,
-  tmp: usize,
-): void {
-  const mh = tileHeight(m);
-  const mw = tileWidth(m);
-  const ah = mh + 2;
-  const aw = mw + 2;
-  const gg = tmp; // G_h g, (ah,3)
-  for (let i = 0; i < ah; i++) {
-    for (let kw = 0; kw < 3; kw++) {
-      let s: f64 = 0;
-      for (let kh = 0; kh < 3; kh++) {
-        const at = <usize>(<isize>w + <isize>kh * rowStep + <isize>kw * colStep);
-        s += gEntry(mh, i, kh) * <f64>load<f32>(at);
-      }
-      store<f64>(gg + <usize>(i * 3 + kw) * 8, s);
-    }
-  }
-  for (let i = 0; i < ah; i++) {
-    for (let k = 0; k < aw; k++) {
-      let s: f64 = 0;
-      for (let kw = 0; kw < 3; kw++)
-        s += load<f64>(gg + <usize>(i * 3 + kw) * 8) * gEntry(mw, k, kw);
-      store<f32>(dst + <usize>(i * aw + k) * stride, <f32>s);
-    }
   }
 }
