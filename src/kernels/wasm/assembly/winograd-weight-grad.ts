@@ -9,7 +9,8 @@
  *                              (dM as MR-row panels of filters, V as NR-column panels of channels)
  *   2. winogradGradGemm        dU[ξ] = dM[ξ] * V[ξ]:(F,C), threads sharing the positions ξ; the
  *                              tiles are summed in chunks of KC, in the same order on any threads
- *   3. winogradGradFilters     dw[f,c] = G^T dU[f,c] G in f64, threads sharing the filters
+ *   3. winogradGradFilters     dw[f,c] = G^T dU[f,c] G in f64 (two channels per f64x2), threads
+ *                              sharing the filters
  *
  * Tiles past the output's edges have dy = 0, so they add nothing. dw is overwritten. The host
  * runs passes 1 and 2 on chunks of about 256 tiles (whole tile rows of the batch), pass 2 adding
@@ -199,9 +200,10 @@ export function winogradGradFilters(
   const stride = <usize>(Fp * Cp) * 4; // from ξ to ξ + 1
   const f1 = shareStart(g.F, tid + 1, threads);
   for (let f = shareStart(g.F, tid, threads); f < f1; f++) {
-    for (let c = 0; c < g.C; c++) {
+    // Two channels at a time: adjacent floats of dU (padded to Cp, so c + 1 is always there).
+    for (let c = 0; c < g.C; c += 2) {
       const dst = dw + <usize>((f * g.C + c) * 9) * 4;
-      filterGradTransform(m, dst, du + <usize>(f * Cp + c) * 4, stride, tmp);
+      filterGradTransform(m, dst, du + <usize>(f * Cp + c) * 4, stride, c + 1 < g.C, tmp);
     }
   }
 }

@@ -91,14 +91,8 @@ const G7 = memory.data<f64>([
 
 /** The G table (a x 3, row-major f64) of the 1-D tile size m (2, 4, 5 or 7). */
 @inline
-function gTable(m: i32): usize {
+export function gTable(m: i32): usize {
   return m == 7 ? G7 : m == 5 ? G5 : m == 4 ? G4 : G2;
-}
-
-/** G's entry (i, k) for the 1-D tile size m (2, 4, 5 or 7). */
-@inline
-export function gEntry(m: i32, i: i32, k: i32): f64 {
-  return load<f64>(gTable(m) + <usize>(i * 3 + k) * 8);
 }
 
 /** Bytes of `tmp` filterTransform needs: 3(tileHeight + 2) f64x2, for the tallest tile. */

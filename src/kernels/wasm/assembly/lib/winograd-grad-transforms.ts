@@ -10,7 +10,7 @@
  * y3); for F(2,3) A y = (y0, y0+y1, y0-y1, -y1). As in the forward, four horizontally adjacent
  * tiles are transformed at once, one per SIMD lane.
  */
-import { gEntry } from './winograd-filter';
+import { gTable } from './winograd-filter';
 
 /** A y for F(4,3), written to dst + k*step. */
 @inline
@@ -106,31 +106,42 @@ export function gradOutputTransform2(
 }
 
 /**
- * dg = G^T dU G for one filter and channel, in f64: dU's position ξ at src + ξ*stride, dg[kh][kw]
- * stored at dst + (kh*3 + kw)*4. `tmp` holds 18 f64.
+ * dg = G^T dU G for one filter and channels c and c + 1, in f64, one channel per lane of an
+ * f64x2 (each lane the same operations as one channel alone): dU's position ξ of channel c at
+ * src + ξ*stride and of c + 1 at the next float; dg[kh][kw] stored at dst + (kh*3 + kw)*4 for c,
+ * and 36 bytes on for c + 1 where `both`. `tmp` holds 18 f64x2.
  */
 export function filterGradTransform(
   m: i32,
   dst: usize,
   src: usize,
   stride: usize,
+  both: bool,
   tmp: usize,
 ): void {
   const a = m + 2;
+  const g = gTable(m);
   for (let i = 0; i < a; i++) {
     for (let kw = 0; kw < 3; kw++) {
-      let s: f64 = 0;
+      let s = f64x2.splat(0);
       for (let k = 0; k < a; k++) {
-        s += <f64>load<f32>(src + <usize>(i * a + k) * stride) * gEntry(m, k, kw);
+        const du = f64x2.promote_low_f32x4(v128.load64_zero(src + <usize>(i * a + k) * stride));
+        s = f64x2.add(s, f64x2.mul(du, v128.load64_splat(g + <usize>(k * 3 + kw) * 8)));
       }
-      store<f64>(tmp + <usize>(i * 3 + kw) * 8, s);
+      v128.store(tmp + <usize>(i * 3 + kw) * 16, s);
     }
   }
   for (let kh = 0; kh < 3; kh++) {
     for (let kw = 0; kw < 3; kw++) {
-      let s: f64 = 0;
-      for (let i = 0; i < a; i++) s += gEntry(m, i, kh) * load<f64>(tmp + <usize>(i * 3 + kw) * 8);
-      store<f32>(dst + <usize>(kh * 3 + kw) * 4, <f32>s);
+      let s = f64x2.splat(0);
+      for (let i = 0; i < a; i++) {
+        const row = v128.load(tmp + <usize>(i * 3 + kw) * 16);
+        s = f64x2.add(s, f64x2.mul(v128.load64_splat(g + <usize>(i * 3 + kh) * 8), row));
+      }
+      const dg = f32x4.demote_f64x2_zero(s);
+      const at = dst + <usize>(kh * 3 + kw) * 4;
+      v128.store32_lane(at, dg, 0);
+      if (both) v128.store32_lane(at + 36, dg, 1);
     }
   }
 }
