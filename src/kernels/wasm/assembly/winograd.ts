@@ -176,8 +176,9 @@ export function winogradFilters(
           const rowStep: isize = transposed != 0 ? -12 : 12;
           filterTransform(m, dst, stride, g0, g1, both, rowStep, rowStep / 3, tmp);
         }
-        // Padded filters (past F) are zero.
-        for (let rr = both ? r + 2 : f < g.F ? r + 1 : r; rr < min(h, r + 2); rr++) {
+        // The pair's rows past F (padding) are zero.
+        const transformed = f >= g.F ? 0 : both ? 2 : 1;
+        for (let rr = r + transformed; rr < min(h, r + 2); rr++) {
           const pad = panel + <usize>(c * h + rr) * 4;
           for (let xi = 0; xi < positions; xi++) store<f32>(pad + <usize>xi * stride, 0);
         }
