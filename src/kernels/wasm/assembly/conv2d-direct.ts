@@ -110,7 +110,7 @@ function directRows(
   const taps = sc.taps;
   const tmp = sc.tmp;
   const fives = fivePanels(g.F);
-  const panels = panelCount(g.F);
+  const panels = panelCount(g.F, fives);
   // The last 1 to 7 outputs of a row: as the last 4 or 8 (recomputing a few, to the same bits),
   // or, in a row narrower than 8, through the block's tail.
   const rest = g.OW % BLOCK;

@@ -10,6 +10,7 @@
  * per output.
  */
 import { shareStart } from './lib/geometry';
+import { storeTileRow } from './lib/micro-kernel';
 import { madd } from './lib/simd';
 import { CLAIMED_COLUMNS, claimedBlock, KC, MR, NR } from './sgemm';
 
@@ -143,8 +144,7 @@ function storeLane(at: usize, value: f32, accumulate: bool): void {
 @inline
 function storePanel(at: usize, lo: v128, hi: v128, count: i32, accumulate: bool): void {
   if (count >= NR) {
-    v128.store(at, accumulate ? f32x4.add(lo, v128.load(at)) : lo);
-    v128.store(at, accumulate ? f32x4.add(hi, v128.load(at, 16)) : hi, 16);
+    storeTileRow(at, lo, hi, accumulate);
   } else {
     storeLanes(at, lo, min(count, 4), accumulate);
     storeLanes(at + 16, hi, count - 4, accumulate);

@@ -15,7 +15,7 @@
  * With relaxed SIMD enabled at compile time, the multiply-add is a fused f32x4.relaxed_madd.
  */
 import { claim } from './lib/claim';
-import { roundUp, shareStart } from './lib/geometry';
+import { shareStart } from './lib/geometry';
 import { multiplyPacked, packA, packB } from './lib/gemm-packing';
 import { MR, MR5, NR } from './lib/micro-kernel';
 import { fivePanels, panelledRows } from './lib/panels';

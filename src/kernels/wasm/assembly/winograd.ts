@@ -25,10 +25,10 @@
  */
 import { claim } from './lib/claim';
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
-import { MR, NR, panelKernel } from './lib/micro-kernel';
+import { NR, panelKernel } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
 import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
-import { panelMajor, positionBytes, tilePositions } from './lib/winograd-layout';
+import { positionBytes, tilePositions, uPanel, uPositionStride } from './lib/winograd-layout';
 import { FILTER_TRANSFORM_TMP_BYTES, filterTransform } from './lib/winograd-filter';
 import {
   inputTransform2,
@@ -48,10 +48,16 @@ function tilesWide(g: ConvGeometry, m: i32): i32 {
   return roundUp((g.OW + m - 1) / m, 4);
 }
 
+/** Filters U and M are packed for: lib/panels.ts's panels of 5 and 4. */
+@inline
+function filterRows(g: ConvGeometry): i32 {
+  return panelledRows(g.F);
+}
+
 /** The most tile rows a block has, whatever the threads: V and M within BLOCK_BYTES. */
 function mostBlockRows(g: ConvGeometry, m: i32): i32 {
   const a = m + 2;
-  const perTile = a * a * (g.C + roundUp(g.F, MR)) * 4;
+  const perTile = a * a * (g.C + filterRows(g)) * 4;
   return min(max(1, BLOCK_BYTES / perTile / tilesWide(g, m)), (g.OH + m - 1) / m);
 }
 
@@ -91,7 +97,7 @@ function filterGroups(g: ConvGeometry, m: i32, threads: i32, rows: i32): i32 {
   const tilesH = (g.OH + m - 1) / m;
   const blocks = g.N * ((tilesH + rows - 1) / rows);
   if (blocks >= threads) return 1;
-  return max(1, min((threads + blocks - 1) / blocks, panelCount(g.F) / 4));
+  return max(1, min((threads + blocks - 1) / blocks, panelCount(g.F, fivePanels(g.F)) / 4));
 }
 
 /** The forward's units of work, (block, filter group) pairs: the threads that can share it. */
@@ -100,12 +106,6 @@ export function winogradWorkItems(geometry: usize, m: i32, threads: i32): i32 {
   const tilesH = (g.OH + m - 1) / m;
   const rows = blockRows(g, m, threads);
   return g.N * ((tilesH + rows - 1) / rows) * filterGroups(g, m, threads, rows);
-}
-
-/** Filters U is packed for: lib/panels.ts's panels of 5 and 4. */
-@inline
-function filterRows(g: ConvGeometry): i32 {
-  return panelledRows(g.F);
 }
 
 /** Bytes of the transformed filters U, shared by every thread. */
@@ -125,15 +125,15 @@ export function winogradScratchBytes(geometry: usize, m: i32, epilogue: i32): i3
   const tiles = roundUp(rows * tilesWide(g, m), NR);
   const strip = g.C * (rows * m + 2) * (m * tilesWide(g, m) + 4);
   const pooled = epilogue == EPILOGUE_RELU_POOL ? g.F * rows * m * tilesWide(g, m) * m : 0;
-  const vm =
-    <usize>(a * a) * (positionBytes(g.C * tiles) + positionBytes(roundUp(g.F, MR) * tiles));
+  const vm = <usize>(a * a) * (positionBytes(g.C * tiles) + positionBytes(filterRows(g) * tiles));
   return (strip + TMP_FLOATS + pooled) * 4 + <i32>vm;
 }
 
 /**
  * u = the transformed filters in row panels of filters, lib/panels.ts's of 5 and 4 (zero for
  * padded filters): panel i holds h filters from f0, u[ξ][f0*C + c*h + r] = U[ξ][f0 + r, c].
- * Where panelMajor(m) each panel's positions follow one another instead,
+ * Where panelMajor(m) (lib/winograd-layout.ts, whose uPanel reads this layout) each panel's
+ * positions follow one another instead,
  * u[f0*C*positions + (ξ*C + c)*h + r], so that a panel's GEMMs read it in order. With
  * `transposed`, filter f and channel c of this geometry are channel f and filter c of w (shape
  * (C, F, 3, 3)), flipped. Threads split the panels.
@@ -153,17 +153,15 @@ export function winogradFilters(
   const positions = tilePositions(m);
   const C = g.C;
   const rows = filterRows(g);
-  const byPanel = panelMajor(m);
   const fives = fivePanels(g.F);
-  const panels = panelCount(g.F);
+  const panels = panelCount(g.F, fives);
   const tmp = scratch + <usize>(tid * scratchStride);
   const p1 = shareStart(panels, tid + 1, threads);
   for (let p = shareStart(panels, tid, threads); p < p1; p++) {
     const f0 = panelStart(p, fives);
     const h = panelHeight(p, fives);
-    // From ξ to ξ + 1: a panel's positions one after another, or a position's panels.
-    const stride = <usize>((byPanel ? h : rows) * C) * 4;
-    const panel = u + <usize>(f0 * C * (byPanel ? positions : 1)) * 4;
+    const stride = uPositionStride(m, rows, C, h);
+    const panel = uPanel(u, m, C, f0);
     // Two filters at a time (a panel's adjacent rows, adjacent floats of u), then a last one.
     for (let r = 0; r < h; r += 2) {
       const f = f0 + r;
@@ -298,8 +296,8 @@ export function winogradForward(
   // Work items are (block, filter group) pairs, block-major: a thread with several groups of one
   // block transforms its input once.
   const groups = filterGroups(g, m, threads, rows);
-  const panels = panelCount(F);
   const fives = fivePanels(F);
+  const panels = panelCount(F, fives);
   const items = g.N * blocksPerImage * groups;
   let transformed = -1; // the block whose V this thread holds
   for (
@@ -325,13 +323,12 @@ export function winogradForward(
       transformed = blk;
     }
     // M[ξ] = U[ξ] V[ξ], rows Fp, ld tiles.
-    const uStride = <usize>(Fp * C) * 4;
     const mStride = positionBytes(Fp * tiles);
     for (let xi = 0; xi < a * a; xi++) {
       for (let p = p0; p < p1; p++) {
         const f = panelStart(p, fives);
         const h = panelHeight(p, fives);
-        const pa = u + <usize>xi * uStride + <usize>(f * C) * 4;
+        const pa = uPanel(u, m, C, f) + <usize>xi * uPositionStride(m, Fp, C, h);
         const row = mm + <usize>xi * mStride + <usize>(f * tiles) * 4;
         for (let q = 0; q < panelsB; q++) {
           const pb = v + <usize>xi * vStride + <usize>(q * C * NR) * 4;

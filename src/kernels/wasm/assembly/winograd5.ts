@@ -30,10 +30,16 @@
 import { claim } from './lib/claim';
 import { ConvGeometry, roundUp } from './lib/geometry';
 import { MR5, NR, panelKernel } from './lib/micro-kernel';
-import { fivePanels, panelCount, panelHeight, panelStart } from './lib/panels';
+import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
 import { EPILOGUE_RELU, EPILOGUE_RELU_POOL } from './lib/relu-pool';
 import { firstMax, reluOf, storeTransposed } from './lib/simd';
-import { positionBytes, tilePositions, tileWidth } from './lib/winograd-layout';
+import {
+  positionBytes,
+  tilePositions,
+  tileWidth,
+  uPanel,
+  uPositionStride,
+} from './lib/winograd-layout';
 import { inputTransform5, outputTransform5 } from './lib/winograd5-transforms';
 
 /** Tiles are 5 rows high (F(5,3) down the columns); m = 5 or 57 sets their width (5 or 7). */
@@ -371,7 +377,7 @@ export function winograd5Forward(
   const g = changetype<ConvGeometry>(geometry);
   const C = g.C;
   const fives = fivePanels(g.F);
-  const panels = panelCount(g.F);
+  const panels = panelCount(g.F, fives);
   const mw = tileWidth(m);
   const positions = tilePositions(m);
   const tilesH = tilesHigh(g);
@@ -406,8 +412,10 @@ export function winograd5Forward(
       // M[ξ] = U[ξ] V[ξ] for the panel's h filters from p: h rows of tiles*NR columns.
       const p = panelStart(i, fives);
       const h = panelHeight(i, fives);
+      const panel = uPanel(u, m, C, p);
+      const uStep = uPositionStride(m, panelledRows(g.F), C, h);
       for (let xi = 0; xi < positions; xi++) {
-        const pa = u + <usize>(p * C * positions + xi * h * C) * 4;
+        const pa = panel + <usize>xi * uStep;
         const row = mm + <usize>xi * mStride;
         const pb = v + <usize>xi * vStride;
         const ldm = tiles * NR;

@@ -1,5 +1,4 @@
 /** Binary ops with broadcasting: the machinery behind binary.ts (see lib/elementwise.ts). */
-import { shareStart } from './geometry';
 import { loadN, range, storeN } from './elementwise';
 
 // ---- binary kernels with broadcasting ----

@@ -100,7 +100,7 @@ export function packFilters(
 ): void {
   const R = g.C * g.KH * g.KW;
   const fives = fivePanels(g.F);
-  for (let i = 0; i < panelCount(g.F); i++) {
+  for (let i = 0; i < panelCount(g.F, fives); i++) {
     const fb = panelStart(i, fives);
     const h = panelHeight(i, fives);
     for (let k = 0; k < h; k++) {

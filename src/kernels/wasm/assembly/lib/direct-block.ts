@@ -53,6 +53,20 @@ function finish(
   }
 }
 
+/** Four outputs of filter k (one vector) through the epilogue, stored at `out`. */
+@inline
+function finish4(
+  a: v128,
+  k: i32,
+  bias: usize,
+  scale: usize,
+  scaled: bool,
+  relu: bool,
+  out: usize,
+): void {
+  v128.store(out, scaleRelu(a, k, bias, scale, scaled, relu));
+}
+
 /**
  * Outputs [j, j + valid) of one row for filters fb .. fb + nf - 1 (nf <= 4), from the band row at
  * `inRow` (+ j): out is filter fb's output at column j, filters `fStride` bytes apart.
@@ -135,10 +149,10 @@ export function block4(
     c2 = madd(c2, x0, v128.load32_splat(q, 8));
     c3 = madd(c3, x0, v128.load32_splat(q, 12));
   }
-  v128.store(out, scaleRelu(c0, 0, bias, scale, scaled, relu));
-  if (nf > 1) v128.store(out + fStride, scaleRelu(c1, 1, bias, scale, scaled, relu));
-  if (nf > 2) v128.store(out + 2 * fStride, scaleRelu(c2, 2, bias, scale, scaled, relu));
-  if (nf > 3) v128.store(out + 3 * fStride, scaleRelu(c3, 3, bias, scale, scaled, relu));
+  finish4(c0, 0, bias, scale, scaled, relu, out);
+  if (nf > 1) finish4(c1, 1, bias, scale, scaled, relu, out + fStride);
+  if (nf > 2) finish4(c2, 2, bias, scale, scaled, relu, out + 2 * fStride);
+  if (nf > 3) finish4(c3, 3, bias, scale, scaled, relu, out + 3 * fStride);
 }
 
 /**
@@ -230,11 +244,11 @@ export function block5x4(
     c3 = madd(c3, x0, laneSplat(four, 3));
     c4 = madd(c4, x0, v128.load32_splat(q, 16));
   }
-  v128.store(out, scaleRelu(c0, 0, bias, scale, scaled, relu));
-  v128.store(out + fStride, scaleRelu(c1, 1, bias, scale, scaled, relu));
-  v128.store(out + 2 * fStride, scaleRelu(c2, 2, bias, scale, scaled, relu));
-  v128.store(out + 3 * fStride, scaleRelu(c3, 3, bias, scale, scaled, relu));
-  v128.store(out + 4 * fStride, scaleRelu(c4, 4, bias, scale, scaled, relu));
+  finish4(c0, 0, bias, scale, scaled, relu, out);
+  finish4(c1, 1, bias, scale, scaled, relu, out + fStride);
+  finish4(c2, 2, bias, scale, scaled, relu, out + 2 * fStride);
+  finish4(c3, 3, bias, scale, scaled, relu, out + 3 * fStride);
+  finish4(c4, 4, bias, scale, scaled, relu, out + 4 * fStride);
 }
 
 /** `block5` for a panel of 5 filters (h = 5), else `block` for its nf filters of 4. */

@@ -3,7 +3,7 @@
  * MR rows, or of 5 and 4: lib/panels.ts), op(B) into NR-column panels, both k-major, and the
  * micro-kernels over every tile of the block (lib/micro-kernel.ts).
  */
-import { MR, MR5, NR, panelKernel } from './micro-kernel';
+import { MR5, NR, panelKernel } from './micro-kernel';
 import { panelCount, panelHeight, panelStart } from './panels';
 import { transpose4x4 } from './simd';
 
@@ -24,7 +24,7 @@ export function packA(
   M: i32,
   fives: i32,
 ): void {
-  const count = fives == 0 ? (mc + MR - 1) / MR : panelCount(mc);
+  const count = panelCount(mc, fives);
   const stride = <usize>lda * 4;
   for (let i = 0; i < count; i++) {
     const p = panelStart(i, fives);
@@ -167,7 +167,7 @@ export function multiplyPacked(
   acc: bool,
   fives: i32,
 ): void {
-  const count = fives == 0 ? (mc + MR - 1) / MR : panelCount(mc);
+  const count = panelCount(mc, fives);
   for (let q = 0; q < nc; q += NR) {
     const pb = packedB + <usize>(q * kc) * 4;
     const j = j0 + q;

@@ -11,6 +11,16 @@ export const NR: i32 = 8;
 /** Rows of microKernel5's tile. */
 export const MR5: i32 = 5;
 
+/**
+ * One row of a tile, its NR = 8 columns in lo and hi, stored at `at`, or added to what is there
+ * (sum + C, the order every kernel that accumulates into C keeps).
+ */
+@inline
+export function storeTileRow(at: usize, lo: v128, hi: v128, accumulate: bool): void {
+  v128.store(at, accumulate ? f32x4.add(lo, v128.load(at)) : lo);
+  v128.store(at, accumulate ? f32x4.add(hi, v128.load(at, 16)) : hi, 16);
+}
+
 /** The MR x NR tile: c[r*ldc + j] (+)= sum_k pa[k*MR + r] * pb[k*NR + j]. */
 @inline
 export function microKernel(
@@ -48,24 +58,10 @@ export function microKernel(
     pb += 32;
   }
   const row = <usize>ldc * 4;
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c));
-    c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(c + row));
-    c11 = f32x4.add(c11, v128.load(c + row, 16));
-    c20 = f32x4.add(c20, v128.load(c + 2 * row));
-    c21 = f32x4.add(c21, v128.load(c + 2 * row, 16));
-    c30 = f32x4.add(c30, v128.load(c + 3 * row));
-    c31 = f32x4.add(c31, v128.load(c + 3 * row, 16));
-  }
-  v128.store(c, c00);
-  v128.store(c, c01, 16);
-  v128.store(c + row, c10);
-  v128.store(c + row, c11, 16);
-  v128.store(c + 2 * row, c20);
-  v128.store(c + 2 * row, c21, 16);
-  v128.store(c + 3 * row, c30);
-  v128.store(c + 3 * row, c31, 16);
+  storeTileRow(c, c00, c01, accumulate);
+  storeTileRow(c + row, c10, c11, accumulate);
+  storeTileRow(c + 2 * row, c20, c21, accumulate);
+  storeTileRow(c + 3 * row, c30, c31, accumulate);
 }
 
 /**
@@ -118,28 +114,11 @@ export function microKernel5(
     pb += 32;
   }
   const row = <usize>ldc * 4;
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c));
-    c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(c + row));
-    c11 = f32x4.add(c11, v128.load(c + row, 16));
-    c20 = f32x4.add(c20, v128.load(c + 2 * row));
-    c21 = f32x4.add(c21, v128.load(c + 2 * row, 16));
-    c30 = f32x4.add(c30, v128.load(c + 3 * row));
-    c31 = f32x4.add(c31, v128.load(c + 3 * row, 16));
-    c40 = f32x4.add(c40, v128.load(c + 4 * row));
-    c41 = f32x4.add(c41, v128.load(c + 4 * row, 16));
-  }
-  v128.store(c, c00);
-  v128.store(c, c01, 16);
-  v128.store(c + row, c10);
-  v128.store(c + row, c11, 16);
-  v128.store(c + 2 * row, c20);
-  v128.store(c + 2 * row, c21, 16);
-  v128.store(c + 3 * row, c30);
-  v128.store(c + 3 * row, c31, 16);
-  v128.store(c + 4 * row, c40);
-  v128.store(c + 4 * row, c41, 16);
+  storeTileRow(c, c00, c01, accumulate);
+  storeTileRow(c + row, c10, c11, accumulate);
+  storeTileRow(c + 2 * row, c20, c21, accumulate);
+  storeTileRow(c + 3 * row, c30, c31, accumulate);
+  storeTileRow(c + 4 * row, c40, c41, accumulate);
 }
 
 /** The tile of a panel of h rows (lib/panels.ts): microKernel5 for 5, microKernel for 4. */

@@ -19,11 +19,13 @@ export function fivePanels(rows: i32): i32 {
   return 4 * f > rows ? 0 : (rows - 4 * f) / 5;
 }
 
-/** Panels in all. */
+/**
+ * Panels in all: `fives` of 5 rows (fivePanels(rows), or 0 for panels of 4 only, as the SGEMM's
+ * MR panels are), then panels of 4 for the rest.
+ */
 @inline
-export function panelCount(rows: i32): i32 {
-  const f = fours(rows);
-  return 4 * f > rows ? (rows + 3) / 4 : (rows - 4 * f) / 5 + f;
+export function panelCount(rows: i32, fives: i32): i32 {
+  return fives + (rows - 5 * fives + 3) / 4;
 }
 
 /** Rows packed: `rows`, or rows rounded up to 4 where panels of 4 alone cover them. */

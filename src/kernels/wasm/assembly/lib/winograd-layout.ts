@@ -43,3 +43,19 @@ export function positionBytes(floats: i32): usize {
 export function panelMajor(m: i32): bool {
   return m == 5 || m == 57;
 }
+
+/**
+ * Where U (winogradFilters' output: C channels of `rows` filters in lib/panels.ts's panels, zero
+ * past F) holds position 0 of the panel whose first filter is f0; its position ξ is ξ times
+ * uPositionStride further on.
+ */
+@inline
+export function uPanel(u: usize, m: i32, C: i32, f0: i32): usize {
+  return u + <usize>(f0 * C * (panelMajor(m) ? tilePositions(m) : 1)) * 4;
+}
+
+/** Bytes from a panel of h filters' position ξ in U to its ξ + 1 (see uPanel). */
+@inline
+export function uPositionStride(m: i32, rows: i32, C: i32, h: i32): usize {
+  return <usize>((panelMajor(m) ? h : rows) * C) * 4;
+}
