@@ -30,7 +30,7 @@ export interface TimingOptions {
 export interface Timing {
   /** Every timed run, in milliseconds, in the order they ran. */
   samplesMs: number[];
-  /** The vCPU the timing thread was on after each timed run (currentCpu), -1 where unknown. */
+  /** The vCPU the timing thread ran each timed run on (cpuTags), -1 where unknown. */
   samplesCpu: number[];
   /** Every warm-up run, in milliseconds (first one includes compilation, if any). */
   warmupMs: number[];
@@ -77,9 +77,9 @@ export function median(values: readonly number[]): number {
 
 /**
  * The vCPU the calling thread last ran on (Linux: field 39 of /proc/thread-self/stat), or -1
- * where that cannot be read. Read after each timed run, outside the timing: on this project's VM
- * one vCPU can run the same single-threaded forward 1.3x slower than the other for minutes at a
- * time (bench/README.md, "Noise"), so which one a contestant's thread was on moves a ratio.
+ * where that cannot be read. On this project's VM one vCPU can run the same single-threaded
+ * forward 1.3x slower than the other for minutes at a time (bench/README.md, "Noise"), so which
+ * one a contestant's thread was on moves a ratio.
  */
 export function currentCpu(): number {
   try {
@@ -110,14 +110,36 @@ export function summarize(
   };
 }
 
-/** Warm up, then sample `run` as the options say. */
-export async function measure(run: RunFn, options: TimingOptions): Promise<Timing> {
+/**
+ * Timed runs between two readings of the vCPU (currentCpu). Reading it is a system call, and on
+ * this project's VM (page-table isolation without PCID) every entry into the kernel flushes the
+ * TLB: read after every run, it made each next run refill its pages first, 7-13 us (6-11%) more
+ * on the seed net's batch-1 forward, the bench's own cost inside the timing. Read every
+ * CPU_READ_EVERY runs, that cost falls on one run in as many, which a median does not see.
+ */
+export const CPU_READ_EVERY = 16;
+
+/**
+ * The vCPU tags of `count` runs between a reading `before` and one `after` them: that vCPU where
+ * both agree, -1 (unknown) where the thread moved in between (it moves seldom: bench/README.md).
+ */
+export function cpuTags(count: number, before: number, after: number): number[] {
+  return Array<number>(count).fill(before === after ? after : -1);
+}
+
+/** Warm up, then sample `run` as the options say; `readCpu` tags the samples (cpuTags). */
+export async function measure(
+  run: RunFn,
+  options: TimingOptions,
+  readCpu: () => number = currentCpu,
+): Promise<Timing> {
+  let cpu = readCpu(); // before the warm-up, which then runs on a refilled TLB
   const warmupMs: number[] = [];
   for (let i = 0; i < options.warmupRuns; i++) warmupMs.push(await timeOnce(run));
   const lastWarmup = warmupMs.at(-1);
   if (lastWarmup !== undefined && lastWarmup > options.slowRunSeconds * 1000) {
     const ms = await timeOnce(run);
-    return summarize([ms], warmupMs, true, [currentCpu()]);
+    return summarize([ms], warmupMs, true, cpuTags(1, cpu, readCpu()));
   }
   const samplesMs: number[] = [];
   const samplesCpu: number[] = [];
@@ -125,11 +147,16 @@ export async function measure(run: RunFn, options: TimingOptions): Promise<Timin
   for (;;) {
     const ms = await timeOnce(run);
     samplesMs.push(ms);
-    samplesCpu.push(currentCpu());
     elapsedMs += ms;
     const enough = samplesMs.length >= options.minSamples && elapsedMs >= options.minSeconds * 1000;
-    if (enough || elapsedMs >= options.maxSeconds * 1000) break;
-    if (samplesMs.length >= options.maxSamples) break;
+    const last = enough || elapsedMs >= options.maxSeconds * 1000;
+    const full = last || samplesMs.length >= options.maxSamples;
+    if (full || samplesMs.length % CPU_READ_EVERY === 0) {
+      const now = readCpu();
+      samplesCpu.push(...cpuTags(samplesMs.length - samplesCpu.length, cpu, now));
+      cpu = now;
+    }
+    if (full) break;
   }
   return summarize(samplesMs, warmupMs, false, samplesCpu);
 }
