@@ -6,9 +6,11 @@
  *
  *   1. winogradGradTransforms  V[ξ] = (B^T d B)[ξ]:(T,C) and dM[ξ] = (A dY A^T)[ξ]:(F,T), threads
  *                              sharing the tile rows; stored as the GEMM's packed panels
- *                              (dM as MR-row panels of filters, V as NR-column panels of channels)
- *   2. winogradGradGemm        dU[ξ] = dM[ξ] * V[ξ]:(F,C), threads sharing the positions ξ; the
- *                              tiles are summed in chunks of KC, in the same order on any threads
+ *                              (dM in lib/panels.ts's panels of 5 and 4 filters, V as NR-column
+ *                              panels of channels)
+ *   2. winogradGradGemm        dU[ξ] = dM[ξ] * V[ξ]:(F,C) by the 5x8 and 4x8 micro-kernels
+ *                              (panelKernel), threads sharing the positions ξ; the tiles are
+ *                              summed in chunks of KC, in the same order on any threads
  *   3. winogradGradFilters     dw[f,c] = G^T dU[f,c] G in f64 (two channels per f64x2), threads
  *                              sharing the filters
  *
@@ -18,9 +20,10 @@
  * chunks depend on the geometry only, so the sums' order does too.
  */
 import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
-import { microKernel, MR, NR } from './lib/micro-kernel';
+import { MR5, NR, panelKernel } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
-import { transpose4x4 } from './lib/simd';
+import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
+import { storeLanes, transpose4x4 } from './lib/simd';
 import {
   filterGradTransform,
   gradOutputTransform2,
@@ -50,15 +53,22 @@ export function winogradGradBytes(geometry: usize, m: i32, which: i32): i32 {
   const a2 = (m + 2) * (m + 2);
   const tiles = winogradGradChunkRows(geometry, m) * tilesWide(g, m);
   if (which == 0) return a2 * roundUp(g.C, NR) * tiles * 4;
-  if (which == 1) return a2 * roundUp(g.F, MR) * tiles * 4;
-  return a2 * roundUp(g.F, MR) * roundUp(g.C, NR) * 4;
+  if (which == 1) return a2 * panelledRows(g.F) * tiles * 4;
+  return a2 * panelledRows(g.F) * roundUp(g.C, NR) * 4;
 }
 
-/** Bytes of scratch one thread of pass 1 needs: an input strip, a dy strip, temporaries. */
+/** Floats of the transforms' temporaries (inputTransform4's, the most: 36 vectors). */
+const TMP_FLOATS: i32 = 36 * 4;
+
+/**
+ * Bytes of scratch one thread of pass 1 needs: an input strip, a dy strip, the transformed items
+ * (a*a positions x 5 vectors), temporaries.
+ */
 export function winogradGradScratchBytes(geometry: usize, m: i32): i32 {
   const g = changetype<ConvGeometry>(geometry);
   const tilesW = tilesWide(g, m);
-  return (g.C * (m + 2) * (m * tilesW + 4) + g.F * m * m * tilesW + 1024) * 4;
+  const items = (m + 2) * (m + 2) * MR5 * 4;
+  return (g.C * (m + 2) * (m * tilesW + 4) + g.F * m * m * tilesW + items + TMP_FLOATS) * 4;
 }
 
 /**
@@ -85,7 +95,9 @@ export function winogradGradTransforms(
   const C = g.C;
   const F = g.F;
   const Cp = roundUp(C, NR);
-  const Fp = roundUp(F, MR);
+  const Fp = panelledRows(F);
+  const fives = fivePanels(F);
+  const panels = panelCount(F, fives);
   const tilesH = (g.OH + m - 1) / m;
   const tilesW = tilesWide(g, m);
   const T = rows * tilesW;
@@ -93,9 +105,9 @@ export function winogradGradTransforms(
   const dyWidth = m * tilesW;
   const strip = scratch + <usize>(tid * scratchStride);
   const dyStrip = strip + <usize>(C * a * width) * 4;
-  const items = dyStrip + <usize>(F * m * dyWidth) * 4; // a*a positions x 4 items, lanes tiles
-  const tmp = items + <usize>(a2 * 4 * 4) * 4;
-  const itemStride: usize = 64; // from ξ to ξ + 1 in `items`
+  const items = dyStrip + <usize>(F * m * dyWidth) * 4; // a*a positions x 5 items, lanes tiles
+  const itemStride: usize = MR5 * 16; // from ξ to ξ + 1 in `items`
+  const tmp = items + <usize>a2 * itemStride;
   const u1 = u0 + shareStart(rows, tid + 1, threads);
   for (let u = u0 + shareStart(rows, tid, threads); u < u1; u++) {
     const n = u / tilesH;
@@ -126,10 +138,12 @@ export function winogradGradTransforms(
           transpose4x4(at, items + <usize>xi * itemStride, 16, <usize>NR * 4);
         }
       }
-      // dM, 4 filters at a time: panel f/MR, tile t, lane f % MR.
-      for (let f0 = 0; f0 < Fp; f0 += 4) {
-        for (let k = 0; k < 4; k++) {
-          const f = f0 + k;
+      // dM, a panel of h = 5 or 4 filters at a time: tile t's h floats, lane k = filter fb + k.
+      for (let i = 0; i < panels; i++) {
+        const fb = panelStart(i, fives);
+        const h = panelHeight(i, fives);
+        for (let k = 0; k < h; k++) {
+          const f = fb + k;
           const into = items + <usize>k * 16;
           if (f >= F) {
             for (let xi = 0; xi < a2; xi++)
@@ -140,16 +154,20 @@ export function winogradGradTransforms(
           if (m == 4) gradOutputTransform4(into, itemStride, src, <usize>dyWidth * 4, tmp);
           else gradOutputTransform2(into, itemStride, src, <usize>dyWidth * 4, tmp);
         }
+        // Lane l of item k is tile l's: transposed, tile l's h items go h floats apart (the
+        // fifth, of a panel of 5, after the 4x4 transpose of the first four).
         for (let xi = 0; xi < a2; xi++) {
-          const at = dm + <usize>((((xi * Fp) / MR + f0 / MR) * T + t) * MR) * 4;
-          transpose4x4(at, items + <usize>xi * itemStride, 16, <usize>MR * 4);
+          const at = dm + <usize>(((xi * Fp + fb) * T + t * h) * 4);
+          const from = items + <usize>xi * itemStride;
+          transpose4x4(at, from, 16, <usize>h * 4);
+          if (h == MR5) storeLanes(at + 16, <usize>h * 4, v128.load(from, 64));
         }
       }
     }
   }
 }
 
-/** Pass 2: dU[ξ] (+)= dM[ξ] V[ξ], rows Fp, ld Cp; threads share the positions ξ. */
+/** Pass 2: dU[ξ] (+)= dM[ξ] V[ξ], rows panelledRows(F), ld Cp; threads share the positions ξ. */
 export function winogradGradGemm(
   tid: i32,
   threads: i32,
@@ -164,18 +182,22 @@ export function winogradGradGemm(
   const g = changetype<ConvGeometry>(geometry);
   const a2 = (m + 2) * (m + 2);
   const Cp = roundUp(g.C, NR);
-  const Fp = roundUp(g.F, MR);
+  const Fp = panelledRows(g.F);
+  const fives = fivePanels(g.F);
+  const panels = panelCount(g.F, fives);
   const T = rows * tilesWide(g, m);
   const x1 = shareStart(a2, tid + 1, threads);
   for (let xi = shareStart(a2, tid, threads); xi < x1; xi++) {
     for (let k0 = 0; k0 < T; k0 += KC) {
       const kc = min(KC, T - k0);
-      for (let p = 0; p < Fp; p += MR) {
-        const pa = dm + <usize>((((xi * Fp + p) / MR) * T + k0) * MR) * 4;
+      for (let i = 0; i < panels; i++) {
+        const fb = panelStart(i, fives);
+        const h = panelHeight(i, fives);
+        const pa = dm + <usize>(((xi * Fp + fb) * T + k0 * h) * 4);
         for (let q = 0; q < Cp; q += NR) {
           const pb = v + <usize>((((xi * Cp + q) / NR) * T + k0) * NR) * 4;
           const acc = k0 > 0 || accumulate != 0;
-          microKernel(kc, pa, pb, du + <usize>((xi * Fp + p) * Cp + q) * 4, Cp, acc);
+          panelKernel(h, kc, pa, pb, du + <usize>((xi * Fp + fb) * Cp + q) * 4, Cp, acc);
         }
       }
     }
@@ -195,7 +217,7 @@ export function winogradGradFilters(
 ): void {
   const g = changetype<ConvGeometry>(geometry);
   const Cp = roundUp(g.C, NR);
-  const Fp = roundUp(g.F, MR);
+  const Fp = panelledRows(g.F);
   const tmp = scratch + <usize>(tid * scratchStride);
   const stride = <usize>(Fp * Cp) * 4; // from ξ to ξ + 1
   const f1 = shareStart(g.F, tid + 1, threads);

@@ -87,6 +87,15 @@ export function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride
   );
 }
 
+/** v's four lanes as floats `stride` bytes apart from `at` (a column of a transposed block). */
+@inline
+export function storeLanes(at: usize, stride: usize, v: v128): void {
+  store<f32>(at, f32x4.extract_lane(v, 0));
+  store<f32>(at + stride, f32x4.extract_lane(v, 1));
+  store<f32>(at + 2 * stride, f32x4.extract_lane(v, 2));
+  store<f32>(at + 3 * stride, f32x4.extract_lane(v, 3));
+}
+
 /**
  * Lane i of v in every lane: a shuffle, not a load. V8 issues a loop step's loads before its
  * arithmetic, so values splatted by loads are all live at once; splatting four of them from one
