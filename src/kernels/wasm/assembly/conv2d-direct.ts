@@ -8,16 +8,20 @@
  *
  * then the epilogue (lib/relu-pool.ts): none, ReLU, or ReLU and 2x2 stride-2 max pooling into z.
  * Each thread copies the input rows its outputs read into a zero-padded band once
- * (lib/direct-band.ts), and computes blocks of 8 adjacent outputs of one row for 4 filters in 8
- * f32x4 accumulators, or 5 filters in 10 (lib/direct-block.ts; the filters in lib/panels.ts's
- * panels of 5 and 4): per tap, two loads of input, the splatted filter taps, a multiply-add per
- * accumulator. Pooling works on a thread's band of rows kept in scratch, already scaled, shifted
+ * (lib/direct-band.ts), and computes blocks of two vectors of outputs for 4 filters in 8 f32x4
+ * accumulators, or 5 filters in 10 (lib/direct-block.ts; the filters in lib/panels.ts's panels of
+ * 5 and 4): per tap, two loads of input, the splatted filter taps, a multiply-add per
+ * accumulator. A block is 8 adjacent outputs of a row where OW is a multiple of 8; elsewhere it
+ * is 4 columns of two rows, so that a row such as 28 wide has no 4-wide tail block, which does
+ * half the multiply-adds for the same loads and shuffles (the first layer of the seed net 0.93x
+ * the time). Pooling works on a thread's band of rows kept in scratch, already scaled, shifted
  * and ReLU'd (so a negative scale is applied before the maximum), by lib/direct-pool.ts.
  *
  * Threads split images, or with fewer images than threads bands of output rows (pairs when
  * pooling). Every output is computed by one thread with the same operations, whatever the band
- * (a row's last outputs, when OW is not a multiple of 8, are its last 4 or 8 again, recomputed
- * with the same operations), so results are bitwise the same on any thread count.
+ * or the block's shape (a row's last outputs, when OW is not a multiple of 8 or 4, are its last 4
+ * or 8 again, recomputed with the same operations), so results are bitwise the same on any
+ * thread count.
  */
 import { claim } from './lib/claim';
 import { bandStart, ConvGeometry } from './lib/geometry';
@@ -89,7 +93,10 @@ export function conv2dDirectScratchBytes(geometry: usize, epilogue: i32): i32 {
 
 /**
  * Output rows [r0, r0 + rows) of the band (relative to its first row) for every filter, into dst:
- * filter f's row r at dst + (f*fStride + r*rStride) floats.
+ * filter f's row r at dst + (f*fStride + r*rStride) floats. Where OW is a multiple of 8, blocks of
+ * 8 adjacent outputs; elsewhere, so that no block is a tail, rows in pairs by blocks of 4 columns
+ * of two rows (the last 4 columns again where OW is not a multiple of 4, recomputed to the same
+ * bits), and a last unpaired row by blocks of 8 and the tail below.
  */
 @inline
 function directRows(
@@ -105,6 +112,7 @@ function directRows(
 ): void {
   const R = g.C * g.KH * g.KW;
   const rowBytes = <usize>(g.strideH * g.strideW * phaseLength(g)) * 4;
+  const rBytes = <usize>rStride * 4;
   const fBytes = <usize>fStride * 4;
   const valid = min(g.OW, BLOCK);
   const taps = sc.taps;
@@ -116,9 +124,12 @@ function directRows(
   const rest = g.OW % BLOCK;
   const lastFour = rest <= 4 && g.OW >= 4;
   const end = <usize>(g.OW - (lastFour ? 4 : valid)) * 4;
+  const pairs = rest != 0 && g.OW >= 4;
+  const lastPairStart = <usize>(g.OW - 4) * 4;
   for (let r = r0; r < r0 + rows; r++) {
     const inRow = sc.band + <usize>r * rowBytes;
     const outRow = dst + <usize>((r - r0) * rStride) * 4;
+    const twoRows = pairs && r + 1 < r0 + rows;
     for (let i = 0; i < panels; i++) {
       const fb = panelStart(i, fives);
       const h = panelHeight(i, fives);
@@ -127,13 +138,35 @@ function directRows(
       const bias = sc.bias + <usize>fb * 4;
       const scale = sc.scale + <usize>fb * 4;
       const out = outRow + <usize>fb * fBytes;
-      // Whole blocks apart from the tail: a constant BLOCK outputs inlines a block with no tail
-      // path (one call for both, the count chosen per block, took 1.02x the forward's time).
-      for (let j = 0; j + BLOCK <= g.OW; j += BLOCK) {
-        const at = <usize>j * 4;
+      if (twoRows) {
+        // Rows r and r + 1, 4 columns at a time, the last 4 again where OW % 4 != 0.
+        for (let j = 0; j + 4 <= g.OW; j += 4) {
+          const at = <usize>j * 4;
+          panelBlock(
+            h,
+            inRow + at,
+            rowBytes,
+            taps,
+            R,
+            wp,
+            bias,
+            scale,
+            scaled,
+            relu,
+            out + at,
+            rBytes,
+            fBytes,
+            nf,
+            BLOCK,
+            0,
+          );
+        }
+        if (g.OW % 4 == 0) continue;
+        const at = lastPairStart;
         panelBlock(
           h,
           inRow + at,
+          rowBytes,
           taps,
           R,
           wp,
@@ -142,6 +175,31 @@ function directRows(
           scaled,
           relu,
           out + at,
+          rBytes,
+          fBytes,
+          nf,
+          BLOCK,
+          0,
+        );
+        continue;
+      }
+      // Whole blocks apart from the tail: a constant BLOCK outputs inlines a block with no tail
+      // path (one call for both, the count chosen per block, took 1.02x the forward's time).
+      for (let j = 0; j + BLOCK <= g.OW; j += BLOCK) {
+        const at = <usize>j * 4;
+        panelBlock(
+          h,
+          inRow + at,
+          16,
+          taps,
+          R,
+          wp,
+          bias,
+          scale,
+          scaled,
+          relu,
+          out + at,
+          16,
           fBytes,
           nf,
           BLOCK,
@@ -155,6 +213,7 @@ function directRows(
         panelBlock(
           h,
           inRow + end,
+          16,
           taps,
           R,
           wp,
@@ -163,6 +222,7 @@ function directRows(
           scaled,
           relu,
           out + end,
+          16,
           fBytes,
           nf,
           valid,
@@ -170,6 +230,7 @@ function directRows(
         );
       }
     }
+    if (twoRows) r++;
   }
 }
 

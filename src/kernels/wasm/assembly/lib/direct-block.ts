@@ -1,8 +1,9 @@
 /**
- * The direct convolution's register blocks (conv2d-direct.ts): 8 adjacent outputs of one row for
- * a panel of 4 filters in 8 f32x4 accumulators, or of 5 filters in 10 (block5). Per tap t: two
- * loads of input (band row + taps[t], which lib/direct-band.ts lays out so that they are
- * contiguous), the filters' taps splatted, a multiply-add per accumulator. Without a scale the
+ * The direct convolution's register blocks (conv2d-direct.ts): two vectors of outputs, 8 adjacent
+ * ones of a row or 4 of each of two rows, for a panel of 4 filters in 8 f32x4 accumulators, or of
+ * 5 filters in 10 (block5). Per tap t: two loads of input (band row + taps[t] and `second` bytes
+ * on: 16, or the next output row's band row, as lib/direct-band.ts lays them out), the filters'
+ * taps splatted, a multiply-add per accumulator. Without a scale the
  * accumulators start at the bias; with one, the output is s * sum + b in one multiply-add at the
  * end; then ReLU where asked. Every output is the same operations in any block: the same bits.
  */
@@ -38,6 +39,7 @@ function finish(
   scaled: bool,
   relu: bool,
   out: usize,
+  outSecond: usize,
   valid: i32,
   tmp: usize,
 ): void {
@@ -45,7 +47,7 @@ function finish(
   const v1 = scaleRelu(a1, k, bias, scale, scaled, relu);
   if (valid == BLOCK) {
     v128.store(out, v0);
-    v128.store(out, v1, 16);
+    v128.store(out + outSecond, v1);
   } else {
     v128.store(tmp, v0);
     v128.store(tmp, v1, 16);
@@ -69,11 +71,14 @@ function finish4(
 
 /**
  * Outputs [j, j + valid) of one row for filters fb .. fb + nf - 1 (nf <= 4), from the band row at
- * `inRow` (+ j): out is filter fb's output at column j, filters `fStride` bytes apart.
+ * `inRow` (+ j): out is filter fb's output at column j, filters `fStride` bytes apart. With
+ * `second` 16 and `outSecond` 16 the block is 8 adjacent outputs; with `second` the band's row
+ * stride and `outSecond` the output's (valid = BLOCK), it is outputs [j, j + 4) of two rows.
  */
 @inline
 export function block(
   inRow: usize,
+  second: usize,
   taps: usize,
   R: i32,
   wp: usize,
@@ -82,6 +87,7 @@ export function block(
   scaled: bool,
   relu: bool,
   out: usize,
+  outSecond: usize,
   fStride: usize,
   nf: i32,
   valid: i32,
@@ -99,7 +105,7 @@ export function block(
   for (let tp = taps, q = wp; tp < end; tp += 4, q += 16) {
     const p = inRow + <usize>load<i32>(tp);
     const x0 = v128.load(p);
-    const x1 = v128.load(p, 16);
+    const x1 = v128.load(p + second);
     const w0 = v128.load32_splat(q);
     const w1 = v128.load32_splat(q, 4);
     const w2 = v128.load32_splat(q, 8);
@@ -113,10 +119,12 @@ export function block(
     c30 = madd(c30, x0, w3);
     c31 = madd(c31, x1, w3);
   }
-  finish(c00, c01, 0, bias, scale, scaled, relu, out, valid, tmp);
-  if (nf > 1) finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, valid, tmp);
-  if (nf > 2) finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, valid, tmp);
-  if (nf > 3) finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
+  finish(c00, c01, 0, bias, scale, scaled, relu, out, outSecond, valid, tmp);
+  if (nf > 1) finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, outSecond, valid, tmp);
+  if (nf > 2)
+    finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, outSecond, valid, tmp);
+  if (nf > 3)
+    finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, outSecond, valid, tmp);
 }
 
 /**
@@ -164,6 +172,7 @@ export function block4(
 @inline
 export function block5(
   inRow: usize,
+  second: usize,
   taps: usize,
   R: i32,
   wp: usize,
@@ -172,6 +181,7 @@ export function block5(
   scaled: bool,
   relu: bool,
   out: usize,
+  outSecond: usize,
   fStride: usize,
   valid: i32,
   tmp: usize,
@@ -190,7 +200,7 @@ export function block5(
   for (let tp = taps, q = wp; tp < end; tp += 4, q += 20) {
     const p = inRow + <usize>load<i32>(tp);
     const x0 = v128.load(p);
-    const x1 = v128.load(p, 16);
+    const x1 = v128.load(p + second);
     const four = v128.load(q);
     let w = laneSplat(four, 0);
     c00 = madd(c00, x0, w);
@@ -208,11 +218,11 @@ export function block5(
     c40 = madd(c40, x0, w);
     c41 = madd(c41, x1, w);
   }
-  finish(c00, c01, 0, bias, scale, scaled, relu, out, valid, tmp);
-  finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, valid, tmp);
-  finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, valid, tmp);
-  finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, valid, tmp);
-  finish(c40, c41, 4, bias, scale, scaled, relu, out + 4 * fStride, valid, tmp);
+  finish(c00, c01, 0, bias, scale, scaled, relu, out, outSecond, valid, tmp);
+  finish(c10, c11, 1, bias, scale, scaled, relu, out + fStride, outSecond, valid, tmp);
+  finish(c20, c21, 2, bias, scale, scaled, relu, out + 2 * fStride, outSecond, valid, tmp);
+  finish(c30, c31, 3, bias, scale, scaled, relu, out + 3 * fStride, outSecond, valid, tmp);
+  finish(c40, c41, 4, bias, scale, scaled, relu, out + 4 * fStride, outSecond, valid, tmp);
 }
 
 /** `block4` for a panel of 5 filters (taps 20 bytes apart): a row's last 4 outputs. */
@@ -256,6 +266,7 @@ export function block5x4(
 export function panelBlock(
   h: i32,
   inRow: usize,
+  second: usize,
   taps: usize,
   R: i32,
   wp: usize,
@@ -264,13 +275,48 @@ export function panelBlock(
   scaled: bool,
   relu: bool,
   out: usize,
+  outSecond: usize,
   fStride: usize,
   nf: i32,
   valid: i32,
   tmp: usize,
 ): void {
-  if (h == MR5) block5(inRow, taps, R, wp, bias, scale, scaled, relu, out, fStride, valid, tmp);
-  else block(inRow, taps, R, wp, bias, scale, scaled, relu, out, fStride, nf, valid, tmp);
+  if (h == MR5) {
+    block5(
+      inRow,
+      second,
+      taps,
+      R,
+      wp,
+      bias,
+      scale,
+      scaled,
+      relu,
+      out,
+      outSecond,
+      fStride,
+      valid,
+      tmp,
+    );
+  } else {
+    block(
+      inRow,
+      second,
+      taps,
+      R,
+      wp,
+      bias,
+      scale,
+      scaled,
+      relu,
+      out,
+      outSecond,
+      fStride,
+      nf,
+      valid,
+      tmp,
+    );
+  }
 }
 
 /** `block5x4` for a panel of 5 filters (h = 5), else `block4` for its nf filters of 4. */
