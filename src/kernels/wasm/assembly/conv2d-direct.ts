@@ -125,7 +125,6 @@ function directRows(
   const lastFour = rest <= 4 && g.OW >= 4;
   const end = <usize>(g.OW - (lastFour ? 4 : valid)) * 4;
   const pairs = rest != 0 && g.OW >= 4;
-  const lastPairStart = <usize>(g.OW - 4) * 4;
   for (let r = r0; r < r0 + rows; r++) {
     const inRow = sc.band + <usize>r * rowBytes;
     const outRow = dst + <usize>((r - r0) * rStride) * 4;
@@ -139,9 +138,10 @@ function directRows(
       const scale = sc.scale + <usize>fb * 4;
       const out = outRow + <usize>fb * fBytes;
       if (twoRows) {
-        // Rows r and r + 1, 4 columns at a time, the last 4 again where OW % 4 != 0.
-        for (let j = 0; j + 4 <= g.OW; j += 4) {
-          const at = <usize>j * 4;
+        // Rows r and r + 1, 4 columns at a time; where OW % 4 != 0 the last block is the last 4
+        // columns (those before OW - OW % 4 computed again, to the same bits).
+        for (let j = 0; j < g.OW; j += 4) {
+          const at = <usize>min(j, g.OW - 4) * 4;
           panelBlock(
             h,
             inRow + at,
@@ -161,26 +161,6 @@ function directRows(
             0,
           );
         }
-        if (g.OW % 4 == 0) continue;
-        const at = lastPairStart;
-        panelBlock(
-          h,
-          inRow + at,
-          rowBytes,
-          taps,
-          R,
-          wp,
-          bias,
-          scale,
-          scaled,
-          relu,
-          out + at,
-          rBytes,
-          fBytes,
-          nf,
-          BLOCK,
-          0,
-        );
         continue;
       }
       // Whole blocks apart from the tail: a constant BLOCK outputs inlines a block with no tail
