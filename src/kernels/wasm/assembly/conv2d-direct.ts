@@ -13,9 +13,10 @@
  * 5 and 4): per tap, two loads of input, the splatted filter taps, a multiply-add per
  * accumulator. A block is 8 adjacent outputs of a row where OW is a multiple of 8; elsewhere it
  * is 4 columns of two rows, so that a row such as 28 wide has no 4-wide tail block, which does
- * half the multiply-adds for the same loads and shuffles (the first layer of the seed net 0.93x
- * the time). Pooling works on a thread's band of rows kept in scratch, already scaled, shifted
- * and ReLU'd (so a negative scale is applied before the maximum), by lib/direct-pool.ts.
+ * half the multiply-adds for the same loads and shuffles (the first layer of the seed net
+ * 0.93-0.95x the time). Pooling works on a thread's band of rows kept in scratch, already
+ * scaled, shifted and ReLU'd (so a negative scale is applied before the maximum), by
+ * lib/direct-pool.ts.
  *
  * Threads split images, or with fewer images than threads bands of output rows (pairs when
  * pooling). Every output is computed by one thread with the same operations, whatever the band
