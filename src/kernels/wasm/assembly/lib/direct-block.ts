@@ -3,9 +3,9 @@
  * ones of a row or 4 of each of two rows, for a panel of 4 filters in 8 f32x4 accumulators, or of
  * 5 filters in 10 (block5). Per tap t: two loads of input (band row + taps[t] and `second` bytes
  * on: 16, or the next output row's band row, as lib/direct-band.ts lays them out), the filters'
- * taps splatted, a multiply-add per accumulator. Without a scale the
- * accumulators start at the bias; with one, the output is s * sum + b in one multiply-add at the
- * end; then ReLU where asked. Every output is the same operations in any block: the same bits.
+ * taps splatted, a multiply-add per accumulator. Without a scale the accumulators start at the
+ * bias; with one, the output is s * sum + b in one multiply-add at the end; then ReLU where
+ * asked. Every output is the same operations in any block: the same bits.
  */
 import { BLOCK } from './direct-band';
 import { MR5 } from './micro-kernel';
