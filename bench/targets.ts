@@ -66,7 +66,7 @@ const FEW_SAMPLES = 10;
  */
 function sameCpuRatios(ours: Row, other: Row): string[] {
   return samplesByCpu(ours).flatMap(([cpu, a]) => {
-    const b = other.samplesMs.filter((_, i) => other.samplesCpu[i] === cpu);
+    const b = samplesOn(other, cpu);
     if (b.length < FEW_SAMPLES) return [];
     return [`cpu${cpu} ${(median(b) / median(a)).toFixed(2)}x (${a.length}/${b.length} runs)`];
   });
@@ -76,8 +76,13 @@ function sameCpuRatios(ours: Row, other: Row): string[] {
 function samplesByCpu(r: Row): [cpu: number, samplesMs: number[]][] {
   const cpus = [...new Set(r.samplesCpu)].filter((c) => c >= 0).sort((a, b) => a - b);
   return cpus
-    .map((cpu): [number, number[]] => [cpu, r.samplesMs.filter((_, i) => r.samplesCpu[i] === cpu)])
+    .map((cpu): [number, number[]] => [cpu, samplesOn(r, cpu)])
     .filter(([, samples]) => samples.length >= FEW_SAMPLES);
+}
+
+/** A row's samples tagged with one vCPU. */
+function samplesOn(r: Row, cpu: number): number[] {
+  return r.samplesMs.filter((_, i) => r.samplesCpu[i] === cpu);
 }
 
 /**

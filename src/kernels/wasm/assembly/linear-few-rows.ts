@@ -11,6 +11,7 @@
  */
 import { shareStart } from './lib/geometry';
 import { storeTileRow } from './lib/micro-kernel';
+import { addBias } from './lib/row-bias';
 import { madd } from './lib/simd';
 import { CLAIMED_COLUMNS, claimedBlock, KC, MR, NR } from './sgemm';
 
@@ -209,12 +210,7 @@ export function linearForwardFewRowsPacked(
         if (j0 + NR < OUT) storePanel(yRow + NR * 4, a2, a3, OUT - j0 - NR, accumulate);
         if (j0 + 2 * NR < OUT) storePanel(yRow + 2 * NR * 4, a4, a5, OUT - j0 - 2 * NR, accumulate);
       }
-      if (b != 0) {
-        for (let j = j0; j < min(OUT, j0 + GROUP); j++) {
-          const at = y + <usize>(n * OUT + j) * 4;
-          store<f32>(at, load<f32>(at) + load<f32>(b + <usize>j * 4));
-        }
-      }
+      if (b != 0) addBias(y + <usize>(n * OUT) * 4, b, j0, min(OUT, j0 + GROUP));
     }
   }
 }

@@ -6,6 +6,7 @@
  *   y  = x * w^T + b      dx = dy * w      dw = dy^T * x      db = sum_n dy[n,:]
  */
 import { shareStart } from './lib/geometry';
+import { addBias } from './lib/row-bias';
 import {
   claimedPanelsFloats,
   packClaimedB,
@@ -79,11 +80,7 @@ export function linearForwardScratchBytes(N: i32, IN: i32, OUT: i32): i32 {
 export function addRowBias(tid: i32, threads: i32, N: i32, OUT: i32, y: usize, b: usize): void {
   const end = shareStart(N, tid + 1, threads);
   for (let n = shareStart(N, tid, threads); n < end; n++) {
-    const row = y + <usize>(n * OUT) * 4;
-    for (let o = 0; o < OUT; o++) {
-      const at = row + <usize>o * 4;
-      store<f32>(at, load<f32>(at) + load<f32>(b + <usize>o * 4));
-    }
+    addBias(y + <usize>(n * OUT) * 4, b, 0, OUT);
   }
 }
 

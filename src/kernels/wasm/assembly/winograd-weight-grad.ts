@@ -23,7 +23,7 @@ import { ConvGeometry, roundUp, shareStart } from './lib/geometry';
 import { MR5, NR, panelKernel } from './lib/micro-kernel';
 import { copyPaddedRows } from './lib/padded-rows';
 import { fivePanels, panelCount, panelHeight, panelledRows, panelStart } from './lib/panels';
-import { storeLanes, transpose4x4 } from './lib/simd';
+import { scatterLanes, transpose4x4 } from './lib/simd';
 import {
   filterGradTransform,
   gradOutputTransform2,
@@ -160,7 +160,7 @@ export function winogradGradTransforms(
           const at = dm + <usize>(((xi * Fp + fb) * T + t * h) * 4);
           const from = items + <usize>xi * itemStride;
           transpose4x4(at, from, 16, <usize>h * 4);
-          if (h == MR5) storeLanes(at + 16, <usize>h * 4, v128.load(from, 64));
+          if (h == MR5) scatterLanes(at + 16, <usize>h * 4, v128.load(from, 64));
         }
       }
     }

@@ -89,7 +89,7 @@ export function transpose4x4(dst: usize, src: usize, srcStride: usize, dstStride
 
 /** v's four lanes as floats `stride` bytes apart from `at` (a column of a transposed block). */
 @inline
-export function storeLanes(at: usize, stride: usize, v: v128): void {
+export function scatterLanes(at: usize, stride: usize, v: v128): void {
   store<f32>(at, f32x4.extract_lane(v, 0));
   store<f32>(at + stride, f32x4.extract_lane(v, 1));
   store<f32>(at + 2 * stride, f32x4.extract_lane(v, 2));
