@@ -26,8 +26,15 @@ export class Arena {
   private top: number;
   /** Every SharedArrayBuffer this memory has shown (one per growth): views on them are ours. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  private f32View: Float32Array;
-  private i32View: Int32Array;
+  /**
+   * The memory's buffer, its size and views over it, renewed when alloc grows it (nothing else
+   * grows it: the kernels never do). Reading memory.buffer calls into the engine each time, and a
+   * batch-1 forward pass allocates some 50 times.
+   */
+  private buffer!: ArrayBufferLike;
+  private capacity = 0;
+  private f32View!: Float32Array;
+  private i32View!: Int32Array;
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
@@ -35,8 +42,15 @@ export class Arena {
     this.residentTop = this.base;
     this.stepTop = this.residentTop;
     this.top = this.residentTop;
-    this.f32View = new Float32Array(memory.buffer);
-    this.i32View = new Int32Array(memory.buffer);
+    this.renew();
+  }
+
+  private renew(): void {
+    this.buffer = this.memory.buffer;
+    this.buffers.add(this.buffer);
+    this.capacity = this.buffer.byteLength;
+    this.f32View = new Float32Array(this.buffer);
+    this.i32View = new Int32Array(this.buffer);
   }
 
   /** Frees what the last kernel call allocated. */
@@ -46,9 +60,7 @@ export class Arena {
 
   /** Whether step tensors can live here: only on a shared memory, whose views survive growth. */
   get canHoldTensors(): boolean {
-    return (
-      typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer
-    );
+    return typeof SharedArrayBuffer !== 'undefined' && this.buffer instanceof SharedArrayBuffer;
   }
 
   /** A step tensor's data (zeroed, or holding any values), in this memory. Valid until releaseStep(). */
@@ -87,9 +99,7 @@ export class Arena {
 
   /** A view of a block, which may still hold an earlier step's or call's values. */
   private view(at: number, length: number): Float32Array {
-    const buffer = this.memory.buffer;
-    this.buffers.add(buffer);
-    return new Float32Array(buffer, at, length);
+    return new Float32Array(this.buffer, at, length);
   }
 
   /** Ends a step: every step tensor's memory is free again. */
@@ -116,7 +126,7 @@ export class Arena {
   alloc(bytes: number): number {
     const at = this.top;
     this.top += Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
-    const shortfall = this.top - this.memory.buffer.byteLength;
+    const shortfall = this.top - this.capacity;
     if (shortfall > 0) {
       try {
         this.memory.grow(Math.ceil(shortfall / PAGE));
@@ -125,24 +135,18 @@ export class Arena {
           `wasm kernels: cannot grow memory to ${(this.top / 2 ** 20).toFixed(0)} MiB (${String(error)})`,
         );
       }
+      this.renew();
     }
     return at;
   }
 
-  /** Views over the whole memory, renewed after it grows. */
+  /** Views over the whole memory. */
   get f32(): Float32Array {
-    if (this.f32View.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.f32View;
   }
 
   get i32(): Int32Array {
-    if (this.i32View.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.i32View;
-  }
-
-  private refresh(): void {
-    this.f32View = new Float32Array(this.memory.buffer);
-    this.i32View = new Int32Array(this.memory.buffer);
   }
 
   /** Allocates a block and copies `values` into it. */
@@ -165,7 +169,7 @@ export class Arena {
   /** Allocates a block of f64 values (scalars such as eps, read by the kernels at full precision). */
   putFloat64(values: ArrayLike<number>): number {
     const at = this.alloc(values.length * 8);
-    new Float64Array(this.memory.buffer, at, values.length).set(values);
+    new Float64Array(this.buffer, at, values.length).set(values);
     return at;
   }
 
@@ -185,6 +189,6 @@ export class Arena {
 
   /** Bytes in use by the memory (its current size). */
   get byteLength(): number {
-    return this.memory.buffer.byteLength;
+    return this.capacity;
   }
 }
