@@ -238,7 +238,7 @@ async function measureOne(
         return row;
       }
       if (estimate !== null && estimate > timing.slowRunSeconds * 1000) {
-        timing = { ...timing, warmupRuns: 0, maxSamples: 1 };
+        timing = { ...timing, warmupRuns: 0, warmupSeconds: 0, maxSamples: 1 };
         row.timeBoxed = true;
         notes.push(
           `time-boxed: 1 cold run (N=1 probe estimated ${(estimate / 1000).toFixed(1)} s)`,

@@ -15,6 +15,14 @@ export type RunFn = () => void | Promise<void>;
 export interface TimingOptions {
   /** Untimed runs first (JIT, kernel compilation, caches); 0 to skip. */
   warmupRuns: number;
+  /**
+   * ...and untimed runs until they have taken this long (0 or absent: the runs alone). Code that
+   * runs once per call is optimized by the engine only after some thousands of calls: the seed
+   * net's batch-1 forward took 0.16-0.19 ms over its first 250 runs in a fresh process, 0.13-0.14
+   * over runs 500-1,000 and 0.12 from about the 2,000th on; with V8's optimizing compiler off
+   * (--turbo-filter=~), 0.16 throughout (2026-12-07). Two warm-up runs a slice timed that.
+   */
+  warmupSeconds?: number;
   /** Keep sampling until at least this many timed runs... */
   minSamples: number;
   /** ...and at least this much timed time have been collected. */
@@ -44,6 +52,7 @@ export interface Timing {
 /** The two presets `npm run bench` uses; `--quick` picks the second. */
 export const FULL_TIMING: TimingOptions = {
   warmupRuns: 2,
+  warmupSeconds: 0.25,
   minSamples: 10,
   minSeconds: 1,
   maxSeconds: 5,
@@ -53,6 +62,7 @@ export const FULL_TIMING: TimingOptions = {
 
 export const QUICK_TIMING: TimingOptions = {
   warmupRuns: 1,
+  warmupSeconds: 0.1,
   minSamples: 3,
   minSeconds: 0.2,
   maxSeconds: 1.5,
@@ -135,7 +145,13 @@ export async function measure(
 ): Promise<Timing> {
   let cpu = readCpu(); // before the warm-up, which then runs on a refilled TLB
   const warmupMs: number[] = [];
-  for (let i = 0; i < options.warmupRuns; i++) warmupMs.push(await timeOnce(run));
+  const warmupUntilMs = (options.warmupSeconds ?? 0) * 1000;
+  for (let spentMs = 0; warmupMs.length < options.warmupRuns || spentMs < warmupUntilMs;) {
+    const ms = await timeOnce(run);
+    warmupMs.push(ms);
+    spentMs += ms;
+    if (ms > options.slowRunSeconds * 1000) break;
+  }
   const lastWarmup = warmupMs.at(-1);
   if (lastWarmup !== undefined && lastWarmup > options.slowRunSeconds * 1000) {
     const ms = await timeOnce(run);

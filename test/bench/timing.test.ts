@@ -1,7 +1,7 @@
 /**
  * The bench's sampling (bench/timing.ts): every timed run tagged with its vCPU, read between
  * groups of CPU_READ_EVERY runs rather than after each (a system call before a timed run flushes
- * this VM's TLB), and -1 where the thread moved within a group.
+ * this VM's TLB), and -1 where the thread moved within a group; warm-up by runs and by time.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -38,6 +38,22 @@ describe('bench timing', () => {
     assert.equal(reads, 1 + Math.floor(40 / CPU_READ_EVERY) + 1);
     const group = (tag: number, n: number) => Array<number>(n).fill(tag);
     assert.deepEqual(timing.samplesCpu, [...group(0, 16), ...group(-1, 16), ...group(1, 8)]);
+  });
+
+  it('warms up for warmupSeconds as well as warmupRuns, and stops at a slow run', async () => {
+    const busy = (ms: number) => () => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const options = { ...SAMPLES, warmupRuns: 1, warmupSeconds: 0.03, maxSamples: 10 };
+    const warmed = await measure(busy(1), options, () => 0);
+    assert.ok(warmed.warmupMs.length >= 20, `${warmed.warmupMs.length} warm-up runs`);
+    assert.ok(warmed.warmupMs.reduce((a, b) => a + b, 0) >= 30);
+    assert.equal(warmed.samplesMs.length, 10);
+    // A warm-up run slower than slowRunSeconds ends the warm-up, and the measurement is time-boxed.
+    const slow = await measure(busy(2), { ...options, slowRunSeconds: 0.001 }, () => 0);
+    assert.equal(slow.warmupMs.length, 1);
+    assert.equal(slow.timeBoxed, true);
   });
 
   it('tags the single run of a time-boxed measurement', async () => {
