@@ -1,7 +1,7 @@
 /** Flatten's output shape, shared by the flatten op and the Flatten layer. */
 import { normalizeAxis } from './axis.js';
 import { ShapeError } from './shape-error.js';
-import { formatShape, sizeOf, type Shape } from './shape.js';
+import { formatShape, type Shape } from './shape.js';
 
 /** shape with axes startDim..endDim (negative from the end) merged into one. */
 export function flattenShape(shape: Shape, startDim: number, endDim: number): number[] {
@@ -15,6 +15,13 @@ export function flattenShape(shape: Shape, startDim: number, endDim: number): nu
       `${op}: startDim ${startDim} comes after endDim ${endDim} for shape ${formatShape(shape)}`,
     );
   }
-  const merged = sizeOf(shape.slice(start, end + 1));
-  return [...shape.slice(0, start), merged, ...shape.slice(end + 1)];
+  // Axes outside [start, end] are kept; those inside are multiplied into one, in end's place.
+  const merged: number[] = [];
+  let size = 1;
+  for (let i = 0; i < rank; i++) {
+    if (i < start || i > end) merged.push(shape[i]);
+    else if (i < end) size *= shape[i];
+    else merged.push(size * shape[i]);
+  }
+  return merged;
 }

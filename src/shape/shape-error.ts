@@ -55,8 +55,8 @@ export function requireRank(
       `${op}: ${what} must have ${rank} dimensions ${letters}, got shape ${formatShape(shape)}`,
     );
   }
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 1) {
+  for (let i = 0; i < rank; i++) {
+    if (!Number.isInteger(shape[i]) || shape[i] < 1) {
       throw new ShapeError(
         `${op}: ${what} shape ${formatShape(shape)} must have positive integer sizes`,
       );

@@ -9,7 +9,7 @@ export type Shape = readonly number[];
 /** The number of elements in a tensor of this shape. */
 export function sizeOf(shape: Shape): number {
   let size = 1;
-  for (const d of shape) size *= d;
+  for (let i = 0; i < shape.length; i++) size *= shape[i];
   return size;
 }
 

@@ -151,7 +151,7 @@ export class CallMarshal implements Marshal {
 
   private begin(): void {
     this.arena.reset();
-    this.pending.length = 0;
+    if (this.pending.length > 0) this.pending.length = 0; // storing a length calls the runtime
   }
 
   /**
@@ -160,11 +160,13 @@ export class CallMarshal implements Marshal {
    * kernel's result on.
    */
   private end<T>(result: T): T {
-    for (const [out, at] of this.pending) {
-      if (out instanceof Int32Array) this.arena.takeInt32(at, out);
-      else this.arena.take(at, out);
+    if (this.pending.length > 0) {
+      for (const [out, at] of this.pending) {
+        if (out instanceof Int32Array) this.arena.takeInt32(at, out);
+        else this.arena.take(at, out);
+      }
+      this.pending.length = 0;
     }
-    this.pending.length = 0;
     this.arena.reset();
     this.derived.place();
     return result;

@@ -3,11 +3,20 @@
  * write in place instead of copying, and a model's (resident), kept for the backend's life.
  * Both work only on a shared memory, whose views survive growth; elsewhere they simply run.
  */
-import { Tensor, withFloat32Allocator, type FloatArray } from '../../tensor.js';
+import {
+  Tensor,
+  withFloat32Allocator,
+  type Float32Allocator,
+  type FloatArray,
+} from '../../tensor.js';
 import type { Arena } from './arena.js';
 
 export class StepMemory {
   private inStep = false;
+  /** Where a step's float32 tensors come from (one object for every step). */
+  private readonly allocator: Float32Allocator = {
+    allocate: (length, zeroed) => this.arena.allocateTensor(length, zeroed),
+  };
 
   /** `released` runs after each step's memory is freed (resident memory may be taken then). */
   constructor(
@@ -31,10 +40,7 @@ export class StepMemory {
     }
     this.inStep = true;
     try {
-      const result = withFloat32Allocator(
-        { allocate: (length, zeroed) => this.arena.allocateTensor(length, zeroed) },
-        step,
-      );
+      const result = withFloat32Allocator(this.allocator, step);
       if (result instanceof Tensor) {
         throw new Error(
           'runStep: the step returned a tensor, whose memory ends with the step; return numbers or copies',
