@@ -29,7 +29,8 @@ export class Arena {
   /**
    * The memory's buffer, its size and views over it, renewed when alloc grows it (nothing else
    * grows it: the kernels never do). Reading memory.buffer calls into the engine each time, and a
-   * batch-1 forward pass allocates some 50 times.
+   * batch-1 forward pass allocates some 50 times. The size is kept too, though the buffer's
+   * byteLength gives it: that getter cost 0.2 us of the forward's 8.7 us of JavaScript.
    */
   private buffer!: ArrayBufferLike;
   private capacity = 0;

@@ -151,7 +151,12 @@ export class CallMarshal implements Marshal {
 
   private begin(): void {
     this.arena.reset();
-    if (this.pending.length > 0) this.pending.length = 0; // storing a length calls the runtime
+    this.clearPending();
+  }
+
+  /** Forgets the pending copies; a length store calls the runtime, so only when there are some. */
+  private clearPending(): void {
+    if (this.pending.length > 0) this.pending.length = 0;
   }
 
   /**
@@ -160,13 +165,11 @@ export class CallMarshal implements Marshal {
    * kernel's result on.
    */
   private end<T>(result: T): T {
-    if (this.pending.length > 0) {
-      for (const [out, at] of this.pending) {
-        if (out instanceof Int32Array) this.arena.takeInt32(at, out);
-        else this.arena.take(at, out);
-      }
-      this.pending.length = 0;
+    for (const [out, at] of this.pending) {
+      if (out instanceof Int32Array) this.arena.takeInt32(at, out);
+      else this.arena.take(at, out);
     }
+    this.clearPending();
     this.arena.reset();
     this.derived.place();
     return result;
